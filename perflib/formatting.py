@@ -1,0 +1,80 @@
+"""Values printed the way the council's reports print them.
+
+>>> percentage(90.8, 1, 1014, 1117)
+'90.8% (1,014 of 1,117)'
+>>> count(156557)
+'156,557'
+>>> millions(0.46, 2)
+'0.46m'
+>>> money(-44)
+'(44)'
+>>> money(5642)
+'5,642'
+>>> money_pct(9.27)
+'9.3%'
+>>> money_m(32)
+'£0.032m'
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def percentage(value: float, decimals: int, numerator: float | None = None,
+               denominator: float | None = None) -> str:
+    """A percentage, with 'n of d' after it when both are known."""
+    text = f"{value:.{decimals}f}%"
+    if not _missing(numerator) and not _missing(denominator):
+        text += f" ({int(numerator):,} of {int(denominator):,})"
+    return text
+
+
+def count(value: float) -> str:
+    """A whole count with thousands separators."""
+    return f"{value:,.0f}"
+
+
+def millions(value: float, decimals: int = 2) -> str:
+    """A figure already in millions, as '0.46m'."""
+    return f"{value:.{decimals}f}m"
+
+
+def money(value: float) -> str:
+    """£000 with a thousands separator and negatives in brackets."""
+    rounded = round(value)
+    return f"({abs(rounded):,})" if rounded < 0 else f"{rounded:,}"
+
+
+def money_pct(value: float) -> str:
+    """A percentage of a budget, negatives in brackets."""
+    if _missing(value):
+        return ""
+    return f"({abs(value):.1f}%)" if round(value, 1) < 0 else f"{value:.1f}%"
+
+
+def money_m(value_000: float) -> str:
+    """£000 as £m to three places, as the overview prints reserve use ('£0.032m')."""
+    return f"£{abs(value_000) / 1000:.3f}m"
+
+
+def value(unit: str, v: float | None, decimals: int, numerator: float | None = None,
+          denominator: float | None = None) -> str:
+    """Format a measure's value by its unit; '' when there is none."""
+    if _missing(v):
+        return ""
+    if unit == "percentage":
+        return percentage(v, decimals, numerator, denominator)
+    if unit == "millions":
+        return millions(v, decimals)
+    return f"{v:,.{decimals}f}"
+
+
+def long_date(d: date) -> str:
+    """'7 June 2021', as a cover prints a date."""
+    return f"{d.day} {d:%B %Y}"

@@ -1,0 +1,297 @@
+"""Column specifications and the CSV/YAML readers that check data files against them.
+
+Every check records a :class:`~perflib.errors.Problem` instead of raising, so an analyst sees all
+that is wrong with a file at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from perflib.errors import DataError, Problem
+
+PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
+SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def period_problem(text: str) -> str | None:
+    """Say what is wrong with a period label, or ``None`` when it is a valid ``YYYY/YY``.
+
+    >>> period_problem("2020/21") is None
+    True
+    >>> period_problem("2020-21")
+    "'2020-21' is not a period in the form YYYY/YY"
+    """
+    m = PERIOD_RE.match(text)
+    if not m:
+        return f"'{text}' is not a period in the form YYYY/YY"
+    if (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+        return f"'{text}' does not span two consecutive years"
+    return None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data file: its type, whether it may be empty, and how to fix a bad value."""
+
+    name: str
+    kind: str = "text"  # text | slug | period | int | number | choice | yesno
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def parse(self, raw: str) -> tuple[Any, str | None, str | None]:
+        """Return ``(value, problem, fix)``; value is ``None`` for an empty cell."""
+        text = raw.strip()
+        if text == "":
+            if self.required:
+                return None, "is empty", f"fill in a value ({self.describe()})"
+            return None, None, None
+        value: Any = text
+        if self.kind == "slug" and not SLUG_RE.match(text):
+            return None, f"'{text}' is not a valid id", "use lower-case letters, digits and _"
+        if self.kind == "period":
+            problem = period_problem(text)
+            if problem:
+                return None, problem, "write the period like 2020/21"
+        if self.kind in ("int", "number"):
+            try:
+                value = float(text)
+            except ValueError:
+                return None, f"'{text}' is not a number", self.describe_fix()
+            if not math.isfinite(value):
+                return None, f"'{text}' is not a finite number", self.describe_fix()
+            if self.kind == "int":
+                if value != int(value):
+                    return None, f"'{text}' is not a whole number", "write a whole number"
+                value = int(value)
+            if self.minimum is not None and value < self.minimum:
+                return None, f"{text} is below {self.minimum:g}", self.describe_fix()
+            if self.maximum is not None and value > self.maximum:
+                return None, f"{text} is above {self.maximum:g}", self.describe_fix()
+        if self.kind == "choice":
+            match = {c.lower(): c for c in self.choices}.get(text.lower())
+            if match is None:
+                return None, f"'{text}' is not one of {', '.join(self.choices)}", (
+                    f"use one of {', '.join(self.choices)}"
+                )
+            value = match
+        if self.kind == "yesno":
+            if text.lower() not in ("yes", "no"):
+                return None, f"'{text}' is not yes or no", "write yes or no"
+            value = text.lower() == "yes"
+        return value, None, None
+
+    def describe(self) -> str:
+        """Name the kind of value the column expects, for messages."""
+        return {
+            "slug": "an id like foi_on_time",
+            "period": "a period like 2020/21",
+            "int": "a whole number",
+            "number": "a number",
+            "choice": "one of " + ", ".join(self.choices),
+            "yesno": "yes or no",
+        }.get(self.kind, "text")
+
+    def describe_fix(self) -> str:
+        """Explain how to write an acceptable number for this column."""
+        rng = ""
+        if self.minimum is not None and self.maximum is not None:
+            rng = f" between {self.minimum:g} and {self.maximum:g}"
+        elif self.minimum is not None:
+            rng = f" of at least {self.minimum:g}"
+        kind = "a whole number" if self.kind == "int" else "a number"
+        return f"write {kind}{rng}, digits only (no commas, % or £)"
+
+
+@dataclass
+class Table:
+    """A checked CSV file: typed rows plus the file line each row came from."""
+
+    path: Path
+    frame: pd.DataFrame
+    lines: list[int] = field(default_factory=list)
+
+    def line(self, index: int) -> int:
+        """Return the file line of the row at ``index`` (header is line 1)."""
+        return self.lines[index]
+
+
+def read_csv(
+    path: Path,
+    columns: Iterable[Column],
+    problems: list[Problem],
+    key: tuple[str, ...] = (),
+    optional_file: bool = False,
+) -> Table | None:
+    """Read and check a CSV file against ``columns``; add what is wrong to ``problems``.
+
+    Returns ``None`` when the file is too broken to read further (missing, empty, not UTF-8,
+    or missing columns); otherwise a :class:`Table` whose bad cells are ``None``.
+    """
+    columns = list(columns)
+    names = [c.name for c in columns]
+    if not path.exists():
+        if not optional_file:
+            problems.append(Problem(path, None, None, "the file is missing",
+                                    f"create it with the header {','.join(names)}"))
+        return None
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, line, None,
+                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                                "save the file as 'CSV UTF-8 (comma delimited)'"))
+        return None
+    if not text.strip():
+        problems.append(Problem(path, None, None, "the file is empty",
+                                f"start it with the header line {','.join(names)}"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    ok = True
+    for name in names:
+        if name not in header:
+            close = difflib.get_close_matches(name, header, n=1)
+            hint = f" (is '{close[0]}' a misspelling?)" if close else ""
+            problems.append(Problem(path, 1, name, f"the column is missing{hint}",
+                                    f"the header must contain {','.join(names)}"))
+            ok = False
+    for name in header:
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            fix = f"rename it to '{close[0]}'" if close else "remove the column"
+            problems.append(Problem(path, 1, name or "(blank)", "the column is not expected", fix))
+            ok = False
+    if not ok:
+        return None
+    pos = {name: header.index(name) for name in names}
+    rows: list[dict[str, Any]] = []
+    lines: list[int] = []
+    seen: dict[tuple, int] = {}
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            problems.append(Problem(path, line, None,
+                                    f"has {len(record)} cells but the header has {len(header)}",
+                                    "quote any cell that contains a comma, e.g. \"a, b\""))
+            continue
+        row: dict[str, Any] = {}
+        for col in columns:
+            value, problem, fix = col.parse(record[pos[col.name]])
+            if problem:
+                problems.append(Problem(path, line, col.name, problem, fix or ""))
+            row[col.name] = value
+        if key:
+            k = tuple(row[c] for c in key)
+            if None not in k and k in seen:
+                problems.append(Problem(path, line, ",".join(key),
+                                        f"repeats row {seen[k]} ({', '.join(map(str, k))})",
+                                        "delete the duplicate or correct its key"))
+            seen.setdefault(k, line)
+        rows.append(row)
+        lines.append(line)
+    frame = pd.DataFrame(rows, columns=names)
+    return Table(path, frame, lines)
+
+
+@dataclass
+class Yaml:
+    """A YAML file's data plus the line of every key, so messages can point at it."""
+
+    path: Path
+    data: dict
+    key_lines: dict[tuple, int]
+
+    def line(self, *keys: Any) -> int | None:
+        """Return the line of a nested key (or of its nearest parent)."""
+        for n in range(len(keys), 0, -1):
+            if keys[:n] in self.key_lines:
+                return self.key_lines[keys[:n]]
+        return None
+
+
+def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = prefix + (k.value,)
+            out[key] = k.start_mark.line + 1
+            _key_lines(v, key, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out[prefix + (i,)] = v.start_mark.line + 1
+            _key_lines(v, prefix + (i,), out)
+
+
+def read_yaml(path: Path, problems: list[Problem], optional_file: bool = False) -> Yaml | None:
+    """Read a YAML mapping, recording the line of every key for later messages."""
+    if not path.exists():
+        if not optional_file:
+            problems.append(Problem(path, None, None, "the file is missing",
+                                    "create it as data/README.md describes"))
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        problems.append(Problem(path, None, None, "the file is not valid UTF-8",
+                                "save it as UTF-8"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(path, mark.line + 1 if mark else None, None,
+                                f"is not valid YAML ({getattr(exc, 'problem', exc)})",
+                                "check indentation and quote text containing ': '"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(path, None, None, "must be a mapping of keys to values",
+                                "start each top-level line with 'key: value'"))
+        return None
+    lines: dict[tuple, int] = {}
+    _key_lines(node, (), lines)
+    return Yaml(path, data, lines)
+
+
+def require(doc: Yaml, problems: list[Problem], keys: tuple, kind: type | tuple[type, ...],
+            fix: str) -> Any:
+    """Fetch a nested key from a YAML document, recording a problem when it is absent or mistyped."""
+    value: Any = doc.data
+    for k in keys:
+        if isinstance(value, dict) and k in value:
+            value = value[k]
+        elif isinstance(value, list) and isinstance(k, int) and k < len(value):
+            value = value[k]
+        else:
+            problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
+                                    "is missing", fix))
+            return None
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        value = "bool"
+    if not isinstance(value, kind):
+        problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
+                                f"'{value}' has the wrong type", fix))
+        return None
+    return value
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise a :class:`DataError` carrying every problem, if there are any."""
+    if problems:
+        raise DataError(problems)

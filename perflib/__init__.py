@@ -1,0 +1,31 @@
+"""perflib: a council portfolio's performance and finance data, turned into committee reports.
+
+The public API is small: load a report year, render its sections, build the reports.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from perflib.errors import (  # noqa: E402
+    BrowserNotFound,
+    BuildLocked,
+    DataError,
+    NotebookError,
+    ParameterError,
+    PerflibError,
+)
+from perflib.load import Report, load_all, load_report  # noqa: E402
+
+__all__ = [
+    "BrowserNotFound",
+    "BuildLocked",
+    "DataError",
+    "NotebookError",
+    "ParameterError",
+    "PerflibError",
+    "Report",
+    "__version__",
+    "load_all",
+    "load_report",
+]

@@ -1,0 +1,381 @@
+"""Build reports: run notebooks, convert them, print PDFs, and publish atomically.
+
+A report folder ``reports/<portfolio>/<YYYY-YY>`` is a symbolic link to a complete version under
+``reports/.versions``. A build writes a new version beside the old one and swaps the link in one
+``rename``, so a crash or a kill at any moment leaves either the old reports or the new ones, never a
+mixture. A failed notebook leaves its executed copy under ``reports/.failed`` for inspection.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from perflib import __version__, config
+from perflib.errors import BuildLocked, BrowserNotFound, NotebookError, ParameterError
+from perflib.load import Report, check_year, load_report, load_portfolio, measures_csv, portfolios
+
+LOG_NAME = "build-log.json"
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """A notebook the build runs for every report year, and the data it publishes beside it."""
+
+    name: str
+    data: Callable[[Report], dict[str, pd.DataFrame]]
+    inputs: Callable[[Report], list[Path]] = lambda r: list(r.files)
+
+
+def _annual_data(r: Report) -> dict[str, pd.DataFrame]:
+    return {"measures.csv": measures_csv(r)}
+
+
+def notebooks() -> list[Notebook]:
+    """Every notebook the build runs, in order."""
+    return [Notebook("annual_report", _annual_data)]
+
+
+@dataclass
+class Task:
+    """One notebook for one portfolio and year."""
+
+    portfolio: str
+    year: str
+    notebook: str
+    data_dir: str
+    workdir: str
+    inputs_hash: str = ""
+
+    @property
+    def label(self) -> str:
+        """How progress messages name the task."""
+        return f"{self.portfolio} {self.year} {self.notebook}"
+
+
+@dataclass
+class Outcome:
+    """What came of a task: its rendered HTML, or why it failed."""
+
+    task: Task
+    html: str = ""
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    """What a build did, for the CLI's last line and for tests."""
+
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _code_hash() -> str:
+    """Hash of perflib's own source and templates: a change to the code rebuilds everything."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"):
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def inputs_of(nb: Notebook, report: Report, code: str) -> dict[str, str]:
+    """Everything a report depends on, with checksums, for the log and for incremental builds."""
+    files = {str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT)
+                 else p): _sha256(p) for p in nb.inputs(report)}
+    nb_path = config.NOTEBOOKS_DIR / f"{nb.name}.ipynb"
+    files[f"notebooks/{nb.name}.ipynb"] = _sha256(nb_path)
+    files["perflib"] = code
+    return dict(sorted(files.items()))
+
+
+def _hash_inputs(inputs: dict[str, str], params: dict) -> str:
+    blob = json.dumps({"inputs": inputs, "params": params}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _params(task: Task) -> dict[str, str]:
+    return {"portfolio": task.portfolio, "year": task.year, "data_dir": task.data_dir}
+
+
+def execute(task: Task) -> Outcome:
+    """Run one notebook with papermill and render it to HTML, all in this process."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from perflib.exporter import ReportHTMLExporter
+    from perflib.kernel import IPCKernelManager
+
+    start = time.perf_counter()
+    out = Path(task.workdir) / f"{task.notebook}.ipynb"
+    try:
+        nb = papermill.execute_notebook(
+            str(config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"), str(out),
+            parameters=_params(task), kernel_name="python3", progress_bar=False,
+            log_output=False, cwd=str(config.NOTEBOOKS_DIR),
+            kernel_manager_class=IPCKernelManager,
+        )
+    except PapermillExecutionError as exc:
+        reason = f"{exc.ename}: {exc.evalue}".strip()
+        return Outcome(task, error=f"cell {exc.exec_count}|{reason}",
+                       seconds=time.perf_counter() - start)
+    except Exception as exc:  # kernel died, notebook unreadable: still one clear line
+        return Outcome(task, error=f"|{type(exc).__name__}: {exc}",
+                       seconds=time.perf_counter() - start)
+    html, _ = ReportHTMLExporter().from_notebook_node(nb)
+    (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
+    return Outcome(task, html=html, seconds=time.perf_counter() - start)
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _folder(out: Path, portfolio: str, year: str) -> Path:
+    return out / portfolio / year.replace("/", "-")
+
+
+def _read_log(folder: Path) -> dict:
+    try:
+        return json.loads((folder / LOG_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _publish(folder: Path, version: Path) -> None:
+    """Point ``folder`` at ``version`` in one atomic rename, then drop the version it replaced."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    old = folder.resolve() if folder.is_symlink() else None
+    if folder.exists() and not folder.is_symlink():
+        # A plain folder from elsewhere: move it aside (its contents were copied into version).
+        shutil.rmtree(folder)
+    link = folder.with_name(f".{folder.name}.{os.getpid()}.link")
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(os.path.relpath(version, folder.parent))
+    os.replace(link, folder)
+    if old is not None and old != version.resolve() and old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
+          jobs: int | None = None, force: bool = False,
+          data_dir: Path | str | None = None) -> Summary:
+    """Build the reports asked for; see the module docstring for how they are published."""
+    out = Path(out or config.REPORTS_DIR).resolve()
+    data = Path(data_dir or config.DATA_DIR).resolve()
+    reports = _load(portfolio, year, data)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(out / ".perflib-build.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait for "
+                          "it to finish, or delete the lock file if no build is running") from None
+    try:
+        return _build(reports, out, data, jobs or os.cpu_count() or 1, force)
+    finally:
+        lock.release()
+
+
+def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
+    if year is not None:
+        check_year(year)
+    pids = [portfolio] if portfolio else portfolios(data)
+    if not pids:
+        raise ParameterError(f"no portfolios under {data}: each needs a portfolio.yaml")
+    reports = []
+    for pid in pids:
+        years = load_portfolio(pid, data).years
+        if year is not None and year not in years:
+            raise ParameterError(f"year {year} is not held for portfolio '{pid}' "
+                                 f"(held: {', '.join(years)})")
+        reports += [load_report(pid, y, data) for y in ([year] if year else years)]
+    return reports
+
+
+def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool) -> Summary:
+    summary = Summary()
+    code = _code_hash()
+    staging = out / ".versions"
+    staging.mkdir(exist_ok=True)
+    plans: list[tuple[Report, Path, Path, list[Task], dict]] = []
+    for r in reports:
+        folder = _folder(out, r.portfolio.id, r.year)
+        previous = _read_log(folder) if folder.exists() else {}
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        version = Path(tempfile.mkdtemp(prefix=f"{r.portfolio.id}-{r.folder}-{stamp}-",
+                                        dir=staging))
+        version.chmod(0o755)
+        tasks, log = [], {"perflib": __version__, "portfolio": r.portfolio.id, "year": r.year,
+                          "notebooks": {}}
+        for nb in notebooks():
+            inputs = inputs_of(nb, r, code)
+            task = Task(r.portfolio.id, r.year, nb.name, str(data), str(version))
+            task.inputs_hash = _hash_inputs(inputs, {**_params(task), "data_dir": ""})
+            before = previous.get("notebooks", {}).get(nb.name, {})
+            if (not force and before.get("inputs_hash") == task.inputs_hash
+                    and all((folder / f).exists() for f in before.get("files", []))):
+                summary.skipped.append(task.label)
+                log["notebooks"][nb.name] = before
+                for f in before["files"]:
+                    os.link(folder / f, version / f) if _same_fs(folder, version) else \
+                        shutil.copy2(folder / f, version / f)
+                continue
+            log["notebooks"][nb.name] = {"inputs_hash": task.inputs_hash, "inputs": inputs,
+                                         "parameters": {**_params(task), "data_dir": str(data)}}
+            tasks.append(task)
+        plans.append((r, folder, version, tasks, log))
+
+    todo = [t for _, _, _, tasks, _ in plans for t in tasks]
+    for label in summary.skipped:
+        _say(f"  up to date  {label}")
+    outcomes = {id(o.task): o for o in _run_all(todo, jobs)} if todo else {}
+    by_task = {(o.task.portfolio, o.task.year, o.task.notebook): o for o in outcomes.values()}
+
+    printer_error: BrowserNotFound | None = None
+    pdfs_needed = [by_task[(t.portfolio, t.year, t.notebook)] for t in todo]
+    pdfs_needed = [o for o in pdfs_needed if not o.error]
+    pdf_bytes: dict[tuple, bytes] = {}
+    if pdfs_needed:
+        try:
+            pdf_bytes = _print_all(pdfs_needed)
+        except BrowserNotFound as exc:
+            printer_error = exc
+
+    failures: list[NotebookError] = []
+    for r, folder, version, tasks, log in plans:
+        published_any = False
+        for task in tasks:
+            o = by_task[(task.portfolio, task.year, task.notebook)]
+            entry = log["notebooks"][task.notebook]
+            if o.error:
+                cell, _, reason = o.error.partition("|")
+                kept = _keep_failed(out, task)
+                failures.append(NotebookError(f"notebooks/{task.notebook}.ipynb "
+                                              f"({task.portfolio} {task.year})",
+                                              int(cell.split()[-1]) if cell.strip() and
+                                              cell.split()[-1].isdigit() else None, reason, kept))
+                summary.failed.append(task.label)
+                _carry_over(folder, version, task.notebook, log)
+                continue
+            files = [f"{task.notebook}.ipynb", f"{task.notebook}.html"]
+            key = (task.portfolio, task.year, task.notebook)
+            if key in pdf_bytes:
+                (version / f"{task.notebook}.pdf").write_bytes(pdf_bytes[key])
+                files.append(f"{task.notebook}.pdf")
+            nb = next(n for n in notebooks() if n.name == task.notebook)
+            for name, frame in nb.data(r).items():
+                frame.to_csv(version / name, index=False)
+                files.append(name)
+            entry["files"] = files
+            entry["built"] = dt.datetime.now().isoformat(timespec="seconds")
+            entry["seconds"] = round(o.seconds, 2)
+            if key not in pdf_bytes:
+                entry["inputs_hash"] = ""  # no PDF yet: rebuild next time
+            summary.built.append(task.label)
+            published_any = True
+        if published_any or not folder.exists():
+            (version / LOG_NAME).write_text(json.dumps(log, indent=2), encoding="utf-8")
+            _publish(folder, version)
+        else:
+            shutil.rmtree(version, ignore_errors=True)
+    _say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
+         f"failed {len(summary.failed)} -> {out}")
+    if failures:
+        for f in failures:
+            _say(f"FAILED {f}")
+        raise failures[0] if len(failures) == 1 else NotebookError(
+            f"{len(failures)} notebooks", None, "; ".join(str(f) for f in failures))
+    if printer_error:
+        raise printer_error
+    return summary
+
+
+def _same_fs(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve().stat().st_dev == b.stat().st_dev
+    except OSError:
+        return False
+
+
+def _carry_over(folder: Path, version: Path, notebook: str, log: dict) -> None:
+    """Keep the last good outputs of a notebook that failed this time."""
+    before = _read_log(folder).get("notebooks", {}).get(notebook) if folder.exists() else None
+    if not before:
+        log["notebooks"].pop(notebook, None)
+        return
+    for f in before.get("files", []):
+        if (folder / f).exists():
+            shutil.copy2(folder / f, version / f)
+    log["notebooks"][notebook] = before
+
+
+def _keep_failed(out: Path, task: Task) -> Path:
+    dest = out / ".failed" / task.portfolio / task.year.replace("/", "-")
+    dest.mkdir(parents=True, exist_ok=True)
+    src = Path(task.workdir) / f"{task.notebook}.ipynb"
+    target = dest / f"{task.notebook}.ipynb"
+    if src.exists():
+        shutil.copy2(src, target)
+        src.unlink()
+    return target
+
+
+def _run_all(tasks: list[Task], jobs: int) -> list[Outcome]:
+    """Run tasks, ``jobs`` at a time in spawned worker processes (fork after Playwright hangs)."""
+    for t in tasks:
+        _say(f"  running     {t.label}")
+    if jobs <= 1 or len(tasks) == 1:
+        results = []
+        for t in tasks:
+            results.append(execute(t))
+            _done(results[-1])
+        return results
+    ctx = multiprocessing.get_context("spawn")
+    results = []
+    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
+        for o in pool.map(execute, tasks):
+            _done(o)
+            results.append(o)
+    return results
+
+
+def _done(o: Outcome) -> None:
+    state = "failed" if o.error else "executed"
+    _say(f"  {state:<11} {o.task.label} ({o.seconds:.1f} s)")
+
+
+def _print_all(outcomes: list[Outcome]) -> dict[tuple, bytes]:
+    from perflib.exporter import title_of
+    from perflib.pdf import Printer
+
+    result = {}
+    with Printer() as printer:
+        for o in outcomes:
+            t = o.task
+            result[(t.portfolio, t.year, t.notebook)] = printer.pdf(o.html, title_of(o.html))
+            _say(f"  printed     {t.label}")
+    return result

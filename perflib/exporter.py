@@ -1,0 +1,119 @@
+"""nbconvert exporters for committee reports: self-contained HTML and a Chromium-printed PDF.
+
+Registered under the ``nbconvert.exporters`` entry point as ``perflib_html`` and ``perflib_pdf``,
+so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer them. nbconvert's own
+``webpdf`` cannot be pointed at a system Chromium; this one can (see :mod:`perflib.pdf`).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape, unescape
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import default
+
+from perflib import config, pdf
+
+CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
+_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """A report as one self-contained HTML page: no code, no prompts, no network requests."""
+
+    export_from_notebook = "Committee report (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "perflib"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self) -> list[str]:
+        return [str(config.TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True), enabled=True)
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[str, dict]:
+        """Render, then set the language, the page title and the table of contents."""
+        nb = _without_stderr(nb)
+        resources = dict(resources or {})
+        resources["perflib_css"] = CSS
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return finish(html, nb.metadata.get("title")), resources
+
+
+def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop warnings printed to stderr: they stay in the executed notebook, not in the paper."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
+def finish(html: str, title: str | None = None) -> str:
+    """British English, a meaningful <title> (the report's h1) and a table of contents."""
+    html = re.sub(r'<html lang="[^"]*">', '<html lang="en-GB">', html, count=1)
+    if not title:
+        m = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+        title = " ".join(unescape(_TAG.sub(" ", m.group(1))).split()) if m else "Report"
+    html = re.sub(r"<title>.*?</title>", f"<title>{escape(title)}</title>", html, count=1,
+                  flags=re.S)
+    items = []
+    for level, anchor, text in _HEADING.findall(html):
+        label = escape(" ".join(unescape(_TAG.sub(" ", text)).split()))
+        cls = ' class="sub"' if level == "3" else ""
+        items.append(f'<li{cls}><a href="#{anchor}">{label}</a></li>')
+    toc = (f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
+           f"<ol>{''.join(items)}</ol></nav>") if items else ""
+    return html.replace("<!-- perflib:toc -->", toc, 1)
+
+
+def title_of(html: str) -> str:
+    """The <title> of a rendered report."""
+    m = re.search(r"<title>(.*?)</title>", html, re.S)
+    return unescape(m.group(1)) if m else ""
+
+
+class ReportPDFExporter(ReportHTMLExporter):
+    """A report as an A4 committee PDF printed by Chromium: tagged, bookmarked, 'Page X of Y'."""
+
+    export_from_notebook = "Committee report (PDF)"
+    output_mimetype = "application/pdf"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[bytes, dict]:
+        """Render the HTML report, then print it."""
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        resources["output_extension"] = ".pdf"
+        return pdf.print_html(html, header=title_of(html)), resources

@@ -217,7 +217,7 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     for i, row in t.frame.iterrows():
         line = t.line(i)
         has_value = not _nan(row.value)
-        if row.status in VALUE_STATUSES and not has_value:
+        if row.status in VALUE_STATUSES and not has_value and (i, "value") not in t.bad:
             problems.append(Problem(t.path, line, "value", f"is empty but status is {row.status}",
                                     "write the value, or set status to not available"))
         if row.status in EMPTY_STATUSES and has_value:
@@ -254,9 +254,10 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
             problems.append(Problem(t.path, line, "numerator",
                                     f"is given but the measure's unit is {unit}",
                                     "clear numerator and denominator, or change the unit"))
+        d = decimals.get((row.report, row.measure_id))
         if (unit == "percentage" and has_value and num is not None and den and num <= den
-                and not row.discrepancy):
-            d = decimals[(row.report, row.measure_id)]
+                and not row.discrepancy and not _nan(d)):
+            d = int(d)
             exact = 100.0 * num / den
             if abs(exact - row.value) > 0.5 * 10 ** -d + 1e-9:
                 problems.append(Problem(

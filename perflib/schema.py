@@ -123,6 +123,8 @@ class Table:
     path: Path
     frame: pd.DataFrame
     lines: list[int] = field(default_factory=list)
+    #: (row index, column) of cells that failed to parse, so later checks don't report them twice
+    bad: set[tuple[int, str]] = field(default_factory=set)
 
     def line(self, index: int) -> int:
         """Return the file line of the row at ``index`` (header is line 1)."""
@@ -183,6 +185,7 @@ def read_csv(
     rows: list[dict[str, Any]] = []
     lines: list[int] = []
     seen: dict[tuple, int] = {}
+    bad: set[tuple[int, str]] = set()
     for record in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in record):
@@ -197,6 +200,7 @@ def read_csv(
             value, problem, fix = col.parse(record[pos[col.name]])
             if problem:
                 problems.append(Problem(path, line, col.name, problem, fix or ""))
+                bad.add((len(rows), col.name))
             row[col.name] = value
         if key:
             k = tuple(row[c] for c in key)
@@ -207,8 +211,13 @@ def read_csv(
             seen.setdefault(k, line)
         rows.append(row)
         lines.append(line)
-    frame = pd.DataFrame(rows, columns=names)
-    return Table(path, frame, lines)
+    # object columns keep None for an empty text cell (pandas 3 would make it NaN); numbers are
+    # floats with NaN for empty, so arithmetic and formatting need no special cases.
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    for col in columns:
+        if col.kind in ("int", "number"):
+            frame[col.name] = pd.to_numeric(frame[col.name], errors="coerce").astype(float)
+    return Table(path, frame, lines, bad)
 
 
 @dataclass

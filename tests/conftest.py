@@ -1,0 +1,28 @@
+"""Shared fixtures: a scratch copy of data/ to break, and one real build of every report."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from perflib import config
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of the project's data/ that a test may break."""
+    dest = tmp_path / "data"
+    shutil.copytree(config.DATA_DIR, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every report built once, for real: papermill, nbconvert and Chromium."""
+    from perflib.build import build
+
+    out = tmp_path_factory.mktemp("reports")
+    build(out=out, jobs=2)
+    return out

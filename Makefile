@@ -1,0 +1,40 @@
+# perflib: `make reports` builds every report, `make test` runs every test. `make help` lists all.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help venv browser reports test bench lint clean
+
+help: ## Show this help
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install perflib with its test tools
+
+browser: $(STAMP) ## Make sure a Chromium is available to print PDFs
+	@$(BIN)/python -m perflib.browser
+
+reports: $(STAMP) ## Build every report into reports/ (HTML even when no browser can be had)
+	@$(MAKE) --no-print-directory browser || echo "make: no browser: building the HTML reports only" >&2
+	$(BIN)/perflib build
+
+test: $(STAMP) browser ## Run every test, including real builds in Chromium
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) browser ## Time the naive chain against perflib build, and the rules engine
+	$(BIN)/python benchmarks/bench.py
+
+lint: $(STAMP) ## Lint the package and tests
+	$(BIN)/ruff check perflib tests benchmarks
+
+clean: ## Remove built reports (not the data)
+	rm -rf reports/cfe reports/.versions reports/.failed reports/.perflib-build.lock

@@ -1,0 +1,215 @@
+"""End to end: both seed years built through the real notebook, papermill and Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from perflib import config
+
+pytestmark = pytest.mark.e2e
+
+MEASURES_COLUMNS = ["year", "pi_code", "measure_id", "short_name", "category", "polarity",
+                    "actual", "numerator", "denominator", "target", "rule_status", "status",
+                    "override_reason", "trend", "previous"]
+
+# (PI code, rule's rating, published rating, trend): what the seeds' figures give under the rules.
+EXPECTED = {
+    "2019/20": [
+        ("CFE1.1", "Green", "Green", "Getting better"),
+        ("CFE1.2", "Red", "Red", "Getting better"),
+        ("CFE1.3", "Green", "Green", "Getting better"),
+        ("CFE1.4", "Red", "Red", "Getting worse"),
+        ("CFE1.5", "Red", "Red", "Getting worse"),
+        ("CFE1.6", "Amber", "Amber", "Getting worse"),
+        ("CFE1.7", "Amber", "Amber", "Getting worse"),
+        ("CFE2.1", "Amber", "Amber", "Stable"),
+        ("CFE2.2", "Amber", "Amber", "Getting worse"),
+        ("CFE3.1", "Green", "Green", "Getting better"),
+    ],
+    "2020/21": [
+        ("CFE1.1", "Amber", "Amber", "Getting worse"),
+        ("CFE1.2", "Green", "Green", "Getting better"),
+        ("CFE1.3", "Amber", "Green", "Getting worse"),
+        ("CFE1.4", "Amber", "Amber", "Stable"),
+        ("CFE1.5", "Green", "Green", "Getting better"),
+        ("CFE1.6", "Green", "Green", "Getting better"),
+        ("CFE1.7", "", "", ""),
+        ("CFE1.8", "Green", "Green", "Getting better"),
+        ("CFE1.9", "Red", "Amber", "Getting worse"),
+        ("CFE1.10", "Red", "Amber", "Getting worse"),
+        ("CFE2.1", "Red", "Red", "Getting better"),
+        ("CFE2.2", "Green", "Green", "Getting better"),
+        ("CFE2.3", "Red", "Red", "Getting worse"),
+        ("CFE3.1", "Red", "Red", "Getting worse"),
+        ("CFE3.3 (GMS)", "", "", "Getting better"),
+    ],
+}
+FINANCE = {
+    "2019/20": ["5,350", "292", "5,642", "5,630", "(32)", "5,598", "(44)", "163", "131", "450"],
+    "2020/21": ["4,834", "5,322", "(40)", "5,282", "448", "9.3%", "251", "211", "570", "555"],
+}
+FIGURES = {
+    "2019/20": ["8,032", "5,000", "93.0% (1,288 of 1,384)", "37% (61 of 179)", "156,557",
+                "80.7% (192,836 of 238,982)", "78.0% (2016)", "0.21m", "Aim to maximise"],
+    "2020/21": ["90.8% (1,014 of 1,117)", "28.9% (26 of 90)", "31.1% (19 of 61)", "9,387",
+                "3,484", "0.46m", "74.2% (2,562 of 3,452)", "Appendix 1"],
+}
+
+
+def folder(built: Path, year: str) -> Path:
+    return built / "cfe" / year.replace("/", "-")
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_outputs_exist(built, year):
+    f = folder(built, year)
+    for name in ("annual_report.ipynb", "annual_report.html", "annual_report.pdf", "measures.csv",
+                 "build-log.json"):
+        assert (f / name).stat().st_size > 0, name
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_measures_csv(built, year):
+    m = pd.read_csv(folder(built, year) / "measures.csv", keep_default_na=False)
+    assert set(MEASURES_COLUMNS) <= set(m.columns)
+    got = m.set_index("pi_code")
+    for code, rule, status, trend in EXPECTED[year]:
+        assert (got.at[code, "rule_status"], got.at[code, "status"], got.at[code, "trend"]) == (
+            rule, status, trend), code
+        assert bool(got.at[code, "override_reason"]) == (rule != status), code
+    assert set(m["status"]) <= {"Red", "Amber", "Green", ""}
+    assert set(m["trend"]) <= {"Getting better", "Stable", "Getting worse", ""}
+
+
+def test_codes_reused_across_years_are_different_measures(built):
+    a = pd.read_csv(folder(built, "2019/20") / "measures.csv").set_index("pi_code")
+    b = pd.read_csv(folder(built, "2020/21") / "measures.csv").set_index("pi_code")
+    assert a.at["CFE1.1", "measure_id"] == "digital_inclusion_people"
+    assert b.at["CFE1.1", "measure_id"] == "foi_on_time"
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_pdf_text(built, year):
+    text = pdf_text(folder(built, year) / "annual_report.pdf")
+    for code, _, status, trend in EXPECTED[year]:
+        assert code in text
+        if status:
+            assert status in text
+        if trend:
+            assert trend in text
+    for figure in FINANCE[year] + FIGURES[year]:
+        assert figure in text, figure
+    pages = len(PdfReader(folder(built, year) / "annual_report.pdf").pages)
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    order = ["Portfolio summary", "Delivering our priorities", "Key to symbols",
+             "Priority 1", "Priority 2", "Priority 3", "2.1 Revenue", "2.2 Earmarked reserves",
+             "2.3 Portfolio savings programme", "Risk rating", "Appendix 1"]
+    at = 0
+    for heading in order:  # each section heading comes after the one before it
+        at = text.index(heading, at) + 1
+
+
+def test_overrides_are_explained(built):
+    text = pdf_text(folder(built, "2020/21") / "annual_report.pdf")
+    assert text.count("Rating overridden") == 3
+    assert "the rule gives Amber; published as Green" in text
+    assert text.count("the rule gives Red; published as Amber") == 2
+
+
+def test_restated_figures_each_report_prints_its_own(built):
+    a = pdf_text(folder(built, "2019/20") / "annual_report.pdf")
+    b = pdf_text(folder(built, "2020/21") / "annual_report.pdf")
+    assert "93.0% (1,288 of 1,384)" in a and "93.1% (1,288 of 1,384)" in b
+    assert "33.9% (41 of 121)" in b and "33.9% (41 of 121)" not in a
+    assert "Data-quality note" in a
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_pdf_is_a4_and_tagged(built, year):
+    reader = PdfReader(folder(built, year) / "annual_report.pdf")
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 1.5 and abs(float(box.height) - 841.9) < 1.5  # A4
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert reader.outline, "headings become bookmarks"
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_html_is_self_contained_and_has_no_code(built, year):
+    html = (folder(built, year) / "annual_report.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html
+    assert re.search(r"<title>Citizen Focus and Engagement Portfolio Performance and Resources "
+                     r"Annual Report \d{4}/\d{2}</title>", html)
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "nothing off the machine"
+    assert "<script src" not in html
+    assert "from perflib" not in html and 'class="highlight' not in html  # no code shown
+    assert html.count("<h1") == 1
+
+
+def test_plain_papermill_from_a_scheduler(tmp_path):
+    out = tmp_path / "out.ipynb"
+    subprocess.run([sys.executable, "-m", "papermill", "notebooks/annual_report.ipynb", str(out),
+                    "-p", "year", "2019/20"], cwd=config.PROJECT_ROOT, check=True,
+                   capture_output=True)
+    assert "Annual Report 2019/20" in out.read_text(encoding="utf-8")
+
+
+def test_nbconvert_offers_the_pdf_exporter(built, tmp_path):
+    src = folder(built, "2019/20") / "annual_report.ipynb"
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "perflib_pdf", str(src),
+                    "--output-dir", str(tmp_path)], check=True, capture_output=True)
+    assert "Page 1 of" in pdf_text(tmp_path / "annual_report.pdf")
+
+
+def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
+    env = None
+    if root is not None:
+        import os
+
+        env = {**os.environ, "PERFLIB_ROOT": str(root)}
+    return subprocess.run([sys.executable, "-m", "perflib.cli", *args], capture_output=True,
+                          text=True, env=env)
+
+
+def test_bad_data_exits_2_and_publishes_nothing(built, data_copy, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(built, out, symlinks=True)
+    before = (out / "cfe/2020-21/annual_report.pdf").read_bytes()
+    obs = data_copy / "cfe/observations.csv"
+    obs.write_text(obs.read_text().replace("90.8,1014,1117", "90.8,1117,1014"))
+    res = run_cli("build", "--data", str(data_copy), "--out", str(out))
+    assert res.returncode == 2
+    assert "observations.csv, row" in res.stderr and "column 'numerator'" in res.stderr
+    assert (out / "cfe/2020-21/annual_report.pdf").read_bytes() == before
+
+
+def test_failed_notebook_keeps_earlier_reports(built, tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(config.DATA_DIR, root / "data")
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    out = root / "reports"
+    shutil.copytree(built, out, symlinks=True)
+    before = (out / "cfe/2019-20/annual_report.pdf").read_bytes()
+    nb = root / "notebooks/annual_report.ipynb"
+    nb.write_text(nb.read_text().replace('"sections.finance(report)"',
+                                         '"raise RuntimeError(\\"finance table broke\\")"'))
+    res = run_cli("build", "--year", "2019/20", "--jobs", "1", root=root)
+    assert res.returncode == 1, res.stderr
+    last = res.stderr.strip().splitlines()[-1]
+    assert "notebooks/annual_report.ipynb" in last and "cell" in last
+    assert "RuntimeError: finance table broke" in last
+    assert (out / "cfe/2019-20/annual_report.pdf").read_bytes() == before
+    kept = out / ".failed/cfe/2019-20/annual_report.ipynb"
+    assert "finance table broke" in kept.read_text()

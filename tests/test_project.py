@@ -1,0 +1,48 @@
+"""The project's own files: notebooks committed clean, dependency lists in step."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import yaml
+
+from perflib import config
+
+
+def _name(spec: str) -> tuple[str, str]:
+    m = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec.strip())
+    return m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+
+
+def test_environment_yml_matches_pyproject():
+    py = tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_name(s) for s in py["dependencies"] + py["optional-dependencies"]["test"])
+    env = yaml.safe_load((config.PROJECT_ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    conda = dict(_name(d) for d in deps if isinstance(d, str) and not d.startswith(("python", "pip")))
+    assert conda == wanted
+    assert {"pip": ["-e ."]} in deps
+
+
+def test_notebooks_are_committed_without_outputs():
+    for path in config.NOTEBOOKS_DIR.glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, path.name
+
+
+def test_parameters_cells_are_typed_and_commented():
+    for path in config.NOTEBOOKS_DIR.glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        params = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+        assert len(params) == 1, path.name
+        lines = [ln for ln in "".join(params[0]["source"]).splitlines() if ln.strip()]
+        names = set()
+        for line in lines:
+            m = re.match(r'^(\w+): (str|int|float|bool) = .+  # .+$', line)
+            assert m, f"{path.name}: {line!r} needs a type and a comment"
+            names.add(m.group(1))
+        assert {"portfolio", "year", "data_dir"} <= names

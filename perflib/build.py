@@ -45,9 +45,27 @@ def _annual_data(r: Report) -> dict[str, pd.DataFrame]:
     return {"measures.csv": measures_csv(r)}
 
 
+def _deep_dive_inputs(r: Report) -> list[Path]:
+    """A deep dive reads the portfolio's files, the year's cover details and the facts, but not
+    the commentary, so editing commentary does not rebuild it."""
+    p = r.portfolio
+    extra = [t.path for t in (p.facts, p.events) if t is not None]
+    return [*p.files, p.path / r.folder / "report.yaml", *extra]
+
+
 def notebooks() -> list[Notebook]:
     """Every notebook the build runs, in order."""
-    return [Notebook("annual_report", _annual_data)]
+    from perflib import deepdives as dd
+
+    return [
+        Notebook("annual_report", _annual_data),
+        Notebook("complaints", lambda r: {"complaints.csv": dd.complaints_data(r)},
+                 _deep_dive_inputs),
+        Notebook("digital_inclusion", lambda r: {"digital_inclusion.csv": dd.digital_data(r)},
+                 _deep_dive_inputs),
+        Notebook("museum_visits", lambda r: {"museum_visits.csv": dd.museum_data(r)},
+                 _deep_dive_inputs),
+    ]
 
 
 @dataclass

@@ -12,5 +12,3 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
-#: Notebooks the build runs for every portfolio and year, in the order they are built.
-NOTEBOOKS = ("annual_report",)

@@ -85,6 +85,21 @@ ENGAGEMENT_COLUMNS = (
     Column("purpose"),
     Column("count", "int", required=False, minimum=0),
 )
+FACT_COLUMNS = (
+    Column("report", "period"),
+    Column("topic", "slug"),
+    Column("metric", "slug"),
+    Column("period", "period"),
+    Column("value", "number", minimum=0),
+    Column("unit", "choice", choices=("count", "percentage")),
+    Column("note", required=False),
+)
+EVENT_COLUMNS = (
+    Column("report", "period"),
+    Column("date", "date"),
+    Column("approximate", "yesno"),
+    Column("event"),
+)
 RESPONSES_COLUMNS = (
     Column("quarter", "choice", choices=QUARTERS),
     Column("programme"),
@@ -117,6 +132,8 @@ class Portfolio:
     measures: Table
     observations: Table
     overrides: Table
+    facts: Table | None = None
+    events: Table | None = None
 
     @property
     def files(self) -> list[Path]:
@@ -156,6 +173,16 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
                             key=("report", "measure_id", "period"))
     overrides = read_csv(path / "overrides.csv", OVERRIDE_COLUMNS, problems,
                          key=("year", "measure_id"))
+    facts = read_csv(path / "facts.csv", FACT_COLUMNS, problems,
+                     key=("report", "topic", "metric", "period"), optional_file=True)
+    events = read_csv(path / "museum_events.csv", EVENT_COLUMNS, problems,
+                      key=("report", "date", "event"), optional_file=True)
+    if facts is not None:
+        for i, row in facts.frame.iterrows():
+            if row.unit == "percentage" and not _nan(row.value) and row.value > 100:
+                problems.append(Problem(facts.path, facts.line(i), "value",
+                                        f"{row.value:g} is above 100%",
+                                        "write the percentage between 0 and 100, without %"))
     if measures is not None:
         _check_measures(measures, years, problems)
     if measures is not None and observations is not None:
@@ -164,7 +191,7 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
         _check_known(overrides, measures, "year", problems)
     raise_if(problems)
     return Portfolio(portfolio, path, council, name, [str(y) for y in years], measures,
-                     observations, overrides)
+                     observations, overrides, facts, events)
 
 
 def _check_measures(t: Table, years: list[str], problems: list[Problem]) -> None:

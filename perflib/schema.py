@@ -7,6 +7,7 @@ that is wrong with a file at once.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import difflib
 import io
 import math
@@ -46,7 +47,7 @@ class Column:
     """One column of a data file: its type, whether it may be empty, and how to fix a bad value."""
 
     name: str
-    kind: str = "text"  # text | slug | period | int | number | choice | yesno
+    kind: str = "text"  # text | slug | period | int | number | choice | yesno | date
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
@@ -81,6 +82,11 @@ class Column:
                 return None, f"{text} is below {self.minimum:g}", self.describe_fix()
             if self.maximum is not None and value > self.maximum:
                 return None, f"{text} is above {self.maximum:g}", self.describe_fix()
+        if self.kind == "date":
+            try:
+                value = dt.date.fromisoformat(text)
+            except ValueError:
+                return None, f"'{text}' is not a date", "write the date as YYYY-MM-DD"
         if self.kind == "choice":
             match = {c.lower(): c for c in self.choices}.get(text.lower())
             if match is None:
@@ -103,6 +109,7 @@ class Column:
             "number": "a number",
             "choice": "one of " + ", ".join(self.choices),
             "yesno": "yes or no",
+            "date": "a date like 2021-05-17",
         }.get(self.kind, "text")
 
     def describe_fix(self) -> str:

@@ -1,0 +1,193 @@
+"""Charts in one theme: seaborn, colour-blind-safe, readable in greyscale, each with a text alternative.
+
+Every chart is returned as a :class:`Chart`: the PNG, a title, alt text that states what the chart
+shows, and the exact figures it plots as a table. Series differ by marker, line style or hatch as
+well as colour, and values are labelled on the chart, so nothing depends on seeing colour.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from perflib.html import esc, table  # noqa: E402
+
+#: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+DASHES = ["-", "--", "-.", ":", "-", "--"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
+TARGET_STYLE = {"color": "#333333", "linestyle": ":", "marker": "_", "markersize": 18,
+                "linewidth": 1.5}
+
+
+def theme() -> None:
+    """Apply perflib's chart theme (called by every chart, so notebooks need not)."""
+    sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font="DejaVu Sans",
+                  rc={"figure.dpi": 110, "savefig.dpi": 150, "axes.titlesize": 12,
+                      "axes.labelsize": 10, "axes.edgecolor": "#333333",
+                      "grid.color": "#d9d9d9", "legend.frameon": False})
+
+
+@dataclass
+class Chart:
+    """A rendered chart with its title, text alternative and the figures it plots."""
+
+    title: str
+    alt: str
+    data: pd.DataFrame
+    png: bytes
+    caption: str = ""
+
+    def html(self) -> str:
+        """The chart as a figure with alt text and caption, followed by its data table."""
+        src = base64.b64encode(self.png).decode("ascii")
+        cols = [esc(c) for c in self.data.columns]
+        rows = [[esc(_cell(v)) for v in row] for row in self.data.itertuples(index=False)]
+        caption = f" {esc(self.caption)}" if self.caption else ""
+        return (f'<figure class="chart"><img src="data:image/png;base64,{src}" '
+                f'alt="{esc(self.alt)}"><figcaption>{esc(self.title)}.{caption}</figcaption>'
+                f"</figure>"
+                + table(f"Figures plotted in the chart: {esc(self.title)}", cols, rows,
+                        cls="chart-data"))
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+def _cell(v: object) -> str:
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
+        return "Yes" if v else "No"
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "Not available"
+    if isinstance(v, float):
+        return f"{v:,.1f}" if v % 1 else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def _png(fig: plt.Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target: str,
+                         title: str, ylabel: str, alt: str, caption: str = "",
+                         percent: bool = True) -> Chart:
+    """One line per series over ``x``, each with its target as a dotted line of dashes."""
+    theme()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    order = list(dict.fromkeys(data[x]))
+    for i, (name, d) in enumerate(data.groupby(series, sort=False)):
+        pos = [order.index(v) for v in d[x]]
+        ax.plot(pos, d[y], marker=MARKERS[i], linestyle=DASHES[i], color=PALETTE[i],
+                label=name, linewidth=2, markersize=7)
+        for p, v in zip(pos, d[y], strict=True):
+            if pd.notna(v):
+                ax.annotate(f"{v:.1f}%" if percent else f"{v:,.0f}", (p, v),
+                            textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+        t = d[target]
+        if t.notna().any():
+            ax.plot(pos, t, **{**TARGET_STYLE, "color": PALETTE[i]}, label=f"{name}: target")
+    ax.set_xticks(range(len(order)), order)
+    ax.set_xlabel("Year")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if percent:
+        ax.set_ylim(0, 100)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return Chart(title, alt, data, _png(fig), caption)
+
+
+def bars_against_target(data: pd.DataFrame, x: str, y: str, target: str | None, title: str,
+                        ylabel: str, alt: str, caption: str = "", hatch_by: str | None = None,
+                        xlabel: str = "Year", fmt: str = "{:,.0f}") -> Chart:
+    """Bars with value labels; a target marker per bar where there is one; optional hatching."""
+    theme()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    pos = range(len(data))
+    hatches = [HATCHES[1] if (hatch_by and bool(h)) else "" for h in
+               (data[hatch_by] if hatch_by else [False] * len(data))]
+    bars = ax.bar(pos, data[y].fillna(0), color=PALETTE[0], edgecolor="#000000", linewidth=0.8)
+    for b, h in zip(bars, hatches, strict=True):
+        b.set_hatch(h)
+        b.set_facecolor("#9ecae1" if h else PALETTE[0])
+    for p, v in zip(pos, data[y], strict=True):
+        label = fmt.format(v) if pd.notna(v) else "n/a"
+        ax.annotate(label, (p, 0 if pd.isna(v) else v), textcoords="offset points",
+                    xytext=(0, 3), ha="center", fontsize=8)
+    if target and data[target].notna().any():
+        ax.plot(list(pos), data[target], linestyle="none", marker="_", markersize=30,
+                markeredgewidth=2.5, color="#000000", label="Target")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.set_xticks(list(pos), data[x])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    return Chart(title, alt, data, _png(fig), caption)
+
+
+def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlabel: str,
+                    alt: str, caption: str = "", fmt: str = "{:,.0f}") -> Chart:
+    """Horizontal bars, one per category, each labelled with its value."""
+    theme()
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(data)))
+    pos = range(len(data))
+    bars = ax.barh(pos, data[value], color=PALETTE[0], edgecolor="#000000", linewidth=0.8)
+    for i, b in enumerate(bars):
+        b.set_hatch(HATCHES[i % len(HATCHES)])
+        b.set_facecolor(PALETTE[i % len(PALETTE)])
+        ax.annotate(fmt.format(data[value].iloc[i]), (b.get_width(), b.get_y() + b.get_height() / 2),
+                    textcoords="offset points", xytext=(4, 0), va="center", fontsize=8)
+    ax.set_yticks(list(pos), data[label])
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    ax.set_xlim(0, data[value].max() * 1.2)
+    return Chart(title, alt, data, _png(fig), caption)
+
+
+def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: str, alt: str,
+                         caption: str = "") -> Chart:
+    """Visits by quarter on a date axis, derived quarters hatched, closures and reopenings drawn.
+
+    ``quarters`` has columns quarter, start, end, visits, derived; ``events`` has date, event.
+    """
+    theme()
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    for q in quarters.itertuples():
+        width = (q.end - q.start).days * 0.9
+        bar = ax.bar(mdates.date2num(q.start) + (q.end - q.start).days / 2, q.visits, width=width,
+                     color="#9ecae1" if q.derived else PALETTE[0], edgecolor="#000000",
+                     hatch=HATCHES[1] if q.derived else "")
+        label = f"{q.visits:,.0f}" + (" (derived)" if q.derived else "")
+        ax.annotate(f"{q.quarter}: {label}", (bar[0].get_x() + bar[0].get_width() / 2, q.visits),
+                    textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+    top = max(quarters["visits"].max(), 1) * 1.45
+    for n, e in enumerate(events.itertuples(), start=1):
+        x = mdates.date2num(pd.Timestamp(e.date))
+        ax.axvline(x, color="#000000", linestyle=DASHES[1 + n % 3], linewidth=1)
+        ax.annotate(str(n), (x, top * 0.93), ha="center", fontsize=9, fontweight="bold",
+                    bbox={"boxstyle": "circle", "fc": "white", "ec": "#000000"})
+    ax.set_ylim(0, top)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.set_xlabel("Quarter (numbered lines: events listed in the table below)")
+    ax.set_ylabel("Visits (number)")
+    ax.set_title(title)
+    data = quarters.drop(columns=["start", "end"]).rename(
+        columns={"quarter": "Quarter", "visits": "Visits", "derived": "Derived"})
+    return Chart(title, alt, data, _png(fig), caption)

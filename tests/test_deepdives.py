@@ -1,0 +1,118 @@
+"""Deep dives, built for real for both years: figures against the seeds, charts with alt text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.htmltables import parse, table
+
+pytestmark = pytest.mark.e2e
+YEARS = ["2019/20", "2020/21"]
+DEEP_DIVES = {"complaints": "complaints.csv", "digital_inclusion": "digital_inclusion.csv",
+              "museum_visits": "museum_visits.csv"}
+
+
+def folder(built: Path, year: str) -> Path:
+    return built / "cfe" / year.replace("/", "-")
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("name", list(DEEP_DIVES))
+def test_built(built, year, name):
+    f = folder(built, year)
+    for ext in (".ipynb", ".html", ".pdf"):
+        assert (f / f"{name}{ext}").stat().st_size > 0
+    assert (f / DEEP_DIVES[name]).stat().st_size > 0
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("name", list(DEEP_DIVES))
+def test_every_chart_has_real_alt_text(built, year, name):
+    html = (folder(built, year) / f"{name}.html").read_text(encoding="utf-8")
+    doc = parse(html)
+    for img in doc.images:
+        alt = img.get("alt", "")
+        assert len(alt) > 40, alt
+        assert "No description has been provided" not in alt
+    assert "No description has been provided" not in html
+    figures = html.count("<figure")
+    assert figures == len(doc.images)
+    assert html.count("Figures plotted in the chart") == figures
+
+
+def test_complaints_figures_match_the_seeds(built):
+    d = pd.read_csv(folder(built, "2020/21") / "complaints.csv")
+    got = {(r.stage, r.measure, r.period): (r.percent, r.number, r.out_of, r.report)
+           for r in d.itertuples()}
+    assert got[("Stage 1", "upheld", "2020/21")][:3] == (28.9, 26, 90)
+    assert got[("Stage 2", "on time", "2020/21")][:3] == (82.4, 56, 68)
+    # 2019/20 Stage 1 upheld: the 2020/21 report restated 37% of 179 as 33.9% (41 of 121)
+    assert got[("Stage 1", "upheld", "2019/20")] == (33.9, 41, 121, "2020/21")
+    old = pd.read_csv(folder(built, "2019/20") / "complaints.csv")
+    row = old[(old["stage"] == "Stage 1") & (old["measure"] == "upheld")
+              & (old["period"] == "2019/20")].iloc[0]
+    assert (row.percent, row.out_of, row.report) == (37, 179, "2019/20")
+    html = (folder(built, "2020/21") / "complaints.html").read_text(encoding="utf-8")
+    rows = table(html, "Restated complaints figures")
+    assert ["Stage 1 upheld, 2019/20", "2019/20", "37%", "61 of 179"] in rows
+    assert ["Stage 1 upheld, 2019/20", "2020/21", "33.9%", "41 of 121"] in rows
+    assert "Ombudsman" in html and table(html, "Local Government and Social Care Ombudsman")
+
+
+def test_complaints_chart_table_matches_chart_data(built):
+    f = folder(built, "2020/21")
+    d = pd.read_csv(f / "complaints.csv")
+    html = (f / "complaints.html").read_text(encoding="utf-8")
+    for what in ("upheld", "on time"):
+        rows = table(html, f"Figures plotted in the chart: Complaints {what}")
+        assert rows[0] == ["Stage", "Year", "Percent", "Target"]
+        x = d[d["measure"] == what]
+        expected = [[r.stage, r.period, f"{r.percent:g}"] for r in x.itertuples()]
+        assert [r[:3] for r in rows[1:]] == expected
+
+
+def test_museum_quarters(built):
+    f = folder(built, "2020/21")
+    d = pd.read_csv(f / "museum_visits.csv")
+    q = d[d["series"] == "visits by quarter"].set_index("period")
+    assert q["value"].to_dict() == {"2020/21 Q1": 0, "2020/21 Q2": 1837, "2020/21 Q3": 1647,
+                                    "2020/21 Q4": 0}
+    assert q["derived"].astype(str).to_dict()["2020/21 Q3"] == "True"
+    assert q["value"].sum() == 3484
+    years = d[d["series"] == "visits per year"].set_index("period")["value"].to_dict()
+    assert years == {"2017/18": 131379, "2018/19": 138413, "2019/20": 156557, "2020/21": 3484}
+    html = (f / "museum_visits.html").read_text(encoding="utf-8")
+    rows = table(html, "Figures plotted in the chart: Museum visits by quarter")
+    assert rows[1:] == [["Q1", "0", "No"], ["Q2", "1,837", "No"], ["Q3", "1,647", "Yes"],
+                        ["Q4", "0", "No"]]
+    events = table(html, "Closures and reopenings of museum sites")
+    assert len(events) - 1 >= 4 and "derived" in html
+
+
+def test_thin_year_says_what_is_not_available(built):
+    html = (folder(built, "2019/20") / "museum_visits.html").read_text(encoding="utf-8")
+    assert "Quarterly visit figures are not available for 2019/20" in html
+    assert html.count("<figure") == 1  # the annual chart only: no empty quarterly chart
+    di = (folder(built, "2019/20") / "digital_inclusion.html").read_text(encoding="utf-8")
+    assert "not running in 2019/20" in di
+
+
+def test_digital_inclusion_figures(built):
+    f = folder(built, "2020/21")
+    d = pd.read_csv(f / "digital_inclusion.csv")
+    facts = d[d["source"] == "fact"].set_index("metric")["value"]
+    assert facts["lending_library_loans"] == 307
+    assert (facts["lending_purpose_education"], facts["lending_purpose_mental_health_isolation"],
+            facts["lending_purpose_looking_for_work"]) == (41, 40, 19)
+    assert (facts["dfe_laptops_social_care"], facts["dfe_laptops_care_leavers"],
+            facts["dfe_laptops_year10"]) == (429, 63, 272)
+    assert facts["helpline_calls"] == 2875
+    html = (f / "digital_inclusion.html").read_text(encoding="utf-8")
+    assert "The basis changed in 2020/21" in html
+    rows = table(html, "Figures plotted in the chart: People helped")
+    assert rows[1:] == [["2018/19", "2,332", "Not available", "2020/21"],
+                        ["2019/20", "8,425", "5,000", "2020/21"],
+                        ["2020/21", "9,387", "10,000", "2020/21"]]

@@ -202,8 +202,10 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
           jobs: int | None = None, force: bool = False,
           data_dir: Path | str | None = None) -> Summary:
     """Build the reports asked for; see the module docstring for how they are published."""
+    from perflib.notebook import data_path
+
     out = Path(out or config.REPORTS_DIR).resolve()
-    data = Path(data_dir or config.DATA_DIR).resolve()
+    data = data_path(data_dir)  # checked before papermill ever injects it
     reports = _load(portfolio, year, data)
     out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out / ".perflib-build.lock"))
@@ -239,6 +241,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     code = _code_hash()
     staging = out / ".versions"
     staging.mkdir(exist_ok=True)
+    _drop_stale_versions(out, staging)
     plans: list[tuple[Report, Path, Path, list[Task], dict]] = []
     for r in reports:
         folder = _folder(out, r.portfolio.id, r.year)
@@ -330,6 +333,14 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     if printer_error:
         raise printer_error
     return summary
+
+
+def _drop_stale_versions(out: Path, staging: Path) -> None:
+    """Remove versions no report folder points at: what a killed build left half written."""
+    live = {link.resolve() for link in out.glob("*/*") if link.is_symlink()}
+    for version in staging.iterdir():
+        if version.resolve() not in live:
+            shutil.rmtree(version, ignore_errors=True)
 
 
 def _same_fs(a: Path, b: Path) -> bool:

@@ -19,6 +19,7 @@ import pandas as pd
 from perflib import config, rules
 from perflib.errors import DataError, ParameterError, Problem
 from perflib.finance import CashLimit, reserves_with_balance
+from perflib.schema import SLUG_RE as SLUG
 from perflib.schema import Column, Table, Yaml, period_problem, raise_if, read_csv, read_yaml, require
 
 CATEGORIES = ("Council", "Partnership", "Contextual")
@@ -151,6 +152,9 @@ def portfolios(data_dir: Path | None = None) -> list[str]:
 def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfolio:
     """Read and check the register, observations and overrides of a portfolio."""
     data_dir = Path(data_dir or config.DATA_DIR)
+    if not SLUG.match(str(portfolio)):
+        raise ParameterError(f"portfolio '{portfolio}' is not a portfolio id: use the name of a "
+                             f"folder under {data_dir}, e.g. cfe")
     path = data_dir / portfolio
     if not (path / "portfolio.yaml").exists():
         held = ", ".join(portfolios(data_dir)) or "none"

@@ -77,7 +77,10 @@ class Printer:
             self._pw.stop()
 
     def pdf(self, html: str, header: str = "") -> bytes:
-        """Print one HTML page: A4, backgrounds, tagged, bookmarks, 'Page X of Y' footer."""
+        """Print one HTML page: A4, tagged, bookmarked, 'Page X of Y', metadata and artifacts."""
+        return finish(self._print(html, header), title=header)
+
+    def _print(self, html: str, header: str) -> bytes:
         page = self._browser.new_page()
         try:
             # Reports are self-contained; anything that tries the network is refused, not awaited.
@@ -118,3 +121,87 @@ def print_html(html: str, header: str = "") -> bytes:
         return job()
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(job).result()
+
+
+# Operators that put marks on the page; a unit containing one of them is content, or an artifact.
+_PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI",
+          "INLINE IMAGE"}
+_PATH = {"m", "l", "c", "v", "y", "h", "re"}
+_PATH_END = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "n"}
+
+
+def _unit_end(ops: list, i: int) -> int:
+    """Index of the last operator of the graphics unit starting at ``i``."""
+    op = str(ops[i][1])
+    if op in ("q", "BT"):
+        close, depth = ("Q" if op == "q" else "ET"), 0
+        for j in range(i, len(ops)):
+            o = str(ops[j][1])
+            depth += o == op
+            depth -= o == close
+            if depth == 0:
+                return j
+        return len(ops) - 1
+    if op in _PATH:
+        for j in range(i, len(ops)):
+            if str(ops[j][1]) in _PATH_END:
+                return j
+    return i
+
+
+def mark_artifacts(ops: list) -> list:
+    """Wrap every painted unit that lies outside marked content in ``/Artifact BMC ... EMC``.
+
+    Chromium tags the page body but leaves its header, footer and page background unmarked; PDF/UA
+    readers need those marked as artifacts so they are not read out as content on every page.
+    """
+    import pikepdf
+
+    out, depth, i = [], 0, 0
+    while i < len(ops):
+        operands, op = ops[i]
+        name = str(op)
+        if depth == 0 and (name in ("q", "BT", "Do", "sh") or name in _PATH
+                           or isinstance(ops[i], pikepdf.ContentStreamInlineImage)):
+            j = _unit_end(ops, i)
+            unit = ops[i:j + 1]
+            names = [str(u[1]) for u in unit]
+            if name == "q" and {"BDC", "BMC", "EMC"} & set(names):
+                out.append(ops[i])
+                i += 1
+                continue
+            if _PAINT & set(names) or isinstance(ops[i], pikepdf.ContentStreamInlineImage):
+                out.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
+                out.extend(unit)
+                out.append(([], pikepdf.Operator("EMC")))
+            else:
+                out.extend(unit)
+            i = j + 1
+            continue
+        depth += name in ("BDC", "BMC")
+        depth -= name == "EMC"
+        out.append(ops[i])
+        i += 1
+    return out
+
+
+def finish(data: bytes, title: str, lang: str = "en-GB") -> bytes:
+    """Set title and language in the Info dictionary and XMP, and mark page furniture as artifacts."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            ops = mark_artifacts(list(pikepdf.parse_content_stream(page)))
+            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+        pdf.Root.Lang = pikepdf.String(lang)
+        pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        pdf.docinfo["/Title"] = pikepdf.String(title)
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
+            meta["dc:title"] = title
+            meta["dc:language"] = [lang]
+            meta["pdf:Producer"] = str(pdf.docinfo.get("/Producer", "Chromium"))
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()

@@ -26,3 +26,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     build(out=out, jobs=2)
     return out
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built: Path) -> Path:
+    """A scratch copy of the project (data, notebooks, and the reports already built from them).
+
+    perflib only accepts data inside its project, so a test that edits data builds here.
+    """
+    root = tmp_path / "project"
+    shutil.copytree(config.DATA_DIR, root / "data")
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    shutil.copytree(built, root / "reports", symlinks=True)
+    monkeypatch.setenv("PERFLIB_ROOT", str(root))  # for spawned workers and subprocesses
+    for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
+                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
+        monkeypatch.setattr(config, name, value)
+    return root

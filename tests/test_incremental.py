@@ -1,0 +1,39 @@
+"""Incremental builds: nothing rebuilt when nothing changed, exactly the readers of an edit otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from perflib.build import build
+
+pytestmark = pytest.mark.e2e
+ALL = {f"cfe {y} {n}" for y in ("2019/20", "2020/21")
+       for n in ("annual_report", "complaints", "digital_inclusion", "museum_visits")}
+
+
+def test_unchanged_rebuild_rebuilds_nothing(project):
+    summary = build(jobs=1)
+    assert summary.built == [] and set(summary.skipped) == ALL
+
+
+def test_commentary_edit_rebuilds_only_its_report(project):
+    path = project / "data/cfe/2020-21/commentary.md"
+    path.write_text(path.read_text() + "\nOne more sentence for the test.\n")
+    summary = build(jobs=1)
+    assert summary.built == ["cfe 2020/21 annual_report"]
+    assert set(summary.skipped) == ALL - {"cfe 2020/21 annual_report"}
+    html = (project / "reports/cfe/2020-21/annual_report.html").read_text()
+    assert "One more sentence for the test." in html
+
+
+def test_facts_edit_rebuilds_only_the_deep_dives(project):
+    path = project / "data/cfe/facts.csv"
+    path.write_text(path.read_text().replace(",2875,", ",2876,"))
+    summary = build(jobs=2)
+    assert set(summary.built) == {f"cfe {y} {n}" for y in ("2019/20", "2020/21")
+                                  for n in ("complaints", "digital_inclusion", "museum_visits")}
+
+
+def test_force_rebuilds_everything(project):
+    assert set(build(portfolio="cfe", year="2019/20", force=True, jobs=2).built) == {
+        x for x in ALL if "2019/20" in x}

@@ -1,4 +1,10 @@
-"""A kernel manager that talks to kernels over IPC sockets rather than open TCP ports."""
+"""Kernels for unattended builds that listen on no TCP port.
+
+Jupyter kernels talk to their client over five ZeroMQ channels, on TCP ports by default; here they
+use IPC (Unix sockets in a private temporary folder). ipykernel also binds a loopback TCP port to
+collect output from processes a notebook forks; report notebooks fork nothing, so the kernel is
+launched through :func:`launch`, which turns that pipe off.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from traitlets import default
 
 
 class IPCKernelManager(AsyncKernelManager):
-    """Kernels for unattended builds: Unix sockets in a private temp folder, no TCP listener."""
+    """Kernels reached over Unix sockets in a private temp folder, with no TCP listener."""
 
     @default("transport")
     def _transport_default(self) -> str:
@@ -19,3 +25,26 @@ class IPCKernelManager(AsyncKernelManager):
     @default("ip")
     def _ip_default(self) -> str:
         return str(Path(tempfile.mkdtemp(prefix="perflib-kernel-")) / "kernel")
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """Start the kernel through :func:`launch` instead of ``ipykernel_launcher``."""
+        cmd = super().format_kernel_cmd(extra_arguments)
+        return ["perflib.kernel" if part == "ipykernel_launcher" else part for part in cmd]
+
+
+def launch() -> None:
+    """Start an IPython kernel whose IOPub thread opens no loopback TCP pipe."""
+    from ipykernel import iostream, kernelapp
+
+    original = iostream.IOPubThread.__init__
+
+    def init(self: iostream.IOPubThread, socket: object, pipe: bool = False,
+             **kw: object) -> None:
+        original(self, socket, pipe=False, **kw)
+
+    iostream.IOPubThread.__init__ = init  # type: ignore[method-assign]
+    kernelapp.launch_new_instance()
+
+
+if __name__ == "__main__":
+    launch()

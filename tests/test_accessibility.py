@@ -1,0 +1,163 @@
+"""Every built report, checked as a disabled reader would meet it: axe-core, headings, PDF tags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from perflib.pdf import ARGS, find_chromium
+from tests.htmltables import parse
+
+pytestmark = pytest.mark.e2e
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+NAMES = ["annual_report", "complaints", "digital_inclusion", "museum_visits"]
+YEARS = ["2019-20", "2020-21"]
+REPORTS = [(y, n) for y in YEARS for n in NAMES]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize(("year", "name"), REPORTS)
+def test_axe_finds_no_violations_and_no_request_leaves_the_machine(built, browser, year, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((built / "cfe" / year / f"{name}.html").resolve().as_uri(), wait_until="load")
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                      "resultTypes": ["violations"]})
+    page.close()
+    violations = [(v["id"], v["nodes"][0]["html"][:120]) for v in result.response["violations"]]
+    assert violations == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+def headings(html: str) -> list[int]:
+    return [int(h) for h in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+@pytest.mark.parametrize(("year", "name"), REPORTS)
+def test_html_structure(built, year, name):
+    html = (built / "cfe" / year / f"{name}.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert "Citizen Focus and Engagement" in title and f"{name}" not in title
+    levels = headings(html)
+    assert levels[0] == 1 and levels.count(1) == 1
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, f"heading jumps from h{before} to h{after}"
+    doc = parse(html)
+    assert doc.tables
+    for t in doc.tables:
+        assert t["caption"], "every table has a caption"
+        for tag, attrs in t["cells"]:
+            if tag == "th":
+                assert attrs.get("scope") in ("col", "row")
+    assert 'class="skip-link" href="#content"' in html and 'id="content"' in html
+    assert '<nav class="toc" aria-label="Contents">' in html
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_ratings_are_words_and_shapes_not_colour_alone(built, year):
+    html = (built / "cfe" / year / "annual_report.html").read_text(encoding="utf-8")
+    badges = re.findall(r'<span class="badge ([a-z-]+)"><span aria-hidden="true">(.)</span> '
+                        r"([A-Za-z ]+)</span>", html)
+    assert badges
+    shapes = {"rag-red": ("✖", "Red"), "rag-amber": ("▲", "Amber"), "rag-green": ("✔", "Green"),
+              "trend-better": ("↑", "Getting better"), "trend-stable": ("→", "Stable"),
+              "trend-worse": ("↓", "Getting worse")}
+    for cls, symbol, word in badges:
+        assert shapes[cls] == (symbol, word)
+
+
+def struct_alts(pdf: pikepdf.Pdf) -> list[str]:
+    alts, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Dictionary):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node.Alt))
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(kids)
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+    return alts
+
+
+def loose_marks(page: pikepdf.Page) -> tuple[int, int]:
+    """(painting operators outside any marked content, artifact sequences) on a page."""
+    depth = loose = artifacts = 0
+    for operands, op in pikepdf.parse_content_stream(page):
+        name = str(op)
+        if name in ("BDC", "BMC"):
+            depth += 1
+            artifacts += bool(operands) and str(operands[0]) == "/Artifact"
+        elif name == "EMC":
+            depth -= 1
+        elif depth == 0 and name in ("Tj", "TJ", "Do", "f", "S"):
+            loose += 1
+    return loose, artifacts
+
+
+@pytest.mark.parametrize(("year", "name"), REPORTS)
+def test_pdf_is_tagged_titled_bookmarked(built, year, name):
+    path = built / "cfe" / year / f"{name}.pdf"
+    html = (built / "cfe" / year / f"{name}.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", html).group(1).replace("&#x27;", "'")
+    with pikepdf.open(path) as pdf:
+        assert pdf.Root.MarkInfo.Marked and "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo.Title) == title
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:title"] == title and "en-GB" in xmp["dc:language"]
+        with pdf.open_outline() as outline:
+            items, stack = 0, list(outline.root)
+            while stack:
+                item = stack.pop()
+                items += 1
+                stack.extend(item.children)
+            assert items >= 3, "headings become bookmarks"
+        alts = struct_alts(pdf)
+        for img in parse(html).images:
+            assert img["alt"] in alts, "every chart's alt text reaches the PDF"
+        for page in pdf.pages:
+            w, h = float(page.MediaBox[2]), float(page.MediaBox[3])
+            assert abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5
+            loose, artifacts = loose_marks(page)
+            assert loose == 0 and artifacts >= 2, "headers and footers are artifacts"
+    reader = PdfReader(path)
+    n = len(reader.pages)
+    for i, page in enumerate(reader.pages, start=1):
+        assert f"Page {i} of {n}" in page.extract_text()
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_pdf_text_in_reading_order(built, year):
+    folder = built / "cfe" / year
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(folder / "annual_report.pdf").pages)
+    m = pd.read_csv(folder / "measures.csv", keep_default_na=False)
+    at = text.index("Priority 1")
+    for row in m.itertuples():  # codes appear in the register's order, each with its rating
+        at = text.index(f"{row.pi_code}:", at)
+        block = text[at:text.index("target", at) + 400]
+        if row.status:
+            assert row.status in block, row.pi_code
+        if row.trend:
+            assert row.trend in block, row.pi_code

@@ -1,0 +1,79 @@
+"""Unattended runs: atomic publishing, one build at a time, and a log that traces every input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+
+from perflib import config
+
+pytestmark = pytest.mark.e2e
+
+
+def snapshot(reports: Path) -> dict[str, str]:
+    """Checksums of every published file, reached through the report folders' links."""
+    return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(reports.glob("cfe/*/*")) if p.is_file()}
+
+
+def cli(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "perflib.cli", *args], stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env=os.environ.copy())
+
+
+def test_killing_a_build_halfway_leaves_the_last_good_reports(project):
+    reports = project / "reports"
+    before = snapshot(reports)
+    assert len(before) == 2 * (4 * 3 + 4 + 1)  # per year: 4 reports x 3 formats, 4 CSVs, log
+    proc = cli("build", "--force", "--jobs", "2")
+    seen = []
+    for line in proc.stderr:  # wait until notebooks are really running, then kill everything
+        seen.append(line)
+        if "executed" in line:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert any("executed" in s for s in seen)
+    assert snapshot(reports) == before
+    for folder in (reports / "cfe").iterdir():
+        assert folder.is_symlink() and folder.resolve().is_dir()
+    # the next build clears what the killed one left and publishes normally
+    res = subprocess.run([sys.executable, "-m", "perflib.cli", "build", "--year", "2019/20"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    live = {p.resolve() for p in (reports / "cfe").iterdir()}
+    assert set((reports / ".versions").iterdir()) == live
+
+
+def test_a_second_build_at_once_is_refused_clearly(project):
+    reports = project / "reports"
+    before = snapshot(reports)
+    with FileLock(str(reports / ".perflib-build.lock")):
+        res = subprocess.run([sys.executable, "-m", "perflib.cli", "build", "--force"],
+                             capture_output=True, text=True, timeout=120)
+    assert res.returncode == 4
+    assert "another build is writing" in res.stderr
+    assert snapshot(reports) == before
+
+
+def test_build_log_traces_the_inputs(built):
+    log = json.loads((built / "cfe/2020-21/build-log.json").read_text())
+    assert log["year"] == "2020/21" and log["perflib"]
+    entry = log["notebooks"]["annual_report"]
+    for name in ("data/cfe/observations.csv", "data/cfe/2020-21/commentary.md",
+                 "notebooks/annual_report.ipynb"):
+        expected = hashlib.sha256((config.PROJECT_ROOT / name).read_bytes()).hexdigest()
+        assert entry["inputs"][name] == expected
+    assert "data/cfe/2020-21/commentary.md" not in log["notebooks"]["complaints"]["inputs"]
+    assert set(entry["files"]) >= {"annual_report.pdf", "annual_report.html", "measures.csv"}
+    assert entry["parameters"]["year"] == "2020/21"
+    assert time.strptime(entry["built"], "%Y-%m-%dT%H:%M:%S")

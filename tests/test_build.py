@@ -183,13 +183,12 @@ def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess
                           text=True, env=env)
 
 
-def test_bad_data_exits_2_and_publishes_nothing(built, data_copy, tmp_path):
-    out = tmp_path / "reports"
-    shutil.copytree(built, out, symlinks=True)
+def test_bad_data_exits_2_and_publishes_nothing(project):
+    out = project / "reports"
     before = (out / "cfe/2020-21/annual_report.pdf").read_bytes()
-    obs = data_copy / "cfe/observations.csv"
+    obs = project / "data/cfe/observations.csv"
     obs.write_text(obs.read_text().replace("90.8,1014,1117", "90.8,1117,1014"))
-    res = run_cli("build", "--data", str(data_copy), "--out", str(out))
+    res = run_cli("build", "--force")
     assert res.returncode == 2
     assert "observations.csv, row" in res.stderr and "column 'numerator'" in res.stderr
     assert (out / "cfe/2020-21/annual_report.pdf").read_bytes() == before

@@ -25,6 +25,10 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
+# jsonschema builds rfc3987_syntax's grammar at import (about 1 s per process) for IRI format
+# checks that notebook schemas never use; without the module jsonschema simply skips them.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 from perflib import __version__, config
 from perflib.errors import BuildLocked, BrowserNotFound, NotebookError, ParameterError
 from perflib.load import Report, check_year, load_report, load_portfolio, measures_csv, portfolios
@@ -273,18 +277,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     todo = [t for _, _, _, tasks, _ in plans for t in tasks]
     for label in summary.skipped:
         _say(f"  up to date  {label}")
-    outcomes = {id(o.task): o for o in _run_all(todo, jobs)} if todo else {}
-    by_task = {(o.task.portfolio, o.task.year, o.task.notebook): o for o in outcomes.values()}
-
-    printer_error: BrowserNotFound | None = None
-    pdfs_needed = [by_task[(t.portfolio, t.year, t.notebook)] for t in todo]
-    pdfs_needed = [o for o in pdfs_needed if not o.error]
-    pdf_bytes: dict[tuple, bytes] = {}
-    if pdfs_needed:
-        try:
-            pdf_bytes = _print_all(pdfs_needed)
-        except BrowserNotFound as exc:
-            printer_error = exc
+    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs)
 
     failures: list[NotebookError] = []
     for r, folder, version, tasks, log in plans:
@@ -373,38 +366,53 @@ def _keep_failed(out: Path, task: Task) -> Path:
     return target
 
 
-def _run_all(tasks: list[Task], jobs: int) -> list[Outcome]:
-    """Run tasks, ``jobs`` at a time in spawned worker processes (fork after Playwright hangs)."""
+def _outcomes(tasks: list[Task], jobs: int):
+    """Yield outcomes as tasks finish, ``jobs`` at a time in spawned workers.
+
+    Workers are spawned, not forked: a process forked after Playwright has started can hang.
+    """
     for t in tasks:
         _say(f"  running     {t.label}")
     if jobs <= 1 or len(tasks) == 1:
-        results = []
         for t in tasks:
-            results.append(execute(t))
-            _done(results[-1])
-        return results
+            yield execute(t)
+        return
     ctx = multiprocessing.get_context("spawn")
-    results = []
     with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
-        for o in pool.map(execute, tasks):
-            _done(o)
-            results.append(o)
-    return results
+        futures = [pool.submit(execute, t) for t in tasks]
+        for f in concurrent.futures.as_completed(futures):
+            yield f.result()
 
 
-def _done(o: Outcome) -> None:
-    state = "failed" if o.error else "executed"
-    _say(f"  {state:<11} {o.task.label} ({o.seconds:.1f} s)")
-
-
-def _print_all(outcomes: list[Outcome]) -> dict[tuple, bytes]:
+def _run_and_print(tasks: list[Task], jobs: int
+                   ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
+    """Run every task and print each PDF through one browser while the others still run."""
     from perflib.exporter import title_of
     from perflib.pdf import Printer
 
-    result = {}
-    with Printer() as printer:
-        for o in outcomes:
+    by_task: dict[tuple, Outcome] = {}
+    pdfs: dict[tuple, bytes] = {}
+    if not tasks:
+        return by_task, pdfs, None
+    printer, error = None, None
+    try:
+        for o in _outcomes(tasks, jobs):
             t = o.task
-            result[(t.portfolio, t.year, t.notebook)] = printer.pdf(o.html, title_of(o.html))
+            key = (t.portfolio, t.year, t.notebook)
+            by_task[key] = o
+            state = "failed" if o.error else "executed"
+            _say(f"  {state:<11} {t.label} ({o.seconds:.1f} s)")
+            if o.error or error:
+                continue
+            if printer is None:
+                try:
+                    printer = Printer().__enter__()
+                except BrowserNotFound as exc:
+                    error = exc
+                    continue
+            pdfs[key] = printer.pdf(o.html, title_of(o.html))
             _say(f"  printed     {t.label}")
-    return result
+    finally:
+        if printer is not None:
+            printer.__exit__(None, None, None)
+    return by_task, pdfs, error

@@ -29,9 +29,9 @@ from filelock import FileLock, Timeout
 # checks that notebook schemas never use; without the module jsonschema simply skips them.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from perflib import __version__, config
-from perflib.errors import BuildLocked, BrowserNotFound, NotebookError, ParameterError
-from perflib.load import Report, check_year, load_report, load_portfolio, measures_csv, portfolios
+from perflib import __version__, config  # noqa: E402
+from perflib.errors import BrowserNotFound, BuildLocked, NotebookError, ParameterError  # noqa: E402
+from perflib.load import Report, check_year, load_portfolio, load_report, measures_csv, portfolios  # noqa: E402
 
 LOG_NAME = "build-log.json"
 
@@ -50,8 +50,7 @@ def _annual_data(r: Report) -> dict[str, pd.DataFrame]:
 
 
 def _deep_dive_inputs(r: Report) -> list[Path]:
-    """A deep dive reads the portfolio's files, the year's cover details and the facts, but not
-    the commentary, so editing commentary does not rebuild it."""
+    """List what a deep dive reads: not the commentary, so a commentary edit does not rebuild it."""
     p = r.portfolio
     extra = [t.path for t in (p.facts, p.events) if t is not None]
     return [*p.files, p.path / r.folder / "report.yaml", *extra]

@@ -30,10 +30,10 @@ class Fragment(str):
 
 
 def markdown(text: str | None) -> str:
-    """Render Markdown from data/ to HTML, sanitised so no script or handler can survive.
+    r"""Render Markdown from data/ to HTML, sanitised so no script or handler can survive.
 
     >>> markdown('Hi <script>alert(1)</script><a href="javascript:x()">link</a>')
-    '<p>Hi <a rel="noopener noreferrer">link</a></p>\\n'
+    '<p>Hi <a rel="noopener noreferrer">link</a></p>\n'
     """
     if not text:
         return ""

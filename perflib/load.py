@@ -20,7 +20,16 @@ from perflib import config, rules
 from perflib.errors import DataError, ParameterError, Problem
 from perflib.finance import CashLimit, reserves_with_balance
 from perflib.schema import SLUG_RE as SLUG
-from perflib.schema import Column, Table, Yaml, period_problem, raise_if, read_csv, read_yaml, require
+from perflib.schema import (
+    Column,
+    Table,
+    Yaml,
+    period_problem,
+    raise_if,
+    read_csv,
+    read_yaml,
+    require,
+)
 
 CATEGORIES = ("Council", "Partnership", "Contextual")
 POLARITIES = ("High", "Low", "Not applicable")

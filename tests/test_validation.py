@@ -22,49 +22,49 @@ def problems(data: Path) -> list:
     return info.value.problems
 
 
-M, O = "cfe/measures.csv", "cfe/observations.csv"
+M, OBS = "cfe/measures.csv", "cfe/observations.csv"
 OV, R20 = "cfe/overrides.csv", "cfe/2020-21"
 
 # (id, file, old text, new text, expected row, expected column, words in the message)
 CASES = [
     ("misspelled column", M, "short_name,", "shortname,", 1, "short_name", "misspelling"),
-    ("unexpected column", O, "discrepancy\n", "discrepancy,extra\n", 1, "extra", "not expected"),
+    ("unexpected column", OBS, "discrepancy\n", "discrepancy,extra\n", 1, "extra", "not expected"),
     ("bad polarity", M, ",Council,High,percentage,1,no,numerical,95.0,", ",Council,Hgh,percentage,1,no,numerical,95.0,",
      None, "polarity", "not one of"),
-    ("wrong type value", O, "2020/21,foi_on_time,2020/21,90.8,", "2020/21,foi_on_time,2020/21,ninety,",
+    ("wrong type value", OBS, "2020/21,foi_on_time,2020/21,90.8,", "2020/21,foi_on_time,2020/21,ninety,",
      None, "value", "not a number"),
-    ("percent sign in value", O, "2020/21,foi_on_time,2020/21,90.8,", "2020/21,foi_on_time,2020/21,90.8%,",
+    ("percent sign in value", OBS, "2020/21,foi_on_time,2020/21,90.8,", "2020/21,foi_on_time,2020/21,90.8%,",
      None, "value", "not a number"),
-    ("period in wrong form", O, "2020/21,foi_on_time,2020/21,", "2020/21,foi_on_time,2020-21,",
+    ("period in wrong form", OBS, "2020/21,foi_on_time,2020/21,", "2020/21,foi_on_time,2020-21,",
      None, "period", "YYYY/YY"),
-    ("period not consecutive", O, "2020/21,foi_on_time,2020/21,", "2020/21,foi_on_time,2020/22,",
+    ("period not consecutive", OBS, "2020/21,foi_on_time,2020/21,", "2020/21,foi_on_time,2020/22,",
      None, "period", "consecutive"),
-    ("unknown measure id", O, "2020/21,foi_on_time,2020/21,", "2020/21,foi_ontime,2020/21,",
+    ("unknown measure id", OBS, "2020/21,foi_on_time,2020/21,", "2020/21,foi_ontime,2020/21,",
      None, "measure_id", "unknown measure"),
-    ("measure not registered that year", O, "2020/21,museum_visits,2020/21,", "2020/21,digital_skills,2020/21,",
+    ("measure not registered that year", OBS, "2020/21,museum_visits,2020/21,", "2020/21,digital_skills,2020/21,",
      None, "measure_id", "other years only"),
-    ("duplicate row", O, "2020/21,museum_visits,2020/21,3484,,,actual,,\n",
+    ("duplicate row", OBS, "2020/21,museum_visits,2020/21,3484,,,actual,,\n",
      "2020/21,museum_visits,2020/21,3484,,,actual,,\n2020/21,museum_visits,2020/21,3484,,,actual,,\n",
      None, "report,measure_id,period", "repeats row"),
     ("PI code twice in a year", M, "2020/21,complaints_s1_upheld,CFE1.2,", "2020/21,complaints_s1_upheld,CFE1.1,",
      None, "pi_code", "already used"),
-    ("numerator above denominator", O, "90.8,1014,1117", "90.8,1117,1014", None, "numerator",
+    ("numerator above denominator", OBS, "90.8,1014,1117", "90.8,1117,1014", None, "numerator",
      "more than the denominator"),
-    ("negative count", O, "2020/21,museum_visits,2020/21,3484,", "2020/21,museum_visits,2020/21,-3484,",
+    ("negative count", OBS, "2020/21,museum_visits,2020/21,3484,", "2020/21,museum_visits,2020/21,-3484,",
      None, "value", "below 0"),
-    ("percentage above 100", O, "90.8,1014,1117", "190.8,1014,1117", None, "value", "above 100"),
-    ("stated percentage mismatch", O, "90.8,1014,1117", "91.8,1014,1117", None, "value",
+    ("percentage above 100", OBS, "90.8,1014,1117", "190.8,1014,1117", None, "value", "above 100"),
+    ("stated percentage mismatch", OBS, "90.8,1014,1117", "91.8,1014,1117", None, "value",
      "does not match 1,014 of 1,117"),
-    ("zero denominator", O, "2020/21,foi_on_time,2020/21,90.8,1014,1117", "2020/21,foi_on_time,2020/21,0,0,0",
+    ("zero denominator", OBS, "2020/21,foi_on_time,2020/21,90.8,1014,1117", "2020/21,foi_on_time,2020/21,0,0,0",
      None, "denominator", "zero"),
-    ("half a fraction", O, "90.8,1014,1117", "90.8,1014,", None, "denominator", "other half"),
-    ("value with not-available status", O, "2020/21,museum_visits,2020/21,3484,,,actual",
+    ("half a fraction", OBS, "90.8,1014,1117", "90.8,1014,", None, "denominator", "other half"),
+    ("value with not-available status", OBS, "2020/21,museum_visits,2020/21,3484,,,actual",
      "2020/21,museum_visits,2020/21,3484,,,not available", None, "value", "status is not available"),
-    ("missing value for actual", O, "2020/21,museum_visits,2020/21,3484,,,actual",
+    ("missing value for actual", OBS, "2020/21,museum_visits,2020/21,3484,,,actual",
      "2020/21,museum_visits,2020/21,,,,actual", None, "value", "is empty"),
-    ("latest available without its period", O, "78.0,,,latest available,2016,", "78.0,,,latest available,,",
+    ("latest available without its period", OBS, "78.0,,,latest available,2016,", "78.0,,,latest available,,",
      None, "period_label", "latest available"),
-    ("figure after the report year", O, "2019/20,museum_visits,2019/20,156557", "2019/20,museum_visits,2020/21,156557",
+    ("figure after the report year", OBS, "2019/20,museum_visits,2019/20,156557", "2019/20,museum_visits,2020/21,156557",
      None, "period", "after the report year"),
     ("target missing for numerical", M, "numerical,95.0,", "numerical,,", None, "target",
      "target_type is numerical"),
@@ -134,7 +134,7 @@ def test_bad_input(data_copy, file, old, new, row, column, words):
 
 
 def test_row_numbers_are_file_lines(data_copy):
-    path = data_copy / O
+    path = data_copy / OBS
     edit(path, "2020/21,museum_visits,2020/21,3484,", "2020/21,museum_visits,2020/21,lots,")
     (p,) = problems(data_copy)
     line = path.read_text().splitlines().index("2020/21,museum_visits,2020/21,lots,,,actual,,") + 1
@@ -142,7 +142,7 @@ def test_row_numbers_are_file_lines(data_copy):
 
 
 def test_every_problem_in_a_file_is_reported_at_once(data_copy):
-    path = data_copy / O
+    path = data_copy / OBS
     edit(path, "2020/21,museum_visits,2020/21,3484,", "2020/21,museum_visits,2020/21,lots,")
     edit(path, "90.8,1014,1117", "90.8,1117,1014")
     edit(path, "2020/21,digital_champions,2019/20,", "2020/21,digital_champions,2019-20,")
@@ -150,8 +150,8 @@ def test_every_problem_in_a_file_is_reported_at_once(data_copy):
 
 
 def test_empty_file(data_copy):
-    (data_copy / O).write_text("")
-    (p,) = [p for p in problems(data_copy) if p.file == data_copy / O]
+    (data_copy / OBS).write_text("")
+    (p,) = [p for p in problems(data_copy) if p.file == data_copy / OBS]
     assert "empty" in p.message and "header" in p.fix
 
 

@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
@@ -27,6 +28,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", "-", "--"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
+THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 TARGET_STYLE = {"color": "#333333", "linestyle": ":", "marker": "_", "markersize": 18,
                 "linewidth": 1.5}
 
@@ -90,19 +92,23 @@ def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target
     """One line per series over ``x``, each with its target as a dotted line of dashes."""
     theme()
     fig, ax = plt.subplots(figsize=(7, 3.6))
+    names = list(dict.fromkeys(data[series]))
+    k = len(names)
+    sns.lineplot(data=data, x=x, y=y, hue=series, style=series, markers=MARKERS[:k],
+                 dashes=[(1, 0), (4, 2), (6, 2, 1, 2), (1, 2)][:k], palette=PALETTE[:k],
+                 linewidth=2, markersize=7, ax=ax, sort=False)
     order = list(dict.fromkeys(data[x]))
-    for i, (name, d) in enumerate(data.groupby(series, sort=False)):
+    for i, name in enumerate(names):
+        d = data[data[series] == name]
         pos = [order.index(v) for v in d[x]]
-        ax.plot(pos, d[y], marker=MARKERS[i], linestyle=DASHES[i], color=PALETTE[i],
-                label=name, linewidth=2, markersize=7)
         for p, v in zip(pos, d[y], strict=True):
             if pd.notna(v):
+                # alternate series label above and below their points so close lines stay legible
                 ax.annotate(f"{v:.1f}%" if percent else f"{v:,.0f}", (p, v),
-                            textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
-        t = d[target]
-        if t.notna().any():
-            ax.plot(pos, t, **{**TARGET_STYLE, "color": PALETTE[i]}, label=f"{name}: target")
-    ax.set_xticks(range(len(order)), order)
+                            textcoords="offset points", xytext=(0, 7 if i % 2 == 0 else -14),
+                            ha="center", fontsize=8, color=PALETTE[i])
+        if d[target].notna().any():
+            ax.plot(pos, d[target], **{**TARGET_STYLE, "color": PALETTE[i]}, label=f"{name}: target")
     ax.set_xlabel("Year")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -113,48 +119,42 @@ def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target
 
 
 def bars_against_target(data: pd.DataFrame, x: str, y: str, target: str | None, title: str,
-                        ylabel: str, alt: str, caption: str = "", hatch_by: str | None = None,
-                        xlabel: str = "Year", fmt: str = "{:,.0f}") -> Chart:
-    """Bars with value labels; a target marker per bar where there is one; optional hatching."""
+                        ylabel: str, alt: str, caption: str = "", xlabel: str = "Year",
+                        fmt: str = "{:,.0f}") -> Chart:
+    """Bars with value labels and, where there is one, a target marker per bar."""
     theme()
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    pos = range(len(data))
-    hatches = [HATCHES[1] if (hatch_by and bool(h)) else "" for h in
-               (data[hatch_by] if hatch_by else [False] * len(data))]
-    bars = ax.bar(pos, data[y].fillna(0), color=PALETTE[0], edgecolor="#000000", linewidth=0.8)
-    for b, h in zip(bars, hatches, strict=True):
-        b.set_hatch(h)
-        b.set_facecolor("#9ecae1" if h else PALETTE[0])
-    for p, v in zip(pos, data[y], strict=True):
+    sns.barplot(data=data, x=x, y=y, color=PALETTE[0], edgecolor="#000000", linewidth=0.8,
+                ax=ax, errorbar=None)
+    for p, v in enumerate(data[y]):
         label = fmt.format(v) if pd.notna(v) else "n/a"
         ax.annotate(label, (p, 0 if pd.isna(v) else v), textcoords="offset points",
                     xytext=(0, 3), ha="center", fontsize=8)
     if target and data[target].notna().any():
-        ax.plot(list(pos), data[target], linestyle="none", marker="_", markersize=30,
+        ax.plot(range(len(data)), data[target], linestyle="none", marker="_", markersize=30,
                 markeredgewidth=2.5, color="#000000", label="Target")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
-    ax.set_xticks(list(pos), data[x])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.set_title(title)
     return Chart(title, alt, data, _png(fig), caption)
 
 
 def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlabel: str,
                     alt: str, caption: str = "", fmt: str = "{:,.0f}") -> Chart:
-    """Horizontal bars, one per category, each labelled with its value."""
+    """Horizontal bars, one per category, each with its own hatch and labelled with its value."""
     theme()
-    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(data)))
-    pos = range(len(data))
-    bars = ax.barh(pos, data[value], color=PALETTE[0], edgecolor="#000000", linewidth=0.8)
-    for i, b in enumerate(bars):
-        b.set_hatch(HATCHES[i % len(HATCHES)])
-        b.set_facecolor(PALETTE[i % len(PALETTE)])
-        ax.annotate(fmt.format(data[value].iloc[i]), (b.get_width(), b.get_y() + b.get_height() / 2),
+    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.45 * len(data)))
+    sns.barplot(data=data, y=label, x=value, hue=label, palette=PALETTE[:len(data)],
+                legend=False, edgecolor="#000000", linewidth=0.8, ax=ax, errorbar=None)
+    for i, bar in enumerate(ax.patches[:len(data)]):
+        bar.set_hatch(HATCHES[i % len(HATCHES)])
+        ax.annotate(fmt.format(data[value].iloc[i]),
+                    (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     textcoords="offset points", xytext=(4, 0), va="center", fontsize=8)
-    ax.set_yticks(list(pos), data[label])
-    ax.invert_yaxis()
     ax.set_xlabel(xlabel)
+    ax.set_ylabel(label)
     ax.set_title(title)
     ax.set_xlim(0, data[value].max() * 1.2)
     return Chart(title, alt, data, _png(fig), caption)
@@ -183,6 +183,7 @@ def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: st
         ax.annotate(str(n), (x, top * 0.93), ha="center", fontsize=9, fontweight="bold",
                     bbox={"boxstyle": "circle", "fc": "white", "ec": "#000000"})
     ax.set_ylim(0, top)
+    ax.yaxis.set_major_formatter(THOUSANDS)
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     ax.set_xlabel("Quarter (numbered lines: events listed in the table below)")

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from perflib import charts
+from perflib import charts, sections
 from perflib import formatting as fmt
 from perflib.errors import DataError, Problem
 from perflib.html import Fragment, badge, esc, table
@@ -31,19 +31,10 @@ TITLES = {
 
 
 def cover(r: Report, topic: str) -> Fragment:
-    """Cover for a deep dive: council, portfolio, title and date."""
-    m = r.meta
-    date = m.get("date_label") or fmt.long_date(m["date"])
-    return Fragment(
-        f'<header class="cover"><p class="council">{esc(r.portfolio.council)}</p>'
-        f'<h1><span class="portfolio">{esc(r.portfolio.name)}</span> '
-        f"{esc(TITLES[topic])}: deep dive {esc(r.year)}</h1>"
-        f'<dl class="cover-meta"><dt>Date</dt><dd>{esc(date)}</dd>'
-        f"<dt>Version</dt><dd>{esc(m['version'])}</dd>"
-        f"<dt>Approved by</dt><dd>{esc(m['approved_by'])}</dd></dl>"
-        f"<p>A companion to the {esc(r.year)} Portfolio Performance and Resources Annual Report, "
-        "with every year the data holds.</p></header>"
-    )
+    """Cover for a deep dive: the annual report's cover details with the deep dive's title."""
+    return sections.cover(r, f"{TITLES[topic]}: deep dive {r.year}",
+                          note=f"A companion to the {r.year} Portfolio Performance and Resources "
+                               "Annual Report, with every year the data holds.")
 
 
 def history(r: Report, ids: list[str]) -> pd.DataFrame:

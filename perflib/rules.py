@@ -18,8 +18,14 @@ BETTER, STABLE, WORSE = "Getting better", "Stable", "Getting worse"
 _EPS = 1e-9
 
 
-def _arrays(*cols):
-    return [np.asarray(c) for c in cols]
+def _prepare(a: npt.ArrayLike, b: npt.ArrayLike, polarity: npt.ArrayLike):
+    """Two float columns, whether higher is better, and where either a value or polarity is missing."""
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    polarity = np.asarray(polarity)
+    high = polarity == "High"
+    missing = ~(high | (polarity == "Low")) | np.isnan(a) | np.isnan(b)
+    return a, b, high, missing
 
 
 def rag(
@@ -39,16 +45,12 @@ def rag(
     >>> rag([31.1], [31], ["Low"]).tolist()
     ['Amber']
     """
-    value, target, polarity = _arrays(value, target, polarity)
-    value = value.astype(float)
-    target = target.astype(float)
-    high = polarity == "High"
-    low = polarity == "Low"
+    value, target, high, missing = _prepare(value, target, polarity)
     shortfall = np.where(high, target - value, value - target)
     allowed = np.asarray(tolerance, dtype=float) * np.abs(target)
     slack = _EPS * np.maximum(np.abs(target), 1.0)
     out = np.where(shortfall <= slack, GREEN, np.where(shortfall <= allowed + slack, AMBER, RED))
-    ok = (high | low) & ~np.isnan(value) & ~np.isnan(target) & np.asarray(rateable, dtype=bool)
+    ok = ~missing & np.asarray(rateable, dtype=bool)
     return np.where(ok, out, "").astype(object)
 
 
@@ -65,11 +67,7 @@ def trend(
     >>> trend([28.9], [33.9], ["Low"]).tolist()
     ['Getting better']
     """
-    current, previous, polarity = _arrays(current, previous, polarity)
-    current = current.astype(float)
-    previous = previous.astype(float)
-    high = polarity == "High"
-    low = polarity == "Low"
+    current, previous, high, missing = _prepare(current, previous, polarity)
     change = current - previous
     with np.errstate(divide="ignore", invalid="ignore"):
         relative = np.where(previous != 0, np.abs(change) / np.abs(previous),
@@ -77,5 +75,4 @@ def trend(
     stable = relative < np.asarray(threshold, dtype=float) - _EPS
     improved = np.where(high, change > 0, change < 0)
     out = np.where(stable, STABLE, np.where(improved, BETTER, WORSE))
-    ok = (high | low) & ~np.isnan(current) & ~np.isnan(previous)
-    return np.where(ok, out, "").astype(object)
+    return np.where(missing, "", out).astype(object)

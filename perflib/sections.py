@@ -19,22 +19,18 @@ from perflib.load import EMPTY_STATUSES, Report
 ITALIC_STATUSES = ("provisional", "forecast", "latest available")
 
 
-def title(r: Report) -> str:
-    """The report's title, as on the cover and in the PDF's metadata."""
-    return f"{r.portfolio.name} Portfolio Performance and Resources Annual Report {r.year}"
-
-
-def cover(r: Report) -> Fragment:
-    """Cover page: council, portfolio, title, date, version and approver."""
+def cover(r: Report, subtitle: str | None = None, note: str = "") -> Fragment:
+    """Cover page: council, portfolio, title (the report's or ``subtitle``), date, version, approver."""
     m = r.meta
     date = m.get("date_label") or fmt.long_date(m["date"])
+    heading = subtitle or f"Portfolio Performance and Resources Annual Report {r.year}"
     return Fragment(
         f'<header class="cover"><p class="council">{esc(r.portfolio.council)}</p>'
-        f'<h1><span class="portfolio">{esc(r.portfolio.name)}</span> '
-        f"Portfolio Performance and Resources Annual Report {esc(r.year)}</h1>"
+        f'<h1><span class="portfolio">{esc(r.portfolio.name)}</span> {esc(heading)}</h1>'
         f'<dl class="cover-meta"><dt>Date</dt><dd>{esc(date)}</dd>'
         f"<dt>Version</dt><dd>{esc(m['version'])}</dd>"
-        f"<dt>Approved by</dt><dd>{esc(m['approved_by'])}</dd></dl></header>"
+        f"<dt>Approved by</dt><dd>{esc(m['approved_by'])}</dd></dl>"
+        f"{f'<p>{esc(note)}</p>' if note else ''}</header>"
     )
 
 

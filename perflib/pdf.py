@@ -39,7 +39,8 @@ def find_chromium() -> str | None:
     env = os.environ.get("PERFLIB_CHROMIUM")
     if env:
         if not Path(env).exists():
-            raise BrowserNotFound(f"PERFLIB_CHROMIUM is set to {env}, which does not exist")
+            raise BrowserNotFound(f"PERFLIB_CHROMIUM is set to {env}, which does not exist; "
+                                  f"{INSTALL_HINT}")
         return env
     for name in CANDIDATES:
         found = shutil.which(name)

@@ -212,3 +212,16 @@ def test_failed_notebook_keeps_earlier_reports(built, tmp_path):
     assert (out / "cfe/2019-20/annual_report.pdf").read_bytes() == before
     kept = out / ".failed/cfe/2019-20/annual_report.ipynb"
     assert "finance table broke" in kept.read_text()
+
+
+def test_no_browser_still_builds_html_and_says_how_to_get_one(project, monkeypatch):
+    monkeypatch.setenv("PERFLIB_CHROMIUM", "/nonexistent/chromium")
+    res = run_cli("build", "--force", "--year", "2019/20")
+    assert res.returncode == 3
+    assert "apt-get install -y chromium" in res.stderr and "playwright install chromium" in res.stderr
+    folder = project / "reports/cfe/2019-20"
+    assert (folder / "annual_report.html").exists() and (folder / "measures.csv").exists()
+    assert not (folder / "annual_report.pdf").exists(), "no PDF that disagrees with the new HTML"
+    monkeypatch.delenv("PERFLIB_CHROMIUM")
+    assert run_cli("build", "--year", "2019/20").returncode == 0  # the PDFs follow next time
+    assert (folder / "annual_report.pdf").exists()

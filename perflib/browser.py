@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 
+from perflib.errors import BrowserNotFound
 from perflib.pdf import find_chromium
 
 APT = ["apt-get", "install", "-y", "-q", "chromium", "fonts-dejavu-core"]
@@ -19,12 +20,17 @@ APT = ["apt-get", "install", "-y", "-q", "chromium", "fonts-dejavu-core"]
 
 def _run(cmd: list[str]) -> bool:
     print("+ " + " ".join(cmd), file=sys.stderr)
-    return subprocess.run(cmd, check=False).returncode == 0
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(cmd, check=False, env=env).returncode == 0
 
 
 def ensure() -> int:
     """Return 0 when a browser is available (installing one if allowed), else 1."""
-    found = find_chromium()
+    try:
+        found = find_chromium()
+    except BrowserNotFound as exc:
+        print(f"browser: {exc}", file=sys.stderr)
+        return 1
     if found:
         print(f"browser: {found}", file=sys.stderr)
         return 0

@@ -409,7 +409,12 @@ def _run_and_print(tasks: list[Task], jobs: int
                 except BrowserNotFound as exc:
                     error = exc
                     continue
-            pdfs[key] = printer.pdf(o.html, title_of(o.html))
+            try:
+                pdfs[key] = printer.pdf(o.html, title_of(o.html))
+            except Exception as exc:  # a page that will not print fails its report, not the build
+                o.error = f"|printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+                _say(f"  failed      {t.label} (printing)")
+                continue
             _say(f"  printed     {t.label}")
     finally:
         if printer is not None:

@@ -175,7 +175,8 @@ def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: st
                      hatch=HATCHES[1] if q.derived else "")
         label = f"{q.visits:,.0f}" + (" (derived)" if q.derived else "")
         ax.annotate(f"{q.quarter}: {label}", (bar[0].get_x() + bar[0].get_width() / 2, q.visits),
-                    textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+                    textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8,
+                    zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
     top = max(quarters["visits"].max(), 1) * 1.45
     for n, e in enumerate(events.itertuples(), start=1):
         x = mdates.date2num(pd.Timestamp(e.date))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from perflib.errors import PerflibError
@@ -40,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("perflib: interrupted; published reports are unchanged", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or a broken machine: still one line, and nothing published
+        if os.environ.get("PERFLIB_DEBUG"):
+            raise
+        print(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are unchanged; "
+              "set PERFLIB_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ def _ratings(r: Report, ids: list[str]) -> str:
         rows.append([esc(x.pi_code), esc(x.short_name),
                      esc(fmt.value(x.unit, x.actual, int(x.decimals), x.numerator, x.denominator))
                      or "Not available",
-                     esc(fmt.value(x.unit, x.target, int(x.decimals))) or esc(x.target_label or ""),
+                     esc(sections.target_text(pd.Series(x._asdict()))),
                      badge(x.rule_status) if x.rule_status else "Not rated",
                      badge(x.status) if x.status else "Not rated",
                      badge(x.trend) if x.trend else "No trend"])
@@ -278,9 +278,9 @@ def digital_network(r: Report) -> Fragment:
                     if new is not None else "") + ".</p>")
     champions = _fact(f, "digital_champions_active")
     if champions is not None:
-        body += (f"<p>During the first lockdown {fmt.count(champions)} digital champions were "
-                 "active, supporting people by phone or screen sharing; later counts use a wider "
-                 "basis.</p>")
+        body += (f"<p>The 2019/20 report said {fmt.count(champions)} digital champions were "
+                 "helping people by phone or screen sharing during the first lockdown; the 2020/21 "
+                 "report's count for that year is higher and the two are not reconciled.</p>")
     return Fragment(_section("network", "The DigiKnow network", body))
 
 

@@ -8,11 +8,25 @@ launched through :func:`launch`, which turns that pipe off.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
+
+_DIR: Path | None = None
+
+
+def _socket_dir() -> Path:
+    """One private folder per process for kernel sockets, removed when the process exits."""
+    global _DIR
+    if _DIR is None:
+        _DIR = Path(tempfile.mkdtemp(prefix="perflib-kernels-"))
+        atexit.register(shutil.rmtree, _DIR, True)
+    return _DIR
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -24,7 +38,7 @@ class IPCKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _ip_default(self) -> str:
-        return str(Path(tempfile.mkdtemp(prefix="perflib-kernel-")) / "kernel")
+        return str(_socket_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """Start the kernel through :func:`launch` instead of ``ipykernel_launcher``."""

@@ -39,6 +39,8 @@ VALUE_STATUSES = ("actual", "provisional", "forecast", "latest available")
 EMPTY_STATUSES = ("not available", "not collected", "not applicable")
 RAG = (rules.RED, rules.AMBER, rules.GREEN)
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+#: Extra tables a priority may print under its introduction (``tables:`` in report.yaml).
+PRIORITY_TABLES = ("responses",)
 #: Labels printed in the PI code column that mark a framework, not one measure; they may repeat.
 SHARED_CODES = frozenset({"GMS"})
 
@@ -57,6 +59,7 @@ MEASURE_COLUMNS = (
     Column("target_type", "choice", choices=TARGET_TYPES),
     Column("target", "number", required=False, minimum=0),
     Column("target_label", required=False),
+    Column("target_decimals", "int", required=False, minimum=0, maximum=3),
 )
 OBSERVATION_COLUMNS = (
     Column("report", "period"),
@@ -424,13 +427,21 @@ def _report_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLi
     meta["agreement"] = get(("agreement",), str, "say which portfolio agreement applies")
     meta["summary"] = get(("summary",), str, "write a short overview in Markdown")
     meta["show_categories"] = bool(doc.data.get("show_categories", True))
+    meta["capital_note"] = doc.data.get("capital_note") or ""
     pri = get(("priorities",), list, "list the priorities with number, title and intro") or []
     meta["priorities"] = []
     for i, item in enumerate(pri):
         number = get(("priorities", i, "number"), int, "number the priority 1, 2, 3 ...")
         title = get(("priorities", i, "title"), str, "give the priority's title")
-        intro = doc.data["priorities"][i].get("intro", "") if isinstance(item, dict) else ""
-        meta["priorities"].append({"number": number, "title": title, "intro": intro or ""})
+        item = item if isinstance(item, dict) else {}
+        tables = item.get("tables") or []
+        for t in tables if isinstance(tables, list) else [tables]:
+            if t not in PRIORITY_TABLES:
+                problems.append(Problem(doc.path, doc.line("priorities", i, "tables"),
+                                        f"priorities[{i}].tables", f"'{t}' is not a table perflib knows",
+                                        f"use one of {', '.join(PRIORITY_TABLES)}"))
+        meta["priorities"].append({"number": number, "title": title,
+                                   "intro": item.get("intro") or "", "tables": tables})
     tol = get(("rules", "amber_tolerance"), (int, float), "write a share such as 0.05")
     thr = get(("rules", "stable_threshold"), (int, float), "write a share such as 0.01")
     meta["rules"] = {"amber_tolerance": tol, "stable_threshold": thr}

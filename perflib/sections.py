@@ -42,8 +42,8 @@ def overview(r: Report) -> Fragment:
         ["", "£000"],
         [["Cash limit", fmt.money(c.current)],
          ["Outturn", fmt.money(c.outturn)],
-         ["(Surplus)/Deficit", f"{fmt.money(c.surplus_deficit)} "
-                               f"({fmt.money_pct(c.surplus_deficit_pct)} of the cash limit)"]],
+         ["(Surplus)/Deficit", fmt.money(c.surplus_deficit)],
+         ["(Surplus)/Deficit as % of the cash limit", fmt.money_pct(c.surplus_deficit_pct)]],
         numeric=(1,), cls="finance")
     approved = r.reserves["approved"].sum()
     moved = r.reserves["movement"].sum()
@@ -55,7 +55,9 @@ def overview(r: Report) -> Fragment:
         f"portfolio overview</h2><h3>Portfolio summary</h3>{markdown(r.meta['summary'])}"
         f'<p class="signature">{esc(r.meta["cabinet_member"])}, Cabinet Member for '
         f"{esc(r.portfolio.name)}</p><h3>Revenue budget (outturn)</h3>{budget}"
-        f"<h3>Reserves</h3>{reserves}</section>"
+        f"<h3>Reserves</h3>{reserves}"
+        + (f"<h3>Capital programme</h3>{markdown(r.meta['capital_note'])}"
+           if r.meta["capital_note"] else "") + "</section>"
     )
 
 
@@ -88,10 +90,12 @@ def _cell(obs: pd.Series, unit: str, decimals: int) -> str:
     return text
 
 
-def _target(m: pd.Series) -> str:
+def target_text(m: pd.Series) -> str:
+    """A measure's target as the report prints it (its own decimals, or a label)."""
     if m["target_type"] == "numerical" and not math.isnan(m["target"]):
-        return esc(fmt.value(m["unit"], m["target"], int(m["decimals"])))
-    return esc(m["target_label"] or "No target")
+        places = m["decimals"] if pd.isna(m.get("target_decimals")) else m["target_decimals"]
+        return fmt.value(m["unit"], m["target"], int(places))
+    return m["target_label"] or "No target"
 
 
 def _status(m: pd.Series) -> str:
@@ -116,23 +120,19 @@ def measure(r: Report, m: pd.Series) -> str:
              f"{esc(r.year)} target", "Status", "Trend"]
     cells = [esc(m["pi_code"]), esc(m["polarity"])]
     cells += [_cell(row, m["unit"], int(m["decimals"])) for _, row in obs.iterrows()]
-    cells += [_target(m), _status(m), badge(m["trend"]) if m["trend"] else "No trend"]
+    cells += [esc(target_text(m)), _status(m), badge(m["trend"]) if m["trend"] else "No trend"]
     out = [f'<div class="measure" id="m-{esc(m["measure_id"])}">',
            table(f"{esc(m['pi_code'])}: {name}", heads, [cells], cls="measure-table")]
     if m["override_reason"]:
         out.append(f'<p class="override"><strong>Rating overridden:</strong> the rule gives '
-                   f"{esc(m['rule_status'])}; published as {esc(m['status'])} because "
-                   f"{esc(_lower_first(m['override_reason']))}</p>")
+                   f"{esc(m['rule_status'])}; published as {esc(m['status'])}. "
+                   f"<strong>Reason:</strong> {esc(m['override_reason'])}</p>")
     for _, row in obs[obs["discrepancy"].fillna("") != ""].iterrows():
         out.append(f'<p class="dq-note"><strong>Data-quality note ({esc(row["period"])}):</strong> '
                    f"{esc(row['discrepancy'])}</p>")
     out.append(f'<div class="commentary">{markdown(r.commentary.get(m["measure_id"], ""))}</div>')
     out.append("</div>")
     return "".join(out)
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 CATEGORY_HEADINGS = {"Council": "Council measures", "Partnership": "Partnership measures",
@@ -148,7 +148,7 @@ def priorities(r: Report) -> Fragment:
         n = p["number"]
         out.append(f'<h3 id="priority-{n}">Priority {n}: {esc(p["title"])}</h3>')
         out.append(markdown(p["intro"]))
-        if "responses" in p.get("tables", []) and r.responses is not None:
+        if "responses" in p["tables"] and r.responses is not None:
             out.append(responses(r))
         ms = r.measures[r.measures["priority"] == n]
         out.append("<h4>Measuring performance and reporting progress</h4>")
@@ -218,7 +218,7 @@ def finance(r: Report) -> Fragment:
         f"{cash}<h4>Budget changes</h4>{markdown(f.get('budget_change_note'))}"
         f"<h4>Outturn position</h4>{outturn}{markdown(f.get('outturn_note'))}"
         f"<h3>2.2 Earmarked reserves</h3>{reserves}"
-        f"<h3>2.3 Portfolio savings programme</h3>{savings}"
+        f"<h3>2.3 Portfolio savings programme</h3>{savings}{markdown(f.get('savings_note'))}"
         f'<h4>Risk rating</h4><dl class="risk-key">{ratings}</dl></section>'
     )
 

@@ -58,9 +58,13 @@ FINANCE = {
 }
 FIGURES = {
     "2019/20": ["8,032", "5,000", "93.0% (1,288 of 1,384)", "37% (61 of 179)", "156,557",
-                "80.7% (192,836 of 238,982)", "78.0% (2016)", "0.21m", "Aim to maximise"],
+                "80.7% (192,836 of 238,982)", "78.0% (2016)", "0.21m", "Aim to maximise",
+                "90.0%", "82.0%", "Financial Landscape"],
     "2020/21": ["90.8% (1,014 of 1,117)", "28.9% (26 of 90)", "31.1% (19 of 61)", "9,387",
-                "3,484", "0.46m", "74.2% (2,562 of 3,452)", "Appendix 1"],
+                "3,484", "0.46m", "74.2% (2,562 of 3,452)", "Appendix 1",
+                # consultation responses under Priority 1, and targets printed as published
+                "1,010", "827", "385", "448", "33%", "98%", "95.0%", "no capital programme",
+                "CFE3.2"],
 }
 
 
@@ -126,6 +130,7 @@ def test_overrides_are_explained(built):
     assert text.count("Rating overridden") == 3
     assert "the rule gives Amber; published as Green" in text
     assert text.count("the rule gives Red; published as Amber") == 2
+    assert text.count("Reason:") == 3
 
 
 def test_restated_figures_each_report_prints_its_own(built):

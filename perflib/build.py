@@ -146,8 +146,8 @@ def execute(task: Task) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from perflib import kernel
     from perflib.exporter import ReportHTMLExporter
-    from perflib.kernel import IPCKernelManager
 
     start = time.perf_counter()
     out = Path(task.workdir) / f"{task.notebook}.ipynb"
@@ -156,7 +156,7 @@ def execute(task: Task) -> Outcome:
             str(config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"), str(out),
             parameters=_params(task), kernel_name="python3", progress_bar=False,
             log_output=False, cwd=str(config.NOTEBOOKS_DIR),
-            kernel_manager_class=IPCKernelManager,
+            kernel_manager_class=kernel.IPCKernelManager,
         )
     except PapermillExecutionError as exc:
         reason = f"{exc.ename}: {exc.evalue}".strip()
@@ -165,6 +165,8 @@ def execute(task: Task) -> Outcome:
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
         return Outcome(task, error=f"|{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start)
+    finally:
+        kernel.cleanup()
     html, _ = ReportHTMLExporter().from_notebook_node(nb)
     (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
     return Outcome(task, html=html, seconds=time.perf_counter() - start)

@@ -29,6 +29,14 @@ def _socket_dir() -> Path:
     return _DIR
 
 
+def cleanup() -> None:
+    """Remove this process's socket folder now (spawned workers exit without running atexit)."""
+    global _DIR
+    if _DIR is not None:
+        shutil.rmtree(_DIR, ignore_errors=True)
+        _DIR = None
+
+
 class IPCKernelManager(AsyncKernelManager):
     """Kernels reached over Unix sockets in a private temp folder, with no TCP listener."""
 

@@ -388,7 +388,7 @@ def _outcomes(tasks: list[Task], jobs: int):
 def _run_and_print(tasks: list[Task], jobs: int
                    ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
     """Run every task and print each PDF through one browser while the others still run."""
-    from perflib.exporter import title_of
+    from perflib.exporter import ReportPDFExporter
     from perflib.pdf import Printer
 
     by_task: dict[tuple, Outcome] = {}
@@ -412,7 +412,7 @@ def _run_and_print(tasks: list[Task], jobs: int
                     error = exc
                     continue
             try:
-                pdfs[key] = printer.pdf(o.html, title_of(o.html))
+                pdfs[key] = ReportPDFExporter.pdf_from_html(o.html, printer)
             except Exception as exc:  # a page that will not print fails its report, not the build
                 o.error = f"|printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
                 _say(f"  failed      {t.label} (printing)")

@@ -116,4 +116,10 @@ class ReportPDFExporter(ReportHTMLExporter):
         """Render the HTML report, then print it."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
-        return pdf.print_html(html, header=title_of(html)), resources
+        return self.pdf_from_html(html), resources
+
+    @staticmethod
+    def pdf_from_html(html: str, printer: pdf.Printer | None = None) -> bytes:
+        """Print a rendered report: through ``printer`` when a build shares one browser."""
+        header = title_of(html)
+        return printer.pdf(html, header) if printer else pdf.print_html(html, header)

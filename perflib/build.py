@@ -56,17 +56,25 @@ def _deep_dive_inputs(r: Report) -> list[Path]:
     return [*p.files, p.path / r.folder / "report.yaml", *extra]
 
 
+def _deep_dive_data(name: str, csv: str) -> Callable[[Report], dict[str, pd.DataFrame]]:
+    def data(r: Report) -> dict[str, pd.DataFrame]:
+        # imported when a deep dive is published, not on every build: charts pull in matplotlib
+        from perflib import deepdives
+
+        return {csv: getattr(deepdives, name)(r)}
+
+    return data
+
+
 def notebooks() -> list[Notebook]:
     """Every notebook the build runs, in order."""
-    from perflib import deepdives as dd
-
     return [
         Notebook("annual_report", _annual_data),
-        Notebook("complaints", lambda r: {"complaints.csv": dd.complaints_data(r)},
+        Notebook("complaints", _deep_dive_data("complaints_data", "complaints.csv"),
                  _deep_dive_inputs),
-        Notebook("digital_inclusion", lambda r: {"digital_inclusion.csv": dd.digital_data(r)},
+        Notebook("digital_inclusion", _deep_dive_data("digital_data", "digital_inclusion.csv"),
                  _deep_dive_inputs),
-        Notebook("museum_visits", lambda r: {"museum_visits.csv": dd.museum_data(r)},
+        Notebook("museum_visits", _deep_dive_data("museum_data", "museum_visits.csv"),
                  _deep_dive_inputs),
     ]
 
@@ -388,13 +396,13 @@ def _outcomes(tasks: list[Task], jobs: int):
 def _run_and_print(tasks: list[Task], jobs: int
                    ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
     """Run every task and print each PDF through one browser while the others still run."""
-    from perflib.exporter import ReportPDFExporter
-    from perflib.pdf import Printer
-
     by_task: dict[tuple, Outcome] = {}
     pdfs: dict[tuple, bytes] = {}
     if not tasks:
         return by_task, pdfs, None
+    from perflib.exporter import ReportPDFExporter
+    from perflib.pdf import Printer
+
     printer, error = None, None
     try:
         for o in _outcomes(tasks, jobs):

@@ -230,3 +230,27 @@ def test_no_browser_still_builds_html_and_says_how_to_get_one(project, monkeypat
     monkeypatch.delenv("PERFLIB_CHROMIUM")
     assert run_cli("build", "--year", "2019/20").returncode == 0  # the PDFs follow next time
     assert (folder / "annual_report.pdf").exists()
+
+
+def test_exporters_are_registered_for_nbconvert_and_jupyterlab():
+    from nbconvert.exporters import get_export_names, get_exporter
+
+    from perflib.exporter import ReportHTMLExporter, ReportPDFExporter
+
+    assert {"perflib_html", "perflib_pdf"} <= set(get_export_names())
+    assert get_exporter("perflib_pdf") is ReportPDFExporter
+    assert get_exporter("perflib_html") is ReportHTMLExporter
+
+
+def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):
+    """As an analyst opening a notebook in JupyterLab and running all cells: no parameters."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for name in ("annual_report", "museum_visits"):
+        nb = nbformat.read(config.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
+        NotebookClient(nb, timeout=120, kernel_name="python3",
+                       resources={"metadata": {"path": str(config.NOTEBOOKS_DIR)}}).execute()
+        html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells
+                       for o in c.get("outputs", []))
+        assert "2020/21" in html and "<h1>" in html

@@ -42,8 +42,3 @@ def reserves_with_balance(reserves: pd.DataFrame) -> pd.DataFrame:
     out = reserves.copy()
     out["balance"] = out["approved"] + out["movement"]
     return out
-
-
-def totals(frame: pd.DataFrame, columns: list[str]) -> dict[str, float]:
-    """Column totals for a finance table."""
-    return {c: float(frame[c].sum()) for c in columns}

@@ -385,7 +385,7 @@ def load_report(portfolio: str, year: str, data_dir: Path | str | None = None) -
     responses = read_csv(folder / "responses.csv", RESPONSES_COLUMNS, problems,
                          optional_file=True)
     register = p.measures.frame[p.measures.frame["year"] == year]
-    commentary = _commentary(folder / "commentary.md", set(register["measure_id"]), problems)
+    commentary = _commentary(commentary_path(folder), set(register["measure_id"]), problems)
     raise_if(problems)
 
     priorities = {pr["number"] for pr in meta["priorities"]}

@@ -31,7 +31,15 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import __version__, config  # noqa: E402
 from perflib.errors import BrowserNotFound, BuildLocked, NotebookError, ParameterError  # noqa: E402
-from perflib.load import Report, check_year, load_portfolio, load_report, measures_csv, portfolios  # noqa: E402
+from perflib.load import (  # noqa: E402
+    Report,
+    check_year,
+    load_portfolio,
+    load_report,
+    measures_csv,
+    portfolios,
+    year_folder,
+)
 
 LOG_NAME = "build-log.json"
 
@@ -102,7 +110,8 @@ class Outcome:
 
     task: Task
     html: str = ""
-    error: str = ""
+    error: str = ""  # empty when the task succeeded
+    cell: int | None = None  # execution count of the failing cell, where there is one
     seconds: float = 0.0
 
 
@@ -167,11 +176,10 @@ def execute(task: Task) -> Outcome:
             kernel_manager_class=kernel.IPCKernelManager,
         )
     except PapermillExecutionError as exc:
-        reason = f"{exc.ename}: {exc.evalue}".strip()
-        return Outcome(task, error=f"cell {exc.exec_count}|{reason}",
+        return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,
                        seconds=time.perf_counter() - start)
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
-        return Outcome(task, error=f"|{type(exc).__name__}: {exc}",
+        return Outcome(task, error=f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start)
     finally:
         kernel.cleanup()
@@ -182,10 +190,6 @@ def execute(task: Task) -> Outcome:
 
 def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def _folder(out: Path, portfolio: str, year: str) -> Path:
-    return out / portfolio / year.replace("/", "-")
 
 
 def _read_log(folder: Path) -> dict:
@@ -241,11 +245,8 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
         raise ParameterError(f"no portfolios under {data}: each needs a portfolio.yaml")
     reports = []
     for pid in pids:
-        years = load_portfolio(pid, data).years
-        if year is not None and year not in years:
-            raise ParameterError(f"year {year} is not held for portfolio '{pid}' "
-                                 f"(held: {', '.join(years)})")
-        reports += [load_report(pid, y, data) for y in ([year] if year else years)]
+        p = load_portfolio(pid, data)
+        reports += [load_report(p, y) for y in ([year] if year else p.years)]
     return reports
 
 
@@ -255,17 +256,18 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     staging = out / ".versions"
     staging.mkdir(exist_ok=True)
     _drop_stale_versions(out, staging)
-    plans: list[tuple[Report, Path, Path, list[Task], dict]] = []
+    by_name = {nb.name: nb for nb in notebooks()}
+    plans: list[tuple[Report, Path, Path, list[Task], dict, dict]] = []
     for r in reports:
-        folder = _folder(out, r.portfolio.id, r.year)
-        previous = _read_log(folder) if folder.exists() else {}
+        folder = out / r.portfolio.id / r.folder
+        previous = _read_log(folder)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         version = Path(tempfile.mkdtemp(prefix=f"{r.portfolio.id}-{r.folder}-{stamp}-",
                                         dir=staging))
         version.chmod(0o755)
         tasks, log = [], {"perflib": __version__, "portfolio": r.portfolio.id, "year": r.year,
                           "notebooks": {}}
-        for nb in notebooks():
+        for nb in by_name.values():
             inputs = inputs_of(nb, r, code)
             task = Task(r.portfolio.id, r.year, nb.name, str(data), str(version))
             task.inputs_hash = _hash_inputs(inputs, {**_params(task), "data_dir": ""})
@@ -274,43 +276,43 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
                     and all((folder / f).exists() for f in before.get("files", []))):
                 summary.skipped.append(task.label)
                 log["notebooks"][nb.name] = before
-                for f in before["files"]:
-                    os.link(folder / f, version / f) if _same_fs(folder, version) else \
-                        shutil.copy2(folder / f, version / f)
+                _reuse(folder, version, before["files"])
                 continue
             log["notebooks"][nb.name] = {"inputs_hash": task.inputs_hash, "inputs": inputs,
                                          "parameters": {**_params(task), "data_dir": str(data)}}
             tasks.append(task)
-        plans.append((r, folder, version, tasks, log))
+        plans.append((r, folder, version, tasks, log, previous))
 
-    todo = [t for _, _, _, tasks, _ in plans for t in tasks]
+    todo = [t for _, _, _, tasks, _, _ in plans for t in tasks]
     for label in summary.skipped:
         _say(f"  up to date  {label}")
     by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs)
 
     failures: list[NotebookError] = []
-    for r, folder, version, tasks, log in plans:
+    for r, folder, version, tasks, log, previous in plans:
         published_any = False
         for task in tasks:
             o = by_task[(task.portfolio, task.year, task.notebook)]
             entry = log["notebooks"][task.notebook]
             if o.error:
-                cell, _, reason = o.error.partition("|")
-                kept = _keep_failed(out, task)
-                failures.append(NotebookError(f"notebooks/{task.notebook}.ipynb "
-                                              f"({task.portfolio} {task.year})",
-                                              int(cell.split()[-1]) if cell.strip() and
-                                              cell.split()[-1].isdigit() else None, reason, kept))
+                failures.append(NotebookError(
+                    f"notebooks/{task.notebook}.ipynb ({task.portfolio} {task.year})", o.cell,
+                    o.error, _keep_failed(out, task)))
                 summary.failed.append(task.label)
-                _carry_over(folder, version, task.notebook, log)
+                # keep the last good outputs of a notebook that failed this time
+                before = previous.get("notebooks", {}).get(task.notebook)
+                if before:
+                    _reuse(folder, version, before["files"])
+                    log["notebooks"][task.notebook] = before
+                else:
+                    log["notebooks"].pop(task.notebook, None)
                 continue
             files = [f"{task.notebook}.ipynb", f"{task.notebook}.html"]
             key = (task.portfolio, task.year, task.notebook)
             if key in pdf_bytes:
                 (version / f"{task.notebook}.pdf").write_bytes(pdf_bytes[key])
                 files.append(f"{task.notebook}.pdf")
-            nb = next(n for n in notebooks() if n.name == task.notebook)
-            for name, frame in nb.data(r).items():
+            for name, frame in by_name[task.notebook].data(r).items():
                 frame.to_csv(version / name, index=False)
                 files.append(name)
             entry["files"] = files
@@ -345,27 +347,19 @@ def _drop_stale_versions(out: Path, staging: Path) -> None:
             shutil.rmtree(version, ignore_errors=True)
 
 
-def _same_fs(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve().stat().st_dev == b.stat().st_dev
-    except OSError:
-        return False
-
-
-def _carry_over(folder: Path, version: Path, notebook: str, log: dict) -> None:
-    """Keep the last good outputs of a notebook that failed this time."""
-    before = _read_log(folder).get("notebooks", {}).get(notebook) if folder.exists() else None
-    if not before:
-        log["notebooks"].pop(notebook, None)
-        return
-    for f in before.get("files", []):
-        if (folder / f).exists():
+def _reuse(folder: Path, version: Path, files: list[str]) -> None:
+    """Bring a notebook's published outputs into the new version (hard links where possible)."""
+    for f in files:
+        if not (folder / f).exists():
+            continue
+        try:
+            os.link(folder / f, version / f)
+        except OSError:  # another filesystem, or links not allowed
             shutil.copy2(folder / f, version / f)
-    log["notebooks"][notebook] = before
 
 
 def _keep_failed(out: Path, task: Task) -> Path:
-    dest = out / ".failed" / task.portfolio / task.year.replace("/", "-")
+    dest = out / ".failed" / task.portfolio / year_folder(task.year)
     dest.mkdir(parents=True, exist_ok=True)
     src = Path(task.workdir) / f"{task.notebook}.ipynb"
     target = dest / f"{task.notebook}.ipynb"
@@ -422,7 +416,7 @@ def _run_and_print(tasks: list[Task], jobs: int
             try:
                 pdfs[key] = ReportPDFExporter.pdf_from_html(o.html, printer)
             except Exception as exc:  # a page that will not print fails its report, not the build
-                o.error = f"|printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+                o.error = f"printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
                 _say(f"  failed      {t.label} (printing)")
                 continue
             _say(f"  printed     {t.label}")

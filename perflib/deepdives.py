@@ -89,11 +89,11 @@ def _ratings(r: Report, ids: list[str]) -> str:
     if m.empty:
         return f"<p>None of these measures is in the {esc(r.year)} report.</p>"
     rows = []
-    for x in m.itertuples():
+    for _, x in m.iterrows():
         rows.append([esc(x.pi_code), esc(x.short_name),
                      esc(fmt.value(x.unit, x.actual, int(x.decimals), x.numerator, x.denominator))
                      or "Not available",
-                     esc(sections.target_text(pd.Series(x._asdict()))),
+                     esc(sections.target_text(x)),
                      badge(x.rule_status) if x.rule_status else "Not rated",
                      badge(x.status) if x.status else "Not rated",
                      badge(x.trend) if x.trend else "No trend"])

@@ -367,12 +367,16 @@ class Report:
         return year_folder(self.year)
 
 
-def load_report(portfolio: str, year: str, data_dir: Path | str | None = None) -> Report:
-    """Load, check and compute one report year of one portfolio."""
+def load_report(portfolio: str | Portfolio, year: str,
+                data_dir: Path | str | None = None) -> Report:
+    """Load, check and compute one report year of one portfolio.
+
+    Pass a loaded :class:`Portfolio` to build several years without reading its files again.
+    """
     check_year(year)
-    p = load_portfolio(portfolio, data_dir)
+    p = portfolio if isinstance(portfolio, Portfolio) else load_portfolio(portfolio, data_dir)
     if year not in p.years:
-        raise ParameterError(f"year {year} is not held for portfolio '{portfolio}' "
+        raise ParameterError(f"year {year} is not held for portfolio '{p.id}' "
                              f"(held: {', '.join(p.years)})")
     folder = p.path / year_folder(year)
     problems: list[Problem] = []
@@ -571,7 +575,7 @@ def load_all(data_dir: Path | str | None = None) -> list[Report]:
             continue
         for year in p.years:
             try:
-                out.append(load_report(pid, year, data_dir))
+                out.append(load_report(p, year))
             except DataError as exc:
                 problems.extend(q for q in exc.problems if q not in problems)
     raise_if(problems)

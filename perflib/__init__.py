@@ -15,7 +15,7 @@ from perflib.errors import (  # noqa: E402
     ParameterError,
     PerflibError,
 )
-from perflib.load import Report, load_all, load_report  # noqa: E402
+from perflib.data.load import Report, load_all, load_report  # noqa: E402
 
 __all__ = [
     "BrowserNotFound",

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            from perflib.load import load_all
+            from perflib.data.load import load_all
 
             reports = load_all(args.data)
             print(f"data OK: {len(reports)} report years")

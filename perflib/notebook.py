@@ -6,7 +6,7 @@ from pathlib import Path
 
 from perflib import config
 from perflib.errors import ParameterError
-from perflib.load import Report, check_year, load_report
+from perflib.data.load import Report, check_year, load_report
 
 
 def data_path(data_dir: str | Path | None) -> Path:

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from perflib import formatting as fmt
+from perflib.present import formatting as fmt
 from perflib.finance import CashLimit, reserves_with_balance
-from perflib.load import load_report
+from perflib.data.load import load_report
 
 
 def test_cash_limit_arithmetic():

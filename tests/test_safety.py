@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from perflib.errors import ParameterError
-from perflib.html import markdown
+from perflib.present.html import markdown
 from perflib.notebook import data_path, load
 
 INJECTIONS = {
@@ -53,7 +53,7 @@ def test_injected_data_never_runs_in_the_report(project):
     from playwright.sync_api import sync_playwright
 
     from perflib.build import build
-    from perflib.pdf import ARGS, find_chromium
+    from perflib.publish.pdf import ARGS, find_chromium
 
     path = project / "data/cfe/2020-21/commentary.md"
     path.write_text(path.read_text() + "\n" + "\n\n".join(INJECTIONS.values()) + "\n")
@@ -133,7 +133,7 @@ def _socket_inodes(pid: int) -> set[str]:
 def test_build_kernels_listen_on_no_tcp_port():
     import asyncio
 
-    from perflib.kernel import IPCKernelManager
+    from perflib.publish.kernel import IPCKernelManager
 
     async def run() -> tuple[str, set[str]]:
         km = IPCKernelManager(kernel_name="python3")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from perflib.errors import DataError, ParameterError
-from perflib.load import load_all, load_report
+from perflib.data.load import load_all, load_report
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

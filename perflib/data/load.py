@@ -19,8 +19,8 @@ import pandas as pd
 from perflib import config, rules
 from perflib.errors import DataError, ParameterError, Problem
 from perflib.finance import CashLimit, reserves_with_balance
-from perflib.schema import SLUG_RE as SLUG
-from perflib.schema import (
+from perflib.data.schema import SLUG_RE as SLUG
+from perflib.data.schema import (
     Column,
     Table,
     Yaml,

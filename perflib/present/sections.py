@@ -1,7 +1,7 @@
 """The annual report's sections, in the order of the published reports, as HTML fragments.
 
-Each function takes a loaded :class:`~perflib.load.Report` and returns a :class:`Fragment` that a
-notebook cell displays; nothing here computes a figure that :mod:`perflib.load` or
+Each function takes a loaded :class:`~perflib.data.load.Report` and returns a :class:`Fragment` that a
+notebook cell displays; nothing here computes a figure that :mod:`perflib.data.load` or
 :mod:`perflib.finance` has not already computed.
 """
 
@@ -11,10 +11,10 @@ import math
 
 import pandas as pd
 
-from perflib import formatting as fmt
+from perflib.present import formatting as fmt
 from perflib import rules
-from perflib.html import Fragment, badge, esc, markdown, table
-from perflib.load import EMPTY_STATUSES, Report
+from perflib.present.html import Fragment, badge, esc, markdown, table
+from perflib.data.load import EMPTY_STATUSES, Report
 
 ITALIC_STATUSES = ("provisional", "forecast", "latest available")
 

@@ -31,7 +31,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import __version__, config  # noqa: E402
 from perflib.errors import BrowserNotFound, BuildLocked, NotebookError, ParameterError  # noqa: E402
-from perflib.load import (  # noqa: E402
+from perflib.data.load import (  # noqa: E402
     Report,
     check_year,
     load_portfolio,
@@ -67,7 +67,7 @@ def _deep_dive_inputs(r: Report) -> list[Path]:
 def _deep_dive_data(name: str, csv: str) -> Callable[[Report], dict[str, pd.DataFrame]]:
     def data(r: Report) -> dict[str, pd.DataFrame]:
         # imported when a deep dive is published, not on every build: charts pull in matplotlib
-        from perflib import deepdives
+        from perflib.reports import deepdives
 
         return {csv: getattr(deepdives, name)(r)}
 
@@ -131,7 +131,7 @@ def _sha256(path: Path) -> str:
 def _code_hash() -> str:
     """Hash of perflib's own source and templates: a change to the code rebuilds everything."""
     h = hashlib.sha256(__version__.encode())
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parent.parent
     for p in sorted(root.rglob("*")):
         if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"):
             h.update(p.relative_to(root).as_posix().encode())
@@ -163,8 +163,8 @@ def execute(task: Task) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from perflib import kernel
-    from perflib.exporter import ReportHTMLExporter
+    from perflib.publish import kernel
+    from perflib.publish.exporter import ReportHTMLExporter
 
     start = time.perf_counter()
     out = Path(task.workdir) / f"{task.notebook}.ipynb"
@@ -394,8 +394,8 @@ def _run_and_print(tasks: list[Task], jobs: int
     pdfs: dict[tuple, bytes] = {}
     if not tasks:
         return by_task, pdfs, None
-    from perflib.exporter import ReportPDFExporter
-    from perflib.pdf import Printer
+    from perflib.publish.exporter import ReportPDFExporter
+    from perflib.publish.pdf import Printer
 
     printer, error = None, None
     try:

@@ -11,11 +11,11 @@ import datetime as dt
 
 import pandas as pd
 
-from perflib import charts, sections
-from perflib import formatting as fmt
+from perflib.present import charts, sections
+from perflib.present import formatting as fmt
 from perflib.errors import DataError, Problem
-from perflib.html import Fragment, badge, esc, table
-from perflib.load import EMPTY_STATUSES, Report
+from perflib.present.html import Fragment, badge, esc, table
+from perflib.data.load import EMPTY_STATUSES, Report
 
 COMPLAINTS = {  # measure_id: (stage, what)
     "complaints_s1_upheld": ("Stage 1", "upheld"),

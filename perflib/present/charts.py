@@ -21,7 +21,7 @@ import matplotlib.ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from perflib.html import esc, table  # noqa: E402
+from perflib.present.html import esc, table  # noqa: E402
 
 #: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]

@@ -2,7 +2,7 @@
 
 Registered under the ``nbconvert.exporters`` entry point as ``perflib_html`` and ``perflib_pdf``,
 so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer them. nbconvert's own
-``webpdf`` cannot be pointed at a system Chromium; this one can (see :mod:`perflib.pdf`).
+``webpdf`` cannot be pointed at a system Chromium; this one can (see :mod:`perflib.publish.pdf`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
-from perflib import config, pdf
+from perflib import config
+from perflib.publish import pdf
 
 CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
 _HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)

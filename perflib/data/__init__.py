@@ -1,0 +1,1 @@
+"""Reading and checking data/: column specifications, files, cross-file checks, one report year."""

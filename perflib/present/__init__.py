@@ -1,0 +1,1 @@
+"""Rendering: format-neutral blocks, accessible HTML, figures as printed, charts."""

@@ -1,0 +1,1 @@
+"""Publishing: nbconvert exporters, Chromium PDFs, kernels for unattended runs."""

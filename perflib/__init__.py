@@ -5,8 +5,9 @@ The public API is small: load a report year, render its sections, build the repo
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
+from perflib.data.report import Report, load_all, load_report  # noqa: E402
 from perflib.errors import (  # noqa: E402
     BrowserNotFound,
     BuildLocked,
@@ -15,7 +16,6 @@ from perflib.errors import (  # noqa: E402
     ParameterError,
     PerflibError,
 )
-from perflib.data.load import Report, load_all, load_report  # noqa: E402
 
 __all__ = [
     "BrowserNotFound",

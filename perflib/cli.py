@@ -1,4 +1,4 @@
-"""The ``perflib`` command: ``perflib build`` and ``perflib check``."""
+"""The ``perflib`` command: check the data, build the reports, scaffold next year."""
 
 from __future__ import annotations
 
@@ -7,6 +7,25 @@ import os
 import sys
 
 from perflib.errors import PerflibError
+from perflib.notebook import DATA_RULE
+
+DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
+
+
+def _check(data: str | None) -> int:
+    from perflib.data.report import check_all
+    from perflib.errors import DataError
+    from perflib.notebook import data_path
+
+    held, problems = check_all(data_path(data))
+    by_portfolio: dict[str, list[str]] = {}
+    for pid, year in held:
+        by_portfolio.setdefault(pid, []).append(year)
+    what = "; ".join(f"{pid} {', '.join(years)}" for pid, years in by_portfolio.items()) or "none"
+    if problems:
+        raise DataError(problems)
+    print(f"data OK: {what}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -17,19 +36,25 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--portfolio", help="portfolio id, a folder under data/ (default: all)")
     b.add_argument("--year", help="report year like 2020/21 (default: all years held)")
     b.add_argument("--out", help="reports folder (default: the project's reports/)")
-    b.add_argument("--data", help="data folder (default: the project's data/)")
+    b.add_argument("--data", help=DATA_HELP)
     b.add_argument("--jobs", type=int, default=None,
                    help="notebooks to run at once (default: the machine's cores)")
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
-    c = sub.add_parser("check", help="validate every data file and report every problem")
-    c.add_argument("--data", help="data folder (default: the project's data/)")
+    c = sub.add_parser("check", help="validate every data file; list every problem and to-do")
+    c.add_argument("--data", help=DATA_HELP)
+    n = sub.add_parser("new-year", help="scaffold the next report year from the latest one")
+    n.add_argument("portfolio", help="portfolio id, e.g. cfe")
+    n.add_argument("year", help="the new report year, e.g. 2021/22")
+    n.add_argument("--data", help=DATA_HELP)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            from perflib.data.load import load_all
+            return _check(args.data)
+        if args.command == "new-year":
+            from perflib.data.scaffold import new_year
+            from perflib.notebook import data_path
 
-            reports = load_all(args.data)
-            print(f"data OK: {len(reports)} report years")
+            print(new_year(args.portfolio, args.year, data_path(args.data)))
             return 0
         from perflib.build import build
 

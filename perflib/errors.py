@@ -21,14 +21,21 @@ class Problem:
     column: str | None
     message: str
     fix: str
+    #: Something a scaffolded year still needs filled in, rather than something written wrong.
+    todo: bool = False
 
     def __str__(self) -> str:
-        where = [str(self.file)]
+        where = self.where()
+        return f"{self.file}{', ' + where if where else ''}: {self.message}. Fix: {self.fix}"
+
+    def where(self) -> str:
+        """Row and column, as a message names them."""
+        parts = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            parts.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}. Fix: {self.fix}"
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
 
 
 class DataError(PerflibError):
@@ -40,10 +47,53 @@ class DataError(PerflibError):
         self.problems = list(problems)
         super().__init__(str(self))
 
+    @property
+    def todos(self) -> list[Problem]:
+        """What is still to be filled in."""
+        return [p for p in self.problems if p.todo]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """What is written wrong."""
+        return [p for p in self.problems if not p.todo]
+
     def __str__(self) -> str:
-        n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the data:"
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        lines = []
+        errors, todos = self.errors, self.todos
+        if errors:
+            n = len(errors)
+            lines.append(f"{n} problem{'s' if n != 1 else ''} in the data:")
+            lines.extend(_capped([f"  - {p}" for p in errors], errors))
+        if todos:
+            lines.append(f"{len(todos)} thing{'s' if len(todos) != 1 else ''} still to fill in "
+                         "(to-do list, by file):")
+            by_file: dict[Path, list[Problem]] = {}
+            for p in todos:
+                by_file.setdefault(p.file, []).append(p)
+            for file, items in by_file.items():
+                lines.append(f"  {file}")
+                lines.extend(f"    [ ] {p.where() + ': ' if p.where() else ''}{p.message}. "
+                             f"{p.fix}" for p in items)
+        return "\n".join(lines)
+
+
+#: Problems of one kind listed before the rest are summed up, so a bad large file gives a screenful.
+CAP = 10
+
+
+def _capped(lines: list[str], problems: list[Problem]) -> list[str]:
+    """The first :data:`CAP` lines of each kind of problem, then how many more there are like them."""
+    out, seen = [], {}
+    for line, p in zip(lines, problems, strict=True):
+        kind = (p.file, p.column, p.fix)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= CAP:
+            out.append(line)
+    for (file, column, _), n in seen.items():
+        if n > CAP:
+            where = f" in column '{column}'" if column else ""
+            out.append(f"  - {file}: and {n - CAP:,} more like this{where}")
+    return out
 
 
 class ParameterError(PerflibError):

@@ -5,21 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from perflib import config
+from perflib.data.report import Report, check_year, load_report
 from perflib.errors import ParameterError
-from perflib.data.load import Report, check_year, load_report
+
+DATA_RULE = ("the data folder must lie inside the project (the folder holding perflib/ and "
+             "notebooks/), so that no file outside it can be printed into a report")
 
 
 def data_path(data_dir: str | Path | None) -> Path:
-    """The data folder a notebook was given, which must lie inside the project."""
+    """The data folder asked for, which must lie inside the project (for check and build alike)."""
     path = Path(data_dir).resolve() if data_dir else config.DATA_DIR
     root = config.PROJECT_ROOT.resolve()
     if not path.is_relative_to(root):
-        raise ParameterError(f"data_dir {data_dir} is outside the project ({root}); "
-                             "put the data under the project's data/ folder")
+        raise ParameterError(f"data folder {data_dir} is outside the project ({root}): "
+                             f"{DATA_RULE}; put the data under the project's data/ folder")
     return path
 
 
-def load(portfolio: str, year: str, data_dir: str | Path | None = None) -> Report:
-    """Check the notebook's parameters and load its report year."""
+def load(portfolio: str, year: str, data_dir: str | Path | None = None,
+         kind: str | None = None) -> Report:
+    """Check the notebook's parameters and load its report year.
+
+    With ``kind``, also refuse a portfolio that does not declare that report (a notebook run by
+    hand must not print an empty shell for a portfolio that lacks the data).
+    """
     check_year(year)
-    return load_report(portfolio, year, data_path(data_dir))
+    report = load_report(portfolio, year, data_path(data_dir))
+    if kind is not None and kind not in report.portfolio.reports:
+        declared = ", ".join(report.portfolio.reports) or "none"
+        raise ParameterError(f"portfolio '{portfolio}' does not declare the {kind} report "
+                             f"(it declares: {declared}); add it under reports: in its "
+                             "portfolio.yaml with its roles mapped")
+    return report

@@ -11,10 +11,16 @@ from perflib import config
 
 
 @pytest.fixture
-def data_copy(tmp_path: Path) -> Path:
-    """A copy of the project's data/ that a test may break."""
-    dest = tmp_path / "data"
+def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's data/ that a test may break, inside a scratch project.
+
+    Data must lie inside its project (a link out of it is refused), so the copy gets one.
+    """
+    root = tmp_path / "project"
+    dest = root / "data"
     shutil.copytree(config.DATA_DIR, dest)
+    monkeypatch.setattr(config, "PROJECT_ROOT", root)
+    monkeypatch.setattr(config, "DATA_DIR", dest)
     return dest
 
 

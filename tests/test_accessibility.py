@@ -156,7 +156,7 @@ def test_pdf_text_in_reading_order(built, year):
     for row in m.itertuples():  # codes appear in the register's order, each with its rating
         at = text.index(f"{row.pi_code}:", at)
         block = text[at:text.index("target", at) + 400]
-        if row.status:
-            assert row.status in block, row.pi_code
+        if row.rating:
+            assert row.rating in block, row.pi_code
         if row.trend:
             assert row.trend in block, row.pi_code

@@ -17,7 +17,7 @@ from perflib import config
 pytestmark = pytest.mark.e2e
 
 MEASURES_COLUMNS = ["year", "pi_code", "measure_id", "short_name", "category", "polarity",
-                    "actual", "numerator", "denominator", "target", "rule_status", "status",
+                    "value", "numerator", "denominator", "target", "rule_rating", "rating",
                     "override_reason", "trend", "previous"]
 
 # (PI code, rule's rating, published rating, trend): what the seeds' figures give under the rules.
@@ -90,10 +90,10 @@ def test_measures_csv(built, year):
     assert set(MEASURES_COLUMNS) <= set(m.columns)
     got = m.set_index("pi_code")
     for code, rule, status, trend in EXPECTED[year]:
-        assert (got.at[code, "rule_status"], got.at[code, "status"], got.at[code, "trend"]) == (
+        assert (got.at[code, "rule_rating"], got.at[code, "rating"], got.at[code, "trend"]) == (
             rule, status, trend), code
         assert bool(got.at[code, "override_reason"]) == (rule != status), code
-    assert set(m["status"]) <= {"Red", "Amber", "Green", ""}
+    assert set(m["rating"]) <= {"Red", "Amber", "Green", ""}
     assert set(m["trend"]) <= {"Getting better", "Stable", "Getting worse", ""}
 
 
@@ -207,7 +207,7 @@ def test_failed_notebook_keeps_earlier_reports(built, tmp_path):
     shutil.copytree(built, out, symlinks=True)
     before = (out / "cfe/2019-20/annual_report.pdf").read_bytes()
     nb = root / "notebooks/annual_report.ipynb"
-    nb.write_text(nb.read_text().replace('"sections.finance(report)"',
+    nb.write_text(nb.read_text().replace('"annual.finance(report)"',
                                          '"raise RuntimeError(\\"finance table broke\\")"'))
     res = run_cli("build", "--year", "2019/20", "--jobs", "1", root=root)
     assert res.returncode == 1, res.stderr

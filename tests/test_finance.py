@@ -5,7 +5,7 @@ import pytest
 
 from perflib.present import formatting as fmt
 from perflib.finance import CashLimit, reserves_with_balance
-from perflib.data.load import load_report
+from perflib.data.report import load_report
 
 
 def test_cash_limit_arithmetic():

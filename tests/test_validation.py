@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from perflib.errors import DataError, ParameterError
-from perflib.data.load import load_all, load_report
+from perflib.data.report import load_all, load_report
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -59,7 +59,7 @@ CASES = [
      None, "denominator", "zero"),
     ("half a fraction", OBS, "90.8,1014,1117", "90.8,1014,", None, "denominator", "other half"),
     ("value with not-available status", OBS, "2020/21,museum_visits,2020/21,3484,,,actual",
-     "2020/21,museum_visits,2020/21,3484,,,not available", None, "value", "status is not available"),
+     "2020/21,museum_visits,2020/21,3484,,,not available", None, "value", "figure_kind is not available"),
     ("missing value for actual", OBS, "2020/21,museum_visits,2020/21,3484,,,actual",
      "2020/21,museum_visits,2020/21,,,,actual", None, "value", "is empty"),
     ("latest available without its period", OBS, "78.0,,,latest available,2016,", "78.0,,,latest available,,",
@@ -67,7 +67,7 @@ CASES = [
     ("figure after the report year", OBS, "2019/20,museum_visits,2019/20,156557", "2019/20,museum_visits,2020/21,156557",
      None, "period", "after the report year"),
     ("target missing for numerical", M, "numerical,95.0,", "numerical,,", None, "target",
-     "target_type is numerical"),
+     "is not set yet"),
     ("direction target without label", M, "direction,,Aim to maximise", "direction,,", None,
      "target_label", "direction"),
     ("headline not yes/no", M, "1,no,numerical,95.0", "1,maybe,numerical,95.0", None, "headline",
@@ -76,11 +76,11 @@ CASES = [
      None, "decimals", "whole number"),
     ("override without reason", OV, ",Green,\"Missed", ",Green,\"\"\n#\"", None, "reason", "empty"),
     ("override equal to the rule", OV, "complaints_s2_upheld,Green", "complaints_s2_upheld,Amber",
-     None, "published_status", "already"),
+     None, "published_rating", "already"),
     ("override of an unrated measure", OV, "2020/21,births_on_time,Amber",
-     "2020/21,engagement_initiatives,Amber", None, "published_status", "no rating"),
+     "2020/21,engagement_initiatives,Amber", None, "published_rating", "no rating"),
     ("bad RAG word", OV, "complaints_s2_upheld,Green", "complaints_s2_upheld,Blue", None,
-     "published_status", "not one of"),
+     "published_rating", "not one of"),
     ("finance total does not add up", f"{R20}/report.yaml", "reserves_balance: 211",
      "reserves_balance: 212", None, "finance.stated.reserves_balance", "add up to 211"),
     ("outturn total does not add up", f"{R20}/report.yaml", "outturn: 5282", "outturn: 5283", None,
@@ -106,6 +106,21 @@ CASES = [
      "not in"),
     ("rule threshold not a share", f"{R20}/report.yaml", "amber_tolerance: 0.05", "amber_tolerance: 5",
      None, "rules.amber_tolerance", "share"),
+    ("period typo on a not-available row", OBS, "2019/20,digital_inclusion_people,2017/18,,,,not applicable",
+     "2019/20,digital_inclusion_people,2017-18,,,,not applicable", None, "period", "YYYY/YY"),
+    ("unquoted thousands separator", OBS, "2020/21,museum_visits,2020/21,3484,", "2020/21,museum_visits,2020/21,3,484,",
+     None, None, "cells but the header"),
+    ("quoted thousands separator", OBS, "2020/21,museum_visits,2020/21,3484,", '2020/21,museum_visits,2020/21,"3,484",',
+     None, "value", "thousands separator"),
+    ("deep dive role not mapped", "cfe/portfolio.yaml", "      stage2_on_time: complaints_s2_on_time\n", "",
+     None, "reports.complaints.roles.stage2_on_time", "not mapped"),
+    ("deep dive role maps to an unknown measure", "cfe/portfolio.yaml", "stage1_upheld: complaints_s1_upheld",
+     "stage1_upheld: complaints_stage1", None, "reports.complaints.roles.stage1_upheld", "not a measure_id"),
+    ("unknown role", "cfe/portfolio.yaml", "stage1_upheld: complaints_s1_upheld",
+     "stage1_upheld: complaints_s1_upheld\n      stage3_upheld: complaints_s1_upheld", None,
+     "reports.complaints.roles.stage3_upheld", "not a role"),
+    ("unknown report kind", "cfe/portfolio.yaml", "  museum_visits:\n", "  museums:\n", None,
+     "reports.museums", "not a report kind"),
     ("year missing from portfolio", "cfe/portfolio.yaml", '  - "2020/21"\n', '  - "2020-21"\n', None,
      "years[1]", "YYYY/YY"),
 ]
@@ -127,7 +142,7 @@ def test_bad_input(data_copy, file, old, new, row, column, words):
         assert p.row is not None and p.row >= 1
         if file.endswith(".csv"):
             line = path.read_text(encoding="utf-8").splitlines()[p.row - 1]
-            assert new.strip().splitlines()[0][:20] in line or "\n" in new
+            assert any(part.strip()[:20] in line for part in new.strip().splitlines()), line
     assert p.fix, "every problem says how to fix it"
     text = str(p)
     assert str(path) in text and (column is None or f"'{column}'" in text) and "Fix:" in text
@@ -194,3 +209,42 @@ def test_unknown_portfolio():
 def test_year_not_held():
     with pytest.raises(ParameterError, match="not held"):
         load_report("cfe", "2018/19")
+
+
+def test_unquoted_thousands_separator_says_how_to_write_it(data_copy):
+    edit(data_copy / OBS, "2020/21,museum_visits,2020/21,3484,", "2020/21,museum_visits,2020/21,3,484,")
+    (p,) = problems(data_copy)
+    assert "thousands separator" in p.fix and "3484" in p.fix
+
+
+def test_semicolon_file_says_how_to_save_it(data_copy):
+    path = data_copy / OBS
+    path.write_text(path.read_text().replace(",", ";"))
+    (p,) = [p for p in problems(data_copy) if p.file == path]
+    assert "semicolons" in p.message and "CSV UTF-8 (comma delimited)" in p.fix
+
+
+def test_link_out_of_the_project_is_refused(data_copy, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("## foi_on_time\nroot:x:0:0\n")
+    path = data_copy / f"{R20}/commentary.md"
+    path.unlink()
+    path.symlink_to(secret)
+    (p,) = [p for p in problems(data_copy) if p.file == path]
+    assert "outside the project" in p.message and str(secret) in p.message
+
+
+def test_link_inside_the_project_is_read(data_copy):
+    path = data_copy / f"{R20}/commentary.md"
+    shared = data_copy / "shared-commentary.md"
+    path.rename(shared)
+    path.symlink_to(shared)
+    assert len(load_all(data_copy)) == 2
+
+
+def test_missing_previous_figure_is_named(data_copy):
+    path = data_copy / OBS
+    text = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(line for line in text if not line.startswith("2020/21,foi_on_time,2019/20,")))
+    (p,) = problems(data_copy)
+    assert "no 2019/20 figure for foi_on_time" in p.message and "add a row" in p.fix

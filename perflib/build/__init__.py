@@ -18,11 +18,9 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from filelock import FileLock, Timeout
 
 # jsonschema builds rfc3987_syntax's grammar at import (about 1 s per process) for IRI format
@@ -30,61 +28,32 @@ from filelock import FileLock, Timeout
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import __version__, config  # noqa: E402
-from perflib.errors import BrowserNotFound, BuildLocked, NotebookError, ParameterError  # noqa: E402
-from perflib.data.load import (  # noqa: E402
-    Report,
-    check_year,
-    load_portfolio,
-    load_report,
-    measures_csv,
-    portfolios,
-    year_folder,
+from perflib.data.portfolio import check_year, load_portfolio, portfolios, year_folder  # noqa: E402
+from perflib.data.report import Report, load_report  # noqa: E402
+from perflib.errors import (  # noqa: E402
+    BrowserNotFound,
+    BuildLocked,
+    DataError,
+    NotebookError,
+    ParameterError,
 )
+from perflib.reports import ReportKind, declared  # noqa: E402
 
 LOG_NAME = "build-log.json"
 
 
-@dataclass(frozen=True)
-class Notebook:
-    """A notebook the build runs for every report year, and the data it publishes beside it."""
+def inputs(kind: ReportKind, r: Report) -> list[Path]:
+    """The data files a report of this kind reads, for the log and for incremental builds.
 
-    name: str
-    data: Callable[[Report], dict[str, pd.DataFrame]]
-    inputs: Callable[[Report], list[Path]] = lambda r: list(r.files)
-
-
-def _annual_data(r: Report) -> dict[str, pd.DataFrame]:
-    return {"measures.csv": measures_csv(r)}
-
-
-def _deep_dive_inputs(r: Report) -> list[Path]:
-    """List what a deep dive reads: not the commentary, so a commentary edit does not rebuild it."""
+    A deep dive does not read the commentary, so a commentary edit does not rebuild it.
+    """
     p = r.portfolio
-    extra = [t.path for t in (p.facts, p.events) if t is not None]
-    return [*p.files, p.path / r.folder / "report.yaml", *extra]
-
-
-def _deep_dive_data(name: str, csv: str) -> Callable[[Report], dict[str, pd.DataFrame]]:
-    def data(r: Report) -> dict[str, pd.DataFrame]:
-        # imported when a deep dive is published, not on every build: charts pull in matplotlib
-        from perflib.reports import deepdives
-
-        return {csv: getattr(deepdives, name)(r)}
-
-    return data
-
-
-def notebooks() -> list[Notebook]:
-    """Every notebook the build runs, in order."""
-    return [
-        Notebook("annual_report", _annual_data),
-        Notebook("complaints", _deep_dive_data("complaints_data", "complaints.csv"),
-                 _deep_dive_inputs),
-        Notebook("digital_inclusion", _deep_dive_data("digital_data", "digital_inclusion.csv"),
-                 _deep_dive_inputs),
-        Notebook("museum_visits", _deep_dive_data("museum_data", "museum_visits.csv"),
-                 _deep_dive_inputs),
-    ]
+    if kind.whole_year:
+        files = list(r.files)
+    else:
+        files = [*p.files, p.path / r.folder / "report.yaml"]
+    files += [f for f in (p.optional(name) for name in kind.files) if f is not None]
+    return list(dict.fromkeys(files))
 
 
 @dataclass
@@ -97,6 +66,9 @@ class Task:
     data_dir: str
     workdir: str
     inputs_hash: str = ""
+    #: the report kind's name (output files are named after its notebook)
+    kind: str = ""
+    notebook_path: str = ""
 
     @property
     def label(self) -> str:
@@ -110,6 +82,10 @@ class Outcome:
 
     task: Task
     html: str = ""
+    #: the document title, from the report's blocks (every PDF page's header)
+    title: str = ""
+    #: data files the report published from its kernel: name -> CSV text
+    files: dict[str, str] = field(default_factory=dict)
     error: str = ""  # empty when the task succeeded
     cell: int | None = None  # execution count of the failing cell, where there is one
     seconds: float = 0.0
@@ -139,12 +115,14 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def inputs_of(nb: Notebook, report: Report, code: str) -> dict[str, str]:
+def _rel(p: Path) -> str:
+    return str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT) else p)
+
+
+def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
     """Everything a report depends on, with checksums, for the log and for incremental builds."""
-    files = {str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT)
-                 else p): _sha256(p) for p in nb.inputs(report)}
-    nb_path = config.NOTEBOOKS_DIR / f"{nb.name}.ipynb"
-    files[f"notebooks/{nb.name}.ipynb"] = _sha256(nb_path)
+    files = {_rel(p): _sha256(p) for p in inputs(kind, report)}
+    files[_rel(kind.notebook_path)] = _sha256(kind.notebook_path)
     files["perflib"] = code
     return dict(sorted(files.items()))
 
@@ -163,6 +141,7 @@ def execute(task: Task) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from perflib.present import blocks
     from perflib.publish import kernel
     from perflib.publish.exporter import ReportHTMLExporter
 
@@ -170,7 +149,7 @@ def execute(task: Task) -> Outcome:
     out = Path(task.workdir) / f"{task.notebook}.ipynb"
     try:
         nb = papermill.execute_notebook(
-            str(config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"), str(out),
+            task.notebook_path or str(config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"), str(out),
             parameters=_params(task), kernel_name="python3", progress_bar=False,
             log_output=False, cwd=str(config.NOTEBOOKS_DIR),
             kernel_manager_class=kernel.IPCKernelManager,
@@ -183,9 +162,10 @@ def execute(task: Task) -> Outcome:
                        seconds=time.perf_counter() - start)
     finally:
         kernel.cleanup()
-    html, _ = ReportHTMLExporter().from_notebook_node(nb)
+    html, resources = ReportHTMLExporter().from_notebook_node(nb)
     (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
-    return Outcome(task, html=html, seconds=time.perf_counter() - start)
+    return Outcome(task, html=html, title=resources["perflib_title"],
+                   files=blocks.data_files(nb), seconds=time.perf_counter() - start)
 
 
 def _say(msg: str) -> None:
@@ -238,15 +218,30 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
 
 
 def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
+    """Every report year asked for, checked; all data problems of all of them in one error."""
     if year is not None:
         check_year(year)
     pids = [portfolio] if portfolio else portfolios(data)
     if not pids:
         raise ParameterError(f"no portfolios under {data}: each needs a portfolio.yaml")
-    reports = []
+    reports, problems = [], []
     for pid in pids:
-        p = load_portfolio(pid, data)
-        reports += [load_report(p, y) for y in ([year] if year else p.years)]
+        try:
+            p = load_portfolio(pid, data)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        for y in [year] if year else p.years:
+            try:
+                reports.append(load_report(p, y))
+            except DataError as exc:
+                problems += [q for q in exc.problems if q not in problems]
+    if problems:
+        raise DataError(problems)
+    for r in reports:
+        if r.todos:
+            _say(f"  draft       {r.portfolio.id} {r.year}: {len(r.todos)} to-dos still open "
+                 "(`perflib check` lists them)")
     return reports
 
 
@@ -256,7 +251,6 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     staging = out / ".versions"
     staging.mkdir(exist_ok=True)
     _drop_stale_versions(out, staging)
-    by_name = {nb.name: nb for nb in notebooks()}
     plans: list[tuple[Report, Path, Path, list[Task], dict, dict]] = []
     for r in reports:
         folder = out / r.portfolio.id / r.folder
@@ -265,21 +259,25 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
         version = Path(tempfile.mkdtemp(prefix=f"{r.portfolio.id}-{r.folder}-{stamp}-",
                                         dir=staging))
         version.chmod(0o755)
-        tasks, log = [], {"perflib": __version__, "portfolio": r.portfolio.id, "year": r.year,
-                          "notebooks": {}}
-        for nb in by_name.values():
-            inputs = inputs_of(nb, r, code)
-            task = Task(r.portfolio.id, r.year, nb.name, str(data), str(version))
-            task.inputs_hash = _hash_inputs(inputs, {**_params(task), "data_dir": ""})
-            before = previous.get("notebooks", {}).get(nb.name, {})
+        tasks, log = [], {"perflib": __version__, "portfolio": r.portfolio.id,
+                          "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
+                          "year": r.year, "status": r.meta["status"], "notebooks": {}}
+        for kind in declared(r.portfolio.reports):
+            deps = inputs_of(kind, r, code)
+            task = Task(r.portfolio.id, r.year, kind.notebook_path.stem, str(data), str(version),
+                        kind=kind.name, notebook_path=str(kind.notebook_path))
+            task.inputs_hash = _hash_inputs(deps, {**_params(task), "data_dir": ""})
+            name = task.notebook
+            before = previous.get("notebooks", {}).get(name, {})
             if (not force and before.get("inputs_hash") == task.inputs_hash
                     and all((folder / f).exists() for f in before.get("files", []))):
                 summary.skipped.append(task.label)
-                log["notebooks"][nb.name] = before
+                log["notebooks"][name] = before
                 _reuse(folder, version, before["files"])
                 continue
-            log["notebooks"][nb.name] = {"inputs_hash": task.inputs_hash, "inputs": inputs,
-                                         "parameters": {**_params(task), "data_dir": str(data)}}
+            log["notebooks"][name] = {"kind": kind.name, "title": "",
+                                      "inputs_hash": task.inputs_hash, "inputs": deps,
+                                      "parameters": {**_params(task), "data_dir": str(data)}}
             tasks.append(task)
         plans.append((r, folder, version, tasks, log, previous))
 
@@ -312,9 +310,10 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
             if key in pdf_bytes:
                 (version / f"{task.notebook}.pdf").write_bytes(pdf_bytes[key])
                 files.append(f"{task.notebook}.pdf")
-            for name, frame in by_name[task.notebook].data(r).items():
-                frame.to_csv(version / name, index=False)
+            for name, text in o.files.items():
+                (version / name).write_text(text, encoding="utf-8")
                 files.append(name)
+            entry["title"] = o.title
             entry["files"] = files
             entry["built"] = dt.datetime.now().isoformat(timespec="seconds")
             entry["seconds"] = round(o.seconds, 2)
@@ -414,7 +413,7 @@ def _run_and_print(tasks: list[Task], jobs: int
                     error = exc
                     continue
             try:
-                pdfs[key] = ReportPDFExporter.pdf_from_html(o.html, printer)
+                pdfs[key] = ReportPDFExporter.pdf_from_html(o.html, o.title, printer)
             except Exception as exc:  # a page that will not print fails its report, not the build
                 o.error = f"printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
                 _say(f"  failed      {t.label} (printing)")

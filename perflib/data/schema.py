@@ -23,6 +23,7 @@ import yaml
 from perflib.errors import DataError, Problem
 
 PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
+THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -71,6 +72,10 @@ class Column:
             try:
                 value = float(text)
             except ValueError:
+                if THOUSANDS_RE.match(text):
+                    plain = text.replace(",", "")
+                    return None, (f"'{text}' looks like a number with a thousands separator"), (
+                        f"write it without commas: {plain}")
                 return None, f"'{text}' is not a number", self.describe_fix()
             if not math.isfinite(value):
                 return None, f"'{text}' is not a finite number", self.describe_fix()
@@ -152,12 +157,14 @@ def read_csv(
     """
     columns = list(columns)
     names = [c.name for c in columns]
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if not optional_file:
             problems.append(Problem(path, None, None, "the file is missing",
                                     f"create it with the header {','.join(names)}"))
         return None
-    raw = path.read_bytes()
+    raw = read_bytes(path, problems)
+    if raw is None:
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -172,6 +179,13 @@ def read_csv(
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
+    if len(header) == 1 and header[0].count(";") >= 1 and len(names) > 1:
+        problems.append(Problem(path, 1, None,
+                                "the file is separated by semicolons, not commas",
+                                "in Excel use File > Save As > 'CSV UTF-8 (comma delimited)' "
+                                "(a semicolon list separator comes from the computer's region "
+                                "settings)"))
+        return None
     ok = True
     for name in names:
         if name not in header:
@@ -200,7 +214,7 @@ def read_csv(
         if len(record) != len(header):
             problems.append(Problem(path, line, None,
                                     f"has {len(record)} cells but the header has {len(header)}",
-                                    "quote any cell that contains a comma, e.g. \"a, b\""))
+                                    _cells_fix(record)))
             continue
         row: dict[str, Any] = {}
         for col in columns:
@@ -225,6 +239,36 @@ def read_csv(
         if col.kind in ("int", "number"):
             frame[col.name] = pd.to_numeric(frame[col.name], errors="coerce").astype(float)
     return Table(path, frame, lines, bad)
+
+
+def _cells_fix(record: list[str]) -> str:
+    """How to mend a row with too many cells: a split thousands separator, or an unquoted comma."""
+    for a, b in zip(record, record[1:], strict=False):
+        if re.fullmatch(r"\s*\d{1,3}", a) and re.fullmatch(r"\d{3}(\.\d+)?\s*", b):
+            return (f"'{a.strip()},{b.strip()}' looks like a number with a thousands separator: "
+                    f"write it without the comma ({a.strip()}{b.strip()})")
+    return "quote any cell that contains a comma, e.g. \"a, b\""
+
+
+def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+    """A data file's bytes, refusing a link that leads outside the data folder's project.
+
+    A data file is printed into a public report; a symbolic link to /etc/passwd must not be.
+    """
+    from perflib import config
+
+    target = path.resolve()
+    roots = [config.PROJECT_ROOT.resolve()]
+    if not any(target.is_relative_to(r) for r in roots):
+        problems.append(Problem(path, None, None,
+                                f"is a link to {target}, outside the project",
+                                "replace the link with a copy of the file inside the project"))
+        return None
+    if not target.exists():
+        problems.append(Problem(path, None, None, f"is a link to {target}, which does not exist",
+                                "replace the link with the file itself"))
+        return None
+    return target.read_bytes()
 
 
 @dataclass
@@ -257,13 +301,16 @@ def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
 
 def read_yaml(path: Path, problems: list[Problem], optional_file: bool = False) -> Yaml | None:
     """Read a YAML mapping, recording the line of every key for later messages."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if not optional_file:
             problems.append(Problem(path, None, None, "the file is missing",
                                     "create it as data/README.md describes"))
         return None
+    raw = read_bytes(path, problems)
+    if raw is None:
+        return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except UnicodeDecodeError:
@@ -298,6 +345,10 @@ def require(doc: Yaml, problems: list[Problem], keys: tuple, kind: type | tuple[
             problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
                                     "is missing", fix))
             return None
+    if value is None or value == "":
+        problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
+                                "is still blank", fix, todo=True))
+        return None
     if isinstance(value, bool) and kind in (int, float, (int, float)):
         value = "bool"
     if not isinstance(value, kind):

@@ -1,70 +1,67 @@
 """Charts in one theme: seaborn, colour-blind-safe, readable in greyscale, each with a text alternative.
 
-Every chart is returned as a :class:`Chart`: the PNG, a title, alt text that states what the chart
-shows, and the exact figures it plots as a table. Series differ by marker, line style or hatch as
+Every chart is returned as a :class:`~perflib.present.blocks.Figure` block: the PNG, a title, alt
+text that states what the chart shows, and the exact figures it plots as a table. matplotlib and
+seaborn are imported when the first chart is drawn, so reading a report kind's declaration (as the
+build does) costs nothing. Series differ by marker, line style or hatch as
 well as colour, and values are labelled on the chart, so nothing depends on seeing colour.
 """
 
 from __future__ import annotations
 
-import base64
 import io
-from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import matplotlib.ticker  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from perflib.present.html import esc, table  # noqa: E402
+from perflib.present.blocks import Figure, Table
 
 #: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 DASHES = ["-", "--", "-.", ":", "-", "--"]
 HATCHES = ["", "//", "..", "xx", "\\\\", "++"]
-THOUSANDS = matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
 TARGET_STYLE = {"color": "#333333", "linestyle": ":", "marker": "_", "markersize": 18,
                 "linewidth": 1.5}
 
 
-def theme() -> None:
+_LIB: Any = None
+
+
+def lib() -> Any:
+    """matplotlib (Agg), pyplot, dates, ticker and seaborn, imported once on first use."""
+    global _LIB
+    if _LIB is None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.dates as mdates
+        import matplotlib.pyplot as plt
+        import matplotlib.ticker as ticker
+        import seaborn as sns
+
+        _LIB = SimpleNamespace(plt=plt, mdates=mdates, ticker=ticker, sns=sns,
+                               thousands=ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    return _LIB
+
+
+def theme() -> Any:
     """Apply perflib's chart theme (called by every chart, so notebooks need not)."""
-    sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font="DejaVu Sans",
+    m = lib()
+    m.sns.set_theme(context="paper", style="whitegrid", palette=PALETTE, font="DejaVu Sans",
                   rc={"figure.dpi": 110, "savefig.dpi": 150, "axes.titlesize": 12,
                       "axes.labelsize": 10, "axes.edgecolor": "#333333",
                       "grid.color": "#d9d9d9", "legend.frameon": False})
+    return m
 
 
-@dataclass
-class Chart:
-    """A rendered chart with its title, text alternative and the figures it plots."""
-
-    title: str
-    alt: str
-    data: pd.DataFrame
-    png: bytes
-    caption: str = ""
-
-    def html(self) -> str:
-        """The chart as a figure with alt text and caption, followed by its data table."""
-        src = base64.b64encode(self.png).decode("ascii")
-        cols = [esc(c) for c in self.data.columns]
-        rows = [[esc(_cell(v)) for v in row] for row in self.data.itertuples(index=False)]
-        caption = f" {esc(self.caption)}" if self.caption else ""
-        return (f'<figure class="chart"><img src="data:image/png;base64,{src}" '
-                f'alt="{esc(self.alt)}"><figcaption>{esc(self.title)}.{caption}</figcaption>'
-                f"</figure>"
-                + table(f"Figures plotted in the chart: {esc(self.title)}", cols, rows,
-                        cls="chart-data"))
-
-    def _repr_html_(self) -> str:
-        return self.html()
+def figure(title: str, alt: str, data: pd.DataFrame, png: bytes, caption: str = "") -> Figure:
+    """A chart block: the image, its alt text and caption, and the figures it plots as a table."""
+    rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+    return Figure(title, alt, png, caption,
+                  Table(f"Figures plotted in the chart: {title}", [str(c) for c in data.columns],
+                        rows, cls="chart-data"))
 
 
 def _cell(v: object) -> str:
@@ -79,22 +76,22 @@ def _cell(v: object) -> str:
     return str(v)
 
 
-def _png(fig: plt.Figure) -> bytes:
+def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
-    plt.close(fig)
+    lib().plt.close(fig)
     return buf.getvalue()
 
 
 def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target: str,
                          title: str, ylabel: str, alt: str, caption: str = "",
-                         percent: bool = True) -> Chart:
+                         percent: bool = True) -> Figure:
     """One line per series over ``x``, each with its target as a dotted line of dashes."""
-    theme()
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    m = theme()
+    fig, ax = m.plt.subplots(figsize=(7, 3.6))
     names = list(dict.fromkeys(data[series]))
     k = len(names)
-    sns.lineplot(data=data, x=x, y=y, hue=series, style=series, markers=MARKERS[:k],
+    m.sns.lineplot(data=data, x=x, y=y, hue=series, style=series, markers=MARKERS[:k],
                  dashes=[(1, 0), (4, 2), (6, 2, 1, 2), (1, 2)][:k], palette=PALETTE[:k],
                  linewidth=2, markersize=7, ax=ax, sort=False)
     order = list(dict.fromkeys(data[x]))
@@ -115,16 +112,16 @@ def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target
     if percent:
         ax.set_ylim(0, 100)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
-    return Chart(title, alt, data, _png(fig), caption)
+    return figure(title, alt, data, _png(fig), caption)
 
 
 def bars_against_target(data: pd.DataFrame, x: str, y: str, target: str | None, title: str,
                         ylabel: str, alt: str, caption: str = "", xlabel: str = "Year",
-                        fmt: str = "{:,.0f}") -> Chart:
+                        fmt: str = "{:,.0f}") -> Figure:
     """Bars with value labels and, where there is one, a target marker per bar."""
-    theme()
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    sns.barplot(data=data, x=x, y=y, color=PALETTE[0], edgecolor="#000000", linewidth=0.8,
+    m = theme()
+    fig, ax = m.plt.subplots(figsize=(7, 3.6))
+    m.sns.barplot(data=data, x=x, y=y, color=PALETTE[0], edgecolor="#000000", linewidth=0.8,
                 ax=ax, errorbar=None)
     for p, v in enumerate(data[y]):
         label = fmt.format(v) if pd.notna(v) else "n/a"
@@ -136,17 +133,17 @@ def bars_against_target(data: pd.DataFrame, x: str, y: str, target: str | None, 
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(THOUSANDS)
+    ax.yaxis.set_major_formatter(m.thousands)
     ax.set_title(title)
-    return Chart(title, alt, data, _png(fig), caption)
+    return figure(title, alt, data, _png(fig), caption)
 
 
 def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlabel: str,
-                    alt: str, caption: str = "", fmt: str = "{:,.0f}") -> Chart:
+                    alt: str, caption: str = "", fmt: str = "{:,.0f}") -> Figure:
     """Horizontal bars, one per category, each with its own hatch and labelled with its value."""
-    theme()
-    fig, ax = plt.subplots(figsize=(7, 0.9 + 0.45 * len(data)))
-    sns.barplot(data=data, y=label, x=value, hue=label, palette=PALETTE[:len(data)],
+    m = theme()
+    fig, ax = m.plt.subplots(figsize=(7, 0.9 + 0.45 * len(data)))
+    m.sns.barplot(data=data, y=label, x=value, hue=label, palette=PALETTE[:len(data)],
                 legend=False, edgecolor="#000000", linewidth=0.8, ax=ax, errorbar=None)
     for i, bar in enumerate(ax.patches[:len(data)]):
         bar.set_hatch(HATCHES[i % len(HATCHES)])
@@ -157,20 +154,20 @@ def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlab
     ax.set_ylabel(label)
     ax.set_title(title)
     ax.set_xlim(0, data[value].max() * 1.2)
-    return Chart(title, alt, data, _png(fig), caption)
+    return figure(title, alt, data, _png(fig), caption)
 
 
 def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: str, alt: str,
-                         caption: str = "") -> Chart:
+                         caption: str = "") -> Figure:
     """Visits by quarter on a date axis, derived quarters hatched, closures and reopenings drawn.
 
     ``quarters`` has columns quarter, start, end, visits, derived; ``events`` has date, event.
     """
-    theme()
-    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    m = theme()
+    fig, ax = m.plt.subplots(figsize=(7.5, 3.8))
     for q in quarters.itertuples():
         width = (q.end - q.start).days * 0.9
-        bar = ax.bar(mdates.date2num(q.start) + (q.end - q.start).days / 2, q.visits, width=width,
+        bar = ax.bar(m.mdates.date2num(q.start) + (q.end - q.start).days / 2, q.visits, width=width,
                      color="#9ecae1" if q.derived else PALETTE[0], edgecolor="#000000",
                      hatch=HATCHES[1] if q.derived else "")
         label = f"{q.visits:,.0f}" + (" (derived)" if q.derived else "")
@@ -179,17 +176,17 @@ def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: st
                     zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
     top = max(quarters["visits"].max(), 1) * 1.45
     for n, e in enumerate(events.itertuples(), start=1):
-        x = mdates.date2num(pd.Timestamp(e.date))
+        x = m.mdates.date2num(pd.Timestamp(e.date))
         ax.axvline(x, color="#000000", linestyle=DASHES[1 + n % 3], linewidth=1)
         ax.annotate(str(n), (x, top * 0.93), ha="center", fontsize=9, fontweight="bold",
                     bbox={"boxstyle": "circle", "fc": "white", "ec": "#000000"})
     ax.set_ylim(0, top)
-    ax.yaxis.set_major_formatter(THOUSANDS)
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.yaxis.set_major_formatter(m.thousands)
+    ax.xaxis.set_major_locator(m.mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
+    ax.xaxis.set_major_formatter(m.mdates.DateFormatter("%b %Y"))
     ax.set_xlabel("Quarter (numbered lines: events listed in the table below)")
     ax.set_ylabel("Visits (number)")
     ax.set_title(title)
     data = quarters.drop(columns=["start", "end"]).rename(
         columns={"quarter": "Quarter", "visits": "Visits", "derived": "Derived"})
-    return Chart(title, alt, data, _png(fig), caption)
+    return figure(title, alt, data, _png(fig), caption)

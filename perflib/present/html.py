@@ -1,18 +1,33 @@
-"""Small, accessible HTML pieces: tables with captions and scoped headers, safe Markdown, badges.
+"""Blocks rendered as accessible HTML: captioned tables with scoped headers, safe Markdown, badges.
 
 pandas' ``to_html`` and Styler emit header cells without ``scope`` and no caption by default, so
-report tables are built here, where accessibility is decided once.
+report tables are rendered here, where accessibility is decided once for every report kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import base64
+from collections.abc import Iterable
 from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
 
 from perflib import rules
+from perflib.present.blocks import (
+    Block,
+    Cover,
+    Definitions,
+    Figure,
+    Group,
+    Heading,
+    Inline,
+    Markdown,
+    Note,
+    Paragraph,
+    Section,
+    Table,
+)
 
 _md = MarkdownIt("commonmark", {"html": True, "typographer": False})
 
@@ -20,13 +35,6 @@ _md = MarkdownIt("commonmark", {"html": True, "typographer": False})
 _TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "blockquote",
          "h4", "h5", "h6", "span", "sup", "sub", "abbr"}
 _ATTRS = {"a": {"href", "title"}, "abbr": {"title"}}
-
-
-class Fragment(str):
-    """A string of HTML that JupyterLab and nbconvert display as HTML, not as text."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
 
 
 def markdown(text: str | None) -> str:
@@ -46,33 +54,6 @@ def esc(text: object) -> str:
     return escape("" if text is None else str(text))
 
 
-def table(caption: str, headers: Sequence[str], rows: Iterable[Sequence[str]],
-          row_header: bool = True, foot: Sequence[Sequence[str]] = (), cls: str = "",
-          numeric: Sequence[int] = ()) -> str:
-    """An HTML table: caption, ``th scope=col`` headers, first cell of a row as ``th scope=row``.
-
-    Cells are HTML already (callers escape text with :func:`esc`), so badges can be embedded.
-    """
-    def cell(i: int, value: str, tag: str = "td") -> str:
-        scope = ' scope="row"' if tag == "th" else ""
-        num = ' class="num"' if i in numeric else ""
-        return f"<{tag}{scope}{num}>{value}</{tag}>"
-
-    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
-    body = []
-    for r in rows:
-        cells = [cell(i, v, "th" if (i == 0 and row_header) else "td") for i, v in enumerate(r)]
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    tfoot = ""
-    if foot:
-        tfoot = "<tfoot>" + "".join(
-            "<tr>" + "".join(cell(i, v, "th" if i == 0 else "td") for i, v in enumerate(r))
-            + "</tr>" for r in foot) + "</tfoot>"
-    klass = f' class="{cls}"' if cls else ""
-    return (f"<table{klass}><caption>{caption}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody>{tfoot}</table>")
-
-
 #: Shape and word for every rating and trend, so none is carried by colour alone.
 SYMBOLS = {
     rules.RED: ("✖", "rag-red"),
@@ -89,3 +70,97 @@ def badge(label: str) -> str:
     symbol, cls = SYMBOLS[label]
     return (f'<span class="badge {cls}"><span aria-hidden="true">{symbol}</span> '
             f"{esc(label)}</span>")
+
+
+def inline(text: Inline) -> str:
+    """Inline content as HTML."""
+    if isinstance(text, str):
+        return esc(text)
+    out = []
+    for s in text:
+        if s.style == "strong":
+            out.append(f"<strong>{esc(s.text)}</strong>")
+        elif s.style == "em":
+            out.append(f"<em>{esc(s.text)}</em>")
+        elif s.style == "note":
+            out.append(f'<span class="note">{esc(s.text)}</span>')
+        elif s.style == "badge":
+            out.append(badge(s.text))
+        else:
+            out.append(esc(s.text))
+    return "".join(out)
+
+
+def table(t: Table) -> str:
+    """A table: caption, ``th scope=col`` headers, first cell of a row as ``th scope=row``."""
+    def cell(i: int, value: Inline, tag: str = "td") -> str:
+        scope = ' scope="row"' if tag == "th" else ""
+        num = ' class="num"' if i in t.numeric else ""
+        return f"<{tag}{scope}{num}>{inline(value)}</{tag}>"
+
+    head = "".join(f'<th scope="col">{inline(h)}</th>' for h in t.headers)
+    body = "".join("<tr>" + "".join(cell(i, v, "th" if (i == 0 and t.row_header) else "td")
+                                    for i, v in enumerate(r)) + "</tr>" for r in t.rows)
+    tfoot = ""
+    if t.foot:
+        tfoot = "<tfoot>" + "".join(
+            "<tr>" + "".join(cell(i, v, "th" if i == 0 else "td") for i, v in enumerate(r))
+            + "</tr>" for r in t.foot) + "</tfoot>"
+    klass = f' class="{t.cls}"' if t.cls else ""
+    return (f"<table{klass}><caption>{inline(t.caption)}</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody>{tfoot}</table>")
+
+
+def _figure(f: Figure) -> str:
+    src = base64.b64encode(f.png).decode("ascii")
+    caption = f" {esc(f.caption)}" if f.caption else ""
+    return (f'<figure class="chart"><img src="data:image/png;base64,{src}" alt="{esc(f.alt)}">'
+            f"<figcaption>{esc(f.title)}.{caption}</figcaption></figure>" + table(f.data))
+
+
+def _cover(c: Cover) -> str:
+    details = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in c.details)
+    draft = ('<p class="draft-banner" role="note"><strong>DRAFT</strong>: not yet approved for '
+             "publication.</p>" if c.draft else "")
+    note = f"<p>{esc(c.note)}</p>" if c.note else ""
+    title = f"{'DRAFT: ' if c.draft else ''}{c.title}"
+    return (f'<header class="cover">{draft}<p class="council">{esc(c.council)}</p>'
+            f'<h1><span class="portfolio">{esc(c.portfolio)}</span> {esc(title)}</h1>'
+            f'<dl class="cover-meta">{details}</dl>{note}</header>')
+
+
+def render(blocks: Iterable[Block]) -> str:
+    """Blocks as one HTML fragment."""
+    return "".join(block(b) for b in blocks)
+
+
+def block(b: Block) -> str:
+    """One block as HTML."""
+    if isinstance(b, Section):
+        return (f'<section aria-labelledby="{esc(b.id)}"><h2 id="{esc(b.id)}">{inline(b.title)}'
+                f"</h2>{render(b.blocks)}</section>")
+    if isinstance(b, Heading):
+        anchor = f' id="{esc(b.id)}"' if b.id else ""
+        return f"<h{b.level}{anchor}>{inline(b.text)}</h{b.level}>"
+    if isinstance(b, Markdown):
+        return markdown(b.text)
+    if isinstance(b, Paragraph):
+        klass = f' class="{b.cls}"' if b.cls else ""
+        return f"<p{klass}>{inline(b.text)}</p>"
+    if isinstance(b, Note):
+        return f'<p class="{esc(b.kind)}">{inline(b.text)}</p>'
+    if isinstance(b, Table):
+        return table(b)
+    if isinstance(b, Figure):
+        return _figure(b)
+    if isinstance(b, Definitions):
+        klass = f' class="{b.cls}"' if b.cls else ""
+        items = "".join(f"<dt>{inline(t)}</dt><dd>{inline(v)}</dd>" for t, v in b.items)
+        return f"<dl{klass}>{items}</dl>"
+    if isinstance(b, Group):
+        anchor = f' id="{esc(b.id)}"' if b.id else ""
+        klass = f' class="{b.cls}"' if b.cls else ""
+        return f"<div{klass}{anchor}>{render(b.blocks)}</div>"
+    if isinstance(b, Cover):
+        return _cover(b)
+    raise TypeError(f"not a block: {b!r}")

@@ -8,7 +8,7 @@ so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer the
 from __future__ import annotations
 
 import re
-from html import escape, unescape
+from html import escape
 from typing import Any
 
 import nbformat
@@ -17,11 +17,10 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import default
 
 from perflib import config
+from perflib.present import blocks
 from perflib.publish import pdf
 
 CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
-_HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
-_TAG = re.compile(r"<[^>]+>")
 
 
 class ReportHTMLExporter(HTMLExporter):
@@ -56,12 +55,17 @@ class ReportHTMLExporter(HTMLExporter):
 
     def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
                            **kw: Any) -> tuple[str, dict]:
-        """Render, then set the language, the page title and the table of contents."""
+        """Render, then set the language, the page title and the table of contents.
+
+        Title and contents come from the blocks the notebook's outputs carry, not from its HTML.
+        """
         nb = _without_stderr(nb)
+        content = blocks.from_notebook(nb)
         resources = dict(resources or {})
         resources["perflib_css"] = CSS
+        resources["perflib_title"] = blocks.title_of(content) or "Report"
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        return finish(html, nb.metadata.get("title")), resources
+        return finish(html, resources["perflib_title"], blocks.contents(content)), resources
 
 
 def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -74,28 +78,17 @@ def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def finish(html: str, title: str | None = None) -> str:
-    """British English, a meaningful <title> (the report's h1) and a table of contents."""
+def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
+    """British English, the report's title, and its table of contents in the template's slot."""
     html = re.sub(r'<html lang="[^"]*">', '<html lang="en-GB">', html, count=1)
-    if not title:
-        m = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
-        title = " ".join(unescape(_TAG.sub(" ", m.group(1))).split()) if m else "Report"
     html = re.sub(r"<title>.*?</title>", f"<title>{escape(title)}</title>", html, count=1,
                   flags=re.S)
-    items = []
-    for level, anchor, text in _HEADING.findall(html):
-        label = escape(" ".join(unescape(_TAG.sub(" ", text)).split()))
-        cls = ' class="sub"' if level == "3" else ""
-        items.append(f'<li{cls}><a href="#{anchor}">{label}</a></li>')
-    toc = (f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
+    sub = ' class="sub"'
+    items = [f'<li{sub if level == 3 else ""}><a href="#{escape(anchor)}">{escape(text)}</a></li>'
+             for level, anchor, text in toc]
+    nav = (f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
            f"<ol>{''.join(items)}</ol></nav>") if items else ""
-    return html.replace("<!-- perflib:toc -->", toc, 1)
-
-
-def title_of(html: str) -> str:
-    """The <title> of a rendered report."""
-    m = re.search(r"<title>(.*?)</title>", html, re.S)
-    return unescape(m.group(1)) if m else ""
+    return html.replace("<!-- perflib:toc -->", nav, 1)
 
 
 class ReportPDFExporter(ReportHTMLExporter):
@@ -117,10 +110,12 @@ class ReportPDFExporter(ReportHTMLExporter):
         """Render the HTML report, then print it."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
         resources["output_extension"] = ".pdf"
-        return self.pdf_from_html(html), resources
+        return self.pdf_from_html(html, resources["perflib_title"]), resources
 
     @staticmethod
-    def pdf_from_html(html: str, printer: pdf.Printer | None = None) -> bytes:
-        """Print a rendered report: through ``printer`` when a build shares one browser."""
-        header = title_of(html)
-        return printer.pdf(html, header) if printer else pdf.print_html(html, header)
+    def pdf_from_html(html: str, title: str, printer: pdf.Printer | None = None) -> bytes:
+        """Print a rendered report: through ``printer`` when a build shares one browser.
+
+        The title is the page header of every page (so a draft says DRAFT on each).
+        """
+        return printer.pdf(html, title) if printer else pdf.print_html(html, title)

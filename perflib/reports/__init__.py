@@ -1,1 +1,92 @@
-"""Report kinds: each names its notebook, the measure roles and data it needs, the CSV it publishes."""
+"""Report kinds, found through a registry: adding one is a notebook plus a module, registered.
+
+A report kind says which notebook renders it, which measures it needs by *role* (mapped to a
+portfolio's own measure_ids in portfolio.yaml), which optional data files and facts it reads, and
+which CSV it publishes. Kinds are registered under the ``perflib.reports`` entry-point group, as
+papermill registers engines, so a council can ship its own kind in a package of its own::
+
+    [project.entry-points."perflib.reports"]
+    housing_repairs = "mycouncil.repairs:KIND"
+
+The build reads only these declarations; a kind's code runs in the notebook's kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from perflib import config
+
+GROUP = "perflib.reports"
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """What a report kind needs and makes."""
+
+    #: id used in portfolio.yaml and in output file names
+    name: str
+    #: what the reader calls it, e.g. "Complaints deep dive"
+    title: str
+    #: the notebook that renders it: a name under the project's notebooks/, or a path
+    notebook: str
+    #: the data file it publishes beside the report, computed in the kernel
+    csv: str
+    #: role -> what the measure must be; every role must be mapped in portfolio.yaml
+    roles: dict[str, str] = field(default_factory=dict)
+    #: roles that may be left out; the report then says nothing of them
+    optional_roles: dict[str, str] = field(default_factory=dict)
+    #: topic in facts.csv and the metrics it reads, each with its meaning (all optional)
+    facts_topic: str = ""
+    facts: dict[str, str] = field(default_factory=dict)
+    #: optional portfolio-level files it reads beyond the register (e.g. museum_events.csv)
+    files: tuple[str, ...] = ()
+    #: whether it reads the whole year folder (the annual report) or only report.yaml
+    whole_year: bool = False
+    #: data checks of its own, run at load time for a portfolio that declares it:
+    #: ``check(report) -> list[Problem]``
+    check: Callable[[Any], list[Any]] | None = None
+
+    @property
+    def notebook_path(self) -> Path:
+        """The notebook file."""
+        p = Path(self.notebook)
+        return p if p.is_absolute() else config.NOTEBOOKS_DIR / f"{self.notebook}.ipynb"
+
+
+#: The kinds perflib ships, used when the package's metadata is not installed (a bare checkout).
+BUILTIN = {
+    "annual": "perflib.reports.annual:KIND",
+    "complaints": "perflib.reports.complaints:KIND",
+    "digital_inclusion": "perflib.reports.digital_inclusion:KIND",
+    "museum_visits": "perflib.reports.museum_visits:KIND",
+}
+_KINDS: dict[str, ReportKind] | None = None
+
+
+def _load(target: str) -> ReportKind:
+    from importlib import import_module
+
+    module, _, attr = target.partition(":")
+    return getattr(import_module(module), attr)
+
+
+def kinds() -> dict[str, ReportKind]:
+    """Every registered report kind by name, the annual report first."""
+    global _KINDS
+    if _KINDS is None:
+        found = {ep.name: ep for ep in entry_points(group=GROUP)}
+        out = {name: (found.pop(name).load() if name in found else _load(target))
+               for name, target in BUILTIN.items()}
+        out.update({name: ep.load() for name, ep in sorted(found.items())})
+        _KINDS = out
+    return _KINDS
+
+
+def declared(portfolio_reports: dict[str, dict[str, str]]) -> list[ReportKind]:
+    """The kinds a portfolio declares, in registry order."""
+    return [k for name, k in kinds().items() if name in portfolio_reports]

@@ -1,0 +1,101 @@
+"""The vocabulary of the data files and the columns each file must have."""
+
+from __future__ import annotations
+
+from perflib import rules
+from perflib.data.schema import Column
+
+CATEGORIES = ("Council", "Partnership", "Contextual")
+POLARITIES = ("High", "Low", "Not applicable")
+UNITS = ("percentage", "count", "cumulative count", "millions")
+TARGET_TYPES = ("numerical", "comparator", "direction", "none")
+#: Kinds of figure that carry a value; the first is the ordinary one, the others print in italics.
+VALUE_KINDS = ("actual", "provisional", "forecast", "latest available")
+#: Kinds of figure that carry none, printed as words.
+EMPTY_KINDS = ("not available", "not collected", "not applicable")
+FIGURE_KINDS = VALUE_KINDS + EMPTY_KINDS
+ITALIC_KINDS = ("provisional", "forecast", "latest available")
+RATINGS = (rules.RED, rules.AMBER, rules.GREEN)
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+#: Extra tables a priority may print under its introduction (``tables:`` in report.yaml).
+PRIORITY_TABLES = ("responses",)
+#: Labels printed in the PI code column that mark a framework, not one measure; they may repeat.
+SHARED_CODES = frozenset({"GMS"})
+#: A report year is a draft (builds with its to-do list, marked DRAFT) or final.
+REPORT_STATUSES = ("draft", "final")
+
+MEASURES = (
+    Column("year", "period"),
+    Column("measure_id", "slug"),
+    Column("pi_code"),
+    Column("short_name"),
+    Column("priority", "int", minimum=1),
+    Column("order", "int", minimum=1),
+    Column("category", "choice", choices=CATEGORIES),
+    Column("polarity", "choice", choices=POLARITIES),
+    Column("unit", "choice", choices=UNITS),
+    Column("decimals", "int", minimum=0, maximum=3),
+    Column("headline", "yesno"),
+    Column("target_type", "choice", choices=TARGET_TYPES),
+    Column("target", "number", required=False, minimum=0),
+    Column("target_label", required=False),
+    Column("target_decimals", "int", required=False, minimum=0, maximum=3),
+)
+OBSERVATIONS = (
+    Column("report", "period"),
+    Column("measure_id", "slug"),
+    Column("period", "period"),
+    Column("value", "number", required=False, minimum=0),
+    Column("numerator", "int", required=False, minimum=0),
+    Column("denominator", "int", required=False, minimum=0),
+    # empty only on a scaffolded year's new figure, which is then on the to-do list
+    Column("figure_kind", "choice", required=False, choices=FIGURE_KINDS),
+    Column("period_label", required=False),
+    Column("discrepancy", required=False),
+)
+OVERRIDES = (
+    Column("year", "period"),
+    Column("measure_id", "slug"),
+    Column("published_rating", "choice", choices=RATINGS),
+    Column("reason"),
+)
+RESERVES = (
+    Column("category"),
+    Column("narration"),
+    Column("use"),
+    Column("approved", "number"),
+    Column("movement", "number"),
+)
+SAVINGS = (
+    Column("proposal"),
+    Column("risk_rating", "choice", choices=RATINGS),
+    Column("value", "number", minimum=0),
+    Column("achieved", "number", minimum=0),
+    Column("note", required=False),
+)
+ENGAGEMENT = (
+    Column("quarter", "choice", choices=QUARTERS),
+    Column("programme"),
+    Column("purpose"),
+    Column("count", "int", required=False, minimum=0),
+)
+FACTS = (
+    Column("report", "period"),
+    Column("topic", "slug"),
+    Column("metric", "slug"),
+    Column("period", "period"),
+    Column("value", "number", minimum=0),
+    Column("unit", "choice", choices=("count", "percentage")),
+    Column("note", required=False),
+)
+EVENTS = (
+    Column("report", "period"),
+    Column("date", "date"),
+    Column("approximate", "yesno"),
+    Column("event"),
+)
+RESPONSES = (
+    Column("quarter", "choice", choices=QUARTERS),
+    Column("programme"),
+    Column("responses", "int", minimum=0),
+)

@@ -1,0 +1,237 @@
+"""The Portfolio Performance and Resources Annual Report, in the order of the published reports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from perflib.data.report import Report
+from perflib.present import formatting as fmt
+from perflib.present import sections
+from perflib.present.blocks import (
+    Block,
+    Blocks,
+    Definitions,
+    Group,
+    Heading,
+    Inline,
+    Markdown,
+    Note,
+    Paragraph,
+    Published,
+    Section,
+    Span,
+    Table,
+    badge,
+    spans,
+    strong,
+)
+from perflib.reports import ReportKind
+
+KIND = ReportKind(
+    name="annual",
+    title="Portfolio Performance and Resources Annual Report",
+    notebook="annual_report",
+    csv="measures.csv",
+    whole_year=True,
+)
+
+
+def cover(r: Report) -> Blocks:
+    """The cover page."""
+    return Blocks([sections.cover(r)])
+
+
+def overview(r: Report) -> Blocks:
+    """Portfolio overview: summary, revenue budget outturn and use of reserves."""
+    c = r.cash
+    blocks: list[Block] = [Heading("Portfolio summary"), Markdown(r.meta.get("summary") or ""),
+                           Paragraph(f"{r.meta.get('cabinet_member') or ''}, Cabinet Member for "
+                                     f"{r.portfolio.name}", cls="signature"),
+                           Heading("Revenue budget (outturn)")]
+    if c is None:
+        blocks.append(Note("The outturn figures are still to be added.", kind="todo"))
+    else:
+        blocks.append(Table(
+            "Revenue budget (outturn), £000", ["", "£000"],
+            [["Cash limit", fmt.money(c.current)], ["Outturn", fmt.money(c.outturn)],
+             ["(Surplus)/Deficit", fmt.money(c.surplus_deficit)],
+             ["(Surplus)/Deficit as % of the cash limit", fmt.money_pct(c.surplus_deficit_pct)]],
+            numeric=(1,), cls="finance"))
+    if not r.reserves.empty:
+        approved = r.reserves["approved"].sum()
+        moved = r.reserves["movement"].sum()
+        use = "drawn down" if moved <= 0 else "added to reserves"
+        blocks += [Heading("Reserves"),
+                   Paragraph(f"Earmarked reserves approved for the portfolio total "
+                             f"{fmt.money_m(approved)}; {fmt.money_m(moved)} was {use} in the "
+                             "outturn above.")]
+    if r.meta["capital_note"]:
+        blocks += [Heading("Capital programme"), Markdown(r.meta["capital_note"])]
+    return Blocks([Section("overview", f"{r.portfolio.name} portfolio overview", blocks)])
+
+
+def measure(r: Report, m: pd.Series) -> Group:
+    """One measure: its table (periods, target, rating, trend), its notes and its commentary."""
+    obs = r.observations[r.observations["measure_id"] == m["measure_id"]].sort_values("period")
+    name: Inline = strong(m["short_name"]) if m["headline"] else m["short_name"]
+    heads: list[Inline] = ["PI code", "Good performance",
+                           *[f"{p} actual" for p in obs["period"]], f"{r.year} target", "Status",
+                           "Trend"]
+    cells: list[Inline] = [m["pi_code"], m["polarity"]]
+    cells += [sections.figure_cell(row, m["unit"], int(m["decimals"])) for _, row in obs.iterrows()]
+    cells += [sections.target_text(m), sections.rating_cell(m), sections.trend_cell(m)]
+    blocks: list[Block] = [Table(spans(f"{m['pi_code']}: ", name), heads, [cells],
+                                 cls="measure-table")]
+    if m["override_reason"]:
+        blocks.append(Note(spans(strong("Rating overridden:"),
+                                 f" the rule gives {m['rule_rating']}; published as {m['rating']}. ",
+                                 strong("Reason:"), f" {m['override_reason']}"), kind="override"))
+    for _, row in obs[obs["discrepancy"].fillna("") != ""].iterrows():
+        blocks.append(Note(spans(strong(f"Data-quality note ({row['period']}):"),
+                                 f" {row['discrepancy']}"), kind="dq-note"))
+    blocks.append(Group([Markdown(r.text(m["measure_id"]))], cls="commentary"))
+    return Group(blocks, cls="measure", id=f"m-{m['measure_id']}")
+
+
+CATEGORY_HEADINGS = {"Council": "Council measures", "Partnership": "Partnership measures",
+                     "Contextual": "Contextual measures"}
+
+
+def priorities(r: Report) -> Blocks:
+    """Section 1: the key, then each priority with its measures grouped by category."""
+    out: list[Block] = [Paragraph(r.meta.get("agreement") or ""),
+                        Heading("Key to symbols used in tables"), sections.key(r.rules)]
+    for p in r.meta["priorities"]:
+        n = p["number"]
+        out += [Heading(f"Priority {n}: {p['title']}", 3, f"priority-{n}"), Markdown(p["intro"])]
+        if "responses" in p["tables"] and r.responses is not None and not r.responses.empty:
+            out.append(responses(r))
+        ms = r.measures[r.measures["priority"] == n]
+        out.append(Heading("Measuring performance and reporting progress", 4))
+        if r.meta["show_categories"]:
+            for cat, heading in CATEGORY_HEADINGS.items():
+                group = ms[ms["category"] == cat]
+                if len(group):
+                    out.append(Heading(heading, 5))
+                    out.extend(measure(r, m) for _, m in group.iterrows())
+        else:
+            out.extend(measure(r, m) for _, m in ms.iterrows())
+    return Blocks([Section("priorities", "1. Delivering our priorities", out)])
+
+
+def responses(r: Report) -> Table:
+    """Consultation responses by quarter, where the year's data has them."""
+    t = r.responses
+    rows: list[list[Inline]] = [[q.quarter, q.programme, fmt.count(q.responses)]
+                                for q in t.itertuples()]
+    return Table(f"Responses to neighbourhood consultations, {r.year}",
+                 ["Quarter", "Programme", "Number of responses"], rows, numeric=(2,),
+                 foot=[["Total", "", fmt.count(t["responses"].sum())]])
+
+
+def finance(r: Report) -> Blocks:
+    """Section 2: cash limit and outturn, earmarked reserves, savings programme."""
+    c, f = r.cash, r.finance
+    blocks: list[Block] = [Heading("2.1 Revenue: cash limit")]
+    if c is None:
+        blocks.append(Note("The cash limit and outturn are still to be added.", kind="todo"))
+    else:
+        labels = {"previously_reported": "Previously reported", "change": "Change",
+                  "current": "Current", **(f.get("cash_limit_labels") or {})}
+        blocks += [
+            Table("Revenue cash limit, £000",
+                  ["", *(f"{labels[k]} £000" for k in ("previously_reported", "change", "current"))],
+                  [["Cash limit", fmt.money(c.previously_reported), fmt.money(c.change),
+                    fmt.money(c.current)]], numeric=(1, 2, 3), cls="finance"),
+            Heading("Budget changes", 4), Markdown(f.get("budget_change_note") or ""),
+            Heading("Outturn position", 4),
+            Table("Outturn position, £000",
+                  ["Net cash limit £000", "Net expenditure £000", "Appropriations £000",
+                   "Outturn £000", "(Surplus)/Deficit £000", "(Surplus)/Deficit % of cash limit"],
+                  [[fmt.money(c.current), fmt.money(c.net_expenditure),
+                    fmt.money(c.appropriations), fmt.money(c.outturn),
+                    fmt.money(c.surplus_deficit), fmt.money_pct(c.surplus_deficit_pct)]],
+                  row_header=False, numeric=tuple(range(6)), cls="finance"),
+            Markdown(f.get("outturn_note") or "")]
+    res = r.reserves
+    blocks.append(Heading("2.2 Earmarked reserves"))
+    if res.empty:
+        blocks.append(Markdown(f.get("reserves_note") or "The reserves are still to be added."))
+    else:
+        movement = f.get("reserves_movement_label") or "Movement"
+        blocks.append(Table(
+            f"Earmarked reserves, {r.year}, £000",
+            ["Reserve category", "Reserve narration", "To be used for", "Approved £000",
+             f"{movement} £000", "Balance £000"],
+            [[x.category, x.narration, x.use, fmt.money(x.approved), fmt.money(x.movement),
+              fmt.money(x.balance)] for x in res.itertuples()],
+            foot=[["Total", "", "", fmt.money(res["approved"].sum()),
+                   fmt.money(res["movement"].sum()), fmt.money(res["balance"].sum())]],
+            numeric=(3, 4, 5), cls="finance"))
+    sv = r.savings
+    blocks.append(Heading("2.3 Portfolio savings programme"))
+    if sv.empty:
+        blocks.append(Markdown(f.get("savings_note") or "The savings programme is still to be "
+                               "added."))
+    else:
+        blocks += [Table(
+            f"Portfolio savings programme, {r.year}, £000",
+            ["Proposal", "Risk rating", "Value £000", "Achieved or identified £000",
+             "Additional information"],
+            [[x.proposal, badge(x.risk_rating), fmt.money(x.value), fmt.money(x.achieved),
+              x.note or ""] for x in sv.itertuples()],
+            foot=[["Total", "", fmt.money(sv["value"].sum()), fmt.money(sv["achieved"].sum()), ""]],
+            numeric=(2, 3), cls="finance"), Markdown(f.get("savings_note") or "")]
+        ratings = [(badge(k), v) for k, v in (f.get("risk_ratings") or {}).items()]
+        if ratings:
+            blocks += [Heading("Risk rating", 4), Definitions(ratings, cls="risk-key")]
+    return Blocks([Section("finance", "2. Financial resources and monitoring", blocks)])
+
+
+def appendix(r: Report) -> Blocks:
+    """Appendix 1: engagement activity; left out, heading and all, when there is none to show.
+
+    A report that is empty on purpose says why in report.yaml (``empty_sections: {appendix: ...}``).
+    """
+    title = f"Appendix 1: Consultation and engagement activity {r.year}"
+    e = r.engagement
+    if e is None or e.empty:
+        why = r.meta["empty_sections"].get("appendix")
+        return Blocks([Section("appendix", title, [Markdown(why)])] if why else [])
+    rows: list[list[Inline]] = [[x.quarter, x.programme, x.purpose,
+                                 "Not stated" if pd.isna(x.count) else fmt.count(x.count)]
+                                for x in e.itertuples()]
+    stated = e["count"].dropna()
+    foot: list[list[Inline]] = [[
+        "Total", "", f"{len(e)} activities listed"
+        + (f", {len(e) - len(stated)} without a count" if len(stated) < len(e) else ""),
+        fmt.count(stated.sum())]]
+    return Blocks([Section("appendix", title, [Table(
+        f"Consultation and engagement activity, {r.year}", ["Quarter", "Programme", "Purpose",
+                                                            "Count"], rows, foot=foot,
+        numeric=(3,))])])
+
+
+MEASURES_CSV_COLUMNS = [
+    "year", "pi_code", "measure_id", "short_name", "category", "polarity", "unit", "period",
+    "value", "numerator", "denominator", "figure_kind", "target_type", "target", "rule_rating",
+    "rating", "override_reason", "trend", "previous_period", "previous",
+]
+
+
+def measures_csv(r: Report) -> pd.DataFrame:
+    """The measures table published beside the report: the figures its measure tables print."""
+    out = r.measures[MEASURES_CSV_COLUMNS].copy()
+    for col in ("numerator", "denominator"):
+        out[col] = out[col].astype("Int64")
+    return out.replace({np.nan: None})
+
+
+def publish(r: Report) -> Published:
+    """The data behind the report, computed in the kernel from the figures it printed."""
+    return Published(KIND.csv, measures_csv(r))
+
+
+__all__ = ["KIND", "Span", "appendix", "cover", "finance", "measures_csv", "overview",
+           "priorities", "publish"]

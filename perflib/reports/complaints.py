@@ -1,0 +1,160 @@
+"""Complaints deep dive: Stage 1 and 2 complaints across years, the Ombudsman, revised figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from perflib.data.report import Report
+from perflib.present import charts
+from perflib.present import formatting as fmt
+from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
+from perflib.reports import ReportKind, history
+
+KIND = ReportKind(
+    name="complaints",
+    title="Complaints: deep dive",
+    notebook="complaints",
+    csv="complaints.csv",
+    roles={"stage1_upheld": "percentage of Stage 1 complaints upheld",
+           "stage2_upheld": "percentage of Stage 2 complaints upheld",
+           "stage1_on_time": "percentage of Stage 1 complaints answered on time",
+           "stage2_on_time": "percentage of Stage 2 complaints answered on time"},
+    facts_topic="complaints",
+    facts={"stage1_received": "Stage 1 complaints received in a year (the base where a report "
+                              "gives no numerator and denominator)",
+           "stage2_received": "Stage 2 complaints received in a year",
+           "ombudsman_upheld": "complaints the Local Government and Social Care Ombudsman upheld",
+           "ombudsman_public_reports": "public reports the Ombudsman issued against the council"},
+    files=("facts.csv",),
+)
+#: role -> (stage, what)
+ROLES = {"stage1_upheld": ("Stage 1", "upheld"), "stage2_upheld": ("Stage 2", "upheld"),
+         "stage1_on_time": ("Stage 1", "on time"), "stage2_on_time": ("Stage 2", "on time")}
+
+
+@dataclass
+class Complaints:
+    """The deep dive's figures, computed once: its tables, charts and CSV all read these."""
+
+    report: Report
+    by_year: pd.DataFrame
+    revisions: pd.DataFrame
+    ombudsman: pd.DataFrame
+    ids: dict[str, str]
+
+
+def compute(r: Report) -> Complaints:
+    """Complaints by stage and year, each period from the latest report that published it."""
+    ids = history.roles(r, KIND)
+    h = history.history(r, list(ids.values()))
+    f = history.facts(r, KIND.facts_topic)
+    rows = []
+    for role, (stage, what) in ROLES.items():
+        for x in history.latest(h[h["measure_id"] == ids[role]]).itertuples():
+            received = x.denominator
+            if pd.isna(received) and what == "upheld":
+                received = history.fact(f, f"stage{stage[-1]}_received", x.period)
+            rows.append({"stage": stage, "measure": what, "period": x.period,
+                         "percent": x.value, "number": x.numerator, "out_of": received,
+                         "target": x.target, "report": x.report, "figure_kind": x.figure_kind})
+    by_year = pd.DataFrame(rows, columns=["stage", "measure", "period", "percent", "number",
+                                          "out_of", "target", "report", "figure_kind"])
+    by_year = by_year.sort_values(["measure", "stage", "period"]).reset_index(drop=True)
+    o = f[f["metric"].isin(["ombudsman_upheld", "ombudsman_public_reports"])]
+    return Complaints(r, by_year, history.revisions(h), o.sort_values(["metric", "period"]), ids)
+
+
+def cover(d: Complaints) -> Blocks:
+    """The cover."""
+    return history.cover(d.report, KIND)
+
+
+def _count(v: float) -> str:
+    return "Not stated" if pd.isna(v) else fmt.count(v)
+
+
+def summary(d: Complaints) -> Blocks:
+    """Received, upheld and on time by stage and year, against target."""
+    if d.by_year.empty:
+        return Blocks()
+    blocks: list[Block] = [Paragraph(
+        "Lower is better for the share upheld; higher is better for the share answered on time. "
+        "Each year's figure is taken from the latest report that published it.")]
+    for what in ("upheld", "on time"):
+        x = d.by_year[d.by_year["measure"] == what]
+        rows: list[list[Inline]] = [[f"{s.stage} {s.period}", _count(s.out_of), _count(s.number),
+                                     history.pct(s.percent), history.pct(s.target), s.report]
+                                    for s in x.itertuples()]
+        label = "received" if what == "upheld" else "due a response"
+        blocks.append(Table(f"Complaints {what}, by stage and year", [
+            "Stage and year", f"Complaints {label}", f"Number {what}", f"% {what}", "Target",
+            "Published in report"], rows, numeric=(1, 2, 3, 4)))
+    return history.section("summary", "Complaints by stage and year", blocks)
+
+
+def trends(d: Complaints) -> Blocks:
+    """Upheld % and on-time % by stage and year, each against its target."""
+    out: list[Block] = []
+    for what, ylabel in (("upheld", "Complaints upheld (%)"),
+                         ("on time", "Responded to on time (%)")):
+        x = d.by_year[d.by_year["measure"] == what][["stage", "period", "percent", "target"]]
+        x = x.rename(columns={"stage": "Stage", "period": "Year", "percent": "Percent",
+                              "target": "Target"})
+        if x["Percent"].notna().sum() == 0:
+            continue
+        desc = "; ".join(f"{s.Stage} {s.Year}: {history.pct(s.Percent)} (target "
+                         f"{history.pct(s.Target)})" for s in x.itertuples())
+        out.append(charts.lines_against_target(
+            x, "Year", "Percent", "Stage", "Target",
+            f"Complaints {what} by stage and year against target", ylabel,
+            alt=f"Line chart of the percentage of complaints {what} by stage and year, with "
+                f"targets. {desc}.",
+            caption="Stage 1 is a solid line with circles, Stage 2 a dashed line with squares; "
+                    "targets are short bars on a dotted line."))
+    return history.section("charts", "Upheld and on time, against target", out) if out else Blocks()
+
+
+def ratings(d: Complaints) -> Blocks:
+    """This year's ratings and trends for the complaints measures."""
+    return history.ratings(d.report, list(d.ids.values()))
+
+
+def revised(d: Complaints) -> Blocks:
+    """Where a later report revised an earlier year's figure: both figures and their reports."""
+    if d.revisions.empty:
+        return Blocks()
+    role_of = {v: k for k, v in d.ids.items()}
+
+    def figure(v: float, n: float, den: float) -> str:
+        return history.pct(v) + ("" if pd.isna(n) else f" ({fmt.count(n)} of {fmt.count(den)})")
+
+    rows: list[list[Inline]] = [[
+        f"{' '.join(ROLES[role_of[x.measure_id]])}, {x.period}",
+        figure(x.old_value, x.old_numerator, x.old_denominator), x.old_report,
+        figure(x.new_value, x.new_numerator, x.new_denominator), x.new_report]
+        for x in d.revisions.itertuples()]
+    return history.section("restated", "Revised figures", [
+        Paragraph("Later reports revised these figures for earlier years. Both are shown; the "
+                  "tables and charts above use the latest."),
+        Table("Revised complaints figures", ["Measure and year", "First published",
+                                             "In report", "Revised to", "In report"], rows)])
+
+
+def ombudsman(d: Complaints) -> Blocks:
+    """The Local Government and Social Care Ombudsman's decisions, where published."""
+    if d.ombudsman.empty:
+        return Blocks()
+    names = {"ombudsman_upheld": "Complaints upheld by the Ombudsman",
+             "ombudsman_public_reports": "Public reports issued against the council"}
+    rows: list[list[Inline]] = [[names[x.metric], x.period, fmt.count(x.value), x.report,
+                                 x.note or ""] for x in d.ombudsman.itertuples()]
+    return history.section("ombudsman", "Ombudsman decisions", [Table(
+        "Local Government and Social Care Ombudsman decisions",
+        ["Decision", "Year", "Number", "Published in report", "Note"], rows, numeric=(2,))])
+
+
+def publish(d: Complaints) -> Published:
+    """The figures the tables and charts printed, as the CSV beside the report."""
+    return Published(KIND.csv, d.by_year)

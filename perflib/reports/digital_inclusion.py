@@ -1,0 +1,183 @@
+"""Digital inclusion deep dive: people helped, the network, devices and data, support given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from perflib.data.report import Report
+from perflib.data.specs import EMPTY_KINDS
+from perflib.present import charts
+from perflib.present import formatting as fmt
+from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
+from perflib.reports import ReportKind, history
+
+LENDING = {"lending_purpose_education": "Education",
+           "lending_purpose_mental_health_isolation": "Mental health, isolation and wellbeing",
+           "lending_purpose_looking_for_work": "Looking for work"}
+DEVICES = {"dfe_laptops_social_care": "Children with social care support",
+           "dfe_laptops_care_leavers": "Care leavers",
+           "dfe_laptops_year10": "Year 10 pupils learning at home",
+           "dfe_laptops_lending_library": "Digital Lending Library (from DfE)"}
+SUPPORT = {"helpline_calls": "Calls to the DigiKnow helpline",
+           "remote_group_sessions": "Remote group training sessions",
+           "remote_one_to_one_sessions": "Remote one-to-one support sessions",
+           "lending_library_loans": "Devices or data packages loaned",
+           "satisfaction_positive_impact": "Users saying the support had a positive impact (%)",
+           "satisfaction_more_confident": "Users more confident with technology (%)"}
+NETWORK = {"digiknow_groups_old_basis": "groups counted on the old basis (each library "
+                                        "separately), before a change of counting basis",
+           "digiknow_new_groups_2020_21": "groups that joined in 2020/21 on the new basis",
+           "digital_champions_active": "digital champions active during the first lockdown, as "
+                                       "the 2019/20 report counted them"}
+
+KIND = ReportKind(
+    name="digital_inclusion",
+    title="Digital inclusion: deep dive",
+    notebook="digital_inclusion",
+    csv="digital_inclusion.csv",
+    roles={"people_helped": "cumulative number of people helped to get online",
+           "network_groups": "number of organisations in the digital inclusion network"},
+    optional_roles={"champions": "number of digital champions",
+                    "skills": "a measure of residents' digital skills"},
+    facts_topic="digital_inclusion",
+    facts={**{k: f"share of loaned devices that supported: {v}" for k, v in LENDING.items()},
+           **{k: f"laptops distributed to: {v}" for k, v in DEVICES.items()},
+           **SUPPORT, **NETWORK},
+    files=("facts.csv",),
+)
+NAMES = {"network_groups": "Groups in the network", "champions": "Digital champions"}
+
+
+@dataclass
+class Digital:
+    """The deep dive's figures, computed once."""
+
+    report: Report
+    people: pd.DataFrame
+    network: pd.DataFrame
+    facts: pd.DataFrame
+    ids: dict[str, str]
+
+
+def compute(r: Report) -> Digital:
+    """People helped, the network by year, and this year's facts."""
+    ids = history.roles(r, KIND)
+    people = history.latest(history.history(r, [ids["people_helped"]]))
+    people = people[people["value"].notna()]
+    net_ids = [ids[k] for k in ("network_groups", "champions") if k in ids]
+    network = history.latest(history.history(r, net_ids))
+    return Digital(r, people, network, history.facts(r, KIND.facts_topic), ids)
+
+
+def cover(d: Digital) -> Blocks:
+    """The cover."""
+    return history.cover(d.report, KIND)
+
+
+def people(d: Digital) -> Blocks:
+    """People helped to get online (cumulative) against the target as it changed."""
+    h = d.people
+    if h.empty:
+        return Blocks()
+    data = pd.DataFrame({"Year": h["period"], "People helped (cumulative)": h["value"],
+                         "Target": h["target"], "Published in report": h["report"]})
+    desc = "; ".join(f"{x.Year}: {x[2]:,.0f}" + (f" against a target of {x.Target:,.0f}"
+                                                 if pd.notna(x.Target) else "")
+                     for x in data.itertuples())
+    targets = data["Target"].dropna().unique()
+    blocks: list[Block] = []
+    caption = "Black bars mark the target for the year."
+    if len(targets) > 1:
+        blocks.append(Paragraph("The target changed over the years: "
+                                + ", then ".join(fmt.count(t) for t in targets) + "."))
+    blocks.append(charts.bars_against_target(
+        data, "Year", "People helped (cumulative)", "Target",
+        "People helped to get online (cumulative)", "People (cumulative number)",
+        alt=f"Bar chart of the cumulative number of people helped to get online. {desc}.",
+        caption=caption))
+    return history.section("people", "People helped to get online", blocks)
+
+
+def network(d: Digital) -> Blocks:
+    """The network and its champions, each year once, with any change in how they are counted."""
+    if d.network.empty:
+        return Blocks()
+    role_of = {v: k for k, v in d.ids.items()}
+    rows: list[list[Inline]] = [
+        [NAMES[role_of[x.measure_id]], x.period, x.report,
+         x.figure_kind.capitalize() if x.figure_kind in EMPTY_KINDS else fmt.count(x.value)]
+        for x in d.network.itertuples()]
+    blocks: list[Block] = [Table("Network and digital champions by year, as last published",
+                                 ["Measure", "Year", "Published in report", "Number"], rows,
+                                 numeric=(3,))]
+    f = d.facts
+    old = f[f["metric"] == "digiknow_groups_old_basis"]
+    if not old.empty:
+        new = history.fact(f, "digiknow_new_groups_2020_21")
+        basis = old.sort_values("report").iloc[-1]
+        blocks.append(Paragraph(
+            f"The counting basis changed in {basis.report}: the {fmt.count(basis.value)} groups "
+            "reported earlier counted each council library separately, and the council with its "
+            "libraries now counts as one group, so figures before and after the change are not "
+            "comparable"
+            + (f". On the new basis {fmt.count(new)} further groups joined in {basis.report}"
+               if new is not None else "") + "."))
+    return history.section("network", "The digital inclusion network", blocks)
+
+
+def devices(d: Digital) -> Blocks:
+    """What loaned devices supported, and laptops distributed: shown only where published."""
+    f = d.facts[d.facts["period"] == d.report.year]
+    out: list[Block] = []
+    lend = f[f["metric"].isin(LENDING)]
+    if not lend.empty:
+        data = pd.DataFrame({"Purpose": [LENDING[m] for m in lend["metric"]],
+                             "Share of devices loaned (%)": lend["value"].to_numpy()})
+        desc = "; ".join(f"{x[1]}: {x[2]:g}%" for x in data.itertuples())
+        out.append(charts.horizontal_bars(
+            data, "Purpose", "Share of devices loaned (%)",
+            f"What loaned devices supported, {d.report.year}", "Share of devices loaned (%)",
+            alt=f"Bar chart of what loaned devices supported. {desc}.", fmt="{:g}%"))
+    dev = f[f["metric"].isin(DEVICES)]
+    if not dev.empty:
+        data = pd.DataFrame({"Recipients": [DEVICES[m] for m in dev["metric"]],
+                             "Devices": dev["value"].to_numpy()})
+        desc = "; ".join(f"{x[1]}: {x[2]:,.0f}" for x in data.itertuples())
+        out.append(charts.horizontal_bars(
+            data, "Recipients", "Devices",
+            f"Department for Education laptops distributed, {d.report.year}", "Devices (number)",
+            alt=f"Bar chart of laptops distributed by recipient. {desc}."))
+    return history.section("devices", "Devices and data", out) if out else Blocks()
+
+
+def support(d: Digital) -> Blocks:
+    """Helpline calls, remote sessions, loans and satisfaction, where published."""
+    f = d.facts[(d.facts["period"] == d.report.year) & d.facts["metric"].isin(SUPPORT)]
+    if f.empty:
+        return Blocks()
+    rows: list[list[Inline]] = [[SUPPORT[x.metric], history.pct(x.value) if x.unit == "percentage"
+                                 else fmt.count(x.value), x.note or ""] for x in f.itertuples()]
+    return history.section("support", "Support and satisfaction", [Table(
+        f"Support delivered, {d.report.year}", ["Measure", "Figure", "Note"], rows,
+        numeric=(1,))])
+
+
+def ratings(d: Digital) -> Blocks:
+    """This year's ratings and trends for the digital inclusion measures."""
+    return history.ratings(d.report, list(d.ids.values()))
+
+
+def data(d: Digital) -> pd.DataFrame:
+    """Every figure the deep dive prints: the measures by year and this year's facts."""
+    h = history.history(d.report, list(d.ids.values()))
+    h = history.latest(h)[["report", "measure_id", "period", "value", "figure_kind", "target"]]
+    h = h.rename(columns={"measure_id": "metric"})
+    f = d.facts[["report", "metric", "period", "value", "unit", "note"]]
+    return pd.concat([h.assign(source="measure"), f.assign(source="fact")], ignore_index=True)
+
+
+def publish(d: Digital) -> Published:
+    """The CSV beside the report."""
+    return Published(KIND.csv, data(d))

@@ -125,7 +125,7 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
     --------
     A steady process, then seven months in a row above its mean:
 
-    >>> f = xmr([5, 6, 5, 4, 5, 6, 5, 4, 5, 4, 7, 7, 7, 7, 7, 7, 7], "increase")
+    >>> f = xmr([8, 12, 9, 11, 8, 12, 10, 9, 11, 8, 11, 12, 11, 12, 11, 12, 11], "increase")
     >>> f["special_cause"].tolist()[-8:]
     [False, True, True, True, True, True, True, True]
     >>> f["variation"].iloc[-1], f["rule"].iloc[-1]

@@ -181,7 +181,8 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
         w_side[:-2] = rtm[:-2] + rtm[1:-1] + rtm[2:]
         w_ok[:-2] = group[:-2] == group[2:]
     window = w_ok & (w_near >= 2) & (np.abs(w_side) == 3)
-    in_window = window | np.r_[False, window[:-1]] | np.r_[False, False, window[:-2]]
+    padded = np.r_[False, False, window]
+    in_window = window | padded[1:n + 1] | padded[:n]  # a window starting here or 1, 2 before
     on_two = near & in_window
 
     # the direction of a trend point: the step to the next point if that is in the trend too

@@ -378,3 +378,11 @@ def test_summary_words_signal_and_too_few_points():
     words = spc_summary_words(months_frame("neither"), None)
     assert words.startswith("Special cause variation (high values; neither direction")
     assert "fewer than the 12" in spc_summary_words(xmr([1, 2, 3], "increase"), 2)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+def test_very_short_series(n):
+    f = xmr(list(range(n)), "increase")
+    assert len(f) == n
+    assert not f["special_cause"].any()
+    assert f["short_group"].all()

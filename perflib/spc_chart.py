@@ -1,0 +1,188 @@
+"""XmR charts, Making Data Count style icons and plain-words summaries for :mod:`perflib.spc`.
+
+Nothing here depends on seeing colour: special-cause points differ by marker shape, lines by
+style (mean solid, limits dashed, target dotted), icons carry a letter and an ``aria-label``,
+and every chart comes with alt text and the table of figures it plots.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import pandas as pd
+
+from perflib.charts import PALETTE, Chart, _png, theme
+from perflib.spc import assurance, enough_points, latest_variation, minimum_points
+
+IMPROVING, CONCERNING, NEITHER, COMMON = PALETTE[0], PALETTE[1], "#CC79A7", "#8C8C8C"
+#: Marker shape per variation, so signals read in greyscale and without colour vision.
+MARKER = {"common cause": "o", "special cause improving": "^",
+          "special cause concerning": "v", "special cause neither": "s"}
+COLOUR = {"common cause": COMMON, "special cause improving": IMPROVING,
+          "special cause concerning": CONCERNING, "special cause neither": NEITHER}
+ASSURANCE_WORDS = {
+    "pass": "the target lies beyond the process limits on the good side, so it will be met "
+            "every time unless the process changes",
+    "fail": "the target lies beyond the process limits on the wrong side, so it will be missed "
+            "every time unless the process changes",
+    "hit or miss": "the target lies within the process limits, so it will be hit or missed at "
+                   "random",
+}
+
+
+def _period(label: object) -> str:
+    if isinstance(label, pd.Timestamp):
+        return label.strftime("%b %Y")
+    if isinstance(label, pd.Period):
+        return label.strftime("%b %Y") if label.freqstr.startswith("M") else str(label)
+    return str(label)
+
+
+def _fmt(v: float, percent: bool) -> str:
+    return f"{v:.1f}%" if percent else f"{v:,.1f}" if v % 1 else f"{v:,.0f}"
+
+
+def _variation_words(frame: pd.DataFrame) -> str:
+    last = frame.iloc[-1]
+    variation = latest_variation(frame)
+    if variation == "special cause neither":
+        return f"Special cause variation ({last['side']} values; neither direction is better)"
+    return f"{variation.capitalize()} variation"
+
+
+def spc_summary_words(frame: pd.DataFrame, target: float | None = None,
+                      improvement: str | None = None) -> str:
+    """One plain sentence on the latest variation and whether the target will be met.
+
+    Written for committee papers, where members need the conclusion rather than the method.
+
+    >>> from perflib.spc import xmr
+    >>> f = xmr([10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9], "increase")
+    >>> spc_summary_words(f, 12)  # doctest: +ELLIPSIS
+    'Common cause variation; the target lies within the process limits, so it will be hit or...'
+    """
+    if not enough_points(len(frame)):
+        return (f"Only {len(frame)} points, fewer than the {minimum_points} needed for a "
+                "statistical process control chart.")
+    improvement = improvement or frame.attrs.get("improvement", "neither")
+    result = assurance(frame, target, improvement)
+    if result is not None:
+        tail = ASSURANCE_WORDS[result]
+    elif target is None or pd.isna(target):
+        tail = "there is no target"
+    else:
+        tail = "there is no target assurance because neither direction counts as better"
+    return f"{_variation_words(frame)}; {tail}."
+
+
+def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None = None,
+              improvement: str | None = None, percent: bool = False) -> Chart:
+    """Draw an XmR chart from :func:`perflib.spc.xmr` output, with alt text and data table.
+
+    The mean is solid, the limits dashed and the target dotted; limits break where the process
+    was rebased. Special-cause points are marked by shape as well as colour: improving an
+    upward triangle, concerning a downward triangle, neither a square.
+    """
+    improvement = improvement or frame.attrs.get("improvement", "neither")
+    theme()
+    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    x = pd.RangeIndex(len(frame))
+    labels = [_period(p) for p in frame.index]
+    ax.plot(x, frame["value"], color="#4d4d4d", linewidth=1.2, zorder=2)
+    for i, (_, part) in enumerate(frame.assign(x=x).groupby("period_group")):
+        ax.plot(part["x"], part["mean"], color="#000000", linestyle="-", linewidth=1.5,
+                label="Mean" if i == 0 else None)
+        for col, name in (("upper", "Process limits"), ("lower", None)):
+            ax.plot(part["x"], part[col], color="#555555", linestyle="--", linewidth=1.5,
+                    label=name if i == 0 else None)
+    if target is not None and pd.notna(target):
+        ax.axhline(target, color="#333333", linestyle=":", linewidth=2, label="Target")
+    for variation, marker in MARKER.items():
+        pts = frame["variation"].to_numpy() == variation
+        if pts.any():
+            ax.scatter(x[pts], frame["value"].to_numpy()[pts], marker=marker, s=36 if
+                       variation == "common cause" else 70, color=COLOUR[variation],
+                       edgecolor="#000000", linewidth=0.6, zorder=3,
+                       label=variation.capitalize())
+    step = max(1, len(frame) // 12)
+    ax.set_xticks(list(x[::step]), labels[::step], rotation=45, ha="right")
+    if percent:
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=100, decimals=0))
+    ax.set_xlabel("Period")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+
+    last = frame.iloc[-1]
+    signals = int(frame["special_cause"].sum())
+    alt = (f"XmR chart of {title}: {len(frame)} points from {labels[0]} to {labels[-1]}. "
+           f"Latest value {_fmt(last['value'], percent)}, mean {_fmt(last['mean'], percent)}, "
+           f"process limits {_fmt(last['lower'], percent)} to {_fmt(last['upper'], percent)}"
+           + (f", target {_fmt(target, percent)}" if target is not None and pd.notna(target)
+              else "")
+           + f". {signals} point{'s' if signals != 1 else ''} show special cause variation. "
+           + spc_summary_words(frame, target, improvement))
+    words = frame["variation"].str.capitalize().where(
+        ~frame["special_cause"], frame["variation"].str.capitalize() + " (" + frame["rule"] + ")")
+    data = pd.DataFrame({"Period": labels, "Value": frame["value"].to_numpy(),
+                         "Mean": frame["mean"].to_numpy(), "Lower limit": frame["lower"].to_numpy(),
+                         "Upper limit": frame["upper"].to_numpy(),
+                         "Special cause": words.to_numpy()})
+    caption = (f"The latest limits rest on fewer than {minimum_points} points, so they are "
+               "only trial limits." if frame["short_group"].iloc[-1] else "")
+    return Chart(title, alt, data, _png(fig), caption)
+
+
+def _icon(label: str, letter: str, fill: str, ink: str) -> str:
+    label = escape(label, quote=True)
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" viewBox="0 0 32 32" '
+            f'role="img" aria-label="{label}"><title>{label}</title>'
+            f'<circle cx="16" cy="16" r="14" fill="{fill}" stroke="#000000" stroke-width="1.5"/>'
+            f'<text x="16" y="21.5" text-anchor="middle" font-family="DejaVu Sans, Arial, '
+            f'sans-serif" font-size="15" font-weight="bold" fill="{ink}">{letter}</text></svg>')
+
+
+def variation_icon(variation: str, improvement: str, side: str | None = None) -> str:
+    """A Making Data Count style variation icon as inline SVG: colour, letter and label.
+
+    H or L says whether the signal is high or low values (C for common cause); for
+    "special cause neither" pass ``side`` ("high" or "low") from the :func:`xmr` frame.
+
+    >>> svg = variation_icon("special cause improving", "decrease")
+    >>> 'role="img"' in svg, 'aria-label="Special cause improving variation: low values"' in svg
+    (True, True)
+    """
+    if variation == "common cause":
+        return _icon("Common cause variation", "C", COMMON, "#000000")
+    if variation in ("special cause improving", "special cause concerning"):
+        good_high = improvement == "increase"
+        high = good_high == (variation == "special cause improving")
+        side = "high" if high else "low"
+        fill, ink = ((IMPROVING, "#ffffff") if variation == "special cause improving"
+                     else (CONCERNING, "#000000"))
+    elif variation == "special cause neither":
+        fill, ink = NEITHER, "#000000"
+    else:
+        raise ValueError(f"unknown variation {variation!r}")
+    words = f"{variation.capitalize()} variation" + (f": {side} values" if side else "")
+    return _icon(words, {"high": "H", "low": "L"}.get(side or "", "N"), fill, ink)
+
+
+def assurance_icon(result: str | None) -> str:
+    """A Making Data Count style assurance icon as inline SVG: P, F or ? with its meaning.
+
+    >>> 'aria-label="Target assurance: fail' in assurance_icon("fail")
+    True
+    """
+    icons = {"pass": ("will consistently pass the target", "P", IMPROVING, "#ffffff"),
+             "fail": ("will consistently fail the target", "F", CONCERNING, "#000000"),
+             "hit or miss": ("will hit or miss the target at random", "?", COMMON, "#000000"),
+             None: ("none (no target, or neither direction is better)", "–", "#ffffff",
+                    "#000000")}
+    if result not in icons:
+        raise ValueError(f"unknown assurance {result!r}")
+    words, letter, fill, ink = icons[result]
+    return _icon(f"Target assurance: {result or 'none'}, {words}" if result
+                 else f"Target assurance: {words}", letter, fill, ink)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
-from perflib.spc_chart import assurance_icon, spc_summary_words, variation_icon, xmr_chart
+from perflib.present.spc_chart import assurance_icon, spc_summary_words, variation_icon, xmr_chart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "spc"
 BASE = [9, 11] * 6  # indexes 0-11, the last (11) above the mean
@@ -312,17 +312,19 @@ def months_frame(improvement: str = "increase") -> pd.DataFrame:
 def test_chart():
     chart = xmr_chart(months_frame(), "Fictional visits", "Visits (number)", target=16)
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert list(chart.data.columns) == ["Period", "Value", "Mean", "Lower limit", "Upper limit",
-                                        "Special cause"]
-    assert chart.data["Period"].iloc[0] == "Jan 2022"
-    assert chart.data["Special cause"].iloc[-1] == "Special cause improving (7 Points Above CL)"
-    assert chart.data["Special cause"].iloc[0] == "Common cause"
+    assert chart.data.headers == ["Period", "Value", "Mean", "Lower limit", "Upper limit",
+                                  "Special cause"]
+    assert chart.data.rows[0][0] == "Jan 2022"
+    assert chart.data.rows[-1][-1] == "Special cause improving (7 Points Above CL)"
+    assert chart.data.rows[0][-1] == "Common cause"
     assert "Special cause improving variation" in chart.alt
     assert "7 points show special cause variation" in chart.alt
     assert "missed every time" in chart.alt
     assert "process limits 4.7 to 15.3" in chart.alt
     assert chart.caption == ""
-    assert "<figure" in chart.html()
+    from perflib.present.html import block
+
+    assert "<figure" in block(chart)
 
 
 def test_chart_percent_and_short_series():

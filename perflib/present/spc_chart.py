@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from html import escape
 
-import matplotlib.pyplot as plt
-import matplotlib.ticker
 import pandas as pd
 
-from perflib.charts import PALETTE, Chart, _png, theme
+from perflib.present.blocks import Figure
+from perflib.present.charts import PALETTE, _png, figure, theme
 from perflib.spc import assurance, enough_points, latest_variation, minimum_points
 
 IMPROVING, CONCERNING, NEITHER, COMMON = PALETTE[0], PALETTE[1], "#CC79A7", "#8C8C8C"
@@ -78,7 +77,7 @@ def spc_summary_words(frame: pd.DataFrame, target: float | None = None,
 
 
 def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None = None,
-              improvement: str | None = None, percent: bool = False) -> Chart:
+              improvement: str | None = None, percent: bool = False) -> Figure:
     """Draw an XmR chart from :func:`perflib.spc.xmr` output, with alt text and data table.
 
     The mean is solid, the limits dashed and the target dotted; limits break where the process
@@ -86,8 +85,8 @@ def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None
     upward triangle, concerning a downward triangle, neither a square.
     """
     improvement = improvement or frame.attrs.get("improvement", "neither")
-    theme()
-    fig, ax = plt.subplots(figsize=(7.5, 3.8))
+    m = theme()
+    fig, ax = m.plt.subplots(figsize=(7.5, 3.8))
     x = pd.RangeIndex(len(frame))
     labels = [_period(p) for p in frame.index]
     ax.plot(x, frame["value"], color="#4d4d4d", linewidth=1.2, zorder=2)
@@ -109,7 +108,7 @@ def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None
     step = max(1, len(frame) // 12)
     ax.set_xticks(list(x[::step]), labels[::step], rotation=45, ha="right")
     if percent:
-        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=100, decimals=0))
+        ax.yaxis.set_major_formatter(m.ticker.PercentFormatter(xmax=100, decimals=0))
     ax.set_xlabel("Period")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -132,7 +131,7 @@ def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None
                          "Special cause": words.to_numpy()})
     caption = (f"The latest limits rest on fewer than {minimum_points} points, so they are "
                "only trial limits." if frame["short_group"].iloc[-1] else "")
-    return Chart(title, alt, data, _png(fig), caption)
+    return figure(title, alt, data, _png(fig), caption)
 
 
 def _icon(label: str, letter: str, fill: str, ink: str) -> str:

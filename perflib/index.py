@@ -247,7 +247,8 @@ def _ratings(counts: dict[str, int] | None) -> str:
     items = [f'<li><span class="rating rating-{k.lower()}">{k}</span> {counts[k]}</li>'
              for k in RATINGS]
     items.append(f'<li><span class="rating">Not rated</span> {counts[NOT_RATED]}</li>')
-    return f"<ul>{''.join(items)}</ul>"
+    joined = "\n".join(items)  # one item a line, so copied text reads "Green 6 Amber 4"
+    return f"<ul>{joined}</ul>"
 
 
 def write_index(out: Path) -> Path:

@@ -182,7 +182,9 @@ code { font-family: "Courier New", monospace; }
 .status-draft { font-weight: bold; }
 .vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
       white-space: nowrap; }
-.rating { display: inline-block; min-width: 6rem; padding-left: 0.4rem;
+ul.ratings { list-style: none; padding: 0; }
+ul.ratings li { white-space: nowrap; }
+.rating { display: inline-block; min-width: 5.5rem; padding-left: 0.4rem;
           border-left: 0.6rem solid #9ca3af; }
 .rating-green { border-left-color: #166534; }
 .rating-amber { border-left-color: #b45309; }
@@ -248,7 +250,7 @@ def _ratings(counts: dict[str, int] | None) -> str:
              for k in RATINGS]
     items.append(f'<li><span class="rating">Not rated</span> {counts[NOT_RATED]}</li>')
     joined = "\n".join(items)  # one item a line, so copied text reads "Green 6 Amber 4"
-    return f"<ul>{joined}</ul>"
+    return f'<ul class="ratings">{joined}</ul>'
 
 
 def write_index(out: Path) -> Path:

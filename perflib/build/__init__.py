@@ -162,8 +162,12 @@ def execute(task: Task) -> Outcome:
                        seconds=time.perf_counter() - start)
     finally:
         kernel.cleanup()
+    from perflib.publish.docx import docx_from_html
+
     html, resources = ReportHTMLExporter().from_notebook_node(nb)
     (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
+    (Path(task.workdir) / f"{task.notebook}.docx").write_bytes(docx_from_html(
+        html, title=resources["perflib_title"], author=resources["perflib_author"]))
     return Outcome(task, html=html, title=resources["perflib_title"],
                    files=blocks.data_files(nb), seconds=time.perf_counter() - start)
 
@@ -305,7 +309,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
                 else:
                     log["notebooks"].pop(task.notebook, None)
                 continue
-            files = [f"{task.notebook}.ipynb", f"{task.notebook}.html"]
+            files = [f"{task.notebook}.ipynb", f"{task.notebook}.html", f"{task.notebook}.docx"]
             key = (task.portfolio, task.year, task.notebook)
             if key in pdf_bytes:
                 (version / f"{task.notebook}.pdf").write_bytes(pdf_bytes[key])
@@ -326,6 +330,9 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
             _publish(folder, version)
         else:
             shutil.rmtree(version, ignore_errors=True)
+    from perflib.build.index import write_index
+
+    write_index(out)
     _say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
          f"failed {len(summary.failed)} -> {out}")
     if failures:
@@ -368,13 +375,13 @@ def _keep_failed(out: Path, task: Task) -> Path:
     return target
 
 
-def _outcomes(tasks: list[Task], jobs: int):
+def _outcomes(tasks: list[Task], jobs: int, say=_say):
     """Yield outcomes as tasks finish, ``jobs`` at a time in spawned workers.
 
     Workers are spawned, not forked: a process forked after Playwright has started can hang.
     """
     for t in tasks:
-        _say(f"  running     {t.label}")
+        say(f"  running     {t.label}")
     if jobs <= 1 or len(tasks) == 1:
         for t in tasks:
             yield execute(t)
@@ -393,33 +400,39 @@ def _run_and_print(tasks: list[Task], jobs: int
     pdfs: dict[tuple, bytes] = {}
     if not tasks:
         return by_task, pdfs, None
+    from perflib.build.progress import Progress
     from perflib.publish.exporter import ReportPDFExporter
     from perflib.publish.pdf import Printer
 
     printer, error = None, None
+    progress = Progress(len(tasks))
     try:
-        for o in _outcomes(tasks, jobs):
+        for o in _outcomes(tasks, jobs, progress.write):
             t = o.task
             key = (t.portfolio, t.year, t.notebook)
             by_task[key] = o
             state = "failed" if o.error else "executed"
-            _say(f"  {state:<11} {t.label} ({o.seconds:.1f} s)")
+            line = f"  {state:<11} {t.label} ({o.seconds:.1f} s)"
             if o.error or error:
+                progress.done(line, not o.error)
                 continue
+            progress.write(line)
             if printer is None:
                 try:
                     printer = Printer().__enter__()
                 except BrowserNotFound as exc:
                     error = exc
+                    progress.done(line, True)
                     continue
             try:
                 pdfs[key] = ReportPDFExporter.pdf_from_html(o.html, o.title, printer)
             except Exception as exc:  # a page that will not print fails its report, not the build
                 o.error = f"printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
-                _say(f"  failed      {t.label} (printing)")
+                progress.done(f"  failed      {t.label} (printing)", False)
                 continue
-            _say(f"  printed     {t.label}")
+            progress.done(f"  printed     {t.label}", True)
     finally:
+        progress.close()
         if printer is not None:
             printer.__exit__(None, None, None)
     return by_task, pdfs, error

@@ -1,12 +1,16 @@
-"""nbconvert exporters for committee reports: self-contained HTML and a Chromium-printed PDF.
+"""nbconvert exporters for committee reports: self-contained HTML, a Chromium-printed PDF, Word.
 
-Registered under the ``nbconvert.exporters`` entry point as ``perflib_html`` and ``perflib_pdf``,
-so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer them. nbconvert's own
-``webpdf`` cannot be pointed at a system Chromium; this one can (see :mod:`perflib.publish.pdf`).
+Registered under the ``nbconvert.exporters`` entry point as ``perflib_html``, ``perflib_pdf`` and
+``perflib_docx``, so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer them.
+nbconvert's own ``webpdf`` cannot be pointed at a system Chromium; this one can (see
+:mod:`perflib.publish.pdf`). A report notebook that has not been run (as committed) is run first with its
+own parameters (:func:`ready`), so an export is never a blank page; any other notebook is refused.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import re
 from html import escape
 from typing import Any
@@ -14,6 +18,7 @@ from typing import Any
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.utils.exceptions import ConversionException
 from traitlets import default
 
 from perflib import config
@@ -59,11 +64,17 @@ class ReportHTMLExporter(HTMLExporter):
 
         Title and contents come from the blocks the notebook's outputs carry, not from its HTML.
         """
-        nb = _without_stderr(nb)
+        try:
+            nb = _without_stderr(ready(nb, resources))
+        except ExportError as exc:
+            self.log.error("%s", exc)  # one plain line before nbconvert's traceback
+            raise
         content = blocks.from_notebook(nb)
         resources = dict(resources or {})
         resources["perflib_css"] = CSS
         resources["perflib_title"] = blocks.title_of(content) or "Report"
+        cover = next((b for b in blocks.walk(content) if isinstance(b, blocks.Cover)), None)
+        resources["perflib_author"] = cover.council if cover else "perflib"
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return finish(html, resources["perflib_title"], blocks.contents(content)), resources
 
@@ -119,3 +130,91 @@ class ReportPDFExporter(ReportHTMLExporter):
         The title is the page header of every page (so a draft says DRAFT on each).
         """
         return printer.pdf(html, title) if printer else pdf.print_html(html, title)
+
+
+class ReportWordExporter(ReportHTMLExporter):
+    """A report as a Word draft for officers, from the same HTML (see :mod:`perflib.docx`)."""
+
+    export_from_notebook = "Committee report (Word)"
+    output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".docx"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[bytes, dict]:
+        """Render the HTML report, then turn it into .docx."""
+        from perflib.publish.docx import docx_from_html
+
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        resources["output_extension"] = ".docx"
+        return docx_from_html(html, title=resources["perflib_title"],
+                              author=resources["perflib_author"]), resources
+
+
+class ExportError(ConversionException):
+    """A notebook that cannot become a report; nbconvert prints it and exits 1."""
+
+
+_IMPORTS_PERFLIB = re.compile(r"^\s*(from|import)\s+perflib\b", re.M)
+
+
+def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.NotebookNode:
+    """The notebook, run first if it has not been, so an export is never blank.
+
+    A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
+    have not all run (the committed notebooks have no outputs) is run with papermill, with its own
+    parameters and through :class:`perflib.publish.kernel.IPCKernelManager` as the build runs it. Anything
+    else, a failed run, or a run that shows nothing, stops with an :class:`ExportError`.
+    """
+    meta = (resources or {}).get("metadata") or {}
+    name = f"{meta['name']}.ipynb" if meta.get("name") else "the notebook"
+    code = [c for c in nb.cells if c.get("cell_type") == "code"]
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in code):
+        raise ExportError(f"{name} is not a perflib report: it has no cell tagged 'parameters'. "
+                          "The perflib exporters convert perflib's report notebooks (notebooks/); "
+                          "use --to html or --to webpdf for other notebooks")
+    if not any(_IMPORTS_PERFLIB.search(c.get("source", "")) for c in code):
+        raise ExportError(f"{name} is not a perflib report: it never imports perflib. The perflib "
+                          "exporters convert perflib's report notebooks (notebooks/); use --to html "
+                          "or --to webpdf for other notebooks")
+    if any(c.get("execution_count") is None and c.get("source", "").strip() for c in code):
+        nb = _run(nb, name)
+    if not blocks.from_notebook(nb):
+        raise ExportError(f"{name} ran but showed nothing, so there is no report to export; "
+                          "run it in JupyterLab to see why")
+    return nb
+
+
+def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """Run a report notebook with papermill and its own parameters, as the build does."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from perflib.publish import kernel
+
+    def job() -> nbformat.NotebookNode:
+        try:
+            return papermill.execute_notebook(
+                nbformat.from_dict(nb), None, parameters={}, kernel_name="python3",
+                progress_bar=False, log_output=False, cwd=str(config.NOTEBOOKS_DIR),
+                kernel_manager_class=kernel.IPCKernelManager)
+        finally:
+            kernel.cleanup()
+
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return job()
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # inside Jupyter's event loop
+            return pool.submit(job).result()
+    except PapermillExecutionError as exc:
+        raise ExportError(f"{name} had not been run, and running it failed in cell "
+                          f"[{exc.exec_count}]: {exc.ename}: {exc.evalue}; nothing was "
+                          "exported") from None

@@ -1,0 +1,206 @@
+"""index.html of every report, and the build's progress output."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import pandas as pd
+import pytest
+
+from perflib.build.index import count_ratings, data_checksum, write_index
+from perflib.publish.pdf import ARGS, find_chromium
+from perflib.build.progress import Progress
+from tests.htmltables import parse
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+NAMES = ["annual_report", "complaints", "digital_inclusion", "museum_visits"]
+YEARS = ["2019-20", "2020-21"]
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and "href" in a:
+            self.hrefs.append(a["href"])
+        if "src" in a:
+            self.srcs.append(a["src"])
+
+
+def links(html: str) -> Links:
+    p = Links()
+    p.feed(html)
+    return p
+
+
+@pytest.fixture(scope="module")
+def indexed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the built reports (with a Word draft beside one report) and its index."""
+    out = tmp_path_factory.mktemp("indexed") / "reports"
+    shutil.copytree(built, out, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
+    # The copy's report folders point into the copy's own .versions.
+    folder = out / "cfe" / "2020-21"
+    assert folder.resolve().is_relative_to(out.resolve())
+    (folder / "complaints.docx").write_bytes(b"PK stand-in for a Word draft")
+    write_index(out)
+    return out
+
+
+@pytest.mark.e2e
+def test_index_lists_all_eight_reports_with_links_that_resolve(indexed):
+    html = (indexed / "index.html").read_text(encoding="utf-8")
+    doc = parse(html)
+    rows = [r for t in doc.tables for r in t["rows"][1:]]
+    assert len(rows) == 8
+    hrefs = links(html).hrefs
+    for href in hrefs:
+        assert not re.match(r"^[a-z]+:|^/", href), "relative links only"
+        assert (indexed / unquote(href)).is_file(), href
+    for year in YEARS:
+        for name in NAMES:
+            for ext in (".html", ".pdf"):
+                assert f"cfe/{year}/{name}{ext}" in hrefs
+        assert f"cfe/{year}/measures.csv" in hrefs
+    assert "cfe/2020-21/complaints.docx" in hrefs  # Word drafts linked where they exist
+    assert not [h for h in hrefs if h.endswith(".docx") and "complaints" not in h]
+    assert not [h for h in hrefs if ".versions" in h]
+
+
+@pytest.mark.e2e
+def test_index_has_build_time_checksum_status_and_ratings(indexed):
+    html = (indexed / "index.html").read_text(encoding="utf-8")
+    assert html.index("<h3>2020/21</h3>") < html.index("<h3>2019/20</h3>"), "newest year first"
+    for year in YEARS:
+        log = json.loads((indexed / "cfe" / year / "build-log.json").read_text())
+        for entry in log["notebooks"].values():
+            short = hashlib.sha256(json.dumps(entry["inputs"], sort_keys=True).encode()).hexdigest()
+            assert f"<code>{short[:12]}</code>" in html
+            assert f'datetime="{entry["built"]}"' in html
+        m = pd.read_csv(indexed / "cfe" / year / "measures.csv", keep_default_na=False)
+        counts = m["status"].replace("", "not rated").value_counts().to_dict()
+        rows = parse(html).tables
+        table = next(t for t in rows if t["caption"].endswith(year.replace("-", "/")))
+        annual = next(r for r in table["rows"] if r[0].endswith(f"Annual Report {year[:5]}{year[5:]}"
+                                                               .replace("-", "/")))
+        expected = (f"Green {counts.get('Green', 0)} Amber {counts.get('Amber', 0)} "
+                    f"Red {counts.get('Red', 0)} Not rated {counts.get('not rated', 0)}")
+        assert annual[-1] == expected
+        assert annual[-2] == "Final"
+
+
+@pytest.mark.e2e
+def test_index_is_self_contained_and_well_formed(indexed):
+    html = (indexed / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html
+    assert re.search(r"<title>[^<]{10,}</title>", html)
+    assert html.count("<h1") == 1
+    assert "<script" not in html and not links(html).srcs and "<link" not in html
+    assert not re.search(r"https?://", html)
+    for t in parse(html).tables:
+        assert t["caption"]
+        assert all(a.get("scope") in ("col", "row") for tag, a in t["cells"] if tag == "th")
+
+
+@pytest.mark.e2e
+def test_index_has_no_axe_violations_and_makes_no_requests(indexed):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        page = browser.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((indexed / "index.html").resolve().as_uri(), wait_until="load")
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                          "resultTypes": ["violations"]})
+        browser.close()
+    violations = [(v["id"], v["nodes"][0]["html"][:120]) for v in result.response["violations"]]
+    assert violations == []
+    assert [u for u in requests if not u.startswith("file:")] == []
+
+
+# --- without a build: a made-up reports folder ---------------------------------------------------
+
+def fake_report(out: Path, year: str, log_extra: dict | None = None, csv: str | None = None) -> Path:
+    folder = out / "pf" / year
+    folder.mkdir(parents=True)
+    (folder / "annual_report.html").write_text("<title>Pf Annual Report</title>", encoding="utf-8")
+    files = ["annual_report.html", "annual_report.pdf", "measures.csv"]  # the PDF is missing
+    if csv is not None:
+        (folder / "measures.csv").write_text(csv, encoding="utf-8")
+    log = {"portfolio": "pf", "year": year.replace("-", "/"), "notebooks": {"annual_report": {
+        "files": files, "built": "2024-05-01T10:20:30", "inputs": {"data/x.csv": "ab"}}}}
+    log.update(log_extra or {})
+    (folder / "build-log.json").write_text(json.dumps(log), encoding="utf-8")
+    return folder
+
+
+def test_index_of_a_made_up_folder(tmp_path):
+    fake_report(tmp_path, "2021-22", {"status": "draft", "portfolio_name": "Parks & Places"},
+                "pi_code,rating,status\nA,Green,Red\nB,amber,Red\nC,,Green\n")
+    fake_report(tmp_path, "2022-23")
+    (tmp_path / ".versions" / "x" / "2020-21").mkdir(parents=True)  # ignored: hidden
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "Parks &amp; Places" in html
+    assert "pf/2021-22/annual_report.pdf" not in html, "missing files are not linked"
+    assert html.index("<h3>2022/23</h3>") < html.index("<h3>2021/22</h3>")
+    assert '<span class="status-draft">Draft</span>' in html and "Final" in html
+    table = next(t for t in parse(html).tables if t["caption"].endswith("2021/22"))
+    assert table["rows"][1][-1] == "Green 1 Amber 1 Red 0 Not rated 1"  # 'rating' over 'status'
+    assert f"<code>{data_checksum({'data/x.csv': 'ab'})}</code>" in html
+    assert "1 Pf Annual Report" not in html and "2 reports in 1 portfolio" in html
+
+
+def test_count_ratings_falls_back_to_status(tmp_path):
+    path = tmp_path / "measures.csv"
+    path.write_text("pi_code,status\nA,Green\nB,Red\nC,\nD,Red\n", encoding="utf-8")
+    assert count_ratings(path) == {"Green": 1, "Amber": 0, "Red": 2, "not rated": 1}
+
+
+def test_index_of_an_empty_folder(tmp_path):
+    html = write_index(tmp_path / "reports").read_text(encoding="utf-8")
+    assert "No reports have been built yet." in html and html.count("<h1") == 1
+
+
+# --- progress --------------------------------------------------------------------------------
+
+def test_progress_prints_plain_lines_when_not_a_tty():
+    log = io.StringIO()
+    p = Progress(3, stream=log)
+    p.done("  executed    cfe 2020/21 complaints (3.1 s)", ok=True)
+    p.done("  failed      cfe 2020/21 museum_visits (1.0 s)", ok=False)
+    p.write("  printed     cfe 2020/21 complaints")
+    p.close()
+    p.close()
+    assert log.getvalue().splitlines() == ["  executed    cfe 2020/21 complaints (3.1 s)",
+                                           "  failed      cfe 2020/21 museum_visits (1.0 s)",
+                                           "  printed     cfe 2020/21 complaints"]
+    assert (p.ok, p.failed) == (1, 1)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_a_bar_on_a_tty(monkeypatch):
+    monkeypatch.setenv("TERM", "xterm")
+    term = FakeTerminal()
+    with Progress(2, stream=term) as p:
+        p.done("  executed    a", ok=True)
+        p.done("  failed      b", ok=False)
+    out = term.getvalue()
+    assert "2/2 notebooks, done 1, failed 1" in out and "left]" in out
+    assert "  failed      b" in out and "  executed    a" not in out  # only failures above the bar

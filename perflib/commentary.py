@@ -414,6 +414,8 @@ def _direction_words() -> list[tuple[str, re.Pattern]]:
         ("down", re.compile(r"\b(?:fall|drop|decrease|decline|reduction)\s+(?:on|from|of)\b")),
         ("down", re.compile(r"\bdown\s+(?=from\b|on\b|by\b|\d)")),
         ("down", re.compile(rf"\b(?:lower|fewer|less){comp_than}")),
+        ("up", re.compile(r"^\W*(?:The|This)\s+(?:rise|increase|growth)\b")),
+        ("down", re.compile(r"^\W*(?:The|This)\s+(?:fall|drop|decline|decrease|reduction)\b")),
         ("better", re.compile(r"\b(?:improved|improvement|improving|improves)\b")),
         ("worse", re.compile(r"\b(?:worsened|worsening|deteriorated|deterioration|worse than)\b")),
     ]
@@ -579,7 +581,7 @@ def _check_direction(clause: str, f: Figures, up: bool | None, better: bool | No
             if _NEGATED.search(before) or re.search(r"\b(?:to|will|would|should|may)\s+$", before):
                 continue
             after = clause[m.end():]
-            lead = re.match(r"\s*(?:from|on|by|to)?\s*(?:the\s+)?([\d.,]+\s*%?)", after)
+            lead = re.match(r"\s*(?:from|on|by|to)?\s*(?:the\s+)?(\d[\d.,]*\s*%?)", after)
             if lead and f.unit == "percentage" and "%" not in lead.group(1):
                 continue  # "up from 161 ...": a count of something else, not this rate
             said = {"up": up, "down": None if up is None else not up,

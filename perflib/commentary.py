@@ -125,7 +125,9 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
     """Figures for every measure of a loaded :class:`perflib.load.Report`, by measure_id.
 
     Kept to one function because the report's column names are about to change: this is the only
-    place that knows them.
+    place that knows them. facts.csv is keyed by topic, not measure, so every fact of the report
+    year is offered to every measure: a looser match that cannot raise a false finding, though it
+    may let a wrong figure pass when it happens to equal another fact.
     """
     obs = report.observations
     facts = report.portfolio.facts.frame if report.portfolio.facts is not None else None
@@ -137,8 +139,7 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
                    if p != m.period and _num(v) is not None}
         stated = []
         if facts is not None:
-            topic = facts[(facts["report"] == report.year)]
-            stated = [float(v) for v in topic["value"]]
+            stated = [float(v) for v in facts.loc[facts["report"] == report.year, "value"]]
         out[m.measure_id] = Figures(
             year=m.period or report.year, previous_year=_str(m.previous_period),
             measure_id=m.measure_id, pi_code=_str(m.pi_code), unit=m.unit,

@@ -539,7 +539,10 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
 
 
 def _check_figures(clause: str, sentence: str, f: Figures, known: list[_Known], n: int, find) -> None:
+    said: set[tuple[int, str]] = set()
     for c in _claims(clause):
+        if (c.start, "stale") in said:
+            continue  # "X of Y" from last year: one finding, not one per number
         hits = _matches(c, known)
         if not hits and c.standalone and f.unit == "percentage":
             continue  # a count of some activity beside a rate; the data holds only its fraction
@@ -555,6 +558,7 @@ def _check_figures(clause: str, sentence: str, f: Figures, known: list[_Known], 
             named = True
         if not named:
             which = sorted(periods)[-1]
+            said.add((c.start, "stale"))
             find(n, ERROR, f"the figure is {which}'s, but the sentence presents it as {f.year}'s",
                  c.words, _data_summary(f), f"use the {f.year} figure or say it is for {which}")
 

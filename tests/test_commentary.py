@@ -362,6 +362,7 @@ def test_last_years_commentary_copied_forward_is_caught():
                                  rule_rating="Green", rating="Green"),
     }
     got = c.check_all(text, new, str(path))
+    assert len(got) == len(set(got))
     errors = {(x.measure_id, x.words) for x in got if x.severity == ERROR}
     assert ("foi_on_time", "1,014 of 1,117") in errors      # last year's fraction as this year's
     assert ("foi_on_time", "90.8%") in errors

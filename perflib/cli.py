@@ -17,15 +17,35 @@ def _check(data: str | None) -> int:
     from perflib.errors import DataError
     from perflib.notebook import data_path
 
-    held, problems = check_all(data_path(data))
+    held, problems, reports = check_all(data_path(data))
     by_portfolio: dict[str, list[str]] = {}
     for pid, year in held:
         by_portfolio.setdefault(pid, []).append(year)
     what = "; ".join(f"{pid} {', '.join(years)}" for pid, years in by_portfolio.items()) or "none"
+    for r in reports:
+        print_findings(r)
     if problems:
         raise DataError(problems)
     print(f"data OK: {what}")
     return 0
+
+
+def print_findings(r: object, stream: object = None) -> None:
+    """A report year's data-quality findings, one line each (warnings never fail a report)."""
+    findings = getattr(r, "findings", [])
+    if not findings:
+        return
+    counts: dict[str, int] = {}
+    for x in findings:
+        counts[x.severity] = counts.get(x.severity, 0) + 1
+    said = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+    out = stream or sys.stderr
+    print(f"{r.portfolio.id} {r.year} ({r.meta['status']}): {said} (data-quality.csv)", file=out)
+    for x in findings:
+        where = f"{x.file}{f', row {x.line}' if x.line else ''}"
+        print(f"  - {x.severity}: {where}: {x.pi_code or x.measure_id}: {x.finding}"
+              f"{f': {x.words!r}' if x.words else ''}; the data says {x.data_says.rstrip('.')}. Fix: {x.fix}",
+              file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("portfolio", help="portfolio id, e.g. cfe")
     n.add_argument("year", help="the new report year, e.g. 2021/22")
     n.add_argument("--data", help=DATA_HELP)
+    d = sub.add_parser("draft", help="draft a factual first sentence where commentary is empty")
+    d.add_argument("portfolio", help="portfolio id, e.g. cfe")
+    d.add_argument("year", help="report year, e.g. 2021/22")
+    d.add_argument("--data", help=DATA_HELP)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -55,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             from perflib.notebook import data_path
 
             print(new_year(args.portfolio, args.year, data_path(args.data)))
+            return 0
+        if args.command == "draft":
+            from perflib.data.scaffold import draft
+            from perflib.notebook import data_path
+
+            print(draft(args.portfolio, args.year, data_path(args.data)))
             return 0
         from perflib.build import build
 

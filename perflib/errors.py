@@ -73,7 +73,7 @@ class DataError(PerflibError):
             for file, items in by_file.items():
                 lines.append(f"  {file}")
                 lines.extend(f"    [ ] {p.where() + ': ' if p.where() else ''}{p.message}. "
-                             f"{p.fix}" for p in items)
+                             f"{p.fix[:1].upper()}{p.fix[1:]}" for p in items)
         return "\n".join(lines)
 
 

@@ -33,6 +33,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.mark.e2e
 def test_check_names_every_portfolio_and_year(scratch):
     res = run_cli("check", root=scratch)
     assert res.returncode == 0, res.stderr
@@ -47,6 +48,7 @@ def test_a_report_kind_not_declared_is_refused_by_its_notebook(scratch):
         load("parks", "2021/22", kind="complaints")
 
 
+@pytest.mark.e2e
 def test_new_year_scaffolds_a_to_do_list_and_never_overwrites(scratch):
     res = run_cli("new-year", "cfe", "2021/22", root=scratch)
     assert res.returncode == 0, res.stderr
@@ -100,6 +102,7 @@ def _fill_in(root: Path) -> None:
         f"## {mid}\nA fictional commentary for testing.\n\n" for mid in fig.index))
 
 
+@pytest.mark.e2e
 def test_a_scaffolded_year_builds_as_draft_then_final(scratch):
     assert run_cli("new-year", "cfe", "2021/22", root=scratch).returncode == 0
     _fill_in(scratch)
@@ -128,13 +131,14 @@ def test_a_scaffolded_year_builds_as_draft_then_final(scratch):
     assert "DRAFT" not in html
 
 
+@pytest.mark.e2e
 def test_second_portfolio_gets_only_the_reports_it_declares(scratch):
     res = run_cli("build", "--portfolio", "parks", root=scratch)
     assert res.returncode == 0, res.stderr
     out = scratch / "reports" / "parks" / "2021-22"
     assert sorted(p.name for p in out.iterdir()) == [
-        "annual_report.html", "annual_report.ipynb", "annual_report.pdf", "build-log.json",
-        "measures.csv"]
+        "annual_report.docx", "annual_report.html", "annual_report.ipynb", "annual_report.pdf",
+        "build-log.json", "measures.csv"]
     text = pdf_text(out / "annual_report.pdf")
     assert "Appendix 1" not in text  # no engagement data: no empty appendix
     assert "more than 10%" in text and "less than 2%" in text  # the key from this year's rules
@@ -142,6 +146,7 @@ def test_second_portfolio_gets_only_the_reports_it_declares(scratch):
     assert m.loc["PL1.1", "rating"] == "Green" and m.loc["PL2.1", "rating"] == "Green"
 
 
+@pytest.mark.e2e
 def test_a_deep_dive_runs_on_another_portfolios_own_ids(scratch):
     res = run_cli("build", "--portfolio", "housing", root=scratch)
     assert res.returncode == 0, res.stderr

@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from perflib import config
+from perflib.present.blocks import Blocks, Paragraph
 from perflib.publish.docx import REFERENCE, clean_html, docx_from_html
 from perflib.publish.exporter import ExportError, ready
 from tests.htmltables import parse
@@ -280,9 +281,10 @@ def test_ready_refuses_notebooks_that_are_not_reports():
 def test_ready_passes_a_run_notebook_through_untouched():
     cells = [nbformat.v4.new_code_cell('year: str = "2020/21"  # year',
                                        metadata={"tags": ["parameters"]}, execution_count=1),
-             nbformat.v4.new_code_cell("from perflib import sections", execution_count=2,
+             nbformat.v4.new_code_cell("from perflib.reports import annual", execution_count=2,
                                        outputs=[nbformat.v4.new_output(
-                                           "display_data", {"text/html": "<h1>Report</h1>"})]),
+                                           "display_data", Blocks([Paragraph("Report")])
+                                           ._repr_mimebundle_())]),
              nbformat.v4.new_code_cell("", execution_count=None)]
     nb = nbformat.v4.new_notebook(cells=cells)
     assert ready(nb) is nb

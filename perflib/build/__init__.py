@@ -242,10 +242,14 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
                 problems += [q for q in exc.problems if q not in problems]
     if problems:
         raise DataError(problems)
+    from perflib.cli import print_findings
+
     for r in reports:
         if r.todos:
             _say(f"  draft       {r.portfolio.id} {r.year}: {len(r.todos)} to-dos still open "
                  "(`perflib check` lists them)")
+        if any(x.severity == "error" for x in r.findings):
+            print_findings(r)  # a draft's contradictions are printed; a final's failed the load
     return reports
 
 

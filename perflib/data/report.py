@@ -52,6 +52,8 @@ class Report:
     files: list[Path] = field(default_factory=list)
     #: what is still to fill in (a draft builds with these; a final year has none)
     todos: list[Problem] = field(default_factory=list)
+    #: where the commentary or the published figures disagree (perflib.data.quality)
+    findings: list[Any] = field(default_factory=list)
 
     @property
     def folder(self) -> str:
@@ -68,10 +70,20 @@ class Report:
         """This year's rating thresholds."""
         return self.meta["rules"]
 
+    @property
+    def commentary_path(self) -> Path:
+        """This year's commentary.md."""
+        return commentary_file.path_of(self.portfolio.path / self.folder)
+
     def text(self, measure_id: str) -> str:
-        """A measure's commentary (empty when none is written)."""
+        """A measure's commentary with its placeholders filled from the measure's own figures."""
+        from perflib.data import claims
+
         c = self.commentary.get(measure_id)
-        return c.text if c else ""
+        if not c or not c.text:
+            return ""
+        return claims.render(c.text, claims.figures_from_report(self)[measure_id],
+                             missing="[figure to be added]" if self.draft else None)
 
 
 def load_report(portfolio: str | Portfolio, year: str,
@@ -91,13 +103,12 @@ def load_report(portfolio: str | Portfolio, year: str,
 
 
 def check_report(portfolio: str | Portfolio, year: str,
-                 data_dir: Path | str | None = None) -> list[Problem]:
-    """Every problem and to-do of one report year, draft or not (what ``perflib check`` lists)."""
+                 data_dir: Path | str | None = None) -> tuple[Report | None, list[Problem]]:
+    """One report year (when it loads) and every problem and to-do of it, draft or not."""
     try:
-        _, problems = _load(portfolio, year, data_dir)
+        return _load(portfolio, year, data_dir)
     except DataError as exc:
-        return exc.problems
-    return problems
+        return None, exc.problems
 
 
 def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
@@ -184,9 +195,38 @@ def _load(portfolio: str | Portfolio, year: str,
         kind = kinds()[name]
         if kind.check is not None:
             problems.extend(kind.check(report))
+    problems += _commentary_problems(report)
     if [q for q in problems if not q.todo]:
         return None, problems
     return report, problems
+
+
+def _commentary_problems(r: Report) -> list[Problem]:
+    """Unknown placeholders, and (in a final report) commentary its figures contradict."""
+    from perflib.data import claims, quality
+
+    out = []
+    for c in r.commentary.values():
+        for line, name in claims.placeholder_problems(c.text, c.line):
+            out.append(Problem(r.commentary_path, line, None,
+                               f"'{{{name}}}' is not a placeholder perflib knows",
+                               f"use one of {', '.join('{' + p + '}' for p in claims.PLACEHOLDERS)}"
+                               ", or write {{ and }} for a literal brace"))
+    if out:
+        return out
+    for mid, c in r.commentary.items():
+        if claims.DRAFT_MARKER in c.text:
+            out.append(Problem(r.commentary_path, c.line, None,
+                               f"the commentary for {mid} is still the drafted sentence",
+                               f"complete it and delete '{claims.DRAFT_MARKER}'", todo=True))
+    r.findings = quality.findings(r)
+    if r.meta.get("status") == "final":
+        for x in r.findings:
+            if x.severity == claims.ERROR:
+                out.append(Problem(r.commentary_path, x.line, x.measure_id,
+                                   f"{x.pi_code}: {x.finding}: '{x.words}' (the data says "
+                                   f"{x.data_says})", x.fix))
+    return out
 
 
 def _report_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit | None]:
@@ -229,7 +269,14 @@ def _report_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLi
                                    "intro": item.get("intro") or "", "tables": tables})
     tol = get(("rules", "amber_tolerance"), (int, float), "write a share such as 0.05")
     thr = get(("rules", "stable_threshold"), (int, float), "write a share such as 0.01")
-    meta["rules"] = {"amber_tolerance": tol, "stable_threshold": thr}
+    stated = (doc.data.get("rules") or {}).get("stated", ["amber_tolerance", "stable_threshold"])
+    if not isinstance(stated, list) or not set(stated) <= {"amber_tolerance", "stable_threshold"}:
+        problems.append(Problem(doc.path, doc.line("rules", "stated"), "rules.stated",
+                                f"'{stated}' is not a list of the thresholds the report states",
+                                "list any of amber_tolerance, stable_threshold, e.g. "
+                                "[stable_threshold]"))
+        stated = []
+    meta["rules"] = {"amber_tolerance": tol, "stable_threshold": thr, "stated": stated}
     for key, value in (("amber_tolerance", tol), ("stable_threshold", thr)):
         if isinstance(value, (int, float)) and not 0 <= value < 1:
             problems.append(Problem(doc.path, doc.line("rules", key), f"rules.{key}",
@@ -350,10 +397,13 @@ def load_all(data_dir: Path | str | None = None) -> list[Report]:
     return out
 
 
-def check_all(data_dir: Path | str | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """Every portfolio-year held and every problem and to-do, drafts included (``perflib check``)."""
+def check_all(data_dir: Path | str | None = None
+              ) -> tuple[list[tuple[str, str]], list[Problem], list[Report]]:
+    """Every portfolio-year held, every problem and to-do (drafts included), and the years that
+    loaded, with their data-quality findings (what ``perflib check`` reports)."""
     problems: list[Problem] = []
     held: list[tuple[str, str]] = []
+    loaded: list[Report] = []
     for pid in portfolios(Path(data_dir or config.DATA_DIR)):
         try:
             p = load_portfolio(pid, data_dir)
@@ -362,8 +412,11 @@ def check_all(data_dir: Path | str | None = None) -> tuple[list[tuple[str, str]]
             continue
         for year in p.years:
             held.append((pid, year))
-            problems.extend(q for q in check_report(p, year) if q not in problems)
-    return held, problems
+            report, found = check_report(p, year)
+            problems.extend(q for q in found if q not in problems)
+            if report is not None:
+                loaded.append(report)
+    return held, problems, loaded
 
 
 __all__ = ["Report", "check_all", "check_report", "check_year", "load_all", "load_report",

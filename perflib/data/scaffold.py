@@ -88,14 +88,57 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     folder.mkdir()
     previous = yaml.safe_load((p.path / year_folder(latest) / "report.yaml").read_text("utf-8"))
     (folder / "report.yaml").write_text(_report_yaml(year, previous), encoding="utf-8")
-    (folder / "commentary.md").write_text(
-        "".join(f"## {mid}\n\n" for mid in register["measure_id"]), encoding="utf-8")
+    from perflib.data.claims import draft_sentence, figures_from_report
+    from perflib.data.report import load_report
+
+    # the drafted first sentence takes its shape from last year's figures and its numbers, through
+    # placeholders, from this year's once they are filled in
+    shape = figures_from_report(load_report(p, latest))
+    (folder / "commentary.md").write_text("".join(
+        f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}\n\n"
+        for mid in register["measure_id"]), encoding="utf-8")
     (folder / "reserves.csv").write_text(",".join(c.name for c in specs.RESERVES) + "\n")
     (folder / "savings.csv").write_text(",".join(c.name for c in specs.SAVINGS) + "\n")
     _add_year(p.path / "portfolio.yaml", year)
 
-    todos = check_report(load_portfolio(portfolio, data_dir), year)
+    _, todos = check_report(load_portfolio(portfolio, data_dir), year)
     return _summary(portfolio, year, latest, folder, todos)
+
+
+def draft(portfolio: str, year: str, data_dir: Path) -> str:
+    """Write the drafted factual first sentence wherever a measure's commentary is empty."""
+    from perflib.data import commentary as commentary_file
+    from perflib.data.claims import draft_sentence, figures_from_report
+    from perflib.errors import DataError
+
+    check_year(year)
+    report, problems = check_report(load_portfolio(portfolio, data_dir), year)
+    if report is None:
+        raise DataError([q for q in problems if not q.todo] or problems)
+    figures = figures_from_report(report)
+    path = report.commentary_path
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out, written = [], []
+    for n, line in enumerate(lines):
+        out.append(line)
+        m = commentary_file.HEADING.match(line)
+        if not m or m.group(1) not in figures:
+            continue
+        rest = lines[n + 1:]
+        body = []
+        for x in rest:
+            if commentary_file.HEADING.match(x):
+                break
+            body.append(x)
+        if not "".join(body).strip():
+            out.append(draft_sentence(figures[m.group(1)]))
+            written.append(m.group(1))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    if not written:
+        return f"Every measure in {path} already has commentary: nothing written."
+    return (f"Drafted a first sentence for {len(written)} measures in {path} "
+            f"({', '.join(written)}). Each ends with the draft marker: complete it and delete the "
+            "marker before the report is final.")
 
 
 def _report_yaml(year: str, previous: dict) -> str:

@@ -88,10 +88,12 @@ FACTS = (
     Column("unit", "choice", choices=("count", "percentage")),
     Column("note", required=False),
 )
+#: How precisely a report dated an event: a day, a month, or part of a month ("early August").
+DATE_PRECISIONS = ("day", "month", "early", "mid", "late")
 EVENTS = (
     Column("report", "period"),
     Column("date", "date"),
-    Column("approximate", "yesno"),
+    Column("precision", "choice", choices=DATE_PRECISIONS),
     Column("event"),
 )
 RESPONSES = (

@@ -269,7 +269,7 @@ def data_files(nb: Any) -> dict[str, str]:
             payload = o.get("data", {}).get(DATA_MIME)
             if payload:
                 payload = json.loads(payload) if isinstance(payload, str) else payload
-                out[payload["name"]] = payload["text"]
+                out.update(payload["files"])
     return out
 
 
@@ -282,16 +282,17 @@ def title_of(blocks: Iterable[Block]) -> str:
 
 
 class Published:
-    """A data file a report publishes beside itself, computed once in the kernel.
+    """Data files a report publishes beside itself (name -> DataFrame), computed in the kernel.
 
-    Shown in JupyterLab as one line; carried as :data:`DATA_MIME` for the build to write out.
+    Shown in JupyterLab as a line per file; carried as :data:`DATA_MIME` for the build to write.
     """
 
-    def __init__(self, name: str, frame: Any) -> None:
-        self.name = name
-        self.frame = frame
+    def __init__(self, files: dict[str, Any]) -> None:
+        self.files = files
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        text = self.frame.to_csv(index=False)
-        return {"text/plain": f"{self.name}: {len(self.frame)} rows, published beside the report",
-                DATA_MIME: {"name": self.name, "text": text}}
+        lines = [f"{name}: {len(frame)} rows, published beside the report"
+                 for name, frame in self.files.items()]
+        return {"text/plain": "\n".join(lines),
+                DATA_MIME: {"files": {name: frame.to_csv(index=False)
+                                      for name, frame in self.files.items()}}}

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from perflib.present.blocks import Figure, Table
+from perflib.present.formatting import PART_OF_MONTH
 
 #: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]
@@ -176,7 +177,8 @@ def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: st
                     zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"})
     top = max(quarters["visits"].max(), 1) * 1.45
     for n, e in enumerate(events.itertuples(), start=1):
-        x = m.mdates.date2num(pd.Timestamp(e.date))
+        day = PART_OF_MONTH.get(getattr(e, "precision", "day"), e.date.day)
+        x = m.mdates.date2num(pd.Timestamp(e.date).replace(day=day))
         ax.axvline(x, color="#000000", linestyle=DASHES[1 + n % 3], linewidth=1)
         ax.annotate(str(n), (x, top * 0.93), ha="center", fontsize=9, fontweight="bold",
                     bbox={"boxstyle": "circle", "fc": "white", "ec": "#000000"})

@@ -75,6 +75,18 @@ def value(unit: str, v: float | None, decimals: int, numerator: float | None = N
     return f"{v:,.{decimals}f}"
 
 
-def long_date(d: date) -> str:
-    """'7 June 2021', as a cover prints a date."""
-    return f"{d.day} {d:%B %Y}"
+def long_date(d: date, precision: str = "day") -> str:
+    """A date at the precision it was published: '7 June 2021', 'August 2020', 'early August 2020'.
+
+    >>> long_date(date(2020, 8, 1), "early")
+    'early August 2020'
+    """
+    if precision == "day":
+        return f"{d.day} {d:%B %Y}"
+    if precision == "month":
+        return f"{d:%B %Y}"
+    return f"{precision} {d:%B %Y}"
+
+
+#: Where on the month a date known only to part of a month is drawn on a chart.
+PART_OF_MONTH = {"early": 5, "mid": 15, "late": 25, "month": 15}

@@ -79,15 +79,25 @@ def share(x: float) -> str:
     return f"{100 * x:g}%"
 
 
-def key(rule: dict[str, float]) -> Table:
-    """Key to the symbols, words and type styles, its thresholds taken from the year's rules."""
-    tol, thr = share(rule["amber_tolerance"]), share(rule["stable_threshold"])
+def key(rule: dict) -> Table:
+    """Key to the symbols, words and type styles, its thresholds taken from the year's rules.
+
+    A threshold the year's report did not state (``rules.stated`` in report.yaml) is applied
+    but not printed, so the key claims no more than the published report did.
+    """
+    stated = rule.get("stated", ("amber_tolerance", "stable_threshold"))
+    tol = share(rule["amber_tolerance"]) if "amber_tolerance" in stated else ""
+    thr = share(rule["stable_threshold"])
+    red = f"significantly (more than {tol})" if tol else "significantly"
+    amber = f"slightly (up to {tol})" if tol else "slightly"
+    stable = (f"Changed by less than {thr} from the previous period"
+              if "stable_threshold" in stated else "Little changed from the previous period")
     rows: list[list[Inline]] = [
-        [badge(rules.RED), f"Performing significantly (more than {tol}) worse than target"],
-        [badge(rules.AMBER), f"Performing slightly (up to {tol}) worse than target"],
+        [badge(rules.RED), f"Performing {red} worse than target"],
+        [badge(rules.AMBER), f"Performing {amber} worse than target"],
         [badge(rules.GREEN), "On track, or performing better than target"],
         [badge(rules.WORSE), "Worse than the previous period"],
-        [badge(rules.STABLE), f"Changed by less than {thr} from the previous period"],
+        [badge(rules.STABLE), stable],
         [badge(rules.BETTER), "Better than the previous period"],
         [spans([Span("strong", "Bold name")]), "Greater Manchester Strategy or headline measure"],
         [spans([Span("em", "Italic figure")]), "Provisional, forecast or latest available figure"],

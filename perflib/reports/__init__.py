@@ -50,6 +50,9 @@ class ReportKind:
     #: data checks of its own, run at load time for a portfolio that declares it:
     #: ``check(report) -> list[Problem]``
     check: Callable[[Any], list[Any]] | None = None
+    #: data-quality findings of its own for the year's data-quality.csv:
+    #: ``findings(report) -> list[Finding]``
+    findings: Callable[[Any], list[Any]] | None = None
 
     @property
     def notebook_path(self) -> Path:

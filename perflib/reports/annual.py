@@ -213,6 +213,57 @@ def appendix(r: Report) -> Blocks:
         numeric=(3,))])])
 
 
+def revisions(r: Report) -> Blocks:
+    """Figures for earlier years that differ from what the previous report published."""
+    from perflib.data import quality
+
+    earlier = [y for y in r.portfolio.years if y < r.year]
+    if not earlier:
+        return Blocks()  # the first report held: nothing can have been revised
+    d = quality.revisions(r)
+    title = "Revisions since the last report"
+    if d.empty:
+        return Blocks([Section("revisions", title, [Paragraph(
+            f"No figure for an earlier year differs from the {max(earlier)} report.")])])
+
+    def figure(x: object, side: str) -> str:
+        return fmt.value(x.unit, getattr(x, f"{side}_value"), int(x.decimals),
+                         getattr(x, f"{side}_numerator"), getattr(x, f"{side}_denominator"))
+
+    rows: list[list[Inline]] = [[x.pi_code, x.short_name, x.period, figure(x, "old"),
+                                 x.old_report, figure(x, "new"), x.new_report]
+                                for x in d.itertuples()]
+    return Blocks([Section("revisions", title, [
+        Paragraph(f"This report revises {len(d)} figure{'s' if len(d) != 1 else ''} for earlier "
+                  f"years that the {max(earlier)} report published. The measure tables print the "
+                  "revised figures."),
+        Table(f"Figures revised since the {max(earlier)} report",
+              ["PI code", "Measure", "Year", "First published", "In report", "Now",
+               "In report"], rows)])])
+
+
+def data_quality(r: Report) -> Blocks:
+    """Where the text or the published figures disagree with the data, or one figure with another."""
+    title = "Data quality"
+    if not r.findings:
+        return Blocks([Section("data-quality", title, [Paragraph(
+            "perflib found no disagreement between this report's commentary and its figures, "
+            "and no known inconsistency in the figures it prints.")])])
+    counts = {}
+    for x in r.findings:
+        counts[x.severity] = counts.get(x.severity, 0) + 1
+    said = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+    rows: list[list[Inline]] = [[x.pi_code or x.measure_id, x.severity.capitalize(), x.finding,
+                                 x.words or "", x.data_says] for x in r.findings]
+    return Blocks([Section("data-quality", title, [
+        Paragraph(f"perflib checks every figure and claim in the commentary against the data, and "
+                  f"records known inconsistencies in the published figures: {said}. Each is "
+                  "listed with what the data says; data-quality.csv beside this report has the "
+                  "file and line of each."),
+        Table(f"Data-quality findings, {r.year}",
+              ["PI code", "Severity", "Finding", "Words", "The data says"], rows)])])
+
+
 MEASURES_CSV_COLUMNS = [
     "year", "pi_code", "measure_id", "short_name", "category", "polarity", "unit", "period",
     "value", "numerator", "denominator", "figure_kind", "target_type", "target", "rule_rating",
@@ -230,8 +281,10 @@ def measures_csv(r: Report) -> pd.DataFrame:
 
 def publish(r: Report) -> Published:
     """The data behind the report, computed in the kernel from the figures it printed."""
-    return Published(KIND.csv, measures_csv(r))
+    from perflib.data import quality
+
+    return Published({KIND.csv: measures_csv(r), "data-quality.csv": quality.frame(r)})
 
 
-__all__ = ["KIND", "Span", "appendix", "cover", "finance", "measures_csv", "overview",
-           "priorities", "publish"]
+__all__ = ["KIND", "Span", "appendix", "cover", "data_quality", "finance", "measures_csv",
+           "overview", "priorities", "publish", "revisions"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from perflib.data.claims import Finding
 from perflib.data.report import Report
 from perflib.present import charts
 from perflib.present import formatting as fmt
@@ -28,10 +29,54 @@ KIND = ReportKind(
            "ombudsman_upheld": "complaints the Local Government and Social Care Ombudsman upheld",
            "ombudsman_public_reports": "public reports the Ombudsman issued against the council"},
     files=("facts.csv",),
+    findings=lambda r: findings(r),
 )
 #: role -> (stage, what)
 ROLES = {"stage1_upheld": ("Stage 1", "upheld"), "stage2_upheld": ("Stage 2", "upheld"),
          "stage1_on_time": ("Stage 1", "on time"), "stage2_on_time": ("Stage 2", "on time")}
+
+
+def findings(r: Report) -> list[Finding]:
+    """Counts of one thing that disagree: two bases for a stage's complaints within one report,
+    and a year's complaints received restated by a later report with no note."""
+    ids = history.roles(r, KIND)
+    obs = r.portfolio.observations
+    o = obs.frame[obs.frame["report"] == r.year]
+    # a base the earlier report printed with its fraction is a revision (declared elsewhere)
+    printed = obs.frame.dropna(subset=["denominator"])
+    printed = set(zip(printed["report"], printed["measure_id"], printed["period"], strict=True))
+    code = dict(zip(r.measures["measure_id"], r.measures["pi_code"], strict=True))
+    out: list[Finding] = []
+    for n in ("1", "2"):
+        rows = o[o["measure_id"] == ids[f"stage{n}_upheld"]]
+        line = dict(zip(rows["period"], [obs.line(i) for i in rows.index], strict=True))
+        up = rows.set_index("period")["denominator"]
+        ok = o[o["measure_id"] == ids[f"stage{n}_on_time"]].set_index("period")["denominator"]
+        for period in up.index.intersection(ok.index):
+            a, b = up[period], ok[period]
+            if pd.notna(a) and pd.notna(b) and a != b:
+                out.append(Finding(
+                    str(obs.path), line[period], ids[f"stage{n}_upheld"],
+                    code.get(ids[f"stage{n}_upheld"], ""),
+                    "warning", f"the {r.year} report gives two counts of Stage {n} complaints for "
+                    f"{period}", f"{fmt.count(a)} and {fmt.count(b)}",
+                    f"{fmt.count(a)} as the base for upheld and {fmt.count(b)} for on time",
+                    "say why the two bases differ (for example complaints still open), or "
+                    "correct one"))
+        f = history.facts(r, KIND.facts_topic)
+        stated = f[(f["metric"] == f"stage{n}_received") & (f["report"] < r.year)]
+        for x in stated.itertuples():
+            if (x.report, ids[f"stage{n}_upheld"], x.period) in printed:
+                continue
+            if x.period in up.index and pd.notna(up[x.period]) and up[x.period] != x.value:
+                out.append(Finding(
+                    str(r.portfolio.facts.path), r.portfolio.facts.line(x.Index),
+                    ids[f"stage{n}_upheld"], code.get(ids[f"stage{n}_upheld"], ""), "warning",
+                    f"Stage {n} complaints received in {x.period} restated without a note",
+                    f"{fmt.count(x.value)} in the {x.report} report, {fmt.count(up[x.period])} "
+                    f"in the {r.year} report", f"{fmt.count(up[x.period])} in this report",
+                    "declare the change and its reason in the discrepancy column"))
+    return out
 
 
 @dataclass
@@ -157,4 +202,4 @@ def ombudsman(d: Complaints) -> Blocks:
 
 def publish(d: Complaints) -> Published:
     """The figures the tables and charts printed, as the CSV beside the report."""
-    return Published(KIND.csv, d.by_year)
+    return Published({KIND.csv: d.by_year})

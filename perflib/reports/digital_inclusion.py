@@ -180,4 +180,4 @@ def data(d: Digital) -> pd.DataFrame:
 
 def publish(d: Digital) -> Published:
     """The CSV beside the report."""
-    return Published(KIND.csv, data(d))
+    return Published({KIND.csv: data(d)})

@@ -68,7 +68,7 @@ def facts(r: Report, topic: str) -> pd.DataFrame:
     if t is None:
         return pd.DataFrame(columns=FACT_COLUMNS)
     f = t.frame
-    return f[(f["topic"] == topic) & (f["report"] <= r.year)].reset_index(drop=True)
+    return f[(f["topic"] == topic) & (f["report"] <= r.year)]  # index kept: it gives the line
 
 
 def fact(f: pd.DataFrame, metric: str, period: str | None = None) -> float | None:

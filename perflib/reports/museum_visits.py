@@ -101,7 +101,7 @@ def _events(r: Report) -> pd.DataFrame:
     """Closures and reopenings that touch this report year, each once however often stated."""
     t = r.portfolio.events
     if t is None:
-        return pd.DataFrame(columns=["report", "date", "approximate", "event"])
+        return pd.DataFrame(columns=["report", "date", "precision", "event"])
     start_year = int(r.year[:4])
     lo, hi = dt.date(start_year, 3, 1), dt.date(start_year + 1, 6, 30)
     e = t.frame[(t.frame["report"] <= r.year)]
@@ -142,7 +142,7 @@ def quarterly(d: Museums) -> Blocks:
                 "total less the other quarters, and hatched on the chart."))
         desc = "; ".join(f"{x.quarter}: {x.visits:,.0f}" + (" (derived)" if x.derived else "")
                          for x in q.itertuples())
-        ev = "; ".join(f"{n}: {x.event} ({fmt.long_date(x.date)})"
+        ev = "; ".join(f"{n}: {x.event} ({fmt.long_date(x.date, x.precision)})"
                        for n, x in enumerate(e.itertuples(), start=1))
         blocks.append(charts.quarters_with_events(
             q, e, f"Museum visits by quarter, {year}, with closures and reopenings",
@@ -150,8 +150,7 @@ def quarterly(d: Museums) -> Blocks:
                 + (f" Numbered vertical lines mark events: {ev}." if ev else ""),
             caption="Numbered dashed lines mark the events in the table below." if ev else ""))
     if not e.empty:
-        rows: list[list[Inline]] = [[str(n), fmt.long_date(x.date)
-                                     + (" (approximately)" if x.approximate else ""), x.event]
+        rows: list[list[Inline]] = [[str(n), fmt.long_date(x.date, x.precision), x.event]
                                     for n, x in enumerate(e.itertuples(), start=1)]
         blocks.append(Table("Closures and reopenings of museum sites", ["Line", "Date", "Event"],
                             rows))
@@ -192,4 +191,4 @@ def data(d: Museums) -> pd.DataFrame:
 
 def publish(d: Museums) -> Published:
     """The CSV beside the report."""
-    return Published(KIND.csv, data(d))
+    return Published({KIND.csv: data(d)})

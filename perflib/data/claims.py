@@ -48,7 +48,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from perflib import formatting, rules
+from perflib import rules
+from perflib.present import formatting
 
 ERROR, WARNING = "error", "warning"
 #: Marker that :func:`draft_sentence` leaves for a service to replace.
@@ -122,12 +123,11 @@ def _str(x: Any) -> str:
 
 
 def figures_from_report(report: Any) -> dict[str, Figures]:
-    """Figures for every measure of a loaded :class:`perflib.load.Report`, by measure_id.
+    """Figures for every measure of a loaded :class:`perflib.data.report.Report`, by measure_id.
 
-    Kept to one function because the report's column names are about to change: this is the only
-    place that knows them. facts.csv is keyed by topic, not measure, so every fact of the report
-    year is offered to every measure: a looser match that cannot raise a false finding, though it
-    may let a wrong figure pass when it happens to equal another fact.
+    facts.csv is keyed by topic, not measure, so every fact of the report year is offered to every
+    measure: a looser match that cannot raise a false finding, though it may let a wrong figure
+    pass when it happens to equal another fact.
     """
     obs = report.observations
     facts = report.portfolio.facts.frame if report.portfolio.facts is not None else None
@@ -143,13 +143,13 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
         out[m.measure_id] = Figures(
             year=m.period or report.year, previous_year=_str(m.previous_period),
             measure_id=m.measure_id, pi_code=_str(m.pi_code), unit=m.unit,
-            decimals=int(m.decimals), polarity=m.polarity, value=_num(m.actual),
+            decimals=int(m.decimals), polarity=m.polarity, value=_num(m.value),
             previous=_num(m.previous), numerator=_num(m.numerator), denominator=_num(m.denominator),
             previous_numerator=_num(prev["numerator"].iloc[0]) if len(prev) else None,
             previous_denominator=_num(prev["denominator"].iloc[0]) if len(prev) else None,
             target=_num(m.target),
             target_decimals=None if _num(m.target_decimals) is None else int(m.target_decimals),
-            trend=_str(m.trend), rule_rating=_str(m.rule_status), rating=_str(m.status),
+            trend=_str(m.trend), rule_rating=_str(m.rule_rating), rating=_str(m.rating),
             earlier=earlier, facts=stated, report_year=report.year)
     return out
 
@@ -223,16 +223,21 @@ def _placeholder_value(name: str, f: Figures) -> str:
     raise ValueError(f"{{{name}}} is not a placeholder perflib knows")
 
 
-def render(text: str, figures: Figures) -> str:
+def render(text: str, figures: Figures, missing: str | None = None) -> str:
     """Replace placeholders with the figures, printed exactly as the table prints them.
 
     Raises ValueError for an unknown placeholder or one whose figure is missing, rather than
-    printing a gap in a published report.
+    printing a gap in a published report; a draft passes ``missing`` to print in its place.
     """
     def sub(m: re.Match) -> str:
         if m.group(0) in ("{{", "}}"):
             return m.group(0)[0]
-        return _placeholder_value(m.group(1), figures)
+        try:
+            return _placeholder_value(m.group(1), figures)
+        except ValueError:
+            if missing is None or m.group(1) not in PLACEHOLDERS:
+                raise
+            return missing
 
     return _PLACEHOLDER.sub(sub, text)
 
@@ -512,16 +517,16 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
     try:
         text = render(text, f)
     except ValueError as exc:
-        find(first_line, ERROR, str(exc), "", "", "remove the placeholder or add the figure")
+        if status_of_report == "final":  # in a draft the blank figure is on the to-do list
+            find(first_line, ERROR, str(exc), "", "", "remove the placeholder or add the figure")
         return out
 
     known = _known(f)
     up, better = _movement(f)
     held = {f.year, f.report_year, f.previous_year, *f.earlier}
     for n, line in enumerate(text.splitlines(), start=first_line):
-        if "[Draft" in line:
-            find(n, ERROR if status_of_report == "final" else WARNING,
-                 "a draft marker is still in the text", DRAFT_MARKER, "",
+        if "[Draft" in line and status_of_report == "final":  # a draft lists it as a to-do
+            find(n, ERROR, "a draft marker is still in the text", DRAFT_MARKER, "",
                  "complete the sentence and delete the marker")
         for sentence in _sentences(line):
             _check_years(sentence, f, n, find)
@@ -666,46 +671,17 @@ def _check_years(sentence: str, f: Figures, n: int, find) -> None:
                  "update the text for this year, or make the comparison explicit")
 
 
-def sections(markdown: str) -> dict[str, tuple[int, str]]:
-    """A commentary file's sections as ``{measure_id: (first line of text, text)}``.
-
-    The line is the first non-blank line after the heading, so findings point at the sentence.
-    """
-    out: dict[str, tuple[int, str]] = {}
-    current: str | None = None
-    lines: list[tuple[int, str]] = []
-
-    def close() -> None:
-        if current is None:
-            return
-        body = [(n, t) for n, t in lines]
-        while body and not body[0][1].strip():
-            body.pop(0)
-        start = body[0][0] if body else heading_line + 1
-        out[current] = (start, "\n".join(t for _, t in body).strip())
-
-    heading_line = 0
-    for n, line in enumerate(markdown.splitlines(), start=1):
-        m = re.match(r"^##\s+(\S+)\s*$", line)
-        if m:
-            close()
-            current, heading_line, lines = m.group(1), n, []
-        elif current is not None:
-            lines.append((n, line))
-    close()
-    return out
-
-
-def check_all(commentary: Mapping[str, tuple[int, str]], figures: Mapping[str, Figures],
+def check_all(commentary: Mapping[str, Any], figures: Mapping[str, Figures],
               file: str = "", status_of_report: str = "draft") -> list[Finding]:
     """Check every measure's commentary, including measures that have none.
 
-    ``commentary`` is what :func:`sections` returns for the year's file.
+    ``commentary`` maps measure_id to its text and first line, as
+    :func:`perflib.data.commentary.parse` reads them (anything with ``text`` and ``line``).
     """
     out: list[Finding] = []
     for mid, f in figures.items():
-        first, text = commentary.get(mid, (None, ""))
-        out += check(text, f, file, first if first is not None else None, status_of_report)
+        c = commentary.get(mid)
+        out += check(c.text if c else "", f, file, c.line if c else None, status_of_report)
     return out
 
 

@@ -1,0 +1,100 @@
+"""Data quality of one report year: what its text claims against its figures, and its revisions.
+
+Findings come from three places: the commentary checker (:mod:`perflib.data.claims`), the known
+inconsistencies recorded in observations.csv's ``discrepancy`` column, and each declared report
+kind's own checks. Every report year publishes them as data-quality.csv and the annual report
+lists them, so a reader sees where the published text and numbers disagree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from perflib.data import claims
+from perflib.data.claims import Finding
+
+if TYPE_CHECKING:
+    from perflib.data.report import Report
+
+NOTE = "note"
+COLUMNS = ["year", "pi_code", "measure_id", "file", "line", "severity", "finding", "data_says",
+           "words", "fix"]
+
+
+def findings(r: Report) -> list[Finding]:
+    """Every data-quality finding of a report year, errors first."""
+    from perflib.reports import kinds
+
+    out = claims.check_all(r.commentary, claims.figures_from_report(r), str(r.commentary_path),
+                           r.meta.get("status", "final"))
+    out += discrepancy_notes(r)
+    for name in r.portfolio.reports:
+        hook = kinds()[name].findings
+        if hook is not None:
+            out += hook(r)
+    order = {claims.ERROR: 0, claims.WARNING: 1, NOTE: 2}
+    return sorted(out, key=lambda x: (order.get(x.severity, 3), x.pi_code, x.line or 0))
+
+
+def discrepancy_notes(r: Report) -> list[Finding]:
+    """Inconsistencies in the published figures themselves, recorded in observations.csv."""
+    o = r.portfolio.observations
+    codes = dict(zip(r.measures["measure_id"], r.measures["pi_code"], strict=True))
+    rows = o.frame.index[(o.frame["report"] == r.year) & o.frame["discrepancy"].notna()
+                         & (o.frame["discrepancy"].fillna("") != "")]
+    return [Finding(str(o.path), o.line(i), o.frame.at[i, "measure_id"],
+                    codes.get(o.frame.at[i, "measure_id"], ""), NOTE,
+                    f"the published {o.frame.at[i, 'period']} figure is inconsistent",
+                    "", o.frame.at[i, "discrepancy"], "kept as published, with this note")
+            for i in rows]
+
+
+def frame(r: Report) -> pd.DataFrame:
+    """The findings as the data-quality.csv published beside the report."""
+    rows = [{"year": r.year, "pi_code": x.pi_code, "measure_id": x.measure_id, "file": x.file,
+             "line": x.line, "severity": x.severity, "finding": x.finding,
+             "data_says": x.data_says, "words": x.words, "fix": x.fix} for x in r.findings]
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out["line"] = out["line"].astype("Int64")
+    return out
+
+
+def revisions(r: Report) -> pd.DataFrame:
+    """Figures for earlier periods that differ from what the previous report published.
+
+    Computed from the observation vintages (the ``report`` column), never typed: the Statistics
+    Authority's practice of declaring every revision.
+    """
+    cols = ["measure_id", "period", "value", "numerator", "denominator"]
+    o = r.portfolio.observations.frame
+    earlier = [y for y in r.portfolio.years if y < r.year]
+    empty = pd.DataFrame(columns=["pi_code", "short_name", "period", "old_report", "old_value",
+                                  "old_numerator", "old_denominator", "new_report", "new_value",
+                                  "new_numerator", "new_denominator", "unit", "decimals"])
+    if not earlier:
+        return empty
+    before_year = max(earlier)
+    now = o.loc[(o["report"] == r.year) & (o["period"] < r.year), cols]
+    before = o.loc[(o["report"] == before_year), cols]
+    both = now.merge(before, on=["measure_id", "period"], suffixes=("_new", "_old"))
+    both = both[both["value_new"].notna() & both["value_old"].notna()]
+    nums = ["value", "numerator", "denominator"]
+    changed = pd.concat([both[f"{c}_new"].fillna(-1) != both[f"{c}_old"].fillna(-1)
+                         for c in nums], axis=1).any(axis=1)
+    both = both[changed]
+    if both.empty:
+        return empty
+    m = r.measures.set_index("measure_id")
+    return pd.DataFrame({
+        "pi_code": both["measure_id"].map(m["pi_code"]).to_numpy(),
+        "short_name": both["measure_id"].map(m["short_name"]).to_numpy(),
+        "period": both["period"].to_numpy(),
+        "old_report": before_year,
+        **{f"old_{c}": both[f"{c}_old"].to_numpy() for c in nums},
+        "new_report": r.year,
+        **{f"new_{c}": both[f"{c}_new"].to_numpy() for c in nums},
+        "unit": both["measure_id"].map(m["unit"]).to_numpy(),
+        "decimals": both["measure_id"].map(m["decimals"]).to_numpy(),
+    })

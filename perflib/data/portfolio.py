@@ -47,8 +47,12 @@ class Portfolio:
                 self.overrides.path]
 
     def optional(self, name: str) -> Path | None:
-        """A portfolio-level optional data file (facts.csv, museum_events.csv) if it is there."""
-        table = {"facts.csv": self.facts, "museum_events.csv": self.events}[name]
+        """A portfolio-level optional data file (facts.csv, comparators/values.csv) if there."""
+        tables = {"facts.csv": self.facts, "museum_events.csv": self.events}
+        if name not in tables:
+            path = self.path / name
+            return path if path.is_file() else None
+        table = tables[name]
         return table.path if table is not None else None
 
 

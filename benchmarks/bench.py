@@ -53,7 +53,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the rules engine")
+    parser.add_argument("--data-only", action="store_true",
+                        help="time only loading and checking large data files")
     args = parser.parse_args()
+    if args.data_only:
+        data_checks(args.rows, args.runs)
+        return
 
     scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-"))
     shutil.copytree(ROOT / "data", scratch / "data")
@@ -111,6 +116,77 @@ def main() -> None:
     t_rules = timed(rules, max(args.runs, 5))
     print(f"  rules engine, {args.rows:,} observations (RAG + trend)  {t_rules:7.3f} s")
     print(f"  speed-up, naive chain / perflib cold build           {t_naive / t_cold:7.1f} x")
+    shutil.rmtree(scratch, ignore_errors=True)
+    data_checks(args.rows, args.runs)
+
+
+def data_checks(rows: int, runs: int) -> None:
+    """Load and check generated files of ``rows`` rows: comparator figures and observations.
+
+    The files are fictional: invented area codes, names, metrics, measures and figures.
+    """
+    from perflib import config
+    from perflib.data.comparators import VALUES, check_values
+    from perflib.data.portfolio import load_portfolio
+    from perflib.data.schema import read_csv
+
+    scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-data-"))
+    config.PROJECT_ROOT = scratch
+    i = np.arange(rows)
+    values = np.round(np.random.default_rng(0).uniform(0, 100, rows), 1).astype(str)
+    first = 1900 + i // 20_000 % 100
+    periods = np.char.add(np.char.add(first.astype(str), "/"),
+                          np.char.zfill(((first + 1) % 100).astype(str), 2))
+    cols = [np.char.add("E0899", np.char.zfill((i % 400).astype(str), 4)),
+            np.char.add('"Fictional Area ', np.char.add((i % 400).astype(str), ', City of"')),
+            np.char.add("fictional_metric_", (i // 400 % 50).astype(str)), periods, values]
+    body = cols[0]
+    for c in cols[1:]:
+        body = np.char.add(np.char.add(body, ","), c)
+    comp = scratch / "values.csv"
+    comp.write_text("area_code,area_name,metric,period,value,source\n"
+                    + ",fictional source\n".join(body) + ",fictional source\n", encoding="utf-8")
+
+    def comparators() -> None:
+        problems: list = []
+        t = read_csv(comp, VALUES, problems, key=("area_code", "metric", "period"))
+        check_values(t, problems)
+        assert not problems, problems[:3]
+
+    t_comp = timed(comparators, runs)
+    print(f"  comparator file, {rows:,} rows, read and checked      {t_comp:7.2f} s", flush=True)
+
+    data = scratch / "data" / "bench"
+    data.mkdir(parents=True)
+    years = ["2019/20", "2020/21"]
+    measures = rows // (2 * 500) or 1
+    (data / "portfolio.yaml").write_text(
+        'council: Fictional Council\nportfolio: Fictional\nyears: ["2019/20", "2020/21"]\n')
+    (data / "overrides.csv").write_text("year,measure_id,published_rating,reason\n")
+    header = ("year,measure_id,pi_code,short_name,priority,order,category,polarity,unit,decimals,"
+              "headline,target_type,target,target_label,target_decimals\n")
+    reg = [f"{y},m{k},F{k},Fictional measure {k},1,{k + 1},Council,High,percentage,1,no,"
+           f"numerical,90,," for y in years for k in range(measures)]
+    (data / "measures.csv").write_text(header + "\n".join(reg) + "\n")
+    n = 2 * measures * 500
+    j = np.arange(n)
+    report = np.where(j < n // 2, "2019/20", "2020/21")
+    start = 1520 + j % 500
+    period = np.char.add(np.char.add(start.astype(str), "/"),
+                         np.char.zfill(((start + 1) % 100).astype(str), 2))
+    den = 1000 + j % 500
+    num = den * 3 // 4
+    value = np.char.mod("%.1f", np.round(100 * num / den, 1))
+    obs = [report, np.char.add("m", (j // 500 % measures).astype(str)), period, value,
+           num.astype(str), den.astype(str)]
+    body = obs[0]
+    for c in obs[1:]:
+        body = np.char.add(np.char.add(body, ","), c)
+    (data / "observations.csv").write_text(
+        "report,measure_id,period,value,numerator,denominator,figure_kind,period_label,"
+        "discrepancy\n" + ",actual,,\n".join(body) + ",actual,,\n")
+    t_obs = timed(lambda: load_portfolio("bench", data.parent), runs)
+    print(f"  observations, {n:,} rows, portfolio read and checked {t_obs:7.2f} s", flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

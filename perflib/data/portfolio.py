@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from perflib import config
@@ -46,8 +47,12 @@ class Portfolio:
                 self.overrides.path]
 
     def optional(self, name: str) -> Path | None:
-        """A portfolio-level optional data file (facts.csv, museum_events.csv) if it is there."""
-        table = {"facts.csv": self.facts, "museum_events.csv": self.events}[name]
+        """A portfolio-level optional data file (facts.csv, comparators/values.csv) if there."""
+        tables = {"facts.csv": self.facts, "museum_events.csv": self.events}
+        if name not in tables:
+            path = self.path / name
+            return path if path.is_file() else None
+        table = tables[name]
         return table.path if table is not None else None
 
 
@@ -185,106 +190,139 @@ def _check_facts(facts: Table, problems: list[Problem]) -> None:
                                 "write the percentage between 0 and 100, without %"))
 
 
+def _emit(t: Table, mask: Any, column: str, message: Any, fix: Any,
+          out: list[tuple[int, int, Problem]], order: int) -> None:
+    """Add a problem for each row where ``mask`` holds; ``message``/``fix`` are text or row -> text.
+
+    The mask is computed over whole columns; only the rows it picks are visited, to word them.
+    """
+    pick = np.asarray(mask, dtype=bool)
+    if not pick.any():
+        return
+    lines = np.asarray(t.lines)[pick]
+    for line, row in zip(lines.tolist(), t.frame[pick].itertuples(), strict=True):
+        out.append((line, order, Problem(t.path, line, column,
+                                         message(row) if callable(message) else message,
+                                         fix(row) if callable(fix) else fix)))
+
+
+def _sorted(found: list[tuple[int, int, Problem]], problems: list[Problem]) -> None:
+    """Add problems in file order (by row, then by check), as a reader reads the file."""
+    found.sort(key=lambda f: (f[0], f[1]))
+    problems.extend(p for _, _, p in found)
+
+
 def _check_measures(t: Table, years: list[str], problems: list[Problem]) -> None:
-    seen_codes: dict[tuple, int] = {}
-    for i, row in t.frame.iterrows():
-        line = t.line(i)
-        if row.year and years and row.year not in years:
-            problems.append(Problem(t.path, line, "year", f"{row.year} is not in portfolio.yaml",
-                                    "add the year to portfolio.yaml's years or correct it"))
-        if row.year and row.pi_code and row.pi_code not in specs.SHARED_CODES:
-            key = (row.year, row.pi_code)
-            if key in seen_codes:
-                problems.append(Problem(t.path, line, "pi_code",
-                                        f"{row.pi_code} is already used in {row.year} on row "
-                                        f"{seen_codes[key]}",
-                                        "give each measure its own PI code within a report year"))
-            seen_codes.setdefault(key, line)
-        target = row.target
-        # a numerical target still blank is a to-do of its year (perflib.data.report)
-        if row.target_type in ("direction", "comparator") and not row.target_label:
-            problems.append(Problem(t.path, line, "target_label",
-                                    f"is empty but target_type is {row.target_type}",
-                                    "write what the report prints, e.g. Aim to maximise"))
-        if row.unit == "percentage" and not nan(target) and target > 100:
-            problems.append(Problem(t.path, line, "target", f"{target:g} is above 100%",
-                                    "write a percentage between 0 and 100"))
+    f = t.frame
+    found: list[tuple[int, int, Problem]] = []
+    if years:
+        _emit(t, f["year"].notna() & ~f["year"].isin(years), "year",
+              lambda r: f"{r.year} is not in portfolio.yaml",
+              "add the year to portfolio.yaml's years or correct it", found, 0)
+    coded = f["year"].notna() & f["pi_code"].notna() & ~f["pi_code"].isin(specs.SHARED_CODES)
+    lines = pd.Series(t.lines, index=f.index)
+    first = lines[coded].groupby([f.loc[coded, "year"], f.loc[coded, "pi_code"]],
+                                 sort=False).transform("first")
+    again = coded & f.loc[coded].duplicated(["year", "pi_code"]).reindex(f.index, fill_value=False)
+    _emit(t, again, "pi_code",
+          lambda r: f"{r.pi_code} is already used in {r.year} on row {first[r.Index]}",
+          "give each measure its own PI code within a report year", found, 1)
+    # a numerical target still blank is a to-do of its year (perflib.data.report)
+    _emit(t, f["target_type"].isin(("direction", "comparator")) & f["target_label"].isna(),
+          "target_label", lambda r: f"is empty but target_type is {r.target_type}",
+          "write what the report prints, e.g. Aim to maximise", found, 2)
+    _emit(t, (f["unit"] == "percentage") & (f["target"] > 100), "target",
+          lambda r: f"{r.target:g} is above 100%", "write a percentage between 0 and 100",
+          found, 3)
+    _sorted(found, problems)
 
 
-def _check_known(t: Table, measures: Table, year_col: str, problems: list[Problem]) -> None:
-    known = set(zip(measures.frame["year"], measures.frame["measure_id"], strict=True))
-    ids = set(measures.frame["measure_id"])
-    for i, row in t.frame.iterrows():
-        if row[year_col] is None or row.measure_id is None:
-            continue
-        if (row[year_col], row.measure_id) not in known:
-            hint = ("it is in the register for other years only" if row.measure_id in ids
-                    else "no such measure_id in measures.csv")
-            problems.append(Problem(t.path, t.line(i), "measure_id",
-                                    f"unknown measure '{row.measure_id}' for {row[year_col]} ({hint})",
-                                    f"add it to measures.csv for {row[year_col]} or correct the id"))
+def _known_mask(f: pd.DataFrame, measures: Table, year_col: str) -> tuple[Any, Any]:
+    """Rows naming a (year, measure_id) not in the register, and which of those ids exist at all."""
+    m = measures.frame
+    known = pd.MultiIndex.from_arrays([m["year"], m["measure_id"]])
+    given = f[year_col].notna() & f["measure_id"].notna()
+    pairs = pd.MultiIndex.from_arrays([f[year_col], f["measure_id"]])
+    unknown = given & ~pairs.isin(known)
+    return unknown, f["measure_id"].isin(set(m["measure_id"]))
+
+
+def _check_known(t: Table, measures: Table, year_col: str, problems: list[Problem],
+                 found: list[tuple[int, int, Problem]] | None = None) -> None:
+    out: list[tuple[int, int, Problem]] = [] if found is None else found
+    unknown, elsewhere = _known_mask(t.frame, measures, year_col)
+
+    def message(r: pd.Series) -> str:
+        hint = ("it is in the register for other years only" if elsewhere[r.Index]
+                else "no such measure_id in measures.csv")
+        return f"unknown measure '{r.measure_id}' for {getattr(r, year_col)} ({hint})"
+
+    _emit(t, unknown, "measure_id", message,
+          lambda r: f"add it to measures.csv for {getattr(r, year_col)} or correct the id", out, 0)
+    if found is None:
+        _sorted(out, problems)
 
 
 def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> None:
-    _check_known(t, measures, "report", problems)
-    units = {(r.year, r.measure_id): r.unit for r in measures.frame.itertuples()}
-    decimals = {(r.year, r.measure_id): r.decimals for r in measures.frame.itertuples()}
-    for i, row in t.frame.iterrows():
-        line = t.line(i)
-        has_value = not nan(row.value)
-        kind = row.figure_kind
-        # a blank figure with no kind is a to-do of its report year (perflib.data.report)
-        if kind is None and has_value and (i, "figure_kind") not in t.bad:
-            problems.append(Problem(t.path, line, "figure_kind", "is empty but a value is given",
-                                    f"write one of {', '.join(specs.VALUE_KINDS)}"))
-        if kind in specs.VALUE_KINDS and not has_value and (i, "value") not in t.bad:
-            problems.append(Problem(t.path, line, "value", f"is empty but figure_kind is {kind}",
-                                    "write the value, or set figure_kind to not available"))
-        if kind in specs.EMPTY_KINDS and has_value:
-            problems.append(Problem(t.path, line, "value",
-                                    f"has {row.value:g} but figure_kind is {kind}",
-                                    "clear the value, or set figure_kind to actual"))
-        if kind == "latest available" and not row.period_label:
-            problems.append(Problem(t.path, line, "period_label",
-                                    "is empty but figure_kind is latest available",
-                                    "write the period the figure relates to, e.g. 2016"))
-        if isinstance(row.period, str) and isinstance(row.report, str) and row.period > row.report:
-            problems.append(Problem(t.path, line, "period",
-                                    f"{row.period} is after the report year {row.report}",
-                                    "a report can only publish figures up to its own year"))
-        num = None if nan(row.numerator) else int(row.numerator)
-        den = None if nan(row.denominator) else int(row.denominator)
-        if (num is None) != (den is None):
-            problems.append(Problem(t.path, line, "numerator" if num is None else "denominator",
-                                    "is empty while the other half of the fraction is given",
-                                    "give both numerator and denominator, or neither"))
-        if num is not None and den is not None:
-            if num > den:
-                problems.append(Problem(t.path, line, "numerator",
-                                        f"{num:,} is more than the denominator {den:,}",
-                                        "check the two are not swapped"))
-            elif den == 0:
-                problems.append(Problem(t.path, line, "denominator", "is zero",
-                                        "a percentage needs a denominator above zero"))
-        unit = units.get((row.report, row.measure_id))
-        if unit == "percentage" and has_value and row.value > 100:
-            problems.append(Problem(t.path, line, "value", f"{row.value:g} is above 100%",
-                                    "write the percentage between 0 and 100, without %"))
-        if unit is not None and unit != "percentage" and num is not None:
-            problems.append(Problem(t.path, line, "numerator",
-                                    f"is given but the measure's unit is {unit}",
-                                    "clear numerator and denominator, or change the unit"))
-        d = decimals.get((row.report, row.measure_id))
-        if (unit == "percentage" and has_value and num is not None and den and num <= den
-                and not row.discrepancy and not nan(d)):
-            d = int(d)
-            exact = 100.0 * num / den
-            if abs(exact - row.value) > 0.5 * 10 ** -d + 1e-9:
-                problems.append(Problem(
-                    t.path, line, "value",
-                    f"{row.value:g}% does not match {num:,} of {den:,} ({exact:.{d + 1}f}%)",
-                    "correct the figures, or if the report printed it so, explain it in "
-                    "the discrepancy column"))
+    """Every figure against its kind, its fraction and its measure, over whole columns at once."""
+    f = t.frame
+    found: list[tuple[int, int, Problem]] = []
+    _check_known(t, measures, "report", problems, found)
+    m = measures.frame.drop_duplicates(["year", "measure_id"]).set_index(["year", "measure_id"])
+    at = pd.MultiIndex.from_arrays([f["report"], f["measure_id"]])
+    unit = pd.Series(m["unit"].reindex(at).to_numpy(), index=f.index)
+    decimals = pd.Series(m["decimals"].reindex(at).to_numpy(dtype=float), index=f.index)
+    bad = pd.DataFrame(False, index=f.index, columns=["figure_kind", "value"])
+    for i, col in t.bad:
+        if col in bad.columns:
+            bad.at[f.index[i], col] = True
+    value, kind = f["value"], f["figure_kind"]
+    has_value = value.notna()
+    # a blank figure with no kind is a to-do of its report year (perflib.data.report)
+    _emit(t, kind.isna() & has_value & ~bad["figure_kind"], "figure_kind",
+          "is empty but a value is given", f"write one of {', '.join(specs.VALUE_KINDS)}",
+          found, 1)
+    _emit(t, kind.isin(specs.VALUE_KINDS) & ~has_value & ~bad["value"], "value",
+          lambda r: f"is empty but figure_kind is {r.figure_kind}",
+          "write the value, or set figure_kind to not available", found, 2)
+    _emit(t, kind.isin(specs.EMPTY_KINDS) & has_value, "value",
+          lambda r: f"has {r.value:g} but figure_kind is {r.figure_kind}",
+          "clear the value, or set figure_kind to actual", found, 3)
+    _emit(t, (kind == "latest available") & f["period_label"].isna(), "period_label",
+          "is empty but figure_kind is latest available",
+          "write the period the figure relates to, e.g. 2016", found, 4)
+    _emit(t, f["period"].notna() & f["report"].notna()
+          & (f["period"].fillna("") > f["report"].fillna("")), "period",
+          lambda r: f"{r.period} is after the report year {r.report}",
+          "a report can only publish figures up to its own year", found, 5)
+    num, den = f["numerator"], f["denominator"]
+    _emit(t, num.isna() & den.notna(), "numerator",
+          "is empty while the other half of the fraction is given",
+          "give both numerator and denominator, or neither", found, 6)
+    _emit(t, num.notna() & den.isna(), "denominator",
+          "is empty while the other half of the fraction is given",
+          "give both numerator and denominator, or neither", found, 6)
+    _emit(t, num > den, "numerator",
+          lambda r: f"{int(r.numerator):,} is more than the denominator {int(r.denominator):,}",
+          "check the two are not swapped", found, 7)
+    _emit(t, (num <= den) & (den == 0), "denominator", "is zero",
+          "a percentage needs a denominator above zero", found, 7)
+    pct = unit == "percentage"
+    _emit(t, pct & (value > 100), "value", lambda r: f"{r.value:g} is above 100%",
+          "write the percentage between 0 and 100, without %", found, 8)
+    _emit(t, unit.notna() & ~pct & num.notna(), "numerator",
+          lambda r: f"is given but the measure's unit is {unit[r.Index]}",
+          "clear numerator and denominator, or change the unit", found, 9)
+    exact = 100.0 * num / den.where(den != 0)
+    tolerance = 0.5 * 10.0 ** -decimals + 1e-9
+    checkable = (pct & has_value & num.notna() & (den > 0) & (num <= den)
+                 & f["discrepancy"].isna() & decimals.notna())
+    _emit(t, checkable & ((exact - value).abs() > tolerance), "value",
+          lambda r: (f"{r.value:g}% does not match {int(r.numerator):,} of "
+                     f"{int(r.denominator):,} ({exact[r.Index]:.{int(decimals[r.Index]) + 1}f}%)"),
+          "correct the figures, or if the report printed it so, explain it in "
+          "the discrepancy column", found, 10)
+    _sorted(found, problems)
 
 
 def _check_history(obs: Table, measures: Table, years: list[str], problems: list[Problem]) -> None:

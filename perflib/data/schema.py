@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -202,43 +203,201 @@ def read_csv(
             ok = False
     if not ok:
         return None
-    pos = {name: header.index(name) for name in names}
-    rows: list[dict[str, Any]] = []
-    lines: list[int] = []
-    seen: dict[tuple, int] = {}
+    found: list[tuple[int, int, Problem]] = []  # (line, order in the row, problem)
+    raw, lines = _records(text, len(header), path, found)
+    raw.columns = header
+    frame = pd.DataFrame(index=raw.index)
     bad: set[tuple[int, str]] = set()
+    for order, col in enumerate(columns):
+        values, failed = _parse_column(col, raw[col.name], lines, path, order, found)
+        frame[col.name] = values
+        bad.update((int(i), col.name) for i in failed)
+    if key and len(frame):
+        _duplicates(frame, lines, key, path, len(columns), found)
+    found.sort(key=lambda f: (f[0], f[1]))
+    problems.extend(p for _, _, p in found)
+    return Table(path, frame, lines.tolist(), bad)
+
+
+def _records(text: str, width: int, path: Path,
+             found: list[tuple[int, int, Problem]]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The data rows of a CSV file as strings, and the file line of each (header = 1).
+
+    Blank rows are skipped and a row with the wrong number of cells is reported and left out,
+    as Excel users produce both. The file is split into lines and measured with numpy, and the
+    rows are parsed by pandas' C reader; a file with a quoted cell running over several lines
+    (rare in these files) is read row by row with the csv module instead.
+    """
+    text = text.replace("\r\n", "\n")
+    _, _, body = text.partition("\n")
+    if "\r" in body:
+        return _records_slow(text, width, path, found)
+    if body.endswith("\n"):
+        body = body[:-1]
+    if not body:
+        return pd.DataFrame(columns=range(width), dtype=object), np.zeros(0, dtype=int)
+    b = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(b == 10)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(b)]))
+    length = stops - starts
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        counts = np.add.reduceat(mask.astype(np.int32), np.minimum(starts, len(b) - 1))
+        counts[length == 0] = 0
+        return counts
+
+    quotes = per_line(b == 34)
+    if (quotes % 2).any():  # a quoted cell may run onto the next line
+        return _records_slow(text, width, path, found)
+    cells = per_line(b == 44) + 1
+    blankish = per_line((b == 32) | (b == 44) | (b == 9))
+    blank = blankish == length
+    split = body.split("\n")
+    for i in np.flatnonzero(quotes):  # commas inside quotes: count this line's cells properly
+        record = next(csv.reader([split[i]]))
+        cells[i] = len(record)
+        blank[i] = not any(c.strip() for c in record)
+    wrong = ~blank & (cells != width)
+    for i in np.flatnonzero(wrong):
+        record = next(csv.reader([split[i]]))
+        found.append((int(i) + 2, -1, Problem(
+            path, int(i) + 2, None, f"has {len(record)} cells but the header has {width}",
+            _cells_fix(record))))
+    keep = ~blank & ~wrong
+    if not keep.all():
+        body = "\n".join(split[i] for i in np.flatnonzero(keep))
+    lines = np.flatnonzero(keep) + 2
+    if not len(lines):
+        return pd.DataFrame(columns=range(width), dtype=object), lines
+    raw = pd.read_csv(io.StringIO(body), header=None, names=range(width), dtype=str,
+                      keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                      engine="c")
+    return raw, lines
+
+
+def _records_slow(text: str, width: int, path: Path,
+                  found: list[tuple[int, int, Problem]]) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_records` for a file whose cells may hold line breaks: the csv module, row by row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    rows: list[list[str]] = []
+    lines: list[int] = []
     for record in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) != len(header):
-            problems.append(Problem(path, line, None,
-                                    f"has {len(record)} cells but the header has {len(header)}",
-                                    _cells_fix(record)))
+        if len(record) != width:
+            found.append((line, -1, Problem(path, line, None,
+                                            f"has {len(record)} cells but the header has {width}",
+                                            _cells_fix(record))))
             continue
-        row: dict[str, Any] = {}
-        for col in columns:
-            value, problem, fix = col.parse(record[pos[col.name]])
-            if problem:
-                problems.append(Problem(path, line, col.name, problem, fix or ""))
-                bad.add((len(rows), col.name))
-            row[col.name] = value
-        if key:
-            k = tuple(row[c] for c in key)
-            if None not in k and k in seen:
-                problems.append(Problem(path, line, ",".join(key),
-                                        f"repeats row {seen[k]} ({', '.join(map(str, k))})",
-                                        "delete the duplicate or correct its key"))
-            seen.setdefault(k, line)
-        rows.append(row)
+        rows.append(record)
         lines.append(line)
-    # object columns keep None for an empty text cell (pandas 3 would make it NaN); numbers are
-    # floats with NaN for empty, so arithmetic and formatting need no special cases.
-    frame = pd.DataFrame(rows, columns=names, dtype=object)
-    for col in columns:
-        if col.kind in ("int", "number"):
-            frame[col.name] = pd.to_numeric(frame[col.name], errors="coerce").astype(float)
-    return Table(path, frame, lines, bad)
+    return pd.DataFrame(rows, columns=range(width), dtype=object), np.array(lines, dtype=int)
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_SHAPES = {"slug": SLUG_RE.pattern.strip("^$"), "period": r"\d{4}/\d{2}", "int": _NUMBER,
+           "number": _NUMBER, "date": r"\d{4}-\d{2}-\d{2}"}
+
+
+def _parse_column(col: Column, cells: pd.Series, lines: np.ndarray, path: Path, order: int,
+                  found: list[tuple[int, int, Problem]]) -> tuple[pd.Series, np.ndarray]:
+    """Parse a whole column at once; return its values and the positions of bad cells.
+
+    Cells of the ordinary shape are parsed by pandas over the whole column; the rest (empty,
+    unusual or wrong) go one by one through :meth:`Column.parse`, so a message is word for word
+    what that method says and an unusual but acceptable value ('1e3', 'YES') is still accepted.
+    """
+    text = cells.astype(object).str.strip()
+    empty = (text == "").to_numpy()
+    values = pd.Series(None, index=cells.index, dtype=object)
+    if col.kind in _SHAPES:
+        ok = text.str.fullmatch(_SHAPES[col.kind]).to_numpy(dtype=bool, copy=True)
+    else:
+        ok = ~empty
+    if col.kind == "period" and ok.any():
+        t = text[ok]
+        first = t.str[:4].astype(int)
+        ok[ok] = ((first + 1) % 100 == t.str[5:7].astype(int)).to_numpy()
+    if col.kind in ("int", "number"):
+        nums = pd.to_numeric(text.where(ok), errors="coerce").astype(float)
+        if col.minimum is not None:
+            ok &= ~(nums < col.minimum).to_numpy()
+        if col.maximum is not None:
+            ok &= ~(nums > col.maximum).to_numpy()
+        if col.kind == "int":
+            ok &= (nums == nums.round()).to_numpy()
+        values = nums.where(ok)
+    elif col.kind == "date":
+        dates = pd.to_datetime(text.where(ok), format="%Y-%m-%d", errors="coerce")
+        ok &= dates.notna().to_numpy()
+        values = pd.Series(np.where(ok, dates.dt.date.astype(object), None), index=cells.index,
+                           dtype=object)
+    elif col.kind == "choice":
+        canon = text.str.lower().map({c.lower(): c for c in col.choices})
+        ok &= canon.notna().to_numpy()
+        values = canon.where(ok, None).astype(object)
+    elif col.kind == "yesno":
+        lower = text.str.lower()
+        ok &= lower.isin(("yes", "no")).to_numpy()
+        values = pd.Series(np.where(ok, (lower == "yes").to_numpy(), None), index=cells.index,
+                           dtype=object)
+    else:
+        values = text.where(ok, None).astype(object)
+    failed: list[int] = []
+    rest = np.flatnonzero(~ok & ~(empty & (not col.required)))
+    if len(rest):
+        out = values.to_numpy(dtype=object if values.dtype == object else float, copy=True)
+        parsed = {}
+        for i in rest:
+            raw = text.iat[i]
+            if raw not in parsed:
+                parsed[raw] = col.parse(raw)
+            value, problem, fix = parsed[raw]
+            if problem:
+                found.append((int(lines[i]), order, Problem(path, int(lines[i]), col.name,
+                                                            problem, fix or "")))
+                failed.append(int(i))
+            elif value is not None:
+                out[i] = value
+        values = pd.Series(out, index=cells.index)
+    if col.kind in ("int", "number"):
+        values = pd.to_numeric(values, errors="coerce").astype(float)
+    else:
+        values = values.astype(object).where(values.notna(), None)
+    return values, np.array(failed, dtype=int)
+
+
+def _duplicates(frame: pd.DataFrame, lines: np.ndarray, key: tuple[str, ...], path: Path,
+                order: int, found: list[tuple[int, int, Problem]]) -> None:
+    """Report every row whose key repeats an earlier row's (rows with an empty key part aside)."""
+    keys = frame[list(key)]
+    whole = keys.notna().all(axis=1).to_numpy()
+    if not whole.any():
+        return
+    k = keys[whole]
+    repeat = k.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return
+    first = pd.Series(lines[whole]).groupby([k[c].to_numpy() for c in key],
+                                            sort=False).transform("first").to_numpy()
+    idx = np.flatnonzero(whole)
+    for j in np.flatnonzero(repeat):
+        row = k.iloc[j]
+        line = int(lines[idx[j]])
+        found.append((line, order, Problem(
+            path, line, ",".join(key),
+            f"repeats row {int(first[j])} ({', '.join(_key_text(v) for v in row)})",
+            "delete the duplicate or correct its key")))
+
+
+def _key_text(v: Any) -> str:
+    """A key part as the row-by-row reader printed it (an int column read as float prints 3)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def _cells_fix(record: list[str]) -> str:

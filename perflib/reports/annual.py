@@ -26,7 +26,7 @@ from perflib.present.blocks import (
     spans,
     strong,
 )
-from perflib.reports import ReportKind
+from perflib.reports import ReportKind, comparators
 
 KIND = ReportKind(
     name="annual",
@@ -34,6 +34,8 @@ KIND = ReportKind(
     notebook="annual_report",
     csv="measures.csv",
     whole_year=True,
+    files=comparators.FILES,
+    check=comparators.check,
 )
 
 
@@ -83,6 +85,7 @@ def measure(r: Report, m: pd.Series) -> Group:
     cells += [sections.target_text(m), sections.rating_cell(m), sections.trend_cell(m)]
     blocks: list[Block] = [Table(spans(f"{m['pi_code']}: ", name), heads, [cells],
                                  cls="measure-table")]
+    blocks += comparators.blocks(r, m)  # beside the rating, never changing it
     if m["override_reason"]:
         blocks.append(Note(spans(strong("Rating overridden:"),
                                  f" the rule gives {m['rule_rating']}; published as {m['rating']}. ",
@@ -269,11 +272,16 @@ MEASURES_CSV_COLUMNS = [
     "value", "numerator", "denominator", "figure_kind", "target_type", "target", "rule_rating",
     "rating", "override_reason", "trend", "previous_period", "previous",
 ]
+#: Comparator columns appended to measures.csv (empty for a measure without a comparator).
+COMPARATOR_COLUMNS = ["comparator_value", "comparator_label", "comparator_source"]
 
 
 def measures_csv(r: Report) -> pd.DataFrame:
     """The measures table published beside the report: the figures its measure tables print."""
     out = r.measures[MEASURES_CSV_COLUMNS].copy()
+    comp = comparators.comparisons(r).set_index("measure_id")
+    for col in COMPARATOR_COLUMNS:
+        out[col] = out["measure_id"].map(comp[col]) if len(comp) else None
     for col in ("numerator", "denominator"):
         out[col] = out[col].astype("Int64")
     return out.replace({np.nan: None})

@@ -1,0 +1,124 @@
+"""Comparators beside a measure: the national figure, the rank among nearest neighbours, a chart.
+
+A comparator sits under the measure's table and never changes its rating. The rank and quartile
+are said only when neighbours' figures exist; the chart is drawn only then too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from perflib.data import comparators as data
+from perflib.errors import Problem
+from perflib.present import charts
+from perflib.present import formatting as fmt
+from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, strong
+
+#: The files a report with comparators reads, relative to the portfolio folder.
+FILES = tuple(f"{data.FOLDER}/{name}" for name in data.FILES)
+
+
+def check(report: Any) -> list[Problem]:
+    """Read and check the portfolio's comparator files once, keeping them on the report."""
+    problems: list[Problem] = []
+    ids = set(report.portfolio.measures.frame["measure_id"])
+    c = data.read_comparators(data.folder(report.portfolio.path), ids, problems)
+    report.__dict__["_comparators"] = c
+    return problems
+
+
+def comparisons(report: Any) -> pd.DataFrame:
+    """The report year's comparisons, one row per measure that has a comparator (cached)."""
+    cached = report.__dict__.get("_comparisons")
+    if cached is None:
+        if "_comparators" not in report.__dict__:
+            report.__dict__["_comparators"] = data.load_comparators(report.portfolio.path)
+        cached = data.comparisons(report.__dict__["_comparators"], report.measures, report.year)
+        report.__dict__["_comparisons"] = cached
+    return cached
+
+
+def _value(v: float, unit: str, decimals: int) -> str:
+    return f"{v:.{decimals}f}%" if unit == "percentage" else fmt.count(v)
+
+
+def blocks(report: Any, m: pd.Series) -> list[Block]:
+    """What is printed under a measure's table: nothing when it has no comparator."""
+    comp = comparisons(report)
+    row = comp[comp["measure_id"] == m["measure_id"]]
+    if row.empty:
+        return []
+    c = row.iloc[0]
+    unit, d = m["unit"], int(m["decimals"])
+    text = spans(strong("Comparator:"),
+                 f" {c['comparator_label']}: {_value(c['comparator_value'], unit, d)}")
+    if not pd.isna(m["value"]) and c["comparator_period"] == report.year:
+        text += spans(f"; {report.portfolio.council.split(' Metropolitan')[0]} "
+                      f"{_value(m['value'], unit, d)}")
+    text += spans(f". Source: {c['comparator_source']}.")
+    out: list[Block] = [Paragraph(text, cls="comparator")]
+    if not pd.isna(c["rank"]):
+        rank, n = int(c["rank"]), int(c["ranked"])
+        missing = int(c["neighbours"]) - int(c["neighbours_with_data"])
+        gap = (f"; {missing} of its {int(c['neighbours'])} nearest neighbours have no {report.year} "
+               "figure" if missing else "")
+        out.append(Paragraph(
+            f"Ranked {ordinal_text(rank, n, c)} of {n} among the council and its nearest "
+            f"neighbours in {report.year} (quartile {int(c['quartile'])} of 4, 1 = best){gap}.",
+            cls="comparator"))
+        out.append(chart(report, m, c))
+    return [Group(out, cls="comparators")]
+
+
+def ordinal_text(rank: int, n: int, c: pd.Series) -> str:
+    """'3rd', or 'joint 3rd' when another area has the same figure."""
+    return ("joint " if c["tied"] else "") + data.ordinal(rank)
+
+
+def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
+    """Neighbours' figures as horizontal bars, best at the top.
+
+    The council's bar is hatched, labelled and marked with a diamond and the national figure is a
+    dashed line, so nothing rests on colour.
+    """
+    cmp = report.__dict__["_comparators"]
+    figs = data.neighbour_figures(cmp, c["metric"], report.year, float(m["value"]))
+    figs = figs.sort_values("value", ascending=m["polarity"] == "Low").reset_index(drop=True)
+    council = figs["role"] == "council"
+    labels = [f"{name} (this council)" if is_c else name
+              for name, is_c in zip(figs["area_name"], council, strict=True)]
+    unit, d = m["unit"], int(m["decimals"])
+    lib = charts.theme()
+    fig, ax = lib.plt.subplots(figsize=(7, 0.9 + 0.32 * len(figs)))
+    y = list(range(len(figs)))[::-1]
+    for yi, v, is_c in zip(y, figs["value"], council, strict=True):
+        ax.barh(yi, v, color=charts.PALETTE[1] if is_c else charts.PALETTE[0],
+                edgecolor="#000000", linewidth=0.8, hatch="//" if is_c else "")
+        if is_c:
+            ax.plot([v], [yi], marker="D", color="#000000", markersize=7, linestyle="none")
+        ax.annotate(_value(v, unit, d), (v, yi), textcoords="offset points", xytext=(4, 0),
+                    va="center", fontsize=8, fontweight="bold" if is_c else "normal")
+    ax.axvline(c["comparator_value"], color="#000000", linestyle="--", linewidth=1.2,
+               label=f"{c['comparator_label']}: {_value(c['comparator_value'], unit, d)}")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8)
+    for tick, is_c in zip(ax.get_yticklabels(), council, strict=True):
+        if is_c:
+            tick.set_fontweight("bold")
+    ax.set_xlabel(m["short_name"] if unit != "percentage" else "Per cent")
+    if unit == "percentage":
+        ax.set_xlim(0, 105)
+    title = f"{m['pi_code']} compared with nearest neighbours, {report.year}"
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    ordered = ", ".join(f"{a} {_value(v, unit, d)}" for a, v in
+                        zip(labels, figs["value"], strict=True))
+    alt = (f"Horizontal bar chart of {m['short_name']} in {report.year} for the council and "
+           f"{len(figs) - 1} nearest neighbours, best first: {ordered}. The council's bar is "
+           f"hatched and marked with a diamond; a dashed line marks the "
+           f"{c['comparator_label']} of {_value(c['comparator_value'], unit, d)}.")
+    table = pd.DataFrame({"Area": labels, "Area code": figs["area_code"],
+                          m["short_name"]: figs["value"]})
+    return charts.figure(title, alt, table, charts._png(fig))

@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,33 +158,15 @@ def _params(task: Task) -> dict[str, str]:
 
 
 def execute(task: Task) -> Outcome:
-    """Run one notebook with papermill and render it to HTML, all in this process."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    """Run one notebook on this process's warm kernel and render it to HTML, all in this process.
 
-    from perflib.publish import kernel
-    from perflib.publish.exporter import ReportHTMLExporter
+    The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
+    process (see :mod:`perflib.publish.warm`), then reset between notebooks.
+    """
+    from perflib.build import warmrun
 
-    start = time.perf_counter()
-    out = Path(task.workdir) / f"{task.notebook}.ipynb"
-    try:
-        nb = papermill.execute_notebook(
-            str(config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"), str(out),
-            parameters=_params(task), kernel_name="python3", progress_bar=False,
-            log_output=False, cwd=str(config.NOTEBOOKS_DIR),
-            kernel_manager_class=kernel.IPCKernelManager,
-        )
-    except PapermillExecutionError as exc:
-        return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,
-                       seconds=time.perf_counter() - start)
-    except Exception as exc:  # kernel died, notebook unreadable: still one clear line
-        return Outcome(task, error=f"{type(exc).__name__}: {exc}",
-                       seconds=time.perf_counter() - start)
-    finally:
-        kernel.cleanup()
-    html, _ = ReportHTMLExporter().from_notebook_node(nb)
-    (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
-    return Outcome(task, html=html, seconds=time.perf_counter() - start)
+    return warmrun.run(task, config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb",
+                       config.NOTEBOOKS_DIR)
 
 
 def _say(msg: str) -> None:
@@ -217,7 +198,7 @@ def _publish(folder: Path, version: Path) -> None:
 
 def build(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, force: bool = False,
-          data_dir: Path | str | None = None) -> Summary:
+          data_dir: Path | str | None = None, scheduler: str | None = None) -> Summary:
     """Build the reports asked for; see the module docstring for how they are published."""
     from perflib.notebook import data_path
 
@@ -232,7 +213,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
         raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait for "
                           "it to finish, or delete the lock file if no build is running") from None
     try:
-        return _build(reports, out, data, jobs or os.cpu_count() or 1, force)
+        return _build(reports, out, data, jobs or os.cpu_count() or 1, force, scheduler)
     finally:
         lock.release()
 
@@ -250,7 +231,8 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
     return reports
 
 
-def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool) -> Summary:
+def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
+           scheduler: str | None = None) -> Summary:
     summary = Summary()
     code = _code_hash()
     staging = out / ".versions"
@@ -286,7 +268,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     todo = [t for _, _, _, tasks, _, _ in plans for t in tasks]
     for label in summary.skipped:
         _say(f"  up to date  {label}")
-    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs)
+    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs, scheduler)
 
     failures: list[NotebookError] = []
     for r, folder, version, tasks, log, previous in plans:
@@ -369,16 +351,28 @@ def _keep_failed(out: Path, task: Task) -> Path:
     return target
 
 
-def _outcomes(tasks: list[Task], jobs: int):
+def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None):
     """Yield outcomes as tasks finish, ``jobs`` at a time in spawned workers.
 
-    Workers are spawned, not forked: a process forked after Playwright has started can hang.
+    Workers are spawned, not forked: a process forked after Playwright has started can hang. Each
+    keeps one warm kernel for all the notebooks it runs. With ``scheduler`` (a Dask scheduler's
+    address) the tasks run on that cluster instead; see :mod:`perflib.build.cluster`.
     """
     for t in tasks:
         _say(f"  running     {t.label}")
+    if scheduler:
+        from perflib.build import cluster
+
+        yield from cluster.outcomes(tasks, scheduler)
+        return
     if jobs <= 1 or len(tasks) == 1:
-        for t in tasks:
-            yield execute(t)
+        from perflib.publish import warm
+
+        try:
+            for t in tasks:
+                yield execute(t)
+        finally:
+            warm.shutdown_all()
         return
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
@@ -387,7 +381,7 @@ def _outcomes(tasks: list[Task], jobs: int):
             yield f.result()
 
 
-def _run_and_print(tasks: list[Task], jobs: int
+def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
                    ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
     """Run every task and print each PDF through one browser while the others still run."""
     by_task: dict[tuple, Outcome] = {}
@@ -399,7 +393,7 @@ def _run_and_print(tasks: list[Task], jobs: int
 
     printer, error = None, None
     try:
-        for o in _outcomes(tasks, jobs):
+        for o in _outcomes(tasks, jobs, scheduler):
             t = o.task
             key = (t.portfolio, t.year, t.notebook)
             by_task[key] = o

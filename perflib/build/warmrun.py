@@ -18,9 +18,10 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None) -> Outcome
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from perflib.publish import warm  # noqa: F401  (registers the perflib_warm engine)
+    from perflib.publish import warm
     from perflib.publish.exporter import ReportHTMLExporter
 
+    warm.register()
     start = time.perf_counter()
     out = Path(task.workdir) / f"{task.notebook}.ipynb"
     try:

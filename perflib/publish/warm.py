@@ -3,8 +3,8 @@
 Starting a kernel and importing pandas, matplotlib, seaborn and perflib in it costs more than
 running a report notebook. A :class:`WarmKernel` is started once per process (and thread), with
 those imports done, and every notebook the process runs is executed on it through the papermill
-engine ``perflib_warm`` (:class:`WarmEngine`), which is papermill's own nbclient engine given the
-running kernel instead of a new one.
+engine ``perflib_warm`` (:class:`WarmEngine`), which is papermill's own nbclient engine given
+the running kernel instead of a new one.
 
 Before each notebook the kernel is put back to the state a fresh kernel would be in after the same
 imports: the user namespace, ``In``/``Out`` history and execution counter are reset (so execution
@@ -21,10 +21,6 @@ import atexit
 import logging
 import os
 import threading
-
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.utils import merge_kwargs, remove_args
 
 #: Imported in every warm kernel before its first notebook.
 WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
@@ -178,42 +174,77 @@ def _register_exit() -> None:
     util.Finalize(None, shutdown_all, exitpriority=100)
 
 
-class WarmEngine(NBClientEngine):
-    """Papermill engine ``perflib_warm``: run the notebook on this process's warm kernel.
+class _Deferred(type):
+    def __getattr__(cls, name: str):
+        return getattr(_engine(), name)
 
-    Takes the same options as papermill's ``nbclient`` engine, plus ``perflib_root`` (the
-    ``PERFLIB_ROOT`` the kernel is started with; default: this process's environment).
+
+class WarmEngine(metaclass=_Deferred):
+    """Papermill engine ``perflib_warm`` (entry point): run notebooks on this process's warm kernel.
+
+    Papermill loads engine entry points while it is itself being imported, so this module must
+    not import papermill at the top: the engine proper, a subclass of papermill's nbclient
+    engine, is built on first use and every attribute is looked up on it. It takes the nbclient
+    engine's options, plus ``perflib_root`` (the ``PERFLIB_ROOT`` the kernel is started with;
+    default: this process's).
     """
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None,
-                                 **kwargs):
-        """Execute ``nb_man``'s notebook on the warm kernel, replacing it if the notebook fails."""
-        root = kwargs.pop("perflib_root", None)
-        kwargs = remove_args(["input_path", "kernel_manager_class", "km", "kc"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
-            log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
-        )
-        kernel = current(kernel_name, root)
-        ok = False
-        try:
-            kernel.reset(os.getcwd())  # papermill has changed into the notebook's cwd
-            kernel.notebooks += 1
-            client = PapermillNotebookClient(nb_man, km=kernel.km, kc=kernel.kc, **final_kwargs)
-            nb = client.execute(cleanup_kc=False)
-            ok = not nb.metadata.get("papermill", {}).get("exception")
-            return nb
-        finally:
-            if not ok:  # a failed notebook may have left anything behind: start afresh next time
-                discard()
+
+_ENGINE = None
 
 
-papermill_engines.register("perflib_warm", WarmEngine)
+def _engine():
+    global _ENGINE
+    if _ENGINE is not None:
+        return _ENGINE
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.utils import merge_kwargs, remove_args
+
+    class _Engine(NBClientEngine):
+        """Papermill engine ``perflib_warm``: run the notebook on this process's warm kernel.
+
+        Takes the same options as papermill's ``nbclient`` engine, plus ``perflib_root`` (the
+        ``PERFLIB_ROOT`` the kernel is started with; default: this process's environment).
+        """
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     **kwargs):
+            """Execute ``nb_man``'s notebook on the warm kernel, replacing it if the notebook fails."""
+            root = kwargs.pop("perflib_root", None)
+            kwargs = remove_args(["input_path", "kernel_manager_class", "km", "kc"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+            )
+            kernel = current(kernel_name, root)
+            ok = False
+            try:
+                kernel.reset(os.getcwd())  # papermill has changed into the notebook's cwd
+                kernel.notebooks += 1
+                client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
+                client.kc = kernel.kc  # not a constructor option
+                nb = client.execute(cleanup_kc=False)
+                ok = not nb.metadata.get("papermill", {}).get("exception")
+                return nb
+            finally:
+                if not ok:  # a failed notebook may have left anything behind: start afresh next time
+                    discard()
+
+    _ENGINE = _Engine
+    return _ENGINE
+
+
+def register() -> None:
+    """Register ``perflib_warm`` with papermill (for when perflib is not installed as a package)."""
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register("perflib_warm", WarmEngine)
 
 
 # ---- run inside the kernel ------------------------------------------------------------------

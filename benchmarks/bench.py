@@ -7,6 +7,10 @@ project (its data and notebooks), and each figure is the median of several runs:
   perflib_html`` command and a ``jupyter nbconvert --to perflib_pdf`` command (a fresh browser for
   every PDF), one after another;
 - ``perflib build`` cold (empty reports folder), with nothing changed, and after one commentary edit;
+- scale: the seed portfolio copied under 4 new ids (8 portfolio-years, 32 notebooks) in another
+  scratch project, built cold locally and on a 2-worker Dask ``LocalCluster``
+  (``perflib build --scheduler``), with wall and CPU seconds per notebook (CPU of the build and
+  every process it or the workers started: workers, kernels, browser);
 - the RAG and trend rules over 1,000,000 synthetic observations.
 """
 
@@ -44,6 +48,66 @@ def timed(fn: Callable[[], object], runs: int, before: Callable[[], object] | No
     return statistics.median(times)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and all their descendants still running."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+            procs = [p, *p.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for q in procs:
+            try:
+                t = q.cpu_times()
+                total += t.user + t.system
+            except psutil.NoSuchProcess:
+                pass
+    return total
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's finished children (and theirs)."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def scale(env: dict, copies: int = 4) -> None:
+    """Cold builds of ``copies`` copies of the seed portfolio, locally and on a 2-worker cluster."""
+    from distributed import LocalCluster
+
+    scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-scale-"))
+    for i in range(1, copies + 1):
+        shutil.copytree(ROOT / "data/cfe", scratch / f"data/p{i}")
+    shutil.copytree(ROOT / "notebooks", scratch / "notebooks")
+    env = {**env, "PERFLIB_ROOT": str(scratch)}
+    n = copies * len(YEARS) * len(NOTEBOOKS)
+    perflib = [str(BIN / "perflib"), "build"]
+    reports = scratch / "reports"
+
+    def measure(label: str, cmd: list[str], extra_pids: list[int]) -> None:
+        shutil.rmtree(reports, ignore_errors=True)
+        cpu0, extra0 = children_cpu(), cpu_seconds(extra_pids)
+        start = time.perf_counter()
+        run(cmd, env, scratch)
+        wall = time.perf_counter() - start
+        cpu = children_cpu() - cpu0 + cpu_seconds(extra_pids) - extra0
+        print(f"  {label:<44} {wall:7.2f} s  ({wall / n:.2f} s wall, {cpu / n:.2f} s CPU "
+              "per notebook)", flush=True)
+
+    measure(f"{n} notebooks, local (perflib build)", perflib, [])
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        workers = [w.pid for w in cluster.workers.values() if getattr(w, "pid", None)]
+        measure(f"{n} notebooks, 2-worker Dask LocalCluster", perflib + ["--scheduler",
+                cluster.scheduler_address], workers)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def run(cmd: list[str], env: dict, cwd: Path) -> None:
     subprocess.run(cmd, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -55,6 +119,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the rules engine")
     parser.add_argument("--data-only", action="store_true",
                         help="time only loading and checking large data files")
+    parser.add_argument("--copies", type=int, default=4, help="portfolio copies for the scale rows")
     args = parser.parse_args()
     if args.data_only:
         data_checks(args.rows, args.runs)
@@ -101,6 +166,8 @@ def main() -> None:
     print(f"  perflib build, nothing changed                       {t_none:7.2f} s", flush=True)
     t_edit = timed(lambda: run(perflib, env, scratch), args.runs, before=edit)
     print(f"  perflib build, one commentary file edited            {t_edit:7.2f} s", flush=True)
+
+    scale(env, args.copies)
 
     from perflib.rules import rag, trend
 

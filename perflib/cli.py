@@ -60,6 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", type=int, default=None,
                    help="notebooks to run at once (default: the machine's cores)")
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the notebooks on the Dask cluster whose scheduler is at ADDRESS "
+                        "(like tcp://10.0.0.5:8786); default: on this machine")
     c = sub.add_parser("check", help="validate every data file; list every problem and to-do")
     c.add_argument("--data", help=DATA_HELP)
     n = sub.add_parser("new-year", help="scaffold the next report year from the latest one")
@@ -88,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from perflib.build import build
 
-        build(args.portfolio, args.year, args.out, args.jobs, args.force, args.data)
+        build(args.portfolio, args.year, args.out, args.jobs, args.force, args.data,
+              scheduler=args.scheduler)
         return 0
     except PerflibError as exc:
         print(f"perflib: {exc}", file=sys.stderr)

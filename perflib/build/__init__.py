@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
-import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +86,8 @@ class Outcome:
     title: str = ""
     #: data files the report published from its kernel: name -> CSV text
     files: dict[str, str] = field(default_factory=dict)
+    #: the report as a Word document
+    docx: bytes = b""
     error: str = ""  # empty when the task succeeded
     cell: int | None = None  # execution count of the failing cell, where there is one
     seconds: float = 0.0
@@ -137,39 +139,16 @@ def _params(task: Task) -> dict[str, str]:
 
 
 def execute(task: Task) -> Outcome:
-    """Run one notebook with papermill and render it to HTML, all in this process."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    """Run one notebook on this process's warm kernel and render it to HTML, all in this process.
 
-    from perflib.present import blocks
-    from perflib.publish import kernel
-    from perflib.publish.exporter import ReportHTMLExporter
+    The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
+    process (see :mod:`perflib.publish.warm`), then reset between notebooks.
+    """
+    from perflib.build import warmrun
 
-    start = time.perf_counter()
-    out = Path(task.workdir) / f"{task.notebook}.ipynb"
-    try:
-        nb = papermill.execute_notebook(
-            task.notebook_path or str(config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"), str(out),
-            parameters=_params(task), kernel_name="python3", progress_bar=False,
-            log_output=False, cwd=str(config.NOTEBOOKS_DIR),
-            kernel_manager_class=kernel.IPCKernelManager,
-        )
-    except PapermillExecutionError as exc:
-        return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,
-                       seconds=time.perf_counter() - start)
-    except Exception as exc:  # kernel died, notebook unreadable: still one clear line
-        return Outcome(task, error=f"{type(exc).__name__}: {exc}",
-                       seconds=time.perf_counter() - start)
-    finally:
-        kernel.cleanup()
-    from perflib.publish.docx import docx_from_html
-
-    html, resources = ReportHTMLExporter().from_notebook_node(nb)
-    (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
-    (Path(task.workdir) / f"{task.notebook}.docx").write_bytes(docx_from_html(
-        html, title=resources["perflib_title"], author=resources["perflib_author"]))
-    return Outcome(task, html=html, title=resources["perflib_title"],
-                   files=blocks.data_files(nb), seconds=time.perf_counter() - start)
+    source = Path(task.notebook_path) if task.notebook_path else \
+        config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"
+    return warmrun.run(task, source, config.NOTEBOOKS_DIR)
 
 
 def _say(msg: str) -> None:
@@ -201,7 +180,7 @@ def _publish(folder: Path, version: Path) -> None:
 
 def build(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, force: bool = False,
-          data_dir: Path | str | None = None) -> Summary:
+          data_dir: Path | str | None = None, scheduler: str | None = None) -> Summary:
     """Build the reports asked for; see the module docstring for how they are published."""
     from perflib.notebook import data_path
 
@@ -216,7 +195,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
         raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait for "
                           "it to finish, or delete the lock file if no build is running") from None
     try:
-        return _build(reports, out, data, jobs or os.cpu_count() or 1, force)
+        return _build(reports, out, data, jobs or os.cpu_count() or 1, force, scheduler)
     finally:
         lock.release()
 
@@ -253,7 +232,8 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
     return reports
 
 
-def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool) -> Summary:
+def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
+           scheduler: str | None = None) -> Summary:
     summary = Summary()
     code = _code_hash()
     staging = out / ".versions"
@@ -292,7 +272,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
     todo = [t for _, _, _, tasks, _, _ in plans for t in tasks]
     for label in summary.skipped:
         _say(f"  up to date  {label}")
-    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs)
+    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs, scheduler)
 
     failures: list[NotebookError] = []
     for r, folder, version, tasks, log, previous in plans:
@@ -318,6 +298,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool)
             if key in pdf_bytes:
                 (version / f"{task.notebook}.pdf").write_bytes(pdf_bytes[key])
                 files.append(f"{task.notebook}.pdf")
+            (version / f"{task.notebook}.docx").write_bytes(o.docx)
             for name, text in o.files.items():
                 (version / name).write_text(text, encoding="utf-8")
                 files.append(name)
@@ -379,16 +360,29 @@ def _keep_failed(out: Path, task: Task) -> Path:
     return target
 
 
-def _outcomes(tasks: list[Task], jobs: int, say=_say):
+def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
+              say: Callable[[str], None] = _say) -> Iterator[Outcome]:
     """Yield outcomes as tasks finish, ``jobs`` at a time in spawned workers.
 
-    Workers are spawned, not forked: a process forked after Playwright has started can hang.
+    Workers are spawned, not forked: a process forked after Playwright has started can hang. Each
+    keeps one warm kernel for all the notebooks it runs. With ``scheduler`` (a Dask scheduler's
+    address) the tasks run on that cluster instead; see :mod:`perflib.build.cluster`.
     """
     for t in tasks:
         say(f"  running     {t.label}")
+    if scheduler:
+        from perflib.build import cluster
+
+        yield from cluster.outcomes(tasks, scheduler)
+        return
     if jobs <= 1 or len(tasks) == 1:
-        for t in tasks:
-            yield execute(t)
+        from perflib.publish import warm
+
+        try:
+            for t in tasks:
+                yield execute(t)
+        finally:
+            warm.shutdown_all()
         return
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
@@ -397,7 +391,7 @@ def _outcomes(tasks: list[Task], jobs: int, say=_say):
             yield f.result()
 
 
-def _run_and_print(tasks: list[Task], jobs: int
+def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
                    ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
     """Run every task and print each PDF through one browser while the others still run."""
     by_task: dict[tuple, Outcome] = {}
@@ -411,7 +405,7 @@ def _run_and_print(tasks: list[Task], jobs: int
     printer, error = None, None
     progress = Progress(len(tasks))
     try:
-        for o in _outcomes(tasks, jobs, progress.write):
+        for o in _outcomes(tasks, jobs, scheduler, progress.write):
             t = o.task
             key = (t.portfolio, t.year, t.notebook)
             by_task[key] = o

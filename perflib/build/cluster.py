@@ -1,0 +1,187 @@
+"""Run a build's notebooks on a Dask cluster: ``perflib build --scheduler tcp://HOST:8786``.
+
+Why Dask: ``dask.distributed`` gives, from one ``pip install``, a scheduler and workers started
+with one command each (``dask scheduler``, ``dask worker ADDRESS``), futures that complete in any
+order (the build prints as notebooks finish), retries, and rescheduling of the tasks of a worker
+that died. Nothing here needs a dataframe or an array: it is a task farm, and the client stays in
+charge of everything that touches the reports folder.
+
+Division of labour:
+
+- the **client** (the machine running ``perflib build``) holds the lock, checks the data, plans
+  the tasks, prints every PDF through its one browser while the workers run, and publishes each
+  report folder atomically, exactly as a local build;
+- each **worker** runs notebooks on its warm kernel and renders them to HTML, and sends back the
+  executed notebook and the HTML.
+
+PDFs stay on the client: printing costs a fraction of a second per report on a browser that is
+already running, the client overlaps it with the workers' notebooks, and workers then need no
+Chromium. For builds so large that one browser cannot keep up (see the README), printing would
+move to the workers.
+
+Workers share no disk with the client. Each task carries its inputs: the notebook as bytes, and
+the portfolio's data folder as a :class:`Bundle` of bytes, scattered to the workers once per
+portfolio rather than once per task. A worker writes them into a scratch project of its own (a
+temporary folder used as ``PERFLIB_ROOT`` by its kernel), under a folder named by the bundle's
+checksum, so changed data never meets a stale copy. A task whose worker dies is rerun elsewhere
+by Dask; one that raises is retried :data:`RETRIES` times; one that still fails becomes a failed
+outcome, and the build then publishes nothing for that notebook, as a local build would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from perflib import config
+from perflib.build import Outcome, Task
+from perflib.errors import PerflibError
+
+#: Retries of a task that raised on a worker (a notebook that fails is not retried: it would fail
+#: again). A task whose worker died is rerun by the scheduler, up to its allowed-failures (3).
+RETRIES = 2
+#: Seconds to wait for the scheduler when connecting.
+CONNECT_TIMEOUT = 30
+
+
+class ClusterError(PerflibError):
+    """The cluster could not be reached or lost every worker."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A portfolio's data folder as bytes: what a worker without the data needs to run a task."""
+
+    portfolio: str
+    files: dict[str, bytes]  # path under the portfolio folder -> content
+    digest: str
+
+    @classmethod
+    def read(cls, data_dir: Path, portfolio: str) -> Bundle:
+        """Read every file under ``data_dir/portfolio``."""
+        folder = data_dir / portfolio
+        files = {p.relative_to(folder).as_posix(): p.read_bytes()
+                 for p in sorted(folder.rglob("*")) if p.is_file()}
+        h = hashlib.sha256(portfolio.encode())
+        for name, content in files.items():
+            h.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+        return cls(portfolio, files, h.hexdigest())
+
+
+# ---- on the worker --------------------------------------------------------------------------
+
+_scratch: Path | None = None
+
+
+def scratch_root() -> Path:
+    """This worker process's scratch project: ``notebooks/``, ``data/<digest>/``, ``runs/``."""
+    global _scratch
+    if _scratch is None or not _scratch.exists():
+        _scratch = Path(tempfile.mkdtemp(prefix="perflib-worker-"))
+        for sub in ("notebooks", "data", "runs"):
+            (_scratch / sub).mkdir()
+    return _scratch
+
+
+def _unpack(bundle: Bundle, root: Path) -> Path:
+    """Write the bundle under ``root/data/<digest>/<portfolio>`` once; return the data folder."""
+    data = root / "data" / bundle.digest[:20]
+    if not data.exists():
+        tmp = Path(tempfile.mkdtemp(dir=root / "data"))
+        for name, content in bundle.files.items():
+            path = tmp / bundle.portfolio / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+        try:
+            os.rename(tmp, data)
+        except OSError:  # another thread got there first
+            shutil.rmtree(tmp, ignore_errors=True)
+    return data
+
+
+def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, bytes]:
+    """On a worker: run ``task`` from the inputs it carries; return its outcome and notebook."""
+    from perflib.build import warmrun
+
+    root = scratch_root()
+    data = _unpack(bundle, root)
+    source = root / "notebooks" / f"{hashlib.sha256(notebook).hexdigest()[:20]}.ipynb"
+    if not source.exists():
+        source.write_bytes(notebook)
+    workdir = Path(tempfile.mkdtemp(dir=root / "runs"))
+    try:
+        here = replace(task, data_dir=str(data), workdir=str(workdir))
+        outcome = warmrun.run(here, source, root / "notebooks", root=str(root))
+        executed = workdir / f"{task.notebook}.ipynb"
+        content = executed.read_bytes() if executed.exists() else b""
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    outcome.task = task
+    return outcome, content
+
+
+def shutdown_kernels() -> None:
+    """On a worker: stop its warm kernels (run by the client when a build ends, if asked)."""
+    from perflib.publish import warm
+
+    warm.shutdown_all()
+
+
+# ---- on the client --------------------------------------------------------------------------
+
+def outcomes(tasks: list[Task], address: str, retries: int = RETRIES) -> Iterator[Outcome]:
+    """Run ``tasks`` on the cluster at ``address``; yield outcomes as they finish.
+
+    The executed notebook and HTML are written into each task's ``workdir`` on this machine, as
+    a local run would leave them. Unfinished tasks are cancelled if the caller stops early.
+    """
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    futures = {}
+    try:
+        notebooks: dict[str, bytes] = {}
+        bundles: dict[tuple[str, str], object] = {}
+        for t in tasks:
+            if t.notebook not in notebooks:
+                notebooks[t.notebook] = Path(t.notebook_path).read_bytes() if t.notebook_path \
+                    else (config.NOTEBOOKS_DIR / f"{t.notebook}.ipynb").read_bytes()
+            key = (t.data_dir, t.portfolio)
+            if key not in bundles:
+                bundle = Bundle.read(Path(t.data_dir), t.portfolio)
+                # on every worker, so losing one worker loses no input
+                bundles[key] = client.scatter(bundle, broadcast=True, hash=False)
+            name = f"perflib-{t.portfolio}-{t.year.replace('/', '-')}-{t.notebook}-{uuid.uuid4().hex[:8]}"
+            fut = client.submit(run_remote, t, notebooks[t.notebook], bundles[key], key=name,
+                                retries=retries, pure=False)
+            futures[fut] = t
+        for fut in as_completed(list(futures), loop=client.loop):
+            t = futures[fut]
+            try:
+                outcome, executed = fut.result()
+            except Exception as exc:  # the worker died too often, or the task kept raising
+                yield Outcome(t, error=f"on the cluster: {type(exc).__name__}: {exc}")
+                continue
+            workdir = Path(t.workdir)
+            if executed:
+                (workdir / f"{t.notebook}.ipynb").write_bytes(executed)
+            if not outcome.error:
+                (workdir / f"{t.notebook}.html").write_text(outcome.html, encoding="utf-8")
+            outcome.task = t
+            yield outcome
+    finally:
+        for fut in futures:
+            if not fut.done():
+                fut.cancel()
+        client.close()

@@ -1,0 +1,49 @@
+"""Run one notebook on a warm kernel and render it to HTML: the work of one build task.
+
+Shared by the local build (spawned pool workers) and the cluster engine (Dask workers); the
+caller says where the notebook is, which folder it runs in and, on a worker with its own scratch
+project, which ``PERFLIB_ROOT`` the kernel gets.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from perflib.build import Outcome, Task, _params
+
+
+def run(task: Task, source: Path, cwd: Path, root: str | None = None) -> Outcome:
+    """Execute ``source`` for ``task`` (writing ``<notebook>.ipynb`` and ``.html`` to its workdir).
+
+    The outcome carries the title, the data files and the Word document the report published.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from perflib.present import blocks
+    from perflib.publish import warm
+    from perflib.publish.docx import docx_from_html
+    from perflib.publish.exporter import ReportHTMLExporter
+
+    warm.register()
+    start = time.perf_counter()
+    out = Path(task.workdir) / f"{task.notebook}.ipynb"
+    try:
+        nb = papermill.execute_notebook(
+            str(source), str(out), parameters=_params(task), kernel_name="python3",
+            engine_name="perflib_warm", perflib_root=root, progress_bar=False,
+            log_output=False, cwd=str(cwd),
+        )
+    except PapermillExecutionError as exc:
+        return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,
+                       seconds=time.perf_counter() - start)
+    except Exception as exc:  # kernel died, notebook unreadable: still one clear line
+        return Outcome(task, error=f"{type(exc).__name__}: {exc}",
+                       seconds=time.perf_counter() - start)
+    html, resources = ReportHTMLExporter().from_notebook_node(nb)
+    (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
+    title = resources["perflib_title"]
+    return Outcome(task, html=html, title=title, files=blocks.data_files(nb),
+                   docx=docx_from_html(html, title=title, author=resources["perflib_author"]),
+                   seconds=time.perf_counter() - start)

@@ -1,0 +1,294 @@
+"""Warm kernels: start a kernel and import the heavy libraries once per process, not per notebook.
+
+Starting a kernel and importing pandas, matplotlib, seaborn and perflib in it costs more than
+running a report notebook. A :class:`WarmKernel` is started once per process (and thread), with
+those imports done, and every notebook the process runs is executed on it through the papermill
+engine ``perflib_warm`` (:class:`WarmEngine`), which is papermill's own nbclient engine given
+the running kernel instead of a new one.
+
+Before each notebook the kernel is put back to the state a fresh kernel would be in after the same
+imports: the user namespace, ``In``/``Out`` history and execution counter are reset (so execution
+counts start at 1 as in a fresh kernel), every matplotlib figure is closed, rcParams and pandas
+options go back to the values snapshotted after warm-up, environment variables are restored and
+the working directory is set. A kernel that died, or that ran a notebook which failed, is
+replaced by a fresh one, and a kernel is recycled after :data:`MAX_NOTEBOOKS` notebooks in case a
+notebook changed state the reset does not cover (a monkeypatched module, say).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import threading
+
+#: Imported in every warm kernel before its first notebook.
+WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
+                "perflib.notebook", "perflib.present.charts", "perflib.present.sections",
+                "perflib.reports.deepdives")
+#: Notebooks a kernel runs before it is replaced by a fresh one.
+MAX_NOTEBOOKS = 200
+
+logger = logging.getLogger("perflib.warm")
+_local = threading.local()
+_all: set[WarmKernel] = set()
+_lock = threading.Lock()
+
+
+class WarmKernelError(RuntimeError):
+    """The warm kernel could not be started or reset."""
+
+
+class WarmKernel:
+    """A running kernel with the heavy imports done, reused for one notebook after another."""
+
+    def __init__(self, kernel_name: str = "python3", root: str | None = None) -> None:
+        from jupyter_core.utils import run_sync
+
+        from perflib.publish.kernel import IPCKernelManager
+
+        self.kernel_name, self.root, self.notebooks = kernel_name, root, 0
+        self.thread = threading.get_ident()
+        env = dict(os.environ)
+        if root is not None:
+            env["PERFLIB_ROOT"] = root
+        self.km = IPCKernelManager(kernel_name=kernel_name)
+        run_sync(self.km.start_kernel)(env=env)
+        self.kc = None
+        try:
+            self._connect()
+            self.run("__import__('perflib.publish.warm', fromlist=['_']).kernel_warm_up()")
+        except BaseException:
+            self.shutdown()
+            raise
+        with _lock:
+            _all.add(self)
+
+    def _connect(self) -> None:
+        """Connect a new client: a client nbclient has used may have left replies unread."""
+        from jupyter_core.utils import run_sync
+
+        if self.kc is not None:
+            self.kc.stop_channels()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=60)
+
+    def run(self, code: str, timeout: float = 60) -> None:
+        """Run ``code`` silently in the kernel (no history, no output); raise if it fails."""
+        from jupyter_core.utils import run_sync
+
+        reply = run_sync(self.kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise WarmKernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def alive(self) -> bool:
+        """Whether the kernel process is still running."""
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self.km.is_alive)())
+        except Exception:
+            return False
+
+    def reset(self, cwd: str) -> None:
+        """Put the kernel back to its warmed-up state, working in ``cwd``."""
+        self._connect()
+        self.run("__import__('perflib.publish.warm', fromlist=['_']).kernel_reset("
+                 f"{cwd!r})")
+
+    def shutdown(self) -> None:
+        """Stop the kernel now and forget it."""
+        with _lock:
+            _all.discard(self)
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+        except Exception:
+            pass
+        process = getattr(self.km.provisioner, "process", None)
+        try:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+        except Exception:
+            pass
+        try:
+            self.km.cleanup_connection_file()
+        except Exception:
+            pass
+
+
+def current(kernel_name: str = "python3", root: str | None = None) -> WarmKernel:
+    """This thread's warm kernel, started (or replaced, if dead or spent) as needed."""
+    k: WarmKernel | None = getattr(_local, "kernel", None)
+    if k is not None and (k.kernel_name != kernel_name or k.root != root
+                          or k.notebooks >= MAX_NOTEBOOKS or not k.alive()):
+        discard()
+        k = None
+    if k is None:
+        _register_exit()
+        k = _local.kernel = WarmKernel(kernel_name, root)
+    return k
+
+
+def discard() -> None:
+    """Shut down this thread's warm kernel; the next notebook gets a fresh one."""
+    k = getattr(_local, "kernel", None)
+    _local.kernel = None
+    if k is not None:
+        k.shutdown()
+
+
+def shutdown_all() -> None:
+    """Shut down every warm kernel this process started (at exit, or when a pool winds down)."""
+    with _lock:
+        kernels = list(_all)
+    for k in kernels:
+        k.shutdown()
+    _local.kernel = None
+    from perflib.publish import kernel
+
+    kernel.cleanup()  # this process's socket folder
+
+
+_registered = False
+
+
+def _register_exit() -> None:
+    """Stop the kernels when the process ends.
+
+    Registered with atexit, and with multiprocessing's own exit hook (spawned pool workers leave
+    through ``os._exit``, which skips atexit). A kernel whose parent
+    is killed outright stops by itself: ipykernel polls its parent process.
+    """
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    atexit.register(shutdown_all)
+    from multiprocessing import util
+
+    util.Finalize(None, shutdown_all, exitpriority=100)
+
+
+class _Deferred(type):
+    def __getattr__(cls, name: str):
+        return getattr(_engine(), name)
+
+
+class WarmEngine(metaclass=_Deferred):
+    """Papermill engine ``perflib_warm`` (entry point): run notebooks on this process's warm kernel.
+
+    Papermill loads engine entry points while it is itself being imported, so this module must
+    not import papermill at the top: the engine proper, a subclass of papermill's nbclient
+    engine, is built on first use and every attribute is looked up on it. It takes the nbclient
+    engine's options, plus ``perflib_root`` (the ``PERFLIB_ROOT`` the kernel is started with;
+    default: this process's).
+    """
+
+
+_ENGINE = None
+
+
+def _engine():
+    global _ENGINE
+    if _ENGINE is not None:
+        return _ENGINE
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.utils import merge_kwargs, remove_args
+
+    class _Engine(NBClientEngine):
+        """Papermill engine ``perflib_warm``: run the notebook on this process's warm kernel.
+
+        Takes the same options as papermill's ``nbclient`` engine, plus ``perflib_root`` (the
+        ``PERFLIB_ROOT`` the kernel is started with; default: this process's environment).
+        """
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None,
+                                     **kwargs):
+            """Execute ``nb_man``'s notebook on the warm kernel, replacing it if the notebook fails."""
+            root = kwargs.pop("perflib_root", None)
+            kwargs = remove_args(["input_path", "kernel_manager_class", "km", "kc"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
+                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+            )
+            kernel = current(kernel_name, root)
+            ok = False
+            try:
+                kernel.reset(os.getcwd())  # papermill has changed into the notebook's cwd
+                kernel.notebooks += 1
+                client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
+                client.kc = kernel.kc  # not a constructor option
+                nb = client.execute(cleanup_kc=False)
+                ok = not nb.metadata.get("papermill", {}).get("exception")
+                return nb
+            finally:
+                if not ok:  # a failed notebook may have left anything behind: start afresh next time
+                    discard()
+
+    _ENGINE = _Engine
+    return _ENGINE
+
+
+def register() -> None:
+    """Register ``perflib_warm`` with papermill (for when perflib is not installed as a package)."""
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register("perflib_warm", WarmEngine)
+
+
+# ---- run inside the kernel ------------------------------------------------------------------
+
+_baseline: dict | None = None
+
+
+def kernel_warm_up() -> None:
+    """In the kernel: do the heavy imports, then snapshot the state each notebook starts from."""
+    import importlib
+
+    for name in WARM_IMPORTS:
+        importlib.import_module(name)
+    global _baseline
+    import matplotlib
+    import pandas as pd
+
+    _baseline = {
+        "rc": dict(matplotlib.rcParams),
+        "pandas": {k: pd.get_option(k) for k in pd._config.config._registered_options
+                   if k not in pd._config.config._deprecated_options},
+        "environ": dict(os.environ),
+    }
+
+
+def kernel_reset(cwd: str) -> None:
+    """In the kernel: forget the previous notebook, as if the kernel had just warmed up."""
+    import warnings
+
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from IPython import get_ipython
+
+    assert _baseline is not None, "kernel_warm_up() first"
+    plt.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dict.update(matplotlib.rcParams, _baseline["rc"])
+        for k, v in _baseline["pandas"].items():
+            if pd.get_option(k) != v:
+                pd.set_option(k, v)
+    os.environ.clear()
+    os.environ.update(_baseline["environ"])
+    os.chdir(cwd)
+    # clears the namespace, In/Out and the display hook's cache; execution count back to 1
+    get_ipython().reset(new_session=True)

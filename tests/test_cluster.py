@@ -1,0 +1,92 @@
+"""The Dask engine: a real 2-worker LocalCluster builds the same reports as a local build, and a
+worker killed mid-build ends in complete reports or a clean failure."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from perflib.errors import PerflibError
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as c:
+        yield c
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def snapshot(reports: Path) -> dict[str, str]:
+    return {str(p.relative_to(reports)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(reports.glob("cfe/*/*")) if p.is_file()}
+
+
+def test_cluster_build_equals_local_build(cluster, built, tmp_path):
+    from perflib.build import build
+
+    out = tmp_path / "reports"
+    summary = build(out=out, scheduler=cluster.scheduler_address)
+    assert len(summary.built) == 8 and not summary.failed
+    for year in ("2019-20", "2020-21"):
+        here, there = built / "cfe" / year, out / "cfe" / year
+        for csv in ("measures.csv", "complaints.csv", "digital_inclusion.csv", "museum_visits.csv"):
+            assert (there / csv).read_bytes() == (here / csv).read_bytes(), csv
+        for nb in ("annual_report", "complaints", "digital_inclusion", "museum_visits"):
+            assert pdf_text(there / f"{nb}.pdf") == pdf_text(here / f"{nb}.pdf"), nb
+            assert (there / f"{nb}.ipynb").stat().st_size > 0
+
+
+def test_killing_a_worker_mid_build_leaves_complete_reports(cluster, project):
+    from distributed import Client
+
+    from perflib.build import build
+
+    reports = project / "reports"
+    before = snapshot(reports)
+    killed = []
+
+    def kill_a_busy_worker():
+        with Client(cluster.scheduler_address, set_as_default=False) as c:
+            deadline = time.time() + 120
+            while time.time() < deadline and not killed:
+                busy = [w for w, keys in c.processing().items()
+                        if any(str(k).startswith("perflib-") for k in keys)]
+                if busy:
+                    time.sleep(1.0)  # let the notebook get going
+                    pid = c.run(os.getpid, workers=[busy[0]])[busy[0]]
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                time.sleep(0.1)
+
+    killer = threading.Thread(target=kill_a_busy_worker)
+    killer.start()
+    error = None
+    try:
+        summary = build(force=True, scheduler=cluster.scheduler_address)
+    except PerflibError as exc:  # a clean failure is acceptable; half a report is not
+        error, summary = exc, None
+    killer.join()
+    assert killed, "no worker was killed"
+    after = snapshot(reports)
+    assert set(after) == set(before)  # every report complete: same files, none missing
+    for folder in (reports / "cfe").iterdir():
+        assert folder.is_symlink() and folder.resolve().is_dir()
+    if error is None:
+        assert len(summary.built) == 8 and not summary.failed
+    else:  # what failed kept its last good outputs
+        assert error.exit_code == 1

@@ -7,10 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv browser reports test bench lint clean
+.PHONY: help venv browser reports test test-fast bench lint clean
 
 help: ## Show this help
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
@@ -34,11 +34,14 @@ reports: $(STAMP) ## Build every report into reports/ (HTML even when no browser
 test: $(STAMP) browser ## Run every test, including real builds in Chromium
 	$(BIN)/python -m pytest
 
+test-fast: $(STAMP) ## Run the fast tests only: no browser, no notebook run (under a minute)
+	$(BIN)/python -m pytest -m "not e2e"
+
 bench: $(STAMP) browser ## Time the naive chain against perflib build, and the rules engine
 	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP) ## Lint the package and tests
 	$(BIN)/ruff check perflib tests benchmarks
 
-clean: ## Remove built reports (not the data)
-	rm -rf reports/cfe reports/.versions reports/.failed reports/.perflib-build.lock
+clean: ## Remove built reports, every portfolio's (not the data)
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

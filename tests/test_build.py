@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -77,11 +79,18 @@ def pdf_text(path: Path) -> str:
 
 
 @pytest.mark.parametrize("year", list(EXPECTED))
-def test_outputs_exist(built, year):
+def test_outputs_are_what_the_log_says(built, year):
     f = folder(built, year)
-    for name in ("annual_report.ipynb", "annual_report.html", "annual_report.pdf", "measures.csv",
-                 "build-log.json"):
-        assert (f / name).stat().st_size > 0, name
+    log = json.loads((f / "build-log.json").read_text())
+    files = {name for entry in log["notebooks"].values() for name in entry["files"]}
+    assert files == {p.name for p in f.iterdir()} - {"build-log.json"}
+    for name in ("annual_report.ipynb", "annual_report.html", "annual_report.pdf",
+                 "annual_report.docx", "measures.csv", "data-quality.csv"):
+        assert name in files, name
+    nb = nbformat.read(f / "annual_report.ipynb", as_version=4)
+    assert all(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+    assert log["notebooks"]["annual_report"]["title"] == \
+        f"Citizen Focus and Engagement Portfolio Performance and Resources Annual Report {year}"
 
 
 @pytest.mark.parametrize("year", list(EXPECTED))
@@ -258,3 +267,36 @@ def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):
         html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells
                        for o in c.get("outputs", []))
         assert "2020/21" in html and "<h1>" in html
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_measures_csv_is_what_the_measure_tables_printed(built, year):
+    from tests.htmltables import parse
+
+    f = folder(built, year)
+    tables = {t["caption"].split(":")[0]: t["rows"]
+              for t in parse((f / "annual_report.html").read_text(encoding="utf-8")).tables}
+    m = pd.read_csv(f / "measures.csv", keep_default_na=False)
+    for x in m.itertuples():
+        head, row = tables[x.pi_code]
+        assert row[0] == x.pi_code
+        assert head[-3] == f"{year} target" and head[-2:] == ["Status", "Trend"]
+        if x.rating:
+            assert row[-2].endswith(x.rating), (x.pi_code, row)
+        assert row[-1].endswith(x.trend) if x.trend else row[-1] == "No trend"
+        if x.value != "":
+            assert f"{float(x.value):,.{0 if x.unit != 'percentage' else 1}f}"[:3] in " ".join(
+                row), (x.pi_code, row)
+
+
+@pytest.mark.parametrize("year", list(EXPECTED))
+def test_data_quality_csv_is_the_data_quality_section(built, year):
+    from tests.htmltables import table
+
+    f = folder(built, year)
+    html = (f / "annual_report.html").read_text(encoding="utf-8")
+    dq = pd.read_csv(f / "data-quality.csv", keep_default_na=False)
+    rows = table(html, f"Data-quality findings, {year}")[1:] if len(dq) else []
+    assert [r[2] for r in rows] == list(dq["finding"])
+    assert [r[1].lower() for r in rows] == list(dq["severity"])
+    assert '<h2 id="data-quality">Data quality</h2>' in html

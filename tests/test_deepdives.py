@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from tests.htmltables import parse, table
 
@@ -23,9 +24,10 @@ def folder(built: Path, year: str) -> Path:
 @pytest.mark.parametrize("name", list(DEEP_DIVES))
 def test_built(built, year, name):
     f = folder(built, year)
-    for ext in (".ipynb", ".html", ".pdf"):
-        assert (f / f"{name}{ext}").stat().st_size > 0
-    assert (f / DEEP_DIVES[name]).stat().st_size > 0
+    html = (f / f"{name}.html").read_text(encoding="utf-8")
+    assert "<title>Citizen Focus and Engagement" in html and f"deep dive {year}</title>" in html
+    assert len(PdfReader(f / f"{name}.pdf").pages) >= 2
+    assert len(pd.read_csv(f / DEEP_DIVES[name])) > 0
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -128,3 +130,39 @@ def test_digital_inclusion_figures(built):
     assert rows[1:] == [["2018/19", "2,332", "Not available", "2020/21"],
                         ["2019/20", "8,425", "5,000", "2020/21"],
                         ["2020/21", "9,387", "10,000", "2020/21"]]
+
+
+def _cells(html: str) -> set[str]:
+    """Every table cell of a report, as printed."""
+    return {c for t in parse(html).tables for r in t["rows"] for c in r}
+
+
+def _printed(v: float) -> set[str]:
+    """The ways a report prints a number: 1,837 / 90.8 / 90.8% / 0.46m."""
+    return {f"{v:,.0f}", f"{v:,.1f}", f"{v:g}", f"{v:g}%", f"{v:.1f}%", f"{v:.0f}%", f"{v:.2f}m"}
+
+
+@pytest.mark.parametrize("year", YEARS)
+@pytest.mark.parametrize("name", list(DEEP_DIVES))
+def test_every_published_figure_was_printed(built, year, name):
+    """The CSV beside a deep dive holds the figures its tables printed, not a recomputation."""
+    f = folder(built, year)
+    cells = _cells((f / f"{name}.html").read_text(encoding="utf-8"))
+    text = " ".join(cells)
+    d = pd.read_csv(f / DEEP_DIVES[name])
+    column = "percent" if name == "complaints" else "value"
+    for v in d[column].dropna():
+        assert _printed(v) & cells or any(p in text for p in _printed(v)), (name, v)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_complaints_csv_rows_are_the_summary_rows(built, year):
+    f = folder(built, year)
+    html = (f / "complaints.html").read_text(encoding="utf-8")
+    d = pd.read_csv(f / "complaints.csv")
+    for what in ("upheld", "on time"):
+        rows = table(html, f"Complaints {what}, by stage and year")[1:]
+        x = d[d["measure"] == what]
+        assert [r[0] for r in rows] == [f"{s.stage} {s.period}" for s in x.itertuples()]
+        assert [r[3] for r in rows] == [f"{s.percent:g}%" for s in x.itertuples()]
+        assert [r[5] for r in rows] == list(x["report"])

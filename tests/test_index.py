@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from perflib.build.index import count_ratings, data_checksum, write_index
-from perflib.publish.pdf import ARGS, find_chromium
 from perflib.build.progress import Progress
+from perflib.publish.pdf import ARGS, find_chromium
 from tests.htmltables import parse
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -46,13 +46,13 @@ def links(html: str) -> Links:
 
 @pytest.fixture(scope="module")
 def indexed(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the built reports (with a Word draft beside one report) and its index."""
+    """A copy of the built reports, with one Word draft removed, and its index."""
     out = tmp_path_factory.mktemp("indexed") / "reports"
     shutil.copytree(built, out, symlinks=True, ignore=shutil.ignore_patterns("*.lock"))
     # The copy's report folders point into the copy's own .versions.
     folder = out / "cfe" / "2020-21"
     assert folder.resolve().is_relative_to(out.resolve())
-    (folder / "complaints.docx").write_bytes(b"PK stand-in for a Word draft")
+    (folder / "complaints.docx").unlink()  # a file that is not there is not linked
     write_index(out)
     return out
 
@@ -72,8 +72,9 @@ def test_index_lists_all_eight_reports_with_links_that_resolve(indexed):
             for ext in (".html", ".pdf"):
                 assert f"cfe/{year}/{name}{ext}" in hrefs
         assert f"cfe/{year}/measures.csv" in hrefs
-    assert "cfe/2020-21/complaints.docx" in hrefs  # Word drafts linked where they exist
-    assert not [h for h in hrefs if h.endswith(".docx") and "complaints" not in h]
+    assert "cfe/2020-21/annual_report.docx" in hrefs  # Word drafts linked where they exist
+    assert "cfe/2020-21/complaints.docx" not in hrefs  # and only there
+    assert len([h for h in hrefs if h.endswith(".docx")]) == 7
     assert not [h for h in hrefs if ".versions" in h]
 
 
@@ -88,7 +89,7 @@ def test_index_has_build_time_checksum_status_and_ratings(indexed):
             assert f"<code>{short[:12]}</code>" in html
             assert f'datetime="{entry["built"]}"' in html
         m = pd.read_csv(indexed / "cfe" / year / "measures.csv", keep_default_na=False)
-        counts = m["status"].replace("", "not rated").value_counts().to_dict()
+        counts = m["rating"].replace("", "not rated").value_counts().to_dict()
         rows = parse(html).tables
         table = next(t for t in rows if t["caption"].endswith(year.replace("-", "/")))
         annual = next(r for r in table["rows"] if r[0].endswith(f"Annual Report {year[:5]}{year[5:]}"

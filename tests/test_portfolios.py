@@ -56,7 +56,10 @@ def test_new_year_scaffolds_a_to_do_list_and_never_overwrites(scratch):
     data = scratch / "data" / "cfe"
     assert '"2021/22"' in (data / "portfolio.yaml").read_text()
     commentary = (data / "2021-22" / "commentary.md").read_text()
-    assert "## foi_on_time\n\n## " in commentary  # a heading per measure and no stale text
+    # a heading per measure, each with a drafted factual sentence in placeholders, no stale text
+    assert commentary.count("## ") == 15 and "90.8" not in commentary
+    assert "## foi_on_time\nIn {year} the figure was {actual} ({numerator} of {denominator})" \
+        in commentary and "[Draft: service to complete.]" in commentary
     assert (data / "2021-22" / "reserves.csv").read_text().strip() == \
         "category,narration,use,approved,movement"
     obs = pd.read_csv(data / "observations.csv")
@@ -138,7 +141,7 @@ def test_second_portfolio_gets_only_the_reports_it_declares(scratch):
     out = scratch / "reports" / "parks" / "2021-22"
     assert sorted(p.name for p in out.iterdir()) == [
         "annual_report.docx", "annual_report.html", "annual_report.ipynb", "annual_report.pdf",
-        "build-log.json", "measures.csv"]
+        "build-log.json", "data-quality.csv", "measures.csv"]
     text = pdf_text(out / "annual_report.pdf")
     assert "Appendix 1" not in text  # no engagement data: no empty appendix
     assert "more than 10%" in text and "less than 2%" in text  # the key from this year's rules
@@ -157,3 +160,35 @@ def test_a_deep_dive_runs_on_another_portfolios_own_ids(scratch):
     assert not (out / "museum_visits.html").exists()
     html = (out / "complaints.html").read_text()
     assert "Housing Services (fictional)" in html and "Ombudsman" not in html
+
+
+def test_last_years_commentary_copied_forward_fails_a_final_year(scratch):
+    """Done-when of the commentary issue: every measure whose figures changed gets an error."""
+    from perflib.data.report import check_report, load_portfolio
+    from perflib.data.scaffold import new_year
+
+    new_year("cfe", "2021/22", scratch / "data")
+    _fill_in(scratch)
+    data = scratch / "data" / "cfe"
+    shutil.copy(data / "2020-21" / "commentary.md", data / "2021-22" / "commentary.md")
+    report, problems = check_report(load_portfolio("cfe", scratch / "data"), "2021/22")
+    assert report is not None  # a draft loads, its contradictions printed
+    errors = {x.measure_id for x in report.findings if x.severity == "error"}
+    changed = set(pd.read_csv(FIXTURES / "cfe-2021-22" / "figures.csv")["measure_id"])
+    assert errors == changed
+    foi = [x for x in report.findings if x.measure_id == "foi_on_time" and x.severity == "error"]
+    assert {x.words for x in foi} >= {"1,014 of 1,117", "90.8%"}
+    assert all(x.file.endswith("commentary.md") and x.line and x.fix for x in foi)
+    report_yaml = data / "2021-22" / "report.yaml"
+    report_yaml.write_text(report_yaml.read_text().replace("status: draft", "status: final")
+                           .replace("approved_by:\n", "approved_by: XY\n"))
+    res = run_cli("check", root=scratch)
+    assert res.returncode == 2 and "'1,014 of 1,117'" in res.stderr
+
+
+def test_check_and_build_share_one_rule_for_the_data_folder(tmp_path):
+    for command in ("check", "build"):
+        res = run_cli(command, "--data", str(tmp_path))
+        assert res.returncode == 2, res.stderr
+        assert "outside the project" in res.stderr
+    assert "inside the project" in run_cli("check", "--help").stdout.replace("\n", " ")

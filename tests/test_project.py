@@ -48,3 +48,13 @@ def test_parameters_cells_are_typed_and_commented():
             assert m, f"{path.name}: {line!r} needs a type and a comment"
             names.add(m.group(1))
         assert {"portfolio", "year", "data_dir"} <= names
+
+
+def test_data_readme_documents_every_report_kinds_roles_and_facts():
+    from perflib.reports import kinds
+
+    readme = (config.PROJECT_ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    for kind in kinds().values():
+        assert f"### `{kind.name}`" in readme, kind.name
+        for name in [*kind.roles, *kind.optional_roles, *kind.facts]:
+            assert f"| `{name}` |" in readme, (kind.name, name)

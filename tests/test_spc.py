@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
 from perflib.present.spc_chart import assurance_icon, spc_summary_words, variation_icon, xmr_chart
+from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
 
 FIXTURES = Path(__file__).parent / "fixtures" / "spc"
 BASE = [9, 11] * 6  # indexes 0-11, the last (11) above the mean

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from perflib.errors import DataError, ParameterError
 from perflib.data.report import load_all, load_report
+from perflib.errors import DataError, ParameterError
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

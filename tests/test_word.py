@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 import re
-from html import unescape
 import subprocess
 import sys
 import tomllib
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -142,8 +142,8 @@ def test_ratings_and_trends_are_the_published_words(built, word):
                 if t.rows[0].cells[0].text == "PI code" and len(t.rows) > 1}
         for r in m.itertuples():
             cells = rows.get(r.pi_code, [])
-            if r.status:
-                assert r.status in cells, r.pi_code
+            if r.rating:
+                assert r.rating in cells, r.pi_code
             if r.trend:
                 assert r.trend in cells, r.pi_code
         assert rows

@@ -275,7 +275,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
     by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs, scheduler)
 
     failures: list[NotebookError] = []
-    for r, folder, version, tasks, log, previous in plans:
+    for _, folder, version, tasks, log, previous in plans:
         published_any = False
         for task in tasks:
             o = by_task[(task.portfolio, task.year, task.notebook)]

@@ -446,6 +446,9 @@ _CUE = re.compile(r"\b(?:than|from|compared|comparison|since|on|against|versus|v
                   re.I)
 #: A calendar year (2014) rather than a financial year (2014/15): the data holds only the latter.
 _CALENDAR_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
+#: A year that starts a running total ("helped since the programme started in 2018/19") dates the
+#: span, not the figure: the figure is still this year's cumulative count.
+_SINCE_YEAR = re.compile(r"\b(?:since|started in|began in)\b[^.;]*?\b(\d{4}/\d{2})\b")
 _LAST_YEAR = re.compile(r"\b(?:last year|previous year|a year earlier|year before|previously)\b", re.I)
 
 
@@ -534,6 +537,8 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
                 if _ELSEWHERE.search(clause):
                     continue
                 years = {m.group(0) for m in _YEAR.finditer(clause)}
+                if f.unit == "cumulative count":
+                    years -= {m.group(1) for m in _SINCE_YEAR.finditer(sentence)}
                 if years - held or _CALENDAR_YEAR.search(clause):
                     continue  # about a period the data does not hold
                 _check_figures(clause, sentence, f, known, n, find)

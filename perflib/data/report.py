@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from perflib import config, rules
@@ -399,8 +398,10 @@ def load_all(data_dir: Path | str | None = None) -> list[Report]:
 
 def check_all(data_dir: Path | str | None = None
               ) -> tuple[list[tuple[str, str]], list[Problem], list[Report]]:
-    """Every portfolio-year held, every problem and to-do (drafts included), and the years that
-    loaded, with their data-quality findings (what ``perflib check`` reports)."""
+    """What ``perflib check`` reports: years held, problems and to-dos, and the loaded years.
+
+    Drafts are included; each loaded year carries its data-quality findings.
+    """
     problems: list[Problem] = []
     held: list[tuple[str, str]] = []
     loaded: list[Report] = []

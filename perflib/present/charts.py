@@ -31,7 +31,7 @@ _LIB: Any = None
 
 
 def lib() -> Any:
-    """matplotlib (Agg), pyplot, dates, ticker and seaborn, imported once on first use."""
+    """Matplotlib (Agg), pyplot, dates, ticker and seaborn, imported once on first use."""
     global _LIB
     if _LIB is None:
         import matplotlib

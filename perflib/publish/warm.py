@@ -25,7 +25,7 @@ import threading
 #: Imported in every warm kernel before its first notebook.
 WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
                 "perflib.notebook", "perflib.present.charts", "perflib.present.sections",
-                "perflib.reports.deepdives")
+                "perflib.present.html")
 #: Notebooks a kernel runs before it is replaced by a fresh one.
 MAX_NOTEBOOKS = 200
 
@@ -258,6 +258,11 @@ def kernel_warm_up() -> None:
 
     for name in WARM_IMPORTS:
         importlib.import_module(name)
+    from perflib.present import charts
+    from perflib.reports import kinds
+
+    kinds()  # every registered report kind's module
+    charts.lib()
     global _baseline
     import matplotlib
     import pandas as pd

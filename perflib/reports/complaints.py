@@ -37,8 +37,11 @@ ROLES = {"stage1_upheld": ("Stage 1", "upheld"), "stage2_upheld": ("Stage 2", "u
 
 
 def findings(r: Report) -> list[Finding]:
-    """Counts of one thing that disagree: two bases for a stage's complaints within one report,
-    and a year's complaints received restated by a later report with no note."""
+    """Counts of one thing that disagree, for the year's data-quality findings.
+
+    Two bases for a stage's complaints within one report, and a year's complaints received
+    restated by a later report with no note.
+    """
     ids = history.roles(r, KIND)
     obs = r.portfolio.observations
     o = obs.frame[obs.frame["report"] == r.year]

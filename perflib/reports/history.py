@@ -18,7 +18,7 @@ FACT_COLUMNS = ["report", "topic", "metric", "period", "value", "unit", "note"]
 
 
 def roles(r: Report, kind: ReportKind) -> dict[str, str]:
-    """role -> measure_id as the portfolio maps them (checked at load time)."""
+    """Role -> measure_id as the portfolio maps them (checked at load time)."""
     return r.portfolio.reports.get(kind.name, {})
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from perflib import config
-from perflib.data import specs
+from perflib.data import periods, quarters, specs
 from perflib.data.schema import SLUG_RE, Table, Yaml, period_problem, raise_if, read_csv, read_yaml
 from perflib.errors import ParameterError, Problem
 
@@ -47,6 +47,8 @@ class Portfolio:
 
     def optional(self, name: str) -> Path | None:
         """A portfolio-level optional data file (facts.csv, museum_events.csv) if it is there."""
+        if name not in ("facts.csv", "museum_events.csv"):  # e.g. targets.csv, read by its kind
+            return self.path / name if (self.path / name).exists() else None
         table = {"facts.csv": self.facts, "museum_events.csv": self.events}[name]
         return table.path if table is not None else None
 
@@ -58,7 +60,7 @@ def year_folder(year: str) -> str:
 
 def check_year(year: str) -> str:
     """Return ``year`` if it is a ``YYYY/YY`` period, else raise :class:`ParameterError`."""
-    problem = period_problem(str(year))
+    problem = periods.year_problem(str(year))
     if problem:
         raise ParameterError(f"year {problem}; give it like 2020/21")
     return year
@@ -96,7 +98,7 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
         name = require(doc, problems, ("portfolio",), str, "give the portfolio's name")
         years = require(doc, problems, ("years",), list, "list report years like \"2020/21\"") or []
         for i, y in enumerate(years):
-            bad = period_problem(str(y))
+            bad = periods.year_problem(str(y))
             if bad:
                 problems.append(Problem(doc.path, doc.line("years", i), f"years[{i}]", bad,
                                         "quote the year and write it like \"2020/21\""))
@@ -118,6 +120,7 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
         _check_history(observations, measures, years, problems)
     if measures is not None and overrides is not None:
         _check_known(overrides, measures, "year", problems)
+    quarters.check_portfolio(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
     raise_if(problems)
     return Portfolio(portfolio, path, council, name, [str(y) for y in years], measures,
@@ -248,7 +251,7 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
             problems.append(Problem(t.path, line, "period_label",
                                     "is empty but figure_kind is latest available",
                                     "write the period the figure relates to, e.g. 2016"))
-        if isinstance(row.period, str) and isinstance(row.report, str) and row.period > row.report:
+        if isinstance(row.period, str) and isinstance(row.report, str) and row.period[:7] > row.report:
             problems.append(Problem(t.path, line, "period",
                                     f"{row.period} is after the report year {row.report}",
                                     "a report can only publish figures up to its own year"))

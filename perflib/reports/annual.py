@@ -33,6 +33,7 @@ KIND = ReportKind(
     title="Portfolio Performance and Resources Annual Report",
     notebook="annual_report",
     csv="measures.csv",
+    files=("targets.csv",),
     whole_year=True,
 )
 
@@ -213,6 +214,14 @@ def appendix(r: Report) -> Blocks:
         numeric=(3,))])])
 
 
+def spc(r: Report) -> Blocks:
+    """Statistical process control: XmR charts for measures with enough points, else one sentence."""
+    from perflib.reports import spc_section
+
+    return Blocks([Section("spc", "Statistical process control",
+                           spc_section.blocks(r, 4, spc_section.targets_of(r)))])
+
+
 MEASURES_CSV_COLUMNS = [
     "year", "pi_code", "measure_id", "short_name", "category", "polarity", "unit", "period",
     "value", "numerator", "denominator", "figure_kind", "target_type", "target", "rule_rating",
@@ -234,4 +243,4 @@ def publish(r: Report) -> Published:
 
 
 __all__ = ["KIND", "Span", "appendix", "cover", "finance", "measures_csv", "overview",
-           "priorities", "publish"]
+           "priorities", "publish", "spc"]

@@ -69,6 +69,8 @@ class Task:
     #: the report kind's name (output files are named after its notebook)
     kind: str = ""
     notebook_path: str = ""
+    #: parameters beyond portfolio, year and data_dir (a quarterly report's quarter)
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -135,7 +137,8 @@ def _hash_inputs(inputs: dict[str, str], params: dict) -> str:
 
 
 def _params(task: Task) -> dict[str, str]:
-    return {"portfolio": task.portfolio, "year": task.year, "data_dir": task.data_dir}
+    return {"portfolio": task.portfolio, "year": task.year, "data_dir": task.data_dir,
+            **task.extra}
 
 
 def execute(task: Task) -> Outcome:
@@ -250,10 +253,12 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
         tasks, log = [], {"perflib": __version__, "portfolio": r.portfolio.id,
                           "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
                           "year": r.year, "status": r.meta["status"], "notebooks": {}}
-        for kind in declared(r.portfolio.reports):
+        runs = [(kind, name, extra) for kind in declared(r.portfolio.reports)
+                for name, extra in kind.notebooks(r)]  # a quarterly kind runs once per quarter
+        for kind, name, extra in runs:
             deps = inputs_of(kind, r, code)
-            task = Task(r.portfolio.id, r.year, kind.notebook_path.stem, str(data), str(version),
-                        kind=kind.name, notebook_path=str(kind.notebook_path))
+            task = Task(r.portfolio.id, r.year, name, str(data), str(version),
+                        kind=kind.name, notebook_path=str(kind.notebook_path), extra=extra)
             task.inputs_hash = _hash_inputs(deps, {**_params(task), "data_dir": ""})
             name = task.notebook
             before = previous.get("notebooks", {}).get(name, {})

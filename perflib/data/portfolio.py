@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from perflib import config
-from perflib.data import specs
+from perflib.data import periods, quarters, specs
 from perflib.data.schema import SLUG_RE, Table, Yaml, period_problem, raise_if, read_csv, read_yaml
 from perflib.errors import ParameterError, Problem
 
@@ -63,7 +63,7 @@ def year_folder(year: str) -> str:
 
 def check_year(year: str) -> str:
     """Return ``year`` if it is a ``YYYY/YY`` period, else raise :class:`ParameterError`."""
-    problem = period_problem(str(year))
+    problem = periods.year_problem(str(year))
     if problem:
         raise ParameterError(f"year {problem}; give it like 2020/21")
     return year
@@ -101,7 +101,7 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
         name = require(doc, problems, ("portfolio",), str, "give the portfolio's name")
         years = require(doc, problems, ("years",), list, "list report years like \"2020/21\"") or []
         for i, y in enumerate(years):
-            bad = period_problem(str(y))
+            bad = periods.year_problem(str(y))
             if bad:
                 problems.append(Problem(doc.path, doc.line("years", i), f"years[{i}]", bad,
                                         "quote the year and write it like \"2020/21\""))
@@ -123,6 +123,7 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
         _check_history(observations, measures, years, problems)
     if measures is not None and overrides is not None:
         _check_known(overrides, measures, "year", problems)
+    quarters.check_portfolio(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
     raise_if(problems)
     return Portfolio(portfolio, path, council, name, [str(y) for y in years], measures,
@@ -292,7 +293,7 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
           "is empty but figure_kind is latest available",
           "write the period the figure relates to, e.g. 2016", found, 4)
     _emit(t, f["period"].notna() & f["report"].notna()
-          & (f["period"].fillna("") > f["report"].fillna("")), "period",
+          & (f["period"].fillna("").str[:7] > f["report"].fillna("")), "period",
           lambda r: f"{r.period} is after the report year {r.report}",
           "a report can only publish figures up to its own year", found, 5)
     num, den = f["numerator"], f["denominator"]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from perflib import config, rules
 from perflib.data import commentary as commentary_file
-from perflib.data import specs
+from perflib.data import periods, specs
 from perflib.data.portfolio import (
     Portfolio,
     check_year,
@@ -166,7 +166,8 @@ def _load(portfolio: str | Portfolio, year: str,
             problems.append(Problem(p.measures.path, p.measures.line(i), "priority",
                                     f"priority {row.priority} is not in {year_folder(year)}/report.yaml",
                                     "use a priority number listed in that year's report.yaml"))
-    obs = p.observations.frame[p.observations.frame["report"] == year].copy()
+    o = p.observations.frame  # the annual report reads whole years; quarters are for quarterlies
+    obs = o[(o["report"] == year) & periods.is_year(o["period"])].copy()
     measures = rate(register, obs, meta["rules"])
     _apply_overrides(measures, p.overrides, year, problems)
     for m in measures.itertuples():

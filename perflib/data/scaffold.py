@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from perflib.data import specs
+from perflib.data import periods, specs
 from perflib.data.portfolio import check_year, load_portfolio, year_folder
 from perflib.data.report import check_report
 from perflib.errors import ParameterError, Problem
@@ -75,7 +75,7 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
 
     # the new report's history: the latest report's periods, less the oldest, plus a blank new one
     o = p.observations.frame
-    last = o[o["report"] == latest]
+    last = o[(o["report"] == latest) & periods.is_year(o["period"])]  # quarters stay where they are
     rows = []
     for mid in register["measure_id"]:
         mine = last[last["measure_id"] == mid].sort_values("period")

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from perflib.data import periods
 from perflib.errors import DataError, Problem
 
 PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
@@ -29,19 +30,14 @@ SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def period_problem(text: str) -> str | None:
-    """Say what is wrong with a period label, or ``None`` when it is a valid ``YYYY/YY``.
+    """Say what is wrong with a period label, or ``None`` for ``YYYY/YY`` (or a quarter or month).
 
     >>> period_problem("2020/21") is None
     True
     >>> period_problem("2020-21")
     "'2020-21' is not a period in the form YYYY/YY"
     """
-    m = PERIOD_RE.match(text)
-    if not m:
-        return f"'{text}' is not a period in the form YYYY/YY"
-    if (int(m.group(1)) + 1) % 100 != int(m.group(2)):
-        return f"'{text}' does not span two consecutive years"
-    return None
+    return periods.problem(text)  # a year, a quarter (2020/21 Q1) or a month (2020/21 M01)
 
 
 @dataclass(frozen=True)

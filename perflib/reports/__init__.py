@@ -53,12 +53,19 @@ class ReportKind:
     #: data-quality findings of its own for the year's data-quality.csv:
     #: ``findings(report) -> list[Finding]``
     findings: Callable[[Any], list[Any]] | None = None
+    #: the notebooks it makes for one report year, as (output name, extra notebook parameters):
+    #: ``runs(report) -> list[tuple[str, dict[str, str]]]``; by default one, named after its notebook
+    runs: Callable[[Any], list[tuple[str, dict[str, str]]]] | None = None
 
     @property
     def notebook_path(self) -> Path:
         """The notebook file."""
         p = Path(self.notebook)
         return p if p.is_absolute() else config.NOTEBOOKS_DIR / f"{self.notebook}.ipynb"
+
+    def notebooks(self, report: Any) -> list[tuple[str, dict[str, str]]]:
+        """(output name, extra parameters) of every notebook run this kind makes for a report year."""
+        return self.runs(report) if self.runs else [(self.notebook_path.stem, {})]
 
 
 #: The kinds perflib ships, used when the package's metadata is not installed (a bare checkout).
@@ -67,6 +74,7 @@ BUILTIN = {
     "complaints": "perflib.reports.complaints:KIND",
     "digital_inclusion": "perflib.reports.digital_inclusion:KIND",
     "museum_visits": "perflib.reports.museum_visits:KIND",
+    "quarterly": "perflib.reports.quarterly:KIND",
 }
 _KINDS: dict[str, ReportKind] | None = None
 

@@ -34,7 +34,7 @@ KIND = ReportKind(
     notebook="annual_report",
     csv="measures.csv",
     whole_year=True,
-    files=comparators.FILES,
+    files=(*comparators.FILES, "targets.csv"),
     check=comparators.check,
 )
 
@@ -267,6 +267,14 @@ def data_quality(r: Report) -> Blocks:
               ["PI code", "Severity", "Finding", "Words", "The data says"], rows)])])
 
 
+def spc(r: Report) -> Blocks:
+    """Statistical process control: XmR charts for measures with enough points, else one sentence."""
+    from perflib.reports import spc_section
+
+    return Blocks([Section("spc", "Statistical process control",
+                           spc_section.blocks(r, 4, spc_section.targets_of(r)))])
+
+
 MEASURES_CSV_COLUMNS = [
     "year", "pi_code", "measure_id", "short_name", "category", "polarity", "unit", "period",
     "value", "numerator", "denominator", "figure_kind", "target_type", "target", "rule_rating",
@@ -295,4 +303,4 @@ def publish(r: Report) -> Published:
 
 
 __all__ = ["KIND", "Span", "appendix", "cover", "data_quality", "finance", "measures_csv",
-           "overview", "priorities", "publish", "revisions"]
+           "overview", "priorities", "publish", "revisions", "spc"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from perflib.data import periods
 from perflib.data.report import Report
 from perflib.present import formatting as fmt
 from perflib.present import sections
@@ -34,7 +35,8 @@ def history(r: Report, ids: list[str]) -> pd.DataFrame:
     """Every published figure for ``ids`` in reports up to this one, with each period's target."""
     p = r.portfolio
     obs = p.observations.frame
-    obs = obs[(obs["report"] <= r.year) & obs["measure_id"].isin(ids)].copy()
+    obs = obs[(obs["report"] <= r.year) & obs["measure_id"].isin(ids)
+              & periods.is_year(obs["period"])].copy()
     reg = p.measures.frame[["year", "measure_id", "target"]].rename(columns={"year": "period"})
     obs = obs.merge(reg, on=["period", "measure_id"], how="left")
     return obs.sort_values(["measure_id", "period", "report"]).reset_index(drop=True)

@@ -1,0 +1,283 @@
+"""Quarterly performance monitoring reports (Q1, mid-year, Q3), from the annual report's data.
+
+A portfolio declares them in portfolio.yaml::
+
+    reports:
+      annual: {}
+      quarterly: {quarters: [Q1, Q2, Q3]}
+
+The build runs ``notebooks/quarterly_report.ipynb`` once for each declared quarter of a report
+year that has figures, naming its outputs ``quarterly_q1.*`` and so on. Each report rates the
+year-to-date figure against the (profiled) target, gives the trend against the quarter before and
+the same quarter last year, the budget monitoring position where report.yaml gives one under
+``finance_quarters``, and SPC charts for measures with enough points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from perflib.data import periods, quarters
+from perflib.data.portfolio import Portfolio, year_folder
+from perflib.data.report import Report
+from perflib.data.schema import read_yaml
+from perflib.errors import ParameterError, Problem
+from perflib.present import formatting as fmt
+from perflib.present import sections
+from perflib.present.blocks import (
+    Block,
+    Blocks,
+    Heading,
+    Inline,
+    Markdown,
+    Paragraph,
+    Published,
+    Section,
+    Table,
+    badge,
+    strong,
+)
+from perflib.reports import ReportKind, spc_section
+
+#: Quarters reported on when portfolio.yaml says ``quarterly: {}`` (Q4 is the annual report).
+DEFAULT_QUARTERS = ("Q1", "Q2", "Q3")
+FINANCE_KEYS = ("cash_limit", "forecast_outturn")
+
+
+def declared_quarters(p: Portfolio, problems: list[Problem] | None = None) -> list[str]:
+    """The quarters portfolio.yaml declares under ``reports.quarterly.quarters``."""
+    problems = problems if problems is not None else []
+    doc = read_yaml(p.path / "portfolio.yaml", problems)
+    settings = ((doc.data.get("reports") or {}).get("quarterly") if doc else None) or {}
+    qs = settings.get("quarters", list(DEFAULT_QUARTERS)) if isinstance(settings, dict) else []
+    out = []
+    for i, q in enumerate(qs if isinstance(qs, list) else [qs]):
+        if str(q).upper() not in periods.QUARTERS:
+            problems.append(Problem(doc.path, doc.line("reports", "quarterly", "quarters", i),
+                                    f"reports.quarterly.quarters[{i}]",
+                                    f"'{q}' is not a quarter", "use Q1, Q2, Q3 or Q4"))
+            continue
+        out.append(str(q).upper())
+    return sorted(set(out))
+
+
+def finance_quarters(r: Report, problems: list[Problem] | None = None) -> dict[str, dict]:
+    """report.yaml's optional ``finance_quarters``: each quarter's budget monitoring position."""
+    problems = problems if problems is not None else []
+    doc = read_yaml(r.portfolio.path / year_folder(r.year) / "report.yaml", problems)
+    block = doc.data.get("finance_quarters") if doc else None
+    if block is None:
+        return {}
+    if not isinstance(block, dict):
+        problems.append(Problem(doc.path, doc.line("finance_quarters"), "finance_quarters",
+                                "must map quarters to their figures",
+                                "write e.g. 'finance_quarters:' then '  Q1: {cash_limit: 1250, "
+                                "forecast_outturn: 1262}'"))
+        return {}
+    out: dict[str, dict] = {}
+    for q, item in block.items():
+        where = ("finance_quarters", q)
+        if str(q) not in periods.QUARTERS:
+            problems.append(Problem(doc.path, doc.line(*where), f"finance_quarters.{q}",
+                                    f"'{q}' is not a quarter", "use Q1, Q2, Q3 or Q4"))
+            continue
+        item = item if isinstance(item, dict) else {}
+        ok = True
+        for key in FINANCE_KEYS:
+            v = item.get(key)
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                problems.append(Problem(doc.path, doc.line(*where, key),
+                                        f"finance_quarters.{q}.{key}",
+                                        "is missing" if v is None else f"'{v}' is not a number",
+                                        "write £000 as a number"))
+                ok = False
+        if ok:
+            out[str(q)] = {"cash_limit": float(item["cash_limit"]),
+                           "forecast_outturn": float(item["forecast_outturn"]),
+                           "note": str(item.get("note") or "")}
+    return out
+
+
+def check(r: Report) -> list[Problem]:
+    """Load-time checks of the declaration and of report.yaml's finance_quarters."""
+    problems: list[Problem] = []
+    declared_quarters(r.portfolio, problems)
+    finance_quarters(r, problems)
+    return problems
+
+
+def runs(r: Report) -> list[tuple[str, dict[str, str]]]:
+    """One notebook run per declared quarter that has figures: (``quarterly_q1``, {quarter: Q1})."""
+    return [(f"quarterly_{q.lower()}", {"quarter": q}) for q in declared_quarters(r.portfolio)
+            if quarters.has_data(r.portfolio, r.year, int(q[1]))]
+
+
+KIND = ReportKind(
+    name="quarterly",
+    title="Quarterly Performance Monitoring Report",
+    notebook="quarterly_report",
+    csv="quarterly_q1.csv",  # one per quarter: quarterly_q1.csv, quarterly_q2.csv ...
+    files=("targets.csv",),
+    check=check,
+    runs=runs,
+)
+
+
+@dataclass
+class QuarterReport:
+    """One quarter's report: the year's checked data, and its quarter's figures computed."""
+
+    report: Report
+    quarter: str
+    measures: pd.DataFrame
+    targets: pd.DataFrame | None
+    finance: dict[str, Any] | None
+
+    @property
+    def number(self) -> int:
+        """The quarter as a number, 1 to 4."""
+        return int(self.quarter[1])
+
+    @property
+    def label(self) -> str:
+        """E.g. '2021/22 Q2'."""
+        return periods.quarter_label(self.report.year, self.quarter)
+
+    @property
+    def name(self) -> str:
+        """E.g. 'Mid-year'."""
+        return periods.quarter_name(self.quarter)
+
+    @property
+    def span(self) -> str:
+        """The months the year to date covers, e.g. 'April to September 2021'."""
+        start = int(self.report.year[:4])
+        last = 3 * self.number
+        end_year = start + (last > 9)
+        return f"April {start} to {periods.MONTH_NAMES[last - 1]} {end_year}"
+
+
+def load(r: Report, quarter: str) -> QuarterReport:
+    """Check the notebook's ``quarter`` and compute its figures."""
+    q = str(quarter).strip().upper()
+    if q not in periods.QUARTERS:
+        raise ParameterError(f"quarter '{quarter}' is not a quarter; give Q1, Q2, Q3 or Q4")
+    declared = declared_quarters(r.portfolio)
+    if q not in declared:
+        raise ParameterError(f"portfolio '{r.portfolio.id}' declares quarterly reports for "
+                             f"{', '.join(declared) or 'no quarter'}, not {q}; add it under "
+                             "reports.quarterly.quarters in portfolio.yaml")
+    if not quarters.has_data(r.portfolio, r.year, int(q[1])):
+        raise ParameterError(f"there are no {periods.quarter_label(r.year, q)} figures in "
+                             "observations.csv yet, so there is no report to make")
+    targets = spc_section.targets_of(r)
+    register = r.portfolio.measures.frame
+    register = register[register["year"] == r.year].sort_values(["priority", "order"])
+    m = quarters.quarter_measures(r.portfolio, register, r.year, int(q[1]), r.rules, targets)
+    return QuarterReport(r, q, m, targets, finance_quarters(r).get(q))
+
+
+def cover(q: QuarterReport) -> Blocks:
+    """The cover: the annual report's details with the quarter's title."""
+    return Blocks([sections.cover(
+        q.report, f"{q.name} Performance Monitoring Report {q.label}",
+        note=f"Performance for the year to date, {q.span}, against the year's targets.")])
+
+
+def _value(unit: str, v: float, decimals: int, num: float = math.nan,
+           den: float = math.nan) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "Not available"
+    return fmt.value(unit, v, decimals, num, den)
+
+
+def _trend(label: str) -> Inline:
+    return badge(label) if label else "No trend"
+
+
+def measure_row(q: QuarterReport, m: pd.Series) -> list[Inline]:
+    """One measure's row: year to date, target, rating, this quarter and its two trends."""
+    d = int(m["decimals"])
+    ytd = pd.Series({"figure_kind": m["figure_kind"], "value": m["value"],
+                     "numerator": m["numerator"], "denominator": m["denominator"],
+                     "period_label": ""})
+    name: Inline = strong(m["short_name"]) if m["headline"] else m["short_name"]
+    quarter_unit = "count" if m["unit"] == "cumulative count" else m["unit"]
+    return [m["pi_code"], name, m["polarity"],
+            sections.figure_cell(ytd, m["unit"], d) if not pd.isna(m["value"]) else "Not available",
+            sections.target_text(m), sections.rating_cell(m),
+            _value(quarter_unit, m["quarter_value"], d),
+            _trend(m["trend_quarter"]), _trend(m["trend_year"])]
+
+
+def performance(q: QuarterReport) -> Blocks:
+    """Section 1: the key, then each priority's measures in one table."""
+    r = q.report
+    prev = q.measures["previous_quarter"].iloc[0] if len(q.measures) else ""
+    last = q.measures["last_year_quarter"].iloc[0] if len(q.measures) else ""
+    out: list[Block] = [
+        Paragraph(f"Each measure's figure for the year to date ({q.span}) is rated against its "
+                  "target for the year to date: the annual target, or for counts the share of it "
+                  "profiled to the end of the quarter. The trends compare the quarter's own "
+                  f"figure with {prev} and with the same quarter last year, {last}."),
+        Heading("Key to symbols used in tables"), sections.key(r.rules)]
+    heads: list[Inline] = ["PI code", "Measure", "Good performance", "Year to date",
+                           "Target to date", "Status", f"{q.quarter} figure",
+                           f"Trend from {prev}", f"Trend from {last}"]
+    for p in r.meta["priorities"]:
+        ms = q.measures[q.measures["priority"] == p["number"]]
+        if ms.empty:
+            continue
+        out += [Heading(f"Priority {p['number']}: {p['title']}", 3, f"priority-{p['number']}"),
+                Table(f"Performance to the end of {q.label}", heads,
+                      [measure_row(q, m) for _, m in ms.iterrows()], numeric=(3, 4, 6))]
+    return Blocks([Section("performance", f"1. Performance to the end of {q.quarter}", out)])
+
+
+def finance(q: QuarterReport) -> Blocks:
+    """Section 2: the budget monitoring position, where report.yaml gives one for the quarter."""
+    title = "2. Budget monitoring"
+    f = q.finance
+    if not f:
+        return Blocks([Section("finance", title, [Paragraph(
+            f"No budget monitoring position is given for {q.label}.")])])
+    deficit = f["forecast_outturn"] - f["cash_limit"]
+    pct = 100 * deficit / f["cash_limit"] if f["cash_limit"] else math.nan
+    blocks: list[Block] = [Table(
+        f"Budget monitoring position at {q.label}, £000",
+        ["Cash limit £000", "Forecast outturn £000", "Forecast (surplus)/deficit £000",
+         "Forecast (surplus)/deficit % of cash limit"],
+        [[fmt.money(f["cash_limit"]), fmt.money(f["forecast_outturn"]), fmt.money(deficit),
+          fmt.money_pct(pct)]], row_header=False, numeric=(0, 1, 2, 3), cls="finance")]
+    if f["note"]:
+        blocks.append(Markdown(f["note"]))
+    return Blocks([Section("finance", title, blocks)])
+
+
+def spc(q: QuarterReport) -> Blocks:
+    """Section 3: SPC charts for measures with enough quarterly or monthly points."""
+    return Blocks([Section("spc", "3. Statistical process control",
+                           spc_section.blocks(q.report, q.number, q.targets))])
+
+
+CSV_COLUMNS = ["year", "quarter", "pi_code", "measure_id", "short_name", "unit", "value",
+               "numerator", "denominator", "figure_kind", "target", "annual_target", "rating",
+               "quarter_value", "previous_quarter", "previous_value", "trend_quarter",
+               "last_year_quarter", "last_year_value", "trend_year"]
+
+
+def publish(q: QuarterReport) -> Published:
+    """The figures the report prints, as ``quarterly_q<n>.csv`` beside it."""
+    out = q.measures[CSV_COLUMNS].copy()
+    for col in ("numerator", "denominator"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    return Published(f"quarterly_{q.quarter.lower()}.csv", out.astype(object).where(out.notna(),
+                                                                                    None))
+
+
+__all__ = ["KIND", "QuarterReport", "cover", "declared_quarters", "finance", "finance_quarters",
+           "load", "performance", "publish", "spc"]

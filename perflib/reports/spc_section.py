@@ -1,0 +1,102 @@
+"""Statistical process control for any report: XmR charts where a measure has enough points.
+
+A measure gets a chart only where its unbroken series (months where it has them, else quarters,
+else years) has at least :data:`perflib.spc.minimum_points` points; the report says once, in one
+sentence, how many measures have fewer. Variation and assurance are given in words beside each
+chart, so nothing depends on seeing the chart or its colours.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from perflib.data import periods, quarters
+from perflib.data.report import Report
+from perflib.present.blocks import Block, Definitions, Group, Heading, Paragraph
+from perflib.present.spc_chart import ASSURANCE_WORDS, spc_summary_words, xmr_chart
+from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
+
+IMPROVEMENT = {"High": "increase", "Low": "decrease"}
+YLABEL = {"percentage": "Percentage", "count": "Number", "cumulative count": "Number in the period",
+          "millions": "Millions"}
+HOW_TO_READ = (
+    "Each chart plots a measure's figure for every period, its mean (solid line) and its process "
+    "limits (dashed lines), between which the figure varies by chance alone; a target is dotted. "
+    "Variation says whether the latest figure is common cause (the usual ups and downs) or special "
+    "cause (a signal of real change, improving or concerning). Assurance says whether, as things "
+    "stand, the target will be met every time, missed every time, or hit or missed at random.")
+
+
+def targets_of(r: Report) -> pd.DataFrame | None:
+    """The portfolio's year-to-date target profile (targets.csv), or None (checked at load)."""
+    t = quarters.read_targets(r.portfolio.path, [])
+    return t.frame if t is not None else None
+
+
+def too_few_sentence(short: int, charted: int) -> str:
+    """The one sentence a report says about measures without a chart.
+
+    >>> too_few_sentence(3, 0).split("; ")[1]
+    'no measure in this report has that many yet.'
+    >>> too_few_sentence(2, 1).split("; ")[1]
+    '2 measures in this report have fewer, so they have none.'
+    """
+    head = f"Statistical process control charts need at least {minimum_points} points; "
+    if charted == 0:
+        return head + "no measure in this report has that many yet."
+    if short == 1:
+        return head + "1 measure in this report has fewer, so it has none."
+    return head + f"{short} measures in this report have fewer, so they have none."
+
+
+def chart(m: pd.Series, series: pd.Series, kind: str,
+          targets: pd.DataFrame | None) -> tuple[Group, dict]:
+    """One measure's XmR chart with its variation and assurance in words."""
+    improvement = IMPROVEMENT.get(m["polarity"], "neither")
+    frame = xmr(series, improvement)
+    last = periods.parse(str(series.index[-1]))
+    target = quarters.period_target(m, targets, kind, last.quarter if last else 4)
+    target = None if math.isnan(target) else target
+    title = f"{m['pi_code']}: {m['short_name']}"
+    fig = xmr_chart(frame, title, YLABEL.get(m["unit"], "Value"), target, improvement,
+                    percent=m["unit"] == "percentage")
+    variation = latest_variation(frame)
+    result = assurance(frame, target, improvement)
+    words = (f"{result.capitalize()}: {ASSURANCE_WORDS[result]}" if result
+             else "None: there is no target" if target is None
+             else "None: neither direction counts as better")
+    group = Group([Heading(title, 3), fig,
+                   Definitions([("Variation", f"{variation.capitalize()} at the latest point "
+                                 f"({series.index[-1]})"), ("Assurance", words)], cls="spc-key"),
+                   Paragraph(spc_summary_words(frame, target, improvement))],
+                  cls="spc", id=f"spc-{m['measure_id']}")
+    row = {"measure_id": m["measure_id"], "points": len(series), "first": series.index[0],
+           "latest": series.index[-1], "variation": variation, "assurance": result or ""}
+    return group, row
+
+
+def blocks(r: Report, quarter: int = 4, targets: pd.DataFrame | None = None) -> list[Block]:
+    """The SPC part of a report: one sentence on measures with too few points, then the charts.
+
+    ``quarter`` is the last quarter of ``r.year`` the report covers (4 for the annual report).
+    """
+    register = r.measures
+    fig = quarters.through(quarters.figures(r.portfolio, r.year, list(register["measure_id"])),
+                           r.year, quarter)
+    charts: list[Block] = []
+    short = 0
+    for _, m in register.iterrows():
+        rows = fig[fig["measure_id"] == m["measure_id"]]
+        series = quarters.spc_series(rows, m["unit"])
+        if not enough_points(len(series)):
+            short += 1
+            continue
+        charts.append(chart(m, series, quarters.kind_of(rows), targets)[0])
+    out: list[Block] = []
+    if short:
+        out.append(Paragraph(too_few_sentence(short, len(charts))))
+    if charts:
+        out.append(Paragraph(HOW_TO_READ))
+    return out + charts

@@ -1,0 +1,272 @@
+"""Quarters and months in the data, quarterly reports, and SPC charts in the reports.
+
+All data here is fictional (tests/fixtures/fictional/quarterly), copied into a scratch project.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from perflib import config
+from perflib.data import periods
+from perflib.data.report import load_report, rate
+from perflib.errors import DataError, ParameterError
+from perflib.present.blocks import Figure, Paragraph, walk
+from perflib.reports import annual, quarterly
+
+FIXTURE = Path(__file__).parent / "fixtures" / "fictional" / "quarterly" / "riverside"
+TOO_FEW = ("Statistical process control charts need at least 12 points; no measure in this "
+           "report has that many yet.")
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch project whose data/ holds the fictional quarterly portfolio, to break."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root / "data" / "riverside")
+    monkeypatch.setattr(config, "PROJECT_ROOT", root)
+    monkeypatch.setattr(config, "DATA_DIR", root / "data")
+    return root / "data"
+
+
+def edit_obs(data: Path, period: str, measure: str, **values: str) -> None:
+    path = data / "riverside" / "observations.csv"
+    o = pd.read_csv(path, dtype=str, keep_default_na=False)
+    hit = (o["period"] == period) & (o["measure_id"] == measure)
+    assert hit.sum() == 1
+    for col, v in values.items():
+        o.loc[hit, col] = v
+    o.to_csv(path, index=False)
+
+
+def line_of(data: Path, period: str, measure: str) -> int:
+    o = pd.read_csv(data / "riverside" / "observations.csv", dtype=str)
+    return int(o.index[(o["period"] == period) & (o["measure_id"] == measure)][0]) + 2
+
+
+def problems(data: Path) -> list:
+    with pytest.raises(DataError) as exc:
+        load_report("riverside", "2021/22")
+    return exc.value.problems
+
+
+# ------------------------------------------------------------------------------------ periods
+
+def test_periods_are_years_quarters_or_months():
+    assert periods.problem("2021/22") is None
+    assert periods.problem("2021/22 Q4") is None
+    assert periods.problem("2021/22 M12") is None
+    assert "not a year (2021/22), quarter (2021/22 Q1) or month" in periods.problem("2021/22 Q5")
+    assert "does not span two consecutive years" in periods.problem("2021/23")
+    hint = periods.problem("2022-01")
+    assert "calendar month" in hint and "'2021/22 M10'" in hint and "January" in hint
+    assert periods.parse("2021/22 M05").quarter == 2
+    assert sorted(["2021/22 Q2", "2020/21 Q4", "2021/22 Q1"]) == [
+        "2020/21 Q4", "2021/22 Q1", "2021/22 Q2"]
+
+
+def test_report_years_stay_whole_years(data):
+    path = data / "riverside" / "measures.csv"
+    path.write_text(path.read_text().replace("2021/22,visits", "2021/22 Q1,visits"))
+    found = [p for p in problems(data) if "a report year is a whole year" in p.message]
+    assert found and found[0].row == 3 and "a report year is a whole year" in found[0].message
+    assert "only an observation's period may be a quarter" in found[0].fix
+
+
+def test_the_annual_report_reads_only_whole_years(data):
+    r = load_report("riverside", "2021/22")
+    assert periods.is_year(r.observations["period"]).all()
+    o = r.portfolio.observations.frame
+    years_only = o[(o["report"] == "2021/22") & periods.is_year(o["period"])]
+    register = r.portfolio.measures.frame
+    alone = rate(register[register["year"] == "2021/22"], years_only, r.rules)
+    pd.testing.assert_frame_equal(alone.drop(columns=["override_reason"]),
+                                  r.measures.drop(columns=["override_reason"]))
+    assert r.measures.set_index("measure_id").at["visits", "period"] == "2021/22"
+
+
+# --------------------------------------------------------------------------------- validation
+
+def test_quarters_that_do_not_add_up_to_the_year(data):
+    edit_obs(data, "2020/21 Q2", "visits", value="99999")
+    (p,) = [p for p in problems(data) if "add up" in p.message]
+    assert p.file.name == "observations.csv" and p.column == "value"
+    assert p.row == line_of(data, "2020/21", "visits")  # the year's row
+    assert "the 2020/21 figure for visits" in p.message and "its quarters add up to" in p.message
+    assert "discrepancy column" in p.fix
+
+
+def test_a_discrepancy_note_explains_a_year_that_disagrees(data):
+    edit_obs(data, "2020/21", "visits", value="40000",
+             discrepancy="The published year total included a late correction.")
+    r = load_report("riverside", "2021/22")  # loads: the note explains it
+    notes = [b for b in walk(annual.priorities(r)) if getattr(b, "kind", "") == "dq-note"]
+    assert any("late correction" in str(n.text) for n in notes)
+
+
+def test_percentages_recompute_from_numerators(data):
+    edit_obs(data, "2021/22", "calls_answered", numerator="9999")
+    found = [p for p in problems(data) if "numerators and denominators add up" in p.message]
+    assert found and found[0].row == line_of(data, "2021/22", "calls_answered")
+
+
+def test_months_add_up_too(data):
+    edit_obs(data, "2021/22 M07", "missed_bins", value="1")
+    found = [p for p in problems(data) if "its months add up to" in p.message]
+    assert found and "missed_bins" in found[0].message
+
+
+def test_a_cumulative_count_that_shrinks(data):
+    edit_obs(data, "2021/22 Q3", "volunteers", value="100")
+    found = [p for p in problems(data) if "only grows" in p.message]
+    assert found[0].row == line_of(data, "2021/22 Q3", "volunteers")
+    assert "2021/22 Q3 figure (100) is less than 2021/22 Q2's" in found[0].message
+    assert "set its unit to count" in found[0].fix
+
+
+def test_a_quarter_beyond_the_report_year(data):
+    path = data / "riverside" / "observations.csv"
+    with path.open("a") as f:
+        f.write("2021/22,visits,2022/23 Q1,9000,,,actual,,\n")
+    found = [p for p in problems(data) if p.column == "period"]
+    assert found and "2022/23 Q1 is after the report year 2021/22" in found[0].message
+
+
+def test_a_quarterly_report_needs_a_declared_quarter_with_data(data):
+    r = load_report("riverside", "2021/22")
+    with pytest.raises(ParameterError, match="declares quarterly reports for Q1, Q2, Q3, not Q4"):
+        quarterly.load(r, "Q4")
+    with pytest.raises(ParameterError, match="not a quarter"):
+        quarterly.load(r, "Q5")
+
+
+def test_a_profile_that_does_not_end_at_the_annual_target(data):
+    path = data / "riverside" / "targets.csv"
+    path.write_text(path.read_text().replace("Q4,40000", "Q4,41000"))
+    found = [p for p in problems(data) if p.file.name == "targets.csv"]
+    assert found and "not the annual target 40,000" in found[0].message
+
+
+def test_finance_quarters_must_be_numbers(data):
+    path = data / "riverside" / "2021-22" / "report.yaml"
+    path.write_text(path.read_text().replace("forecast_outturn: 2490", "forecast_outturn: lots"))
+    found = [p for p in problems(data) if p.column == "finance_quarters.Q2.forecast_outturn"]
+    assert found and "'lots' is not a number" in found[0].message
+
+
+# ------------------------------------------------------------------ year to date and trends
+
+def test_year_to_date_against_the_profile(data):
+    r = load_report("riverside", "2021/22")
+    o = r.portfolio.observations.frame.set_index(["measure_id", "period"])["value"]
+    m = quarterly.load(r, "Q2").measures.set_index("measure_id")
+    visits = o[("visits", "2021/22 Q1")] + o[("visits", "2021/22 Q2")]
+    assert m.at["visits", "value"] == visits and m.at["visits", "target"] == 20000  # profiled
+    assert m.at["visits", "rating"] == ("Green" if visits >= 20000 else m.at["visits", "rating"])
+    assert m.at["missed_bins", "target"] == 600  # pro rata: half of 1,200
+    assert m.at["calls_answered", "target"] == 90  # a percentage keeps its annual target
+    assert m.at["volunteers", "value"] == o[("volunteers", "2021/22 Q2")]  # cumulative: latest
+    assert m.at["volunteers", "quarter_value"] == (o[("volunteers", "2021/22 Q2")]
+                                                   - o[("volunteers", "2021/22 Q1")])
+
+
+def test_rating_follows_the_rule_against_the_year_to_date_target(data):
+    edit_obs(data, "2021/22 Q1", "visits", value="8000")
+    edit_obs(data, "2021/22", "visits", discrepancy="Fictional: quarters edited by a test.")
+    m = quarterly.load(load_report("riverside", "2021/22"), "Q1").measures.set_index("measure_id")
+    assert m.at["visits", "target"] == 9000 and m.at["visits", "rating"] == "Red"  # 11% short
+
+
+def test_trends_against_the_previous_quarter_and_last_year(data):
+    r = load_report("riverside", "2021/22")
+    o = r.portfolio.observations.frame.set_index(["measure_id", "period"])["value"]
+    m = quarterly.load(r, "Q1").measures.set_index("measure_id")
+    assert m.at["visits", "previous_quarter"] == "2020/21 Q4"
+    assert m.at["visits", "previous_value"] == o[("visits", "2020/21 Q4")]
+    assert m.at["visits", "last_year_value"] == o[("visits", "2020/21 Q1")]
+    now, before = o[("visits", "2021/22 Q1")], o[("visits", "2020/21 Q4")]
+    assert m.at["visits", "trend_quarter"] == ("Getting better" if now > before * 1.01 else
+                                               m.at["visits", "trend_quarter"])
+    bins = m.loc["missed_bins"]  # months make the quarter; Low is good
+    months = sum(o[("missed_bins", f"2021/22 M0{i}")] for i in (1, 2, 3))
+    assert bins["quarter_value"] == months
+    expected = ("Stable" if abs(months - bins["last_year_value"]) < 0.01 * bins["last_year_value"]
+                else "Getting better" if months < bins["last_year_value"] else "Getting worse")
+    assert bins["trend_year"] == expected
+
+
+# ------------------------------------------------------------------------------------- SPC
+
+def test_the_seed_annual_report_says_it_has_too_few_points():
+    r = load_report("cfe", "2020/21")
+    (section,) = annual.spc(r)
+    assert [b.text for b in section.blocks] == [TOO_FEW]
+
+
+def test_charts_only_for_measures_with_enough_points(data):
+    q = quarterly.load(load_report("riverside", "2021/22"), "Q1")
+    blocks = list(walk(quarterly.spc(q)))
+    figures = [b for b in blocks if isinstance(b, Figure)]
+    assert [f.title.split(":")[0] for f in figures] == ["NS1.1", "NS1.2", "NS2.1"]
+    assert all(f.alt.startswith("XmR chart of") and len(f.data.rows) >= 12 for f in figures)
+    sentences = [b.text for b in blocks if isinstance(b, Paragraph)]
+    assert sentences[0] == ("Statistical process control charts need at least 12 points; 1 "
+                            "measure in this report has fewer, so it has none.")
+    bins = next(f for f in figures if f.title.startswith("NS2.1"))
+    assert bins.data.rows[-1][0] == "2021/22 M03" and len(bins.data.rows) == 15
+    words = [b for b in blocks if type(b).__name__ == "Definitions"]
+    assert all(plain_items(d)[0][0] == "Variation" and plain_items(d)[1][0] == "Assurance"
+               for d in words)
+
+
+def plain_items(d) -> list[tuple[str, str]]:
+    from perflib.present.blocks import plain
+
+    return [(plain(a), plain(b)) for a, b in d.items]
+
+
+# ------------------------------------------------------------------------------ end to end
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch project holding only the fictional quarterly portfolio and the notebooks."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root / "data" / "riverside")
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    monkeypatch.setenv("PERFLIB_ROOT", str(root))
+    for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
+                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
+        monkeypatch.setattr(config, name, value)
+    return root
+
+
+@pytest.mark.e2e
+def test_one_data_set_builds_q1_mid_year_q3_and_annual_reports(scratch):
+    from tests.test_build import pdf_text, run_cli
+
+    res = run_cli("build", "--portfolio", "riverside", root=scratch)
+    assert res.returncode == 0, res.stderr
+    out = scratch / "reports" / "riverside" / "2021-22"
+    names = sorted(p.name for p in out.iterdir())
+    for stem in ("annual_report", "quarterly_q1", "quarterly_q2", "quarterly_q3"):
+        for ext in (".html", ".ipynb", ".pdf", ".docx"):
+            assert stem + ext in names, (stem, ext, names)
+    assert "quarterly_q4.html" not in names
+    assert {"measures.csv", "quarterly_q1.csv", "quarterly_q2.csv", "quarterly_q3.csv"} <= set(names)
+    mid = (out / "quarterly_q2.html").read_text()
+    assert "Mid-year Performance Monitoring Report 2021/22 Q2" in mid
+    assert "XmR chart of NS1.1" in mid and "Variation" in mid and "Assurance" in mid
+    assert "1 measure in this report has fewer, so it has none." in mid
+    assert "Forecast outturn" in mid
+    q3 = (out / "quarterly_q3.html").read_text()
+    assert "No budget monitoring position is given for 2021/22 Q3." in q3
+    q2 = pd.read_csv(out / "quarterly_q2.csv").set_index("measure_id")
+    assert q2.at["visits", "target"] == 20000
+    annual_html = (out / "annual_report.html").read_text()
+    assert "Statistical process control" in annual_html and "XmR chart of NS2.1" in annual_html
+    assert "2021/22 Q1 actual" not in annual_html  # the annual tables print whole years
+    assert "Quarter 1 Performance Monitoring Report" in pdf_text(out / "quarterly_q1.pdf")

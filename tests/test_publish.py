@@ -33,7 +33,8 @@ def cli(*args: str) -> subprocess.Popen:
 def test_killing_a_build_halfway_leaves_the_last_good_reports(project):
     reports = project / "reports"
     before = snapshot(reports)
-    assert len(before) == 2 * (4 * 3 + 4 + 1)  # per year: 4 reports x 3 formats, 4 CSVs, log
+    # per year: 4 reports x 4 formats (notebook, HTML, PDF, Word), 5 CSVs, the log
+    assert len(before) == 2 * (4 * 4 + 5 + 1)
     proc = cli("build", "--force", "--jobs", "2")
     seen = []
     for line in proc.stderr:  # wait until notebooks are really running, then kill everything

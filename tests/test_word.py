@@ -139,7 +139,8 @@ def test_ratings_and_trends_are_the_published_words(built, word):
         m = pd.read_csv(built / "cfe" / year / "measures.csv", keep_default_na=False)
         doc = Document(word / year / "annual_report.docx")
         rows = {t.rows[1].cells[0].text: [c.text for c in t.rows[1].cells] for t in doc.tables
-                if t.rows[0].cells[0].text == "PI code" and len(t.rows) > 1}
+                if t.rows[0].cells[0].text == "PI code" and t.rows[0].cells[-2].text == "Status"
+                and len(t.rows) > 1}
         for r in m.itertuples():
             cells = rows.get(r.pi_code, [])
             if r.rating:

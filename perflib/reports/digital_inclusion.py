@@ -170,11 +170,13 @@ def ratings(d: Digital) -> Blocks:
 
 
 def data(d: Digital) -> pd.DataFrame:
-    """Every figure the deep dive prints: the measures by year and this year's facts."""
-    h = history.history(d.report, list(d.ids.values()))
-    h = history.latest(h)[["report", "measure_id", "period", "value", "figure_kind", "target"]]
+    """Every figure the deep dive's tables and charts print: measures by year, this year's facts."""
+    cols = ["report", "measure_id", "period", "value", "figure_kind", "target"]
+    h = pd.concat([d.people[cols], d.network[cols]], ignore_index=True)
     h = h.rename(columns={"measure_id": "metric"})
-    f = d.facts[["report", "metric", "period", "value", "unit", "note"]]
+    f = d.facts[(d.facts["period"] == d.report.year)
+                & d.facts["metric"].isin([*LENDING, *DEVICES, *SUPPORT])]
+    f = f[["report", "metric", "period", "value", "unit", "note"]]
     return pd.concat([h.assign(source="measure"), f.assign(source="fact")], ignore_index=True)
 
 

@@ -275,8 +275,8 @@ def publish(q: QuarterReport) -> Published:
     out = q.measures[CSV_COLUMNS].copy()
     for col in ("numerator", "denominator"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
-    return Published(f"quarterly_{q.quarter.lower()}.csv", out.astype(object).where(out.notna(),
-                                                                                    None))
+    name = f"quarterly_{q.quarter.lower()}.csv"
+    return Published({name: out.astype(object).where(out.notna(), None)})
 
 
 __all__ = ["KIND", "QuarterReport", "cover", "declared_quarters", "finance", "finance_quarters",

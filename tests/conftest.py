@@ -34,18 +34,28 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def scratch_project(root: Path, monkeypatch: pytest.MonkeyPatch,
+                    portfolios: dict[str, Path] | None = None, seed: bool = True) -> Path:
+    """A scratch project at ``root``: the notebooks, the seed data (unless ``seed`` is false)
+    and ``portfolios`` (name -> a fictional portfolio folder), with perflib pointed at it."""
+    if seed:
+        shutil.copytree(config.DATA_DIR, root / "data")
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    for name, source in (portfolios or {}).items():
+        shutil.copytree(source, root / "data" / name)
+    monkeypatch.setenv("PERFLIB_ROOT", str(root))  # for spawned workers and subprocesses
+    for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
+                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
+        monkeypatch.setattr(config, name, value)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built: Path) -> Path:
     """A scratch copy of the project (data, notebooks, and the reports already built from them).
 
     perflib only accepts data inside its project, so a test that edits data builds here.
     """
-    root = tmp_path / "project"
-    shutil.copytree(config.DATA_DIR, root / "data")
-    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    root = scratch_project(tmp_path / "project", monkeypatch)
     shutil.copytree(built, root / "reports", symlinks=True)
-    monkeypatch.setenv("PERFLIB_ROOT", str(root))  # for spawned workers and subprocesses
-    for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
-                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
-        monkeypatch.setattr(config, name, value)
     return root

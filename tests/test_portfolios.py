@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perflib import config
 from tests.test_build import pdf_text, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
@@ -21,16 +20,10 @@ FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project holding the seed portfolio and the two fictional ones."""
-    root = tmp_path / "project"
-    shutil.copytree(config.DATA_DIR, root / "data")
-    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
-    for name in ("parks", "housing"):
-        shutil.copytree(FIXTURES / name, root / "data" / name)
-    monkeypatch.setenv("PERFLIB_ROOT", str(root))
-    for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
-                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
-        monkeypatch.setattr(config, name, value)
-    return root
+    from tests.conftest import scratch_project
+
+    return scratch_project(tmp_path / "project", monkeypatch,
+                           {name: FIXTURES / name for name in ("parks", "housing")})
 
 
 @pytest.mark.e2e

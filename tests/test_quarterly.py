@@ -234,14 +234,9 @@ def plain_items(d) -> list[tuple[str, str]]:
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project holding only the fictional quarterly portfolio and the notebooks."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURE, root / "data" / "riverside")
-    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
-    monkeypatch.setenv("PERFLIB_ROOT", str(root))
-    for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
-                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
-        monkeypatch.setattr(config, name, value)
-    return root
+    from tests.conftest import scratch_project
+
+    return scratch_project(tmp_path / "project", monkeypatch, {"riverside": FIXTURE}, seed=False)
 
 
 @pytest.mark.e2e

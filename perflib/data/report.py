@@ -8,7 +8,7 @@ failing on it; a ``final`` year must be complete and approved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -379,9 +379,23 @@ def _apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: lis
 
 
 def load_all(data_dir: Path | str | None = None) -> list[Report]:
-    """Load every report of every portfolio, gathering all data problems into one error."""
+    """Load every report of every portfolio, gathering all data problems into one error.
+
+    A draft year loads with its to-dos (as a build would); anything else wrong is raised.
+    """
     problems: list[Problem] = []
     out: list[Report] = []
+    for p, year in _years(data_dir, problems):
+        try:
+            out.append(load_report(p, year))
+        except DataError as exc:
+            problems.extend(q for q in exc.problems if q not in problems)
+    raise_if(problems)
+    return out
+
+
+def _years(data_dir: Path | str | None, problems: list[Problem]) -> Iterator[tuple[Portfolio, str]]:
+    """Every (portfolio, year) held; a portfolio that does not load adds its problems instead."""
     for pid in portfolios(Path(data_dir or config.DATA_DIR)):
         try:
             p = load_portfolio(pid, data_dir)
@@ -389,12 +403,7 @@ def load_all(data_dir: Path | str | None = None) -> list[Report]:
             problems.extend(exc.problems)
             continue
         for year in p.years:
-            try:
-                out.append(load_report(p, year))
-            except DataError as exc:
-                problems.extend(q for q in exc.problems if q not in problems)
-    raise_if(problems)
-    return out
+            yield p, year
 
 
 def check_all(data_dir: Path | str | None = None
@@ -406,18 +415,12 @@ def check_all(data_dir: Path | str | None = None
     problems: list[Problem] = []
     held: list[tuple[str, str]] = []
     loaded: list[Report] = []
-    for pid in portfolios(Path(data_dir or config.DATA_DIR)):
-        try:
-            p = load_portfolio(pid, data_dir)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        for year in p.years:
-            held.append((pid, year))
-            report, found = check_report(p, year)
-            problems.extend(q for q in found if q not in problems)
-            if report is not None:
-                loaded.append(report)
+    for p, year in _years(data_dir, problems):
+        held.append((p.id, year))
+        report, found = check_report(p, year)
+        problems.extend(q for q in found if q not in problems)
+        if report is not None:
+            loaded.append(report)
     return held, problems, loaded
 
 

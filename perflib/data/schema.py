@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import io
 import math
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -229,7 +230,7 @@ def read_csv(
         bad.update((i, col.name) for i in failed.tolist())
     if key and len(frame):
         _duplicates(frame, lines, key, path, len(columns), found)
-    found.sort(key=lambda f: (f[0], f[1]))
+    found.sort(key=operator.itemgetter(0, 1))
     problems.extend(p for _, _, p in found)
     return Table(path, frame, lines.tolist(), bad)
 
@@ -290,22 +291,21 @@ def _records(body: bytes, width: int, path: Path,
         return _records_slow(body, width, path, found)
     lines = filled + 2
     if refused:
-        records = np.array([number for number, _ in refused], dtype=object)
         if any(number is None for number, _ in refused):
             return _records_slow(body, width, path, found)
-        records = records.astype(int) - 1
+        records = np.array([number for number, _ in refused], dtype=int) - 1
         if records.min() < 0 or records.max() >= len(filled):
             return _records_slow(body, width, path, found)
-        line_starts = (np.concatenate(([0], np.flatnonzero(np.frombuffer(body, np.uint8) == 10)
-                                       + 1)) if starts is None else starts)
-        for (_, text), i in zip(refused, records.tolist(), strict=True):
-            start = int(line_starts[filled[i]])
-            if body[start:start + len(text.encode("utf-8"))].decode("utf-8") != text:
-                return _records_slow(body, width, path, found)
-            record = next(csv.reader([text]))
-            if not any(c.strip() for c in record):
+        if starts is None:
+            starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(body, np.uint8) == 10) + 1))
+        at = starts[filled[records]].tolist()
+        texts = [text for _, text in refused]
+        # pyarrow numbers the rows it read, blank lines aside: make sure each is the line we think
+        if not all(body.startswith(t.encode("utf-8"), a) for t, a in zip(texts, at, strict=True)):
+            return _records_slow(body, width, path, found)
+        for record, line in zip(csv.reader(texts), lines[records].tolist(), strict=True):
+            if not "".join(record).strip():  # blank: every cell is empty or spaces
                 continue
-            line = int(lines[i])
             found.append((line, -1, Problem(path, line, None,
                                             f"has {len(record)} cells but the header has {width}",
                                             _cells_fix(record))))
@@ -478,10 +478,14 @@ def _key_text(v: Any) -> str:
     return str(v)
 
 
+_SPLIT_BEFORE = re.compile(r"\s*\d{1,3}")
+_SPLIT_AFTER = re.compile(r"\d{3}(\.\d+)?\s*")
+
+
 def _cells_fix(record: list[str]) -> str:
     """How to mend a row with too many cells: a split thousands separator, or an unquoted comma."""
     for a, b in zip(record, record[1:], strict=False):
-        if re.fullmatch(r"\s*\d{1,3}", a) and re.fullmatch(r"\d{3}(\.\d+)?\s*", b):
+        if b[:1].isdigit() and _SPLIT_BEFORE.fullmatch(a) and _SPLIT_AFTER.fullmatch(b):
             return (f"'{a.strip()},{b.strip()}' looks like a number with a thousands separator: "
                     f"write it without the comma ({a.strip()}{b.strip()})")
     return "quote any cell that contains a comma, e.g. \"a, b\""

@@ -63,7 +63,7 @@ class DataError(PerflibError):
         if errors:
             n = len(errors)
             lines.append(f"{n} problem{'s' if n != 1 else ''} in the data:")
-            lines.extend(_capped([f"  - {p}" for p in errors], errors))
+            lines.extend(_capped(errors))
         if todos:
             lines.append(f"{len(todos)} thing{'s' if len(todos) != 1 else ''} still to fill in "
                          "(to-do list, by file):")
@@ -81,14 +81,18 @@ class DataError(PerflibError):
 CAP = 10
 
 
-def _capped(lines: list[str], problems: list[Problem]) -> list[str]:
-    """The first :data:`CAP` lines of each kind of problem, then how many more there are like them."""
+def _capped(problems: list[Problem]) -> list[str]:
+    """The first :data:`CAP` lines of each kind of problem, then how many more there are like them.
+
+    Only the lines shown are worded, so a million problems of one kind cost a count, not a million
+    messages.
+    """
     out, seen = [], {}
-    for line, p in zip(lines, problems, strict=True):
+    for p in problems:
         kind = (p.file, p.column, p.fix)
-        seen[kind] = seen.get(kind, 0) + 1
-        if seen[kind] <= CAP:
-            out.append(line)
+        n = seen[kind] = seen.get(kind, 0) + 1
+        if n <= CAP:
+            out.append(f"  - {p}")
     for (file, column, _), n in seen.items():
         if n > CAP:
             where = f" in column '{column}'" if column else ""

@@ -92,3 +92,85 @@ def test_many_rows_with_a_stray_comma(project):
     assert len(problems) == 5_000 and problems[0].row == 2
     assert "has 7 cells but the header has 6" in problems[0].message
     assert len(str(DataError(problems)).splitlines()) == 12
+
+
+# --- the fast reader's edge cases, checked by their messages and lines ------------------------
+
+HEADER = "area_code,area_name,metric,period,value,source\n"
+VALUES = data.VALUES
+
+
+def _read(project, text: str, newline: str = "\n", bom: bool = False):
+    path = project / "values.csv"
+    data = (HEADER + text).replace("\n", newline).encode("utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + data if bom else data)
+    problems: list[Problem] = []
+    t = read_csv(path, VALUES, problems,
+                 key=("area_code", "metric", "period"))
+    return t, [(p.row, p.column, p.message) for p in problems]
+
+
+
+def test_a_row_with_too_many_cells_among_a_million_is_named_by_its_line(project):
+    path = project / "values.csv"
+    fictional_values(path, 1_000_000)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[700_000] = lines[700_000].replace(",fictional source", ",fictional, source")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems: list[Problem] = []
+    t = read_csv(path, VALUES, problems, key=("area_code", "metric", "period"))
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (700_001, None, "has 7 cells but the header has 6")]
+    assert len(t.frame) == 999_999 and t.lines[699_998:699_999] == [700_000]
+    assert t.lines[699_999] == 700_002
+
+
+def test_quoted_cells_keep_their_commas_and_quotes(project):
+    t, problems = _read(project, 'E08000007,"Stockport, Metropolitan ""Borough""",m,2020/21,'
+                                 '"1.5",src\n')
+    assert problems == []
+    assert t.frame["area_name"].tolist() == ['Stockport, Metropolitan "Borough"']
+    assert t.frame["value"].tolist() == [1.5]
+
+
+def test_byte_order_mark_and_crlf_line_ends(project):
+    for bom in (False, True):
+        t, problems = _read(project, "E08000007,Stockport,m,2020/21,1,src\n"
+                                     "E08000008,Tameside,m,2020/21,x,src\n", "\r\n", bom)
+        assert problems == [(3, "value", "'x' is not a number")]
+        assert t.frame["source"].tolist() == ["src", "src"] and t.lines == [2, 3]
+
+
+def test_blank_lines_are_skipped_and_later_lines_keep_their_numbers(project):
+    t, problems = _read(project, "\nE08000007,Stockport,m,2020/21,1,src\n\n\n,,,,,\n   \n,,\n"
+                                 "E08000008,Tameside,m,2020/21,2,src,extra\n"
+                                 "E08000009,Trafford,m,2020/21,,src\n\n")
+    assert problems == [(9, None, "has 7 cells but the header has 6"),
+                        (10, "value", "is empty")]
+    assert t.lines == [3, 10]
+
+
+def test_surrounding_spaces_are_stripped(project):
+    t, problems = _read(project, " E08000007 ,  Stockport\t, m ,2020/21 , 1.5 ,src  \n"
+                                 "E08000008,\u00a0Tameside\u00a0,m,2020/21,2,src\n")
+    assert problems == []
+    assert t.frame["area_code"].tolist() == ["E08000007", "E08000008"]
+    assert t.frame["area_name"].tolist() == ["Stockport", "Tameside"]
+    assert t.frame["value"].tolist() == [1.5, 2.0]
+    assert t.frame["area_name"].dtype == object and t.frame["value"].dtype == float
+
+
+def test_a_cell_running_over_two_lines_keeps_file_lines_right(project):
+    t, problems = _read(project, 'E08000007,"Stock\nport",m,2020/21,1,src\n'
+                                 "E08000008,Tameside,m,2020/21,x,src\n"
+                                 "E08000009,Trafford,m,2020/21,1\n")
+    assert problems == [(4, "value", "'x' is not a number"),
+                        (5, None, "has 5 cells but the header has 6")]
+    assert t.frame["area_name"].tolist() == ["Stock\nport", "Tameside"]
+
+
+def test_empty_text_is_none_and_bad_numbers_nan(project):
+    t, problems = _read(project, "E08000007,,m,2020/21,n/a,src\n")
+    assert problems == [(2, "area_name", "is empty"), (2, "value", "'n/a' is not a number")]
+    assert t.frame["area_name"].tolist() == [None]
+    assert np.isnan(t.frame["value"].iloc[0])

@@ -366,12 +366,13 @@ def _keep_failed(out: Path, task: Task) -> Path:
 
 
 def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
-              say: Callable[[str], None] = _say) -> Iterator[Outcome]:
+              say: Callable[[str], None] = _say) -> Iterator[Outcome | None]:
     """Yield outcomes as tasks finish, ``jobs`` at a time in spawned workers.
 
     Workers are spawned, not forked: a process forked after Playwright has started can hang. Each
     keeps one warm kernel for all the notebooks it runs. With ``scheduler`` (a Dask scheduler's
-    address) the tasks run on that cluster instead; see :mod:`perflib.build.cluster`.
+    address) the tasks run on that cluster instead; see :mod:`perflib.build.cluster`. Once the
+    work is handed out it yields ``None``, so the caller can start its browser meanwhile.
     """
     for t in tasks:
         say(f"  running     {t.label}")
@@ -392,6 +393,7 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
     ctx = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
         futures = [pool.submit(execute, t) for t in tasks]
+        yield None  # workers are starting: a good moment to start the browser
         for f in concurrent.futures.as_completed(futures):
             yield f.result()
 
@@ -411,6 +413,12 @@ def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
     progress = Progress(len(tasks))
     try:
         for o in _outcomes(tasks, jobs, scheduler, progress.write):
+            if o is None:  # the workers are busy: start the browser alongside them
+                try:
+                    printer = Printer().__enter__()
+                except BrowserNotFound as exc:
+                    error = exc
+                continue
             t = o.task
             key = (t.portfolio, t.year, t.notebook)
             by_task[key] = o

@@ -71,12 +71,16 @@ def _check_report_years(tables: list[tuple[Table | None, str]], problems: list[P
     for t, col in tables:
         if t is None:
             continue
-        for i, value in t.frame[col].items():
-            bad = periods.year_problem(value) if isinstance(value, str) else None
-            if bad:
-                problems.append(Problem(t.path, t.line(i), col, bad,
-                                        f"write the whole report year ({value[:7]}); only an "
-                                        "observation's period may be a quarter or a month"))
+        column = t.frame[col]
+        # a million rows hold a handful of distinct years: judge each once
+        verdict = {v: periods.year_problem(v) for v in column.dropna().unique() if isinstance(v, str)}
+        wrong = {v: bad for v, bad in verdict.items() if bad}
+        if not wrong:
+            continue
+        for i, value in column[column.isin(list(wrong))].items():
+            problems.append(Problem(t.path, t.line(i), col, wrong[value],
+                                    f"write the whole report year ({value[:7]}); only an "
+                                    "observation's period may be a quarter or a month"))
 
 
 def _units(measures: Table) -> dict[tuple[str, str], tuple[str, int]]:
@@ -87,13 +91,17 @@ def _units(measures: Table) -> dict[tuple[str, str], tuple[str, int]]:
 
 def parsed(frame: pd.DataFrame) -> pd.DataFrame:
     """Observations with their period parsed: ``p_year``, ``p_kind``, ``p_number``, ``p_quarter``."""
-    ps = frame["period"].map(lambda x: periods.parse(x) if isinstance(x, str) else None)
+    # parse each distinct label once (a large file repeats a few hundred of them)
+    labels = frame["period"]
+    table = {v: periods.parse(v) for v in labels.dropna().unique() if isinstance(v, str)}
+    fields = {"p_year": ("year", None), "p_kind": ("kind", None), "p_number": ("number", 0),
+              "p_quarter": ("quarter", 0), "p_ordinal": ("ordinal", 0)}
     out = frame.copy()
-    out["p_year"] = ps.map(lambda p: p.year if p else None)
-    out["p_kind"] = ps.map(lambda p: p.kind if p else None)
-    out["p_number"] = ps.map(lambda p: p.number if p else 0)
-    out["p_quarter"] = ps.map(lambda p: p.quarter if p else 0)
-    out["p_ordinal"] = ps.map(lambda p: p.ordinal if p else 0)
+    for column, (attr, empty) in fields.items():
+        lookup = {v: (getattr(p, attr) if p else empty) for v, p in table.items()}
+        out[column] = labels.map(lookup)
+        if empty is not None:
+            out[column] = out[column].fillna(empty)
     return out
 
 
@@ -140,6 +148,9 @@ def _disagreement(year_row: pd.Series, parts: pd.DataFrame, unit: str, d: int) -
 
 def _check_sub_periods(obs: Table, measures: Table, problems: list[Problem]) -> None:
     """Quarters and months agree with their year, and cumulative counts only grow within one."""
+    labels = pd.Series(obs.frame["period"].dropna().unique(), dtype=object)
+    if not labels.str.contains(" ", regex=False).any():
+        return  # whole years only: nothing to add up
     o = parsed(obs.frame)
     sub = o[o["p_kind"].isin(("quarter", "month"))]
     if sub.empty:

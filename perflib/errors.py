@@ -45,7 +45,8 @@ class DataError(PerflibError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__(str(self))
+        self._text: str | None = None  # worded once, when first asked for: a big file has many
+        super().__init__(f"{len(self.problems):,} problems in the data")
 
     @property
     def todos(self) -> list[Problem]:
@@ -58,14 +59,19 @@ class DataError(PerflibError):
         return [p for p in self.problems if not p.todo]
 
     def __str__(self) -> str:
+        if self._text is None:
+            self._text = self._word()
+        return self._text
+
+    def _word(self) -> str:
         lines = []
         errors, todos = self.errors, self.todos
         if errors:
             n = len(errors)
-            lines.append(f"{n} problem{'s' if n != 1 else ''} in the data:")
+            lines.append(f"{n:,} problem{'s' if n != 1 else ''} in the data:")
             lines.extend(_capped(errors))
         if todos:
-            lines.append(f"{len(todos)} thing{'s' if len(todos) != 1 else ''} still to fill in "
+            lines.append(f"{len(todos):,} thing{'s' if len(todos) != 1 else ''} still to fill in "
                          "(to-do list, by file):")
             by_file: dict[Path, list[Problem]] = {}
             for p in todos:
@@ -79,6 +85,12 @@ class DataError(PerflibError):
 
 #: Problems of one kind listed before the rest are summed up, so a bad large file gives a screenful.
 CAP = 10
+
+
+def merge(problems: list[Problem], more: list[Problem]) -> None:
+    """Add ``more`` to ``problems`` without repeating one already there (in linear time)."""
+    seen = set(problems)
+    problems.extend(q for q in more if q not in seen and not seen.add(q))
 
 
 def _capped(problems: list[Problem]) -> list[str]:

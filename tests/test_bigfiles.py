@@ -64,7 +64,7 @@ def test_many_errors_of_one_kind_give_a_screenful(project):
     text = str(DataError(problems))
     lines = text.splitlines()
     assert len(lines) == 1 + CAP + 1, "the count, ten problems, then how many more"
-    assert lines[0] == f"{ROWS // 2} problems in the data:"
+    assert lines[0] == f"{ROWS // 2:,} problems in the data:"
     assert [f"row {2 + 2 * k}," in lines[1 + k] for k in range(CAP)] == [True] * CAP
     assert lines[-1].endswith(f"and {ROWS // 2 - CAP:,} more like this in column 'value'")
 

@@ -36,6 +36,7 @@ from perflib.errors import (  # noqa: E402
     DataError,
     NotebookError,
     ParameterError,
+    merge,
 )
 from perflib.reports import ReportKind, declared  # noqa: E402
 
@@ -221,7 +222,7 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
             try:
                 reports.append(load_report(p, y))
             except DataError as exc:
-                problems += [q for q in exc.problems if q not in problems]
+                merge(problems, exc.problems)
     if problems:
         raise DataError(problems)
     from perflib.cli import print_findings

@@ -274,9 +274,10 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     unit = pd.Series(m["unit"].reindex(at).to_numpy(), index=f.index)
     decimals = pd.Series(m["decimals"].reindex(at).to_numpy(dtype=float), index=f.index)
     bad = pd.DataFrame(False, index=f.index, columns=["figure_kind", "value"])
-    for i, col in t.bad:
-        if col in bad.columns:
-            bad.at[f.index[i], col] = True
+    for j, col in enumerate(bad.columns):
+        rows = [i for i, c in t.bad if c == col]
+        if rows:
+            bad.iloc[rows, j] = True
     value, kind = f["value"], f["figure_kind"]
     has_value = value.notna()
     # a blank figure with no kind is a to-do of its report year (perflib.data.report)

@@ -28,7 +28,7 @@ from perflib.data.portfolio import (
     year_folder,
 )
 from perflib.data.schema import Table, Yaml, raise_if, read_csv, read_yaml, require
-from perflib.errors import DataError, ParameterError, Problem
+from perflib.errors import DataError, ParameterError, Problem, merge
 from perflib.finance import CashLimit, reserves_with_balance
 
 
@@ -389,7 +389,7 @@ def load_all(data_dir: Path | str | None = None) -> list[Report]:
         try:
             out.append(load_report(p, year))
         except DataError as exc:
-            problems.extend(q for q in exc.problems if q not in problems)
+            merge(problems, exc.problems)
     raise_if(problems)
     return out
 
@@ -418,7 +418,7 @@ def check_all(data_dir: Path | str | None = None
     for p, year in _years(data_dir, problems):
         held.append((p.id, year))
         report, found = check_report(p, year)
-        problems.extend(q for q in found if q not in problems)
+        merge(problems, found)
         if report is not None:
             loaded.append(report)
     return held, problems, loaded

@@ -221,6 +221,12 @@ def test_charts_only_for_measures_with_enough_points(data):
     words = [b for b in blocks if type(b).__name__ == "Definitions"]
     assert all(plain_items(d)[0][0] == "Variation" and plain_items(d)[1][0] == "Assurance"
                for d in words)
+    # each result as an icon too: an SVG with role img and its words as its label
+    from perflib.present.html import render
+
+    html = render(words)
+    assert html.count('role="img"') == 2 * len(words)
+    assert 'aria-label="Target assurance:' in html and "variation" in html
 
 
 def plain_items(d) -> list[tuple[str, str]]:

@@ -24,7 +24,11 @@ DATA_MIME = "application/vnd.perflib.data+json"
 
 @dataclass(frozen=True)
 class Span:
-    """A run of inline text with one style: '' (plain), strong, em, note or badge (a rating word)."""
+    """A run of inline text with one style: plain, strong, em, note, badge or icon.
+
+    A badge is a rating word; an icon is an SVG perflib drew, with its words in its aria-label
+    (outputs that cannot show SVG drop it, the words beside it stay).
+    """
 
     style: str
     text: str
@@ -58,7 +62,7 @@ def spans(*parts: str | list[Span]) -> list[Span]:
 
 def plain(text: Inline) -> str:
     """Inline content as plain text (what a screen reader or a table of contents says)."""
-    return text if isinstance(text, str) else "".join(s.text for s in text)
+    return text if isinstance(text, str) else "".join(s.text for s in text if s.style != "icon")
 
 
 @dataclass

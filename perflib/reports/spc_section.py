@@ -14,8 +14,14 @@ import pandas as pd
 
 from perflib.data import periods, quarters
 from perflib.data.report import Report
-from perflib.present.blocks import Block, Definitions, Group, Heading, Paragraph
-from perflib.present.spc_chart import ASSURANCE_WORDS, spc_summary_words, xmr_chart
+from perflib.present.blocks import Block, Definitions, Group, Heading, Paragraph, Span
+from perflib.present.spc_chart import (
+    ASSURANCE_WORDS,
+    assurance_icon,
+    spc_summary_words,
+    variation_icon,
+    xmr_chart,
+)
 from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
 
 IMPROVEMENT = {"High": "increase", "Low": "decrease"}
@@ -67,9 +73,14 @@ def chart(m: pd.Series, series: pd.Series, kind: str,
     words = (f"{result.capitalize()}: {ASSURANCE_WORDS[result]}" if result
              else "None: there is no target" if target is None
              else "None: neither direction counts as better")
+    side = frame["side"].iloc[-1] if "side" in frame else None
+    v_icon = Span("icon", variation_icon(variation, improvement,
+                                         side if isinstance(side, str) else None))
+    a_icon = Span("icon", assurance_icon(result))
     group = Group([Heading(title, 3), fig,
-                   Definitions([("Variation", f"{variation.capitalize()} at the latest point "
-                                 f"({series.index[-1]})"), ("Assurance", words)], cls="spc-key"),
+                   Definitions([("Variation", [v_icon, Span("", f" {variation.capitalize()} at "
+                                                            f"the latest point ({series.index[-1]})")]),
+                                ("Assurance", [a_icon, Span("", f" {words}")])], cls="spc-key"),
                    Paragraph(spc_summary_words(frame, target, improvement))],
                   cls="spc", id=f"spc-{m['measure_id']}")
     row = {"measure_id": m["measure_id"], "points": len(series), "first": series.index[0],

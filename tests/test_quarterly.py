@@ -271,3 +271,21 @@ def test_one_data_set_builds_q1_mid_year_q3_and_annual_reports(scratch):
     assert "Statistical process control" in annual_html and "XmR chart of NS2.1" in annual_html
     assert "2021/22 Q1 actual" not in annual_html  # the annual tables print whole years
     assert "Quarter 1 Performance Monitoring Report" in pdf_text(out / "quarterly_q1.pdf")
+    # the SPC icons and charts keep the reports accessible: axe-core finds nothing
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    from perflib.publish.pdf import ARGS, find_chromium
+
+    assert mid.count('role="img"') >= 2
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        for stem in ("annual_report", "quarterly_q2"):
+            page = browser.new_page()
+            page.goto((out / f"{stem}.html").resolve().as_uri(), wait_until="load")
+            tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+            result = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags},
+                                              "resultTypes": ["violations"]})
+            assert [v["id"] for v in result.response["violations"]] == [], stem
+            page.close()
+        browser.close()

@@ -40,6 +40,8 @@ _REMOVE = (
     "//nav", "//style", "//script", "//noscript", "//template", "//link", "//meta",
     "//*[@aria-hidden='true']", "//*[@role='presentation' or @role='none']",
     "//img[@alt='' or not(@alt)]",
+    # inline SVG icons (SPC results): Word cannot show them, and their words stand beside them
+    "//svg", "//*[local-name()='svg']",
 )
 
 

@@ -227,6 +227,7 @@ def test_failed_notebook_keeps_earlier_reports(built, tmp_path):
     last = res.stderr.strip().splitlines()[-1]
     assert "notebooks/annual_report.ipynb" in last and "cell" in last
     assert "RuntimeError: finance table broke" in last
+    assert "KeyboardInterrupt" not in res.stderr and "[IPKernelApp]" not in res.stderr
     assert (out / "cfe/2019-20/annual_report.pdf").read_bytes() == before
     kept = out / ".failed/cfe/2019-20/annual_report.ipynb"
     assert "finance table broke" in kept.read_text()

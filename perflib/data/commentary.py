@@ -27,11 +27,7 @@ def path_of(folder: Path) -> Path:
 
 def parse(path: Path, ids: set[str], problems: list[Problem]) -> dict[str, Commentary]:
     """Each measure's commentary; headings that are not this year's measures are problems."""
-    if not path.exists() and not path.is_symlink():
-        problems.append(Problem(path, None, None, "the file is missing",
-                                "create it with a '## measure_id' heading per measure"))
-        return {}
-    raw = read_bytes(path, problems)
+    raw = read_bytes(path, problems, "create it with a '## measure_id' heading per measure")
     if raw is None:
         return {}
     try:

@@ -159,12 +159,8 @@ def read_csv(
     """
     columns = list(columns)
     names = [c.name for c in columns]
-    if not path.exists() and not path.is_symlink():
-        if not optional_file:
-            problems.append(Problem(path, None, None, "the file is missing",
-                                    f"create it with the header {','.join(names)}"))
-        return None
-    raw = read_bytes(path, problems)
+    raw = read_bytes(path, problems,
+                     None if optional_file else f"create it with the header {','.join(names)}")
     if raw is None:
         return None
     try:
@@ -487,13 +483,19 @@ def _cells_fix(record: list[str]) -> str:
     return "quote any cell that contains a comma, e.g. \"a, b\""
 
 
-def read_bytes(path: Path, problems: list[Problem]) -> bytes | None:
+def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = None) -> bytes | None:
     """A data file's bytes, refusing a link that leads outside the data folder's project.
 
     A data file is printed into a public report; a symbolic link to /etc/passwd must not be.
+    A file that is not there is a problem when ``missing_fix`` says how to create it, and
+    quietly ``None`` otherwise (an optional file).
     """
     from perflib import config
 
+    if not path.exists() and not path.is_symlink():
+        if missing_fix is not None:
+            problems.append(Problem(path, None, None, "the file is missing", missing_fix))
+        return None
     target = path.resolve()
     roots = [config.PROJECT_ROOT.resolve()]
     if not any(target.is_relative_to(r) for r in roots):
@@ -538,12 +540,8 @@ def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
 
 def read_yaml(path: Path, problems: list[Problem], optional_file: bool = False) -> Yaml | None:
     """Read a YAML mapping, recording the line of every key for later messages."""
-    if not path.exists() and not path.is_symlink():
-        if not optional_file:
-            problems.append(Problem(path, None, None, "the file is missing",
-                                    "create it as data/README.md describes"))
-        return None
-    raw = read_bytes(path, problems)
+    raw = read_bytes(path, problems,
+                     None if optional_file else "create it as data/README.md describes")
     if raw is None:
         return None
     try:

@@ -72,7 +72,8 @@ def revisions(r: Report) -> pd.DataFrame:
     earlier = [y for y in r.portfolio.years if y < r.year]
     empty = pd.DataFrame(columns=["pi_code", "short_name", "period", "old_report", "old_value",
                                   "old_numerator", "old_denominator", "new_report", "new_value",
-                                  "new_numerator", "new_denominator", "unit", "decimals"])
+                                  "new_numerator", "new_denominator", "unit", "decimals",
+                                  "old_decimals"])
     if not earlier:
         return empty
     before_year = max(earlier)
@@ -87,6 +88,8 @@ def revisions(r: Report) -> pd.DataFrame:
     if both.empty:
         return empty
     m = r.measures.set_index("measure_id")
+    reg = r.portfolio.measures.frame
+    then = reg[reg["year"] == before_year].set_index("measure_id")["decimals"]
     return pd.DataFrame({
         "pi_code": both["measure_id"].map(m["pi_code"]).to_numpy(),
         "short_name": both["measure_id"].map(m["short_name"]).to_numpy(),
@@ -97,4 +100,7 @@ def revisions(r: Report) -> pd.DataFrame:
         **{f"new_{c}": both[f"{c}_new"].to_numpy() for c in nums},
         "unit": both["measure_id"].map(m["unit"]).to_numpy(),
         "decimals": both["measure_id"].map(m["decimals"]).to_numpy(),
+        # the first figure as its own report printed it (2019/20 printed whole percentages)
+        "old_decimals": both["measure_id"].map(then).fillna(
+            both["measure_id"].map(m["decimals"])).to_numpy(),
     })

@@ -230,7 +230,8 @@ def revisions(r: Report) -> Blocks:
             f"No figure for an earlier year differs from the {max(earlier)} report.")])])
 
     def figure(x: object, side: str) -> str:
-        return fmt.value(x.unit, getattr(x, f"{side}_value"), int(x.decimals),
+        places = x.old_decimals if side == "old" else x.decimals
+        return fmt.value(x.unit, getattr(x, f"{side}_value"), int(places),
                          getattr(x, f"{side}_numerator"), getattr(x, f"{side}_denominator"))
 
     rows: list[list[Inline]] = [[x.pi_code, x.short_name, x.period, figure(x, "old"),

@@ -18,8 +18,10 @@ from perflib.errors import BrowserNotFound
 
 #: Where a browser may be, in the order tried after $PERFLIB_CHROMIUM.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-#: Flags for a headless browser on a machine with no network and, in CI, running as root.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+#: Flags for a headless browser on a machine with no network. Chromium's sandbox is switched off
+#: only where it cannot run: as root (as CI does), never for an ordinary user.
+ARGS = [*(["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []),
+        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--disable-quic"]
 INSTALL_HINT = ("install one with `sudo apt-get install -y chromium` (Debian) or "

@@ -130,26 +130,28 @@ def network(d: Digital) -> Blocks:
 def devices(d: Digital) -> Blocks:
     """What loaned devices supported, and laptops distributed: shown only where published."""
     f = d.facts[d.facts["period"] == d.report.year]
-    out: list[Block] = []
-    lend = f[f["metric"].isin(LENDING)]
-    if not lend.empty:
-        data = pd.DataFrame({"Purpose": [LENDING[m] for m in lend["metric"]],
-                             "Share of devices loaned (%)": lend["value"].to_numpy()})
-        desc = "; ".join(f"{x[1]}: {x[2]:g}%" for x in data.itertuples())
-        out.append(charts.horizontal_bars(
-            data, "Purpose", "Share of devices loaned (%)",
-            f"What loaned devices supported, {d.report.year}", "Share of devices loaned (%)",
-            alt=f"Bar chart of what loaned devices supported. {desc}.", fmt="{:g}%"))
-    dev = f[f["metric"].isin(DEVICES)]
-    if not dev.empty:
-        data = pd.DataFrame({"Recipients": [DEVICES[m] for m in dev["metric"]],
-                             "Devices": dev["value"].to_numpy()})
-        desc = "; ".join(f"{x[1]}: {x[2]:,.0f}" for x in data.itertuples())
-        out.append(charts.horizontal_bars(
-            data, "Recipients", "Devices",
-            f"Department for Education laptops distributed, {d.report.year}", "Devices (number)",
-            alt=f"Bar chart of laptops distributed by recipient. {desc}."))
+    year = d.report.year
+    out = [chart for chart in (
+        _bars(f, LENDING, "Purpose", "Share of devices loaned (%)",
+              f"What loaned devices supported, {year}", "what loaned devices supported", "{:g}%"),
+        _bars(f, DEVICES, "Recipients", "Devices",
+              f"Department for Education laptops distributed, {year}",
+              "laptops distributed by recipient", "{:,.0f}"),
+    ) if chart is not None]
     return history.section("devices", "Devices and data", out) if out else Blocks()
+
+
+def _bars(f: pd.DataFrame, names: dict[str, str], label: str, value: str, title: str,
+          what: str, number: str) -> Block | None:
+    """A bar per published fact among ``names``, or None when none was published."""
+    rows = f[f["metric"].isin(names)]
+    if rows.empty:
+        return None
+    data = pd.DataFrame({label: [names[m] for m in rows["metric"]], value: rows["value"].to_numpy()})
+    desc = "; ".join(f"{x[1]}: {number.format(x[2])}" for x in data.itertuples())
+    return charts.horizontal_bars(data, label, value, title,
+                                  value if value.endswith(")") else f"{value} (number)",
+                                  alt=f"Bar chart of {what}. {desc}.", fmt=number)
 
 
 def support(d: Digital) -> Blocks:

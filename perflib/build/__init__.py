@@ -12,7 +12,6 @@ import concurrent.futures
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import sys
@@ -368,12 +367,13 @@ def _keep_failed(out: Path, task: Task) -> Path:
 
 def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
               say: Callable[[str], None] = _say) -> Iterator[Outcome | None]:
-    """Yield outcomes as tasks finish, ``jobs`` at a time in spawned workers.
+    """Yield outcomes as tasks finish, ``jobs`` at a time.
 
-    Workers are spawned, not forked: a process forked after Playwright has started can hang. Each
-    keeps one warm kernel for all the notebooks it runs. With ``scheduler`` (a Dask scheduler's
-    address) the tasks run on that cluster instead; see :mod:`perflib.build.cluster`. Once the
-    work is handed out it yields ``None``, so the caller can start its browser meanwhile.
+    Each of ``jobs`` threads drives one warm kernel (a process of its own) for all the notebooks
+    it runs, so notebooks run in parallel and nothing is forked after Playwright has started.
+    With ``scheduler`` (a Dask scheduler's address) the tasks run on that cluster instead; see
+    :mod:`perflib.build.cluster`. Once the work is handed out it yields ``None``, so the caller
+    can start its browsers meanwhile.
     """
     for t in tasks:
         say(f"  running     {t.label}")
@@ -391,12 +391,18 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
         finally:
             warm.shutdown_all()
         return
-    ctx = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx) as pool:
-        futures = [pool.submit(execute, t) for t in tasks]
-        yield None  # workers are starting: a good moment to start the browser
-        for f in concurrent.futures.as_completed(futures):
-            yield f.result()
+    from perflib.publish import warm
+
+    # Threads, not processes: each thread drives a warm kernel of its own (a process), so the
+    # notebooks still run in parallel while the build pays no worker start-up or imports.
+    try:
+        with concurrent.futures.ThreadPoolExecutor(min(jobs, len(tasks))) as pool:
+            futures = [pool.submit(execute, t) for t in tasks]
+            yield None  # the kernels are starting: a good moment to start the browser
+            for f in concurrent.futures.as_completed(futures):
+                yield f.result()
+    finally:
+        warm.shutdown_all()
 
 
 def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
@@ -414,28 +420,21 @@ def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
     progress = Progress(len(tasks))
     try:
         for o in _outcomes(tasks, jobs, scheduler, progress.write):
-            if o is None:  # the workers are busy: start the browser alongside them
+            if printer is None and error is None:  # start the browser while the kernels start
                 try:
                     printer = Printer().__enter__()
                 except BrowserNotFound as exc:
                     error = exc
+            if o is None:
                 continue
             t = o.task
             key = (t.portfolio, t.year, t.notebook)
             by_task[key] = o
-            state = "failed" if o.error else "executed"
-            line = f"  {state:<11} {t.label} ({o.seconds:.1f} s)"
+            line = f"  {'failed' if o.error else 'executed':<11} {t.label} ({o.seconds:.1f} s)"
             if o.error or error:
                 progress.done(line, not o.error)
                 continue
             progress.write(line)
-            if printer is None:
-                try:
-                    printer = Printer().__enter__()
-                except BrowserNotFound as exc:
-                    error = exc
-                    progress.done(line, True)
-                    continue
             try:
                 pdfs[key] = ReportPDFExporter.pdf_from_html(o.html, o.title, printer)
             except Exception as exc:  # a page that will not print fails its report, not the build

@@ -1,6 +1,6 @@
 """Run one notebook on a warm kernel and render it to HTML: the work of one build task.
 
-Shared by the local build (spawned pool workers) and the cluster engine (Dask workers); the
+Shared by the local build (one thread per kernel) and the cluster engine (Dask workers); the
 caller says where the notebook is, which folder it runs in and, on a worker with its own scratch
 project, which ``PERFLIB_ROOT`` the kernel gets.
 """

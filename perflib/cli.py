@@ -13,6 +13,7 @@ DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
 
 
 def _check(data: str | None) -> int:
+    from perflib.data.quality import describe
     from perflib.data.report import check_all
     from perflib.errors import DataError
     from perflib.notebook import data_path
@@ -23,29 +24,12 @@ def _check(data: str | None) -> int:
         by_portfolio.setdefault(pid, []).append(year)
     what = "; ".join(f"{pid} {', '.join(years)}" for pid, years in by_portfolio.items()) or "none"
     for r in reports:
-        print_findings(r)
+        for line in describe(r):
+            print(line, file=sys.stderr)
     if problems:
         raise DataError(problems)
     print(f"data OK: {what}")
     return 0
-
-
-def print_findings(r: object, stream: object = None) -> None:
-    """A report year's data-quality findings, one line each (warnings never fail a report)."""
-    findings = getattr(r, "findings", [])
-    if not findings:
-        return
-    counts: dict[str, int] = {}
-    for x in findings:
-        counts[x.severity] = counts.get(x.severity, 0) + 1
-    said = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
-    out = stream or sys.stderr
-    print(f"{r.portfolio.id} {r.year} ({r.meta['status']}): {said} (data-quality.csv)", file=out)
-    for x in findings:
-        where = f"{x.file}{f', row {x.line}' if x.line else ''}"
-        print(f"  - {x.severity}: {where}: {x.pi_code or x.measure_id}: {x.finding}"
-              f"{f': {x.words!r}' if x.words else ''}; the data says {x.data_says.rstrip('.')}. Fix: {x.fix}",
-              file=out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,17 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args.data)
-        if args.command == "new-year":
-            from perflib.data.scaffold import new_year
+        if args.command in ("new-year", "draft"):
+            from perflib.data import scaffold
             from perflib.notebook import data_path
 
-            print(new_year(args.portfolio, args.year, data_path(args.data)))
-            return 0
-        if args.command == "draft":
-            from perflib.data.scaffold import draft
-            from perflib.notebook import data_path
-
-            print(draft(args.portfolio, args.year, data_path(args.data)))
+            run = scaffold.new_year if args.command == "new-year" else scaffold.draft
+            print(run(args.portfolio, args.year, data_path(args.data)))
             return 0
         from perflib.build import build
 

@@ -224,14 +224,15 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
                 merge(problems, exc.problems)
     if problems:
         raise DataError(problems)
-    from perflib.cli import print_findings
+    from perflib.data.quality import describe
 
     for r in reports:
         if r.todos:
             _say(f"  draft       {r.portfolio.id} {r.year}: {len(r.todos)} to-dos still open "
                  "(`perflib check` lists them)")
         if any(x.severity == "error" for x in r.findings):
-            print_findings(r)  # a draft's contradictions are printed; a final's failed the load
+            for line in describe(r):  # a draft's contradictions are printed; a final's failed
+                _say(line)
     return reports
 
 

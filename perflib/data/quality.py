@@ -27,7 +27,7 @@ def findings(r: Report) -> list[Finding]:
     """Every data-quality finding of a report year, errors first."""
     from perflib.reports import kinds
 
-    out = claims.check_all(r.commentary, claims.figures_from_report(r), str(r.commentary_path),
+    out = claims.check_all(r.commentary, r.figures, str(r.commentary_path),
                            r.meta.get("status", "final"))
     out += discrepancy_notes(r)
     for name in r.portfolio.reports:
@@ -49,6 +49,28 @@ def discrepancy_notes(r: Report) -> list[Finding]:
                     f"the published {o.frame.at[i, 'period']} figure is inconsistent",
                     "", o.frame.at[i, "discrepancy"], "kept as published, with this note")
             for i in rows]
+
+
+def counts(findings: list[Finding]) -> str:
+    """How many findings of each severity, in words: '1 error, 6 warnings'."""
+    n: dict[str, int] = {}
+    for x in findings:
+        n[x.severity] = n.get(x.severity, 0) + 1
+    return ", ".join(f"{k} {s}{'s' if k != 1 else ''}" for s, k in n.items())
+
+
+def describe(r: Report) -> list[str]:
+    """A report year's findings as lines for the terminal (``perflib check`` and the build)."""
+    if not r.findings:
+        return []
+    lines = [f"{r.portfolio.id} {r.year} ({r.meta['status']}): {counts(r.findings)} "
+             "(data-quality.csv)"]
+    for x in r.findings:
+        where = f"{x.file}{f', row {x.line}' if x.line else ''}"
+        words = f": {x.words!r}" if x.words else ""
+        lines.append(f"  - {x.severity}: {where}: {x.pi_code or x.measure_id}: {x.finding}{words}"
+                     f"; the data says {x.data_says.rstrip('.')}. Fix: {x.fix}")
+    return lines
 
 
 def frame(r: Report) -> pd.DataFrame:

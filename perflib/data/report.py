@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,13 @@ class Report:
         """This year's commentary.md."""
         return commentary_file.path_of(self.portfolio.path / self.folder)
 
+    @cached_property
+    def figures(self) -> dict[str, Any]:
+        """Each measure's figures as its commentary may cite them (:class:`claims.Figures`)."""
+        from perflib.data import claims
+
+        return claims.figures_from_report(self)
+
     def text(self, measure_id: str) -> str:
         """A measure's commentary with its placeholders filled from the measure's own figures."""
         from perflib.data import claims
@@ -81,7 +89,7 @@ class Report:
         c = self.commentary.get(measure_id)
         if not c or not c.text:
             return ""
-        return claims.render(c.text, claims.figures_from_report(self)[measure_id],
+        return claims.render(c.text, self.figures[measure_id],
                              missing="[figure to be added]" if self.draft else None)
 
 

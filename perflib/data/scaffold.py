@@ -88,12 +88,12 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     folder.mkdir()
     previous = yaml.safe_load((p.path / year_folder(latest) / "report.yaml").read_text("utf-8"))
     (folder / "report.yaml").write_text(_report_yaml(year, previous), encoding="utf-8")
-    from perflib.data.claims import draft_sentence, figures_from_report
+    from perflib.data.claims import draft_sentence
     from perflib.data.report import load_report
 
     # the drafted first sentence takes its shape from last year's figures and its numbers, through
     # placeholders, from this year's once they are filled in
-    shape = figures_from_report(load_report(p, latest))
+    shape = load_report(p, latest).figures
     (folder / "commentary.md").write_text("".join(
         f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}\n\n"
         for mid in register["measure_id"]), encoding="utf-8")
@@ -108,14 +108,14 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
 def draft(portfolio: str, year: str, data_dir: Path) -> str:
     """Write the drafted factual first sentence wherever a measure's commentary is empty."""
     from perflib.data import commentary as commentary_file
-    from perflib.data.claims import draft_sentence, figures_from_report
+    from perflib.data.claims import draft_sentence
     from perflib.errors import DataError
 
     check_year(year)
     report, problems = check_report(load_portfolio(portfolio, data_dir), year)
     if report is None:
         raise DataError([q for q in problems if not q.todo] or problems)
-    figures = figures_from_report(report)
+    figures = report.figures
     path = report.commentary_path
     lines = path.read_text(encoding="utf-8").splitlines()
     out, written = [], []

@@ -248,15 +248,14 @@ def revisions(r: Report) -> Blocks:
 
 def data_quality(r: Report) -> Blocks:
     """Where the text or the published figures disagree with the data, or one figure with another."""
+    from perflib.data import quality
+
     title = "Data quality"
     if not r.findings:
         return Blocks([Section("data-quality", title, [Paragraph(
             "perflib found no disagreement between this report's commentary and its figures, "
             "and no known inconsistency in the figures it prints.")])])
-    counts = {}
-    for x in r.findings:
-        counts[x.severity] = counts.get(x.severity, 0) + 1
-    said = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+    said = quality.counts(r.findings)
     rows: list[list[Inline]] = [[x.pi_code or x.measure_id, x.severity.capitalize(), x.finding,
                                  x.words or "", x.data_says] for x in r.findings]
     return Blocks([Section("data-quality", title, [

@@ -34,6 +34,9 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None) -> Outcome
             str(source), str(out), parameters=_params(task), kernel_name="python3",
             engine_name="perflib_warm", perflib_root=root, progress_bar=False,
             log_output=False, cwd=str(cwd),
+            # papermill otherwise rewrites the whole notebook at every cell's start and end: the
+            # build's biggest cost after the kernel. It is written once, when it has run.
+            request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,

@@ -179,7 +179,31 @@ class Blocks(list):
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         from perflib.present.html import render
 
-        return {"text/html": render(self), MIME: to_json(self)}
+        return {"text/plain": outline(self), "text/html": render(self), MIME: to_json(self)}
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        # IPython prefers its list printer to the bundle's text/plain: without this, every
+        # executed notebook carries each chart's PNG once more, as a bytes repr.
+        p.text(outline(self))
+
+
+def outline(blocks: Iterable[Block]) -> str:
+    """What a cell shows as plain text (a console, a log): its title, headings, tables and charts."""
+    lines = []
+    for b in walk(blocks):
+        if isinstance(b, Cover):
+            lines.append(b.document_title)
+        elif isinstance(b, Section):
+            lines.append(plain(b.title))
+        elif isinstance(b, Heading):
+            lines.append(f"{'  ' * (b.level - 2)}{plain(b.text)}")
+        elif isinstance(b, Table):
+            lines.append(f"  [table] {plain(b.caption)} ({len(b.rows)} rows)")
+        elif isinstance(b, Figure):
+            lines.append(f"  [chart] {b.title}: {b.alt}")
+        elif isinstance(b, (Paragraph, Note)):
+            lines.append(f"  {plain(b.text)}")
+    return "\n".join(lines)
 
 
 def walk(blocks: Iterable[Block]) -> Iterator[Block]:

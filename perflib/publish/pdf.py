@@ -52,11 +52,17 @@ def find_chromium() -> str | None:
 
 
 class Printer:
-    """A started browser that prints HTML strings to PDF bytes; use as a context manager."""
+    """A started browser that prints HTML strings to PDF bytes; use as a context manager.
+
+    Every report is printed in the same tab: opening a tab costs Chromium more than printing a
+    report into it. A report replaces the whole document of the one before, and reports run no
+    script, so nothing carries over from one to the next.
+    """
 
     def __init__(self) -> None:
         self._pw = None
         self._browser = None
+        self._page = None
 
     def __enter__(self) -> Printer:
         from playwright.sync_api import Error, sync_playwright
@@ -70,7 +76,17 @@ class Printer:
             where = path or "Playwright's own Chromium"
             raise BrowserNotFound(f"could not start {where}: {str(exc).splitlines()[0]}; "
                                   f"{INSTALL_HINT}") from None
+        self._page = self._new_page()
         return self
+
+    def _new_page(self):
+        page = self._browser.new_page(java_script_enabled=False)
+        # Reports are self-contained; anything that tries the network is refused, not awaited.
+        page.route("**/*", lambda route: route.abort()
+                   if not route.request.url.startswith(("data:", "about:")) else
+                   route.continue_())
+        page.emulate_media(media="print")
+        return page
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -84,22 +100,20 @@ class Printer:
         return finish(self._print(html, header), title=header)
 
     def _print(self, html: str, header: str) -> bytes:
-        page = self._browser.new_page()
+        page = self._page
         try:
-            # Reports are self-contained; anything that tries the network is refused, not awaited.
-            page.route("**/*", lambda route: route.abort()
-                       if not route.request.url.startswith(("data:", "about:")) else
-                       route.continue_())
             page.set_content(html, wait_until="load")
-            page.emulate_media(media="print")
             return page.pdf(
                 format="A4", print_background=True, display_header_footer=True,
                 header_template=HEADER.format(header=_escape(header)), footer_template=FOOTER,
                 margin={"top": "18mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
                 tagged=True, outline=True,
             )
-        finally:
+        except Exception:
+            # a report that would not print must not leave the next one a broken tab
             page.close()
+            self._page = self._new_page()
+            raise
 
 
 def _escape(text: str) -> str:

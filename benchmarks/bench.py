@@ -7,6 +7,7 @@ project (its data and notebooks), and each figure is the median of several runs:
   perflib_html`` command and a ``jupyter nbconvert --to perflib_pdf`` command (a fresh browser for
   every PDF), one after another;
 - ``perflib build`` cold (empty reports folder), with nothing changed, and after one commentary edit;
+- ``perflib watch``: from saving one commentary edit to the refreshed reports being published;
 - scale: the seed portfolio copied under 4 new ids (8 portfolio-years, 32 notebooks) in another
   scratch project, built cold locally and on a 2-worker Dask ``LocalCluster``
   (``perflib build --scheduler``), with wall and CPU seconds per notebook (CPU of the build and
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +109,39 @@ def scale(env: dict, copies: int = 4) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
+def watch_edits(env: dict, root: Path, commentary: Path, edits: Iterator[int], runs: int
+                ) -> float:
+    """Median seconds from saving a commentary edit to ``perflib watch`` reporting it published."""
+    import queue
+    import threading
+
+    from perflib.build.watch import READY
+
+    proc = subprocess.Popen([str(BIN / "perflib"), "watch"], env=env, cwd=root,
+                            stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr], daemon=True).start()
+
+    def until(prefix: str) -> None:
+        while not lines.get(timeout=300).startswith(prefix):
+            pass
+
+    try:
+        until(READY)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            with commentary.open("a", encoding="utf-8") as f:
+                f.write(f"\nBenchmark edit {next(edits)}.\n")
+            until("built 1,")
+            times.append(time.perf_counter() - start)
+            until(READY)
+        return statistics.median(times)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
 def run(cmd: list[str], env: dict, cwd: Path) -> None:
     subprocess.run(cmd, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -166,6 +200,9 @@ def main() -> None:
     print(f"  perflib build, nothing changed                       {t_none:7.2f} s", flush=True)
     t_edit = timed(lambda: run(perflib, env, scratch), args.runs, before=edit)
     print(f"  perflib build, one commentary file edited            {t_edit:7.2f} s", flush=True)
+
+    t_watch = watch_edits(env, scratch, commentary, edits, args.runs)
+    print(f"  perflib watch, one commentary edit to refreshed reports {t_watch:7.2f} s", flush=True)
 
     scale(env, args.copies)
 

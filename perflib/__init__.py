@@ -7,7 +7,6 @@ from __future__ import annotations
 
 __version__ = "0.2.0"
 
-from perflib.data.report import Report, load_all, load_report  # noqa: E402
 from perflib.errors import (  # noqa: E402
     BrowserNotFound,
     BuildLocked,
@@ -29,3 +28,11 @@ __all__ = [
     "load_all",
     "load_report",
 ]
+
+
+def __getattr__(name: str):  # PEP 562: `perflib build` starts without importing pandas first
+    if name in ("Report", "load_all", "load_report"):
+        from perflib.data import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module 'perflib' has no attribute {name!r}")

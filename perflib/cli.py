@@ -6,17 +6,17 @@ import argparse
 import os
 import sys
 
+from perflib.config import DATA_RULE
 from perflib.errors import PerflibError
-from perflib.notebook import DATA_RULE
 
 DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
 
 
 def _check(data: str | None) -> int:
+    from perflib.config import data_path
     from perflib.data.quality import describe
     from perflib.data.report import check_all
     from perflib.errors import DataError
-    from perflib.notebook import data_path
 
     held, problems, reports = check_all(data_path(data))
     by_portfolio: dict[str, list[str]] = {}
@@ -47,6 +47,14 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the notebooks on the Dask cluster whose scheduler is at ADDRESS "
                         "(like tcp://10.0.0.5:8786); default: on this machine")
+    w = sub.add_parser("watch", help="build, then rebuild what changed on every save, keeping "
+                                     "kernels and the browser warm (Ctrl-C to stop)")
+    w.add_argument("--portfolio", help="portfolio id (default: all)")
+    w.add_argument("--year", help="report year like 2020/21 (default: all years held)")
+    w.add_argument("--out", help="reports folder (default: the project's reports/)")
+    w.add_argument("--data", help=DATA_HELP)
+    w.add_argument("--jobs", type=int, default=None,
+                   help="notebooks to run at once, each on a kernel kept warm (default: cores)")
     c = sub.add_parser("check", help="validate every data file; list every problem and to-do")
     c.add_argument("--data", help=DATA_HELP)
     n = sub.add_parser("new-year", help="scaffold the next report year from the latest one")
@@ -62,12 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args.data)
         if args.command in ("new-year", "draft"):
+            from perflib.config import data_path
             from perflib.data import scaffold
-            from perflib.notebook import data_path
 
             run = scaffold.new_year if args.command == "new-year" else scaffold.draft
             print(run(args.portfolio, args.year, data_path(args.data)))
             return 0
+        if args.command == "watch":
+            from perflib.build import watch
+
+            return watch.main(sys.argv[1:] if argv is None else argv, portfolio=args.portfolio,
+                              year=args.year, out=args.out, jobs=args.jobs, data_dir=args.data)
         from perflib.build import build
 
         build(args.portfolio, args.year, args.out, args.jobs, args.force, args.data,

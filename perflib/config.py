@@ -12,3 +12,18 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
+
+DATA_RULE = ("the data folder must lie inside the project (the folder holding perflib/ and "
+             "notebooks/), so that no file outside it can be printed into a report")
+
+
+def data_path(data_dir: str | Path | None) -> Path:
+    """The data folder asked for, which must lie inside the project (for check and build alike)."""
+    from perflib.errors import ParameterError
+
+    path = Path(data_dir).resolve() if data_dir else DATA_DIR
+    root = PROJECT_ROOT.resolve()
+    if not path.is_relative_to(root):
+        raise ParameterError(f"data folder {data_dir} is outside the project ({root}): "
+                             f"{DATA_RULE}; put the data under the project's data/ folder")
+    return path

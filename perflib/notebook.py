@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perflib import config
+from perflib.config import DATA_RULE, data_path  # noqa: F401 (the notebook API)
 from perflib.data.report import Report, check_year, load_report
 from perflib.errors import ParameterError
-
-DATA_RULE = ("the data folder must lie inside the project (the folder holding perflib/ and "
-             "notebooks/), so that no file outside it can be printed into a report")
-
-
-def data_path(data_dir: str | Path | None) -> Path:
-    """The data folder asked for, which must lie inside the project (for check and build alike)."""
-    path = Path(data_dir).resolve() if data_dir else config.DATA_DIR
-    root = config.PROJECT_ROOT.resolve()
-    if not path.is_relative_to(root):
-        raise ParameterError(f"data folder {data_dir} is outside the project ({root}): "
-                             f"{DATA_RULE}; put the data under the project's data/ folder")
-    return path
 
 
 def load(portfolio: str, year: str, data_dir: str | Path | None = None,

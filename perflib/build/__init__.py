@@ -104,6 +104,19 @@ class Summary:
     failed: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Resident:
+    """What a long-running process (``perflib watch``) keeps from one build to the next.
+
+    Its threads keep their warm kernels, and its browser stays open, so a rebuild pays for
+    running and printing the notebooks that changed and nothing else.
+    """
+
+    pool: concurrent.futures.ThreadPoolExecutor
+    jobs: int
+    printer: object | None = None  # a started perflib.publish.pdf.Printer
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -183,24 +196,39 @@ def _publish(folder: Path, version: Path) -> None:
 
 def build(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, force: bool = False,
-          data_dir: Path | str | None = None, scheduler: str | None = None) -> Summary:
-    """Build the reports asked for; see the module docstring for how they are published."""
-    from perflib.notebook import data_path
+          data_dir: Path | str | None = None, scheduler: str | None = None,
+          resident: Resident | None = None) -> Summary:
+    """Build the reports asked for; see the module docstring for how they are published.
+
+    ``resident`` is for a process that builds again and again (:mod:`perflib.build.watch`).
+    """
+    from perflib.config import data_path
 
     out = Path(out or config.REPORTS_DIR).resolve()
     data = data_path(data_dir)  # checked before papermill ever injects it
-    reports = _load(portfolio, year, data)
-    out.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(out / ".perflib-build.lock"))
+    local = scheduler is None and resident is None
+    if local:
+        from perflib.publish import warm
+
+        warm.prestart()  # a kernel starts and warms up while the data is read and checked
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait for "
-                          "it to finish, or delete the lock file if no build is running") from None
-    try:
-        return _build(reports, out, data, jobs or os.cpu_count() or 1, force, scheduler)
+        reports = _load(portfolio, year, data)
+        out.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(out / ".perflib-build.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait "
+                              "for it to finish, or delete the lock file if no build is running"
+                              ) from None
+        try:
+            jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
+            return _build(reports, out, data, jobs, force, scheduler, resident)
+        finally:
+            lock.release()
     finally:
-        lock.release()
+        if local:
+            warm.shutdown_all()  # the spare, if nothing needed building
 
 
 def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
@@ -237,7 +265,7 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
 
 
 def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
-           scheduler: str | None = None) -> Summary:
+           scheduler: str | None = None, resident: Resident | None = None) -> Summary:
     summary = Summary()
     code = _code_hash()
     staging = out / ".versions"
@@ -278,7 +306,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
     todo = [t for _, _, _, tasks, _, _ in plans for t in tasks]
     for label in summary.skipped:
         _say(f"  up to date  {label}")
-    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs, scheduler)
+    by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs, scheduler, resident)
 
     failures: list[NotebookError] = []
     for _, folder, version, tasks, log, previous in plans:
@@ -367,7 +395,8 @@ def _keep_failed(out: Path, task: Task) -> Path:
 
 
 def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
-              say: Callable[[str], None] = _say) -> Iterator[Outcome | None]:
+              say: Callable[[str], None] = _say, resident: Resident | None = None
+              ) -> Iterator[Outcome | None]:
     """Yield outcomes as tasks finish, ``jobs`` at a time.
 
     Each of ``jobs`` threads drives one warm kernel (a process of its own) for all the notebooks
@@ -383,19 +412,17 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
 
         yield from cluster.outcomes(tasks, scheduler)
         return
-    if jobs <= 1 or len(tasks) == 1:
-        from perflib.publish import warm
-
-        try:
-            for t in tasks:
-                yield execute(t)
-        finally:
-            warm.shutdown_all()
-        return
     from perflib.publish import warm
 
     # Threads, not processes: each thread drives a warm kernel of its own (a process), so the
-    # notebooks still run in parallel while the build pays no worker start-up or imports.
+    # notebooks still run in parallel while the build pays no worker start-up or imports. Even
+    # one notebook runs on a thread, so that the browser starts while it runs.
+    if resident is not None:  # its threads' kernels are warm, and stay so for the next build
+        futures = [resident.pool.submit(execute, t) for t in tasks]
+        yield None
+        for f in concurrent.futures.as_completed(futures):
+            yield f.result()
+        return
     try:
         with concurrent.futures.ThreadPoolExecutor(min(jobs, len(tasks))) as pool:
             futures = [pool.submit(execute, t) for t in tasks]
@@ -406,7 +433,8 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
         warm.shutdown_all()
 
 
-def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
+def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None,
+                   resident: Resident | None = None
                    ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
     """Run every task and print each PDF through one browser while the others still run."""
     by_task: dict[tuple, Outcome] = {}
@@ -417,13 +445,16 @@ def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
     from perflib.publish.exporter import ReportPDFExporter
     from perflib.publish.pdf import Printer
 
-    printer, error = None, None
+    printer = resident.printer if resident else None
+    error = None
     progress = Progress(len(tasks))
     try:
-        for o in _outcomes(tasks, jobs, scheduler, progress.write):
+        for o in _outcomes(tasks, jobs, scheduler, progress.write, resident):
             if printer is None and error is None:  # start the browser while the kernels start
                 try:
                     printer = Printer().__enter__()
+                    if resident is not None:
+                        resident.printer = printer  # kept open for the next build
                 except BrowserNotFound as exc:
                     error = exc
             if o is None:
@@ -445,6 +476,6 @@ def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None
             progress.done(f"  printed     {t.label}", True)
     finally:
         progress.close()
-        if printer is not None:
+        if printer is not None and resident is None:
             printer.__exit__(None, None, None)
     return by_task, pdfs, error

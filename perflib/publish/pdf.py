@@ -147,23 +147,41 @@ _PATH = {"m", "l", "c", "v", "y", "h", "re"}
 _PATH_END = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "n"}
 
 
-def _unit_end(ops: list, i: int) -> int:
-    """Index of the last operator of the graphics unit starting at ``i``."""
-    op = str(ops[i][1])
-    if op in ("q", "BT"):
-        close, depth = ("Q" if op == "q" else "ET"), 0
-        for j in range(i, len(ops)):
-            o = str(ops[j][1])
-            depth += o == op
-            depth -= o == close
-            if depth == 0:
-                return j
-        return len(ops) - 1
-    if op in _PATH:
-        for j in range(i, len(ops)):
-            if str(ops[j][1]) in _PATH_END:
-                return j
-    return i
+def _ends(names: list[str]) -> list[int]:
+    """For each operator, the index of the last operator of the graphics unit it starts.
+
+    A ``q`` or ``BT`` unit runs to its matching ``Q`` or ``ET`` (or the stream's end), a path to
+    the operator that paints or ends it; any other operator is a unit of its own. One pass each
+    way, so a page of many thousand operators costs no more than reading it.
+    """
+    n = len(names)
+    ends = list(range(n))
+    stacks: dict[str, list[int]] = {"q": [], "BT": []}
+    for i, name in enumerate(names):
+        if name in stacks:
+            stacks[name].append(i)
+        elif name in ("Q", "ET"):
+            stack = stacks["q" if name == "Q" else "BT"]
+            if stack:
+                ends[stack.pop()] = i
+    for stack in stacks.values():
+        for i in stack:
+            ends[i] = n - 1
+    next_end = None
+    for i in range(n - 1, -1, -1):
+        if names[i] in _PATH_END:
+            next_end = i
+        if names[i] in _PATH and next_end is not None:
+            ends[i] = next_end
+    return ends
+
+
+def _counts(flags: list[bool]) -> list[int]:
+    """Running totals: ``c[j + 1] - c[i]`` is how many of ``flags[i:j + 1]`` are true."""
+    out = [0]
+    for f in flags:
+        out.append(out[-1] + f)
+    return out
 
 
 def mark_artifacts(ops: list) -> list:
@@ -174,25 +192,26 @@ def mark_artifacts(ops: list) -> list:
     """
     import pikepdf
 
+    names = [str(op[1]) for op in ops]
+    inline = [isinstance(op, pikepdf.ContentStreamInlineImage) for op in ops]
+    ends = _ends(names)
+    marked = _counts([name in ("BDC", "BMC", "EMC") for name in names])
+    painted = _counts([name in _PAINT or im for name, im in zip(names, inline, strict=True)])
     out, depth, i = [], 0, 0
     while i < len(ops):
-        operands, op = ops[i]
-        name = str(op)
-        if depth == 0 and (name in ("q", "BT", "Do", "sh") or name in _PATH
-                           or isinstance(ops[i], pikepdf.ContentStreamInlineImage)):
-            j = _unit_end(ops, i)
-            unit = ops[i:j + 1]
-            names = [str(u[1]) for u in unit]
-            if name == "q" and {"BDC", "BMC", "EMC"} & set(names):
-                out.append(ops[i])
+        name = names[i]
+        if depth == 0 and (name in ("q", "BT", "Do", "sh") or name in _PATH or inline[i]):
+            j = ends[i]
+            if name == "q" and marked[j + 1] > marked[i]:
+                out.append(ops[i])  # marked content inside: look at what the q holds instead
                 i += 1
                 continue
-            if _PAINT & set(names) or isinstance(ops[i], pikepdf.ContentStreamInlineImage):
+            if painted[j + 1] > painted[i]:
                 out.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-                out.extend(unit)
+                out.extend(ops[i:j + 1])
                 out.append(([], pikepdf.Operator("EMC")))
             else:
-                out.extend(unit)
+                out.extend(ops[i:j + 1])
             i = j + 1
             continue
         depth += name in ("BDC", "BMC")

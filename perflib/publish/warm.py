@@ -18,6 +18,7 @@ notebook changed state the reset does not cover (a monkeypatched module, say).
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import logging
 import os
 import threading
@@ -26,12 +27,16 @@ import threading
 WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
                 "perflib.notebook", "perflib.present.charts", "perflib.present.sections",
                 "perflib.present.html")
+#: What a kernel runs as it starts (and again, to no effect but a check, once a client connects).
+WARM_UP = "__import__('perflib.publish.warm', fromlist=['_']).kernel_warm_up()"
 #: Notebooks a kernel runs before it is replaced by a fresh one.
 MAX_NOTEBOOKS = 200
 
 logger = logging.getLogger("perflib.warm")
 _local = threading.local()
 _all: set[WarmKernel] = set()
+#: kernels started ahead of need: (kernel name, PERFLIB_ROOT, future of the kernel)
+_spares: list[tuple[str, str | None, concurrent.futures.Future]] = []
 _lock = threading.Lock()
 
 
@@ -42,37 +47,38 @@ class WarmKernelError(RuntimeError):
 class WarmKernel:
     """A running kernel with the heavy imports done, reused for one notebook after another."""
 
-    def __init__(self, kernel_name: str = "python3", root: str | None = None) -> None:
+    def __init__(self, kernel_name: str = "python3", root: str | None = None,
+                 attach: bool = True) -> None:
         from jupyter_core.utils import run_sync
 
         from perflib.publish.kernel import IPCKernelManager
 
         self.kernel_name, self.root, self.notebooks = kernel_name, root, 0
-        self.thread = threading.get_ident()
         env = dict(os.environ)
         if root is not None:
             env["PERFLIB_ROOT"] = root
         self.km = IPCKernelManager(kernel_name=kernel_name)
-        run_sync(self.km.start_kernel)(env=env)
         self.kc = None
+        # The kernel warms itself up as it starts (IPython's exec_lines), before any client has
+        # connected: a kernel started ahead of need is ready by the time a notebook needs it.
+        run_sync(self.km.start_kernel)(env=env, extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
+        with _lock:
+            _all.add(self)
+        if attach:
+            self.attach()
+
+    def attach(self) -> None:
+        """Connect this thread's client and wait until the kernel has warmed up."""
         try:
-            self._connect()
-            self.run("__import__('perflib.publish.warm', fromlist=['_']).kernel_warm_up()")
+            from jupyter_core.utils import run_sync
+
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            run_sync(self.kc.wait_for_ready)(timeout=60)
+            self.run(WARM_UP)  # nothing to do if it warmed up as it started; raises if it failed
         except BaseException:
             self.shutdown()
             raise
-        with _lock:
-            _all.add(self)
-
-    def _connect(self) -> None:
-        """Connect the client every notebook on this kernel is run through."""
-        from jupyter_core.utils import run_sync
-
-        if self.kc is not None:
-            self.kc.stop_channels()
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        run_sync(self.kc.wait_for_ready)(timeout=60)
 
     def run(self, code: str, timeout: float = 60) -> None:
         """Run ``code`` silently in the kernel (no history, no output); raise if it fails."""
@@ -126,7 +132,7 @@ class WarmKernel:
 
 
 def current(kernel_name: str = "python3", root: str | None = None) -> WarmKernel:
-    """This thread's warm kernel, started (or replaced, if dead or spent) as needed."""
+    """This thread's warm kernel: a started spare if there is one, else a new one."""
     k: WarmKernel | None = getattr(_local, "kernel", None)
     if k is not None and (k.kernel_name != kernel_name or k.root != root
                           or k.notebooks >= MAX_NOTEBOOKS or not k.alive()):
@@ -134,7 +140,47 @@ def current(kernel_name: str = "python3", root: str | None = None) -> WarmKernel
         k = None
     if k is None:
         _register_exit()
-        k = _local.kernel = WarmKernel(kernel_name, root)
+        k = _spare(kernel_name, root)
+        if k is None:
+            k = WarmKernel(kernel_name, root)
+        _local.kernel = k
+    return k
+
+
+def prestart(n: int = 1, kernel_name: str = "python3", root: str | None = None) -> None:
+    """Start ``n`` kernels now, in the background, for the next threads that need one.
+
+    A build calls this before it reads its data, so that a kernel's start and imports overlap
+    with the build's own; a spare no thread takes is shut down with the others.
+    """
+    _register_exit()
+    for _ in range(n):
+        future: concurrent.futures.Future[WarmKernel] = concurrent.futures.Future()
+
+        def start(future: concurrent.futures.Future = future) -> None:
+            try:
+                future.set_result(WarmKernel(kernel_name, root, attach=False))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        with _lock:
+            _spares.append((kernel_name, root, future))
+        threading.Thread(target=start, name="perflib-kernel-start", daemon=True).start()
+
+
+def _spare(kernel_name: str, root: str | None) -> WarmKernel | None:
+    """A kernel :func:`prestart` started, attached to this thread; ``None`` if there is none."""
+    with _lock:
+        found = next((s for s in _spares if s[:2] == (kernel_name, root)), None)
+        if found is None:
+            return None
+        _spares.remove(found)
+    try:
+        k = found[2].result(timeout=60)
+        k.attach()
+    except Exception as exc:  # a spare that failed: the caller starts one of its own
+        logger.warning("a kernel started ahead of need failed: %s", exc)
+        return None
     return k
 
 
@@ -148,6 +194,14 @@ def discard() -> None:
 
 def shutdown_all() -> None:
     """Shut down every warm kernel this process started (at exit, or when a pool winds down)."""
+    with _lock:
+        spares = [future for _, _, future in _spares]
+        _spares.clear()
+    for future in spares:  # wait for any still starting, so that none outlives the build
+        try:
+            future.result(timeout=60)
+        except Exception:
+            pass
     with _lock:
         kernels = list(_all)
     for k in kernels:
@@ -260,6 +314,10 @@ def kernel_warm_up() -> None:
     """In the kernel: do the heavy imports, then snapshot the state each notebook starts from."""
     import importlib
 
+    global _baseline
+    if _baseline is not None:
+        return
+
     for name in WARM_IMPORTS:
         importlib.import_module(name)
     from perflib.present import charts
@@ -267,7 +325,6 @@ def kernel_warm_up() -> None:
 
     kinds()  # every registered report kind's module
     charts.lib()
-    global _baseline
     import matplotlib
     import pandas as pd
 

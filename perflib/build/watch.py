@@ -1,0 +1,116 @@
+"""Rebuild reports as their data changes: ``perflib watch``.
+
+An analyst editing commentary wants the report beside the editor refreshed in a second or two,
+not after a fresh build's start-up. ``perflib watch`` builds once, then keeps what every build
+otherwise starts again: a warm kernel for each job and one open browser. On each change under the
+data and notebooks folders (reported by the operating system, through ``watchfiles``) it runs the
+same incremental build as ``perflib build``: only the reports whose inputs changed are run again,
+each is published atomically, and the build lock is taken for each build as usual. A data error
+is printed and the previous reports stay as they were; the next save is tried again.
+
+A change to perflib's own code restarts the watch, so a kernel never runs code older than the
+code the build log records.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from perflib import config
+from perflib.build import Resident, Summary, _code_hash, _say, build
+from perflib.errors import BrowserNotFound, PerflibError
+
+READY = "watching for changes (Ctrl-C to stop)"
+
+
+def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
+    """Start a warm kernel on every thread of ``pool`` (in the background)."""
+    from perflib.publish import warm
+
+    barrier = threading.Barrier(jobs)  # holds each thread until all have one: one kernel each
+
+    def start() -> None:
+        try:
+            warm.current()
+        finally:
+            try:
+                barrier.wait(timeout=120)
+            except threading.BrokenBarrierError:
+                pass
+
+    for _ in range(jobs):
+        pool.submit(start)
+
+
+def watch(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
+          jobs: int | None = None, data_dir: Path | str | None = None,
+          stop: threading.Event | None = None,
+          built: Callable[[Summary | PerflibError], None] | None = None) -> int:
+    """Build, then build again after every change, until ``stop`` is set or Ctrl-C.
+
+    ``built`` is told of each build's summary, or of the error that stopped it. Returns 0, or
+    :data:`RESTART` when perflib's code changed and the watch should be started afresh.
+    """
+    import watchfiles
+
+    from perflib.publish import warm
+    from perflib.publish.pdf import Printer
+
+    stop = stop or threading.Event()
+    jobs = jobs or os.cpu_count() or 1
+    data = config.data_path(data_dir)
+    paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
+    code = _code_hash()
+    pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
+    resident = Resident(pool, jobs)
+    _warm(pool, jobs)
+    try:
+        resident.printer = Printer().__enter__()
+    except BrowserNotFound as exc:
+        _say(f"perflib: {exc}; building HTML and Word only")
+
+    def once() -> None:
+        try:
+            summary: Summary | PerflibError = build(portfolio, year, out, data_dir=data,
+                                                    resident=resident)
+        except PerflibError as exc:
+            _say(f"perflib: {exc}")
+            summary = exc
+        if built is not None:
+            built(summary)
+        _say(READY)
+
+    try:
+        once()
+        for _changes in watchfiles.watch(*[p for p in paths if p.exists()], stop_event=stop,
+                                         step=50, raise_interrupt=False):
+            if _code_hash() != code:
+                _say("perflib's code changed: starting the watch afresh")
+                return RESTART
+            once()
+        return 0
+    finally:
+        warm.shutdown_all()
+        pool.shutdown(wait=True)
+        if resident.printer is not None:
+            resident.printer.__exit__(None, None, None)
+
+
+#: What :func:`watch` returns when perflib's code changed under it.
+RESTART = 75
+
+
+def main(argv: list[str], **kw: object) -> int:
+    """Run :func:`watch` for the CLI: SIGTERM stops it cleanly; a code change starts it again."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    code = watch(stop=stop, **kw)  # type: ignore[arg-type]
+    if code == RESTART:
+        os.execv(sys.executable, [sys.executable, "-m", "perflib.cli", *argv])
+    return code

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import queue
 import shutil
 import sys
 import tempfile
@@ -86,6 +87,8 @@ class Outcome:
     html: str = ""
     #: the document title, from the report's blocks (every PDF page's header)
     title: str = ""
+    #: who the documents name as author (the council)
+    author: str = ""
     #: data files the report published from its kernel: name -> CSV text
     files: dict[str, str] = field(default_factory=dict)
     #: the report as a Word document
@@ -154,17 +157,21 @@ def _params(task: Task) -> dict[str, str]:
             **task.extra}
 
 
-def execute(task: Task) -> Outcome:
-    """Run one notebook on this process's warm kernel and render it to HTML, all in this process.
+def execute(task: Task, ready: Callable[[Outcome], None] | None = None) -> Outcome:
+    """Run one notebook on this thread's warm kernel, render it to HTML, then to Word.
 
     The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
-    process (see :mod:`perflib.publish.warm`), then reset between notebooks.
+    thread (see :mod:`perflib.publish.warm`), then reset between notebooks. ``ready`` is given
+    the outcome as soon as its HTML is there, so its PDF can be printed while Word is written.
     """
     from perflib.build import warmrun
 
     source = Path(task.notebook_path) if task.notebook_path else \
         config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"
-    return warmrun.run(task, source, config.NOTEBOOKS_DIR)
+    outcome = warmrun.run(task, source, config.NOTEBOOKS_DIR, with_word=False)
+    if ready is not None:
+        ready(outcome)
+    return outcome if outcome.error else warmrun.word(outcome)
 
 
 def _say(msg: str) -> None:
@@ -210,7 +217,9 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     if local:
         from perflib.publish import warm
 
-        warm.prestart()  # a kernel starts and warms up while the data is read and checked
+        # Kernels start and warm up while the data is read and checked, as many as the build
+        # logs say will be needed (none when nothing changed).
+        warm.prestart(min(jobs or os.cpu_count() or 1, _stale(out, force)))
     try:
         reports = _load(portfolio, year, data)
         out.mkdir(parents=True, exist_ok=True)
@@ -229,6 +238,32 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     finally:
         if local:
             warm.shutdown_all()  # the spare, if nothing needed building
+
+
+def _stale(out: Path, force: bool) -> int:
+    """Roughly how many notebooks a build will run, from the build logs alone (a guess, cheap).
+
+    Every input a log records is hashed again; a notebook with any input changed counts, and
+    with no logs (or ``force``) everything does.
+    """
+    logs = [log for log in out.glob(f"*/*/{LOG_NAME}") if not log.parts[-3].startswith(".")]
+    if force or not logs:
+        return sys.maxsize
+    code, digests, stale = _code_hash(), {}, 0
+    for log in logs:
+        for entry in _read_log(log.parent).get("notebooks", {}).values():
+            for name, digest in entry.get("inputs", {}).items():
+                if name == "perflib":
+                    now = code
+                else:
+                    path = config.PROJECT_ROOT / name
+                    if name not in digests:
+                        digests[name] = _sha256(path) if path.is_file() else ""
+                    now = digests[name]
+                if now != digest:
+                    stale += 1
+                    break
+    return stale
 
 
 def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
@@ -417,18 +452,33 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
     # Threads, not processes: each thread drives a warm kernel of its own (a process), so the
     # notebooks still run in parallel while the build pays no worker start-up or imports. Even
     # one notebook runs on a thread, so that the browser starts while it runs.
+    def run(pool: concurrent.futures.Executor) -> Iterator[Outcome | None]:
+        # An outcome is yielded once its HTML is there; its thread goes on to write the Word
+        # document, and all of them are done before the last outcome is yielded.
+        from nbformat.validator import get_validator
+
+        get_validator()  # compiled once here (0.2 s), not by every thread racing to read a notebook
+        ready: queue.Queue[Outcome] = queue.Queue()
+        futures = [pool.submit(execute, t, ready.put) for t in tasks]
+        yield None  # the kernels are starting: a good moment to start the browser
+        for _ in tasks:
+            while True:
+                try:
+                    yield ready.get(timeout=0.5)
+                    break
+                except queue.Empty:
+                    for f in futures:
+                        if f.done():
+                            f.result()  # raises what a task raised before its outcome was ready
+        for f in futures:
+            f.result()
+
     if resident is not None:  # its threads' kernels are warm, and stay so for the next build
-        futures = [resident.pool.submit(execute, t) for t in tasks]
-        yield None
-        for f in concurrent.futures.as_completed(futures):
-            yield f.result()
+        yield from run(resident.pool)
         return
     try:
         with concurrent.futures.ThreadPoolExecutor(min(jobs, len(tasks))) as pool:
-            futures = [pool.submit(execute, t) for t in tasks]
-            yield None  # the kernels are starting: a good moment to start the browser
-            for f in concurrent.futures.as_completed(futures):
-                yield f.result()
+            yield from run(pool)
     finally:
         warm.shutdown_all()
 

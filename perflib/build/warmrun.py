@@ -7,27 +7,43 @@ project, which ``PERFLIB_ROOT`` the kernel gets.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 from perflib.build import Outcome, Task, _params
 
+_local = threading.local()
 
-def run(task: Task, source: Path, cwd: Path, root: str | None = None) -> Outcome:
+
+def _exporter():
+    """This thread's HTML exporter, its template compiled (once: it costs more than a render)."""
+    from perflib.publish.exporter import ReportHTMLExporter
+
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        exporter = _local.exporter = ReportHTMLExporter()
+        exporter.template  # noqa: B018 (compiled now, while the kernel may still be starting)
+    return exporter
+
+
+def run(task: Task, source: Path, cwd: Path, root: str | None = None,
+        with_word: bool = True) -> Outcome:
     """Execute ``source`` for ``task`` (writing ``<notebook>.ipynb`` and ``.html`` to its workdir).
 
-    The outcome carries the title, the data files and the Word document the report published.
+    The outcome carries the title, the data files and, ``with_word``, the Word document the
+    report published; without, :func:`word` makes it later (the local build prints the PDF
+    meanwhile).
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from perflib.present import blocks
     from perflib.publish import warm
-    from perflib.publish.docx import docx_from_html
-    from perflib.publish.exporter import ReportHTMLExporter
 
     warm.register()
     start = time.perf_counter()
+    exporter = _exporter()
     out = Path(task.workdir) / f"{task.notebook}.ipynb"
     try:
         nb = papermill.execute_notebook(
@@ -44,9 +60,17 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None) -> Outcome
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
         return Outcome(task, error=f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start)
-    html, resources = ReportHTMLExporter().from_notebook_node(nb)
+    html, resources = exporter.from_notebook_node(nb)
     (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
-    title = resources["perflib_title"]
-    return Outcome(task, html=html, title=title, files=blocks.data_files(nb),
-                   docx=docx_from_html(html, title=title, author=resources["perflib_author"]),
-                   seconds=time.perf_counter() - start)
+    outcome = Outcome(task, html=html, title=resources["perflib_title"],
+                      author=resources["perflib_author"], files=blocks.data_files(nb),
+                      seconds=time.perf_counter() - start)
+    return word(outcome) if with_word else outcome
+
+
+def word(outcome: Outcome) -> Outcome:
+    """Add the Word document to a successful outcome."""
+    from perflib.publish.docx import docx_from_html
+
+    outcome.docx = docx_from_html(outcome.html, title=outcome.title, author=outcome.author)
+    return outcome

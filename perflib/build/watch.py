@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import queue
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from perflib import config
-from perflib.build import Resident, Summary, _code_hash, _say, build
+from perflib.build import Resident, _code_hash, _say, build
 from perflib.errors import BrowserNotFound, PerflibError
 
 READY = "watching for changes (Ctrl-C to stop)"
@@ -50,15 +50,12 @@ def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
 
 def watch(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, data_dir: Path | str | None = None,
-          stop: threading.Event | None = None,
-          built: Callable[[Summary | PerflibError], None] | None = None) -> int:
+          stop: threading.Event | None = None) -> int:
     """Build, then build again after every change, until ``stop`` is set or Ctrl-C.
 
-    ``built`` is told of each build's summary, or of the error that stopped it. Returns 0, or
-    :data:`RESTART` when perflib's code changed and the watch should be started afresh.
+    Returns 0, or :data:`RESTART` when perflib's code changed and the watch should be started
+    afresh.
     """
-    import watchfiles
-
     from perflib.publish import warm
     from perflib.publish.pdf import Printer
 
@@ -77,29 +74,63 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
 
     def once() -> None:
         try:
-            summary: Summary | PerflibError = build(portfolio, year, out, data_dir=data,
-                                                    resident=resident)
+            build(portfolio, year, out, data_dir=data, resident=resident)
         except PerflibError as exc:
             _say(f"perflib: {exc}")
-            summary = exc
-        if built is not None:
-            built(summary)
         _say(READY)
 
+    changes = _Changes([p for p in paths if p.exists()], stop)
     try:
+        changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build
         once()
-        for _changes in watchfiles.watch(*[p for p in paths if p.exists()], stop_event=stop,
-                                         step=50, raise_interrupt=False):
+        while changes.wait():
             if _code_hash() != code:
                 _say("perflib's code changed: starting the watch afresh")
                 return RESTART
             once()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C is how a watch ends
+        return 0
     finally:
+        stop.set()
         warm.shutdown_all()
         pool.shutdown(wait=True)
         if resident.printer is not None:
             resident.printer.__exit__(None, None, None)
+
+
+class _Changes:
+    """Saves under ``paths``, collected by a thread from before the first build on."""
+
+    def __init__(self, paths: list[Path], stop: threading.Event) -> None:
+        self.stop = stop
+        self.ready = threading.Event()
+        self.batches: queue.Queue[set] = queue.Queue()
+        threading.Thread(target=self._run, args=(paths,), name="perflib-watch-files",
+                         daemon=True).start()
+
+    def _run(self, paths: list[Path]) -> None:
+        import watchfiles
+
+        # An empty batch every rust_timeout says the watcher is up (and lets it see ``stop``).
+        for batch in watchfiles.watch(*paths, stop_event=self.stop, step=50, rust_timeout=200,
+                                      yield_on_timeout=True, raise_interrupt=False):
+            self.ready.set()
+            if batch:
+                self.batches.put(batch)
+        self.ready.set()
+
+    def wait(self) -> bool:
+        """Block until something changed (then ``True``, with every batch so far taken) or stop."""
+        while not self.stop.is_set():
+            try:
+                self.batches.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            while not self.batches.empty():  # saves made during the last build: one rebuild
+                self.batches.get_nowait()
+            return True
+        return False
 
 
 #: What :func:`watch` returns when perflib's code changed under it.

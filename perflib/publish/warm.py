@@ -21,6 +21,7 @@ import atexit
 import concurrent.futures
 import logging
 import os
+import sys
 import threading
 
 #: Imported in every warm kernel before its first notebook.
@@ -29,6 +30,9 @@ WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
                 "perflib.present.html")
 #: What a kernel runs as it starts (and again, to no effect but a check, once a client connects).
 WARM_UP = "__import__('perflib.publish.warm', fromlist=['_']).kernel_warm_up()"
+#: How a warm kernel is started: it warms itself up, and keeps no IPython history database (each
+#: notebook's cells would otherwise be written to ~/.ipython, and each reset start a session there).
+KERNEL_ARGS = [f"--IPKernelApp.exec_lines={WARM_UP}", "--HistoryManager.enabled=False"]
 #: Notebooks a kernel runs before it is replaced by a fresh one.
 MAX_NOTEBOOKS = 200
 
@@ -61,7 +65,7 @@ class WarmKernel:
         self.kc = None
         # The kernel warms itself up as it starts (IPython's exec_lines), before any client has
         # connected: a kernel started ahead of need is ready by the time a notebook needs it.
-        run_sync(self.km.start_kernel)(env=env, extra_arguments=[f"--IPKernelApp.exec_lines={WARM_UP}"])
+        run_sync(self.km.start_kernel)(env=env, extra_arguments=KERNEL_ARGS)
         with _lock:
             _all.add(self)
         if attach:
@@ -207,9 +211,9 @@ def shutdown_all() -> None:
     for k in kernels:
         k.shutdown()
     _local.kernel = None
-    from perflib.publish import kernel
-
-    kernel.cleanup()  # this process's socket folder
+    kernel = sys.modules.get("perflib.publish.kernel")  # not imported: no kernel was started
+    if kernel is not None:
+        kernel.cleanup()  # this process's socket folder
 
 
 _registered = False
@@ -312,6 +316,7 @@ _baseline: dict | None = None
 
 def kernel_warm_up() -> None:
     """In the kernel: do the heavy imports, then snapshot the state each notebook starts from."""
+    import gc
     import importlib
 
     global _baseline
@@ -334,6 +339,10 @@ def kernel_warm_up() -> None:
                    if k not in pd._config.config._deprecated_options},
         "environ": dict(os.environ),
     }
+    # Everything imported so far lives as long as the kernel: leave it out of garbage collection,
+    # which IPython runs at every reset and which would otherwise walk all of pandas each time.
+    gc.collect()
+    gc.freeze()
 
 
 def kernel_reset(cwd: str) -> None:

@@ -36,6 +36,12 @@ NOTEBOOKS = ["annual_report", "complaints", "digital_inclusion", "museum_visits"
 YEARS = ["2019/20", "2020/21"]
 
 
+def row(label: str, value: float, unit: str = "s", note: str = "") -> None:
+    """One line of the table: every figure in one column, whatever the label's length."""
+    digits = 3 if value < 1 and unit == "s" else 2 if unit == "s" else 1
+    print(f"  {label:<58} {value:8.{digits}f} {unit}{'  ' + note if note else ''}", flush=True)
+
+
 def timed(fn: Callable[[], object], runs: int, before: Callable[[], object] | None = None
           ) -> float:
     """Median wall-clock seconds of ``fn`` over ``runs`` runs, ``before`` run untimed each time."""
@@ -97,8 +103,7 @@ def scale(env: dict, copies: int = 4) -> None:
         run(cmd, env, scratch)
         wall = time.perf_counter() - start
         cpu = children_cpu() - cpu0 + cpu_seconds(extra_pids) - extra0
-        print(f"  {label:<44} {wall:7.2f} s  ({wall / n:.2f} s wall, {cpu / n:.2f} s CPU "
-              "per notebook)", flush=True)
+        row(label, wall, note=f"({wall / n:.2f} s wall, {cpu / n:.2f} s CPU per notebook)")
 
     measure(f"{n} notebooks, local (perflib build)", perflib, [])
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -193,16 +198,16 @@ def main() -> None:
     print(f"perflib benchmark: {n} notebooks ({', '.join(NOTEBOOKS)}) x {len(YEARS)} years, "
           f"median of {args.runs} runs, {os.cpu_count()} cores")
     t_naive = timed(naive, args.runs, before=lambda: shutil.rmtree(naive_out, ignore_errors=True))
-    print(f"  naive chain (papermill + 2 nbconvert per notebook)  {t_naive:7.2f} s", flush=True)
+    row("naive chain (papermill + 2 nbconvert per notebook)", t_naive)
     t_cold = timed(lambda: run(perflib, env, scratch), args.runs, before=clean)
-    print(f"  perflib build, cold                                  {t_cold:7.2f} s", flush=True)
+    row("perflib build, cold", t_cold)
     t_none = timed(lambda: run(perflib, env, scratch), args.runs)
-    print(f"  perflib build, nothing changed                       {t_none:7.2f} s", flush=True)
+    row("perflib build, nothing changed", t_none)
     t_edit = timed(lambda: run(perflib, env, scratch), args.runs, before=edit)
-    print(f"  perflib build, one commentary file edited            {t_edit:7.2f} s", flush=True)
+    row("perflib build, one commentary file edited", t_edit)
 
     t_watch = watch_edits(env, scratch, commentary, edits, args.runs)
-    print(f"  perflib watch, one commentary edit to refreshed reports {t_watch:7.2f} s", flush=True)
+    row("perflib watch, one commentary edit to refreshed reports", t_watch)
 
     scale(env, args.copies)
 
@@ -218,8 +223,8 @@ def main() -> None:
         trend(value, prev, polarity)
 
     t_rules = timed(rules, max(args.runs, 5))
-    print(f"  rules engine, {args.rows:,} observations (RAG + trend)  {t_rules:7.3f} s")
-    print(f"  speed-up, naive chain / perflib cold build           {t_naive / t_cold:7.1f} x")
+    row(f"rules engine, {args.rows:,} observations (RAG + trend)", t_rules)
+    row("speed-up, naive chain / perflib cold build", t_naive / t_cold, "x")
     shutil.rmtree(scratch, ignore_errors=True)
     data_checks(args.rows, args.runs)
 
@@ -258,7 +263,7 @@ def data_checks(rows: int, runs: int) -> None:
         assert not problems, problems[:3]
 
     t_comp = timed(comparators, runs)
-    print(f"  comparator file, {rows:,} rows, read and checked      {t_comp:7.2f} s", flush=True)
+    row(f"comparator file, {rows:,} rows, read and checked", t_comp)
 
     data = scratch / "data" / "bench"
     data.mkdir(parents=True)
@@ -290,7 +295,7 @@ def data_checks(rows: int, runs: int) -> None:
         "report,measure_id,period,value,numerator,denominator,figure_kind,period_label,"
         "discrepancy\n" + ",actual,,\n".join(body) + ",actual,,\n")
     t_obs = timed(lambda: load_portfolio("bench", data.parent), runs)
-    print(f"  observations, {n:,} rows, portfolio read and checked {t_obs:7.2f} s", flush=True)
+    row(f"observations, {n:,} rows, portfolio read and checked", t_obs)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -37,24 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="perflib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build reports (all portfolios and years by default)")
-    b.add_argument("--portfolio", help="portfolio id, a folder under data/ (default: all)")
-    b.add_argument("--year", help="report year like 2020/21 (default: all years held)")
-    b.add_argument("--out", help="reports folder (default: the project's reports/)")
-    b.add_argument("--data", help=DATA_HELP)
-    b.add_argument("--jobs", type=int, default=None,
-                   help="notebooks to run at once (default: the machine's cores)")
+    w = sub.add_parser("watch", help="build, then rebuild what changed on every save, keeping "
+                                     "kernels and the browser warm (Ctrl-C to stop)")
+    for p in (b, w):  # what to build, and where: the same for a build and a watch
+        p.add_argument("--portfolio", help="portfolio id, a folder under data/ (default: all)")
+        p.add_argument("--year", help="report year like 2020/21 (default: all years held)")
+        p.add_argument("--out", help="reports folder (default: the project's reports/)")
+        p.add_argument("--data", help=DATA_HELP)
+        p.add_argument("--jobs", type=int, default=None,
+                       help="notebooks to run at once (default: the machine's cores)")
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the notebooks on the Dask cluster whose scheduler is at ADDRESS "
                         "(like tcp://10.0.0.5:8786); default: on this machine")
-    w = sub.add_parser("watch", help="build, then rebuild what changed on every save, keeping "
-                                     "kernels and the browser warm (Ctrl-C to stop)")
-    w.add_argument("--portfolio", help="portfolio id (default: all)")
-    w.add_argument("--year", help="report year like 2020/21 (default: all years held)")
-    w.add_argument("--out", help="reports folder (default: the project's reports/)")
-    w.add_argument("--data", help=DATA_HELP)
-    w.add_argument("--jobs", type=int, default=None,
-                   help="notebooks to run at once, each on a kernel kept warm (default: cores)")
     c = sub.add_parser("check", help="validate every data file; list every problem and to-do")
     c.add_argument("--data", help=DATA_HELP)
     n = sub.add_parser("new-year", help="scaffold the next report year from the latest one")

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -39,6 +40,9 @@ from perflib.errors import (  # noqa: E402
     merge,
 )
 from perflib.reports import ReportKind, declared  # noqa: E402
+
+if TYPE_CHECKING:
+    from perflib.publish.pdf import Printer
 
 LOG_NAME = "build-log.json"
 
@@ -117,7 +121,7 @@ class Resident:
 
     pool: concurrent.futures.ThreadPoolExecutor
     jobs: int
-    printer: object | None = None  # a started perflib.publish.pdf.Printer
+    printer: Printer | None = None  # started by the first build that prints
 
 
 def _sha256(path: Path) -> str:

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: help venv browser reports test test-fast bench lint clean
+.PHONY: help venv browser reports watch test test-fast bench lint clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ browser: $(STAMP) ## Make sure a Chromium is available to print PDFs
 reports: $(STAMP) ## Build every report into reports/ (HTML even when no browser can be had)
 	@$(MAKE) --no-print-directory browser || echo "make: no browser: building the HTML reports only" >&2
 	$(BIN)/perflib build
+
+watch: $(STAMP) browser ## Build, then rebuild the reports on every save under data/ (Ctrl-C to stop)
+	$(BIN)/perflib watch
 
 test: $(STAMP) browser ## Run every test, including real builds in Chromium
 	$(BIN)/python -m pytest

@@ -1,10 +1,11 @@
-"""Warm kernels: start a kernel and import the heavy libraries once per process, not per notebook.
+"""Warm kernels: start a kernel and import the heavy libraries once per thread, not per notebook.
 
 Starting a kernel and importing pandas, matplotlib, seaborn and perflib in it costs more than
-running a report notebook. A :class:`WarmKernel` is started once per process (and thread), with
-those imports done, and every notebook the process runs is executed on it through the papermill
-engine ``perflib_warm`` (:class:`WarmEngine`), which is papermill's own nbclient engine given
-the running kernel instead of a new one.
+running a report notebook. A :class:`WarmKernel` is started once per thread, does those imports
+as it starts (so one started ahead of need, by :func:`prestart`, is ready when a notebook is),
+and every notebook the thread runs is executed on it through the papermill engine
+``perflib_warm`` (:class:`WarmEngine`), which is papermill's own nbclient engine given the
+running kernel instead of a new one.
 
 Before each notebook the kernel is put back to the state a fresh kernel would be in after the same
 imports: the user namespace, ``In``/``Out`` history and execution counter are reset (so execution

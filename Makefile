@@ -31,7 +31,8 @@ reports: $(STAMP) ## Build every report into reports/ (HTML even when no browser
 	@$(MAKE) --no-print-directory browser || echo "make: no browser: building the HTML reports only" >&2
 	$(BIN)/perflib build
 
-watch: $(STAMP) browser ## Build, then rebuild the reports on every save under data/ (Ctrl-C to stop)
+watch: $(STAMP) ## Build, then rebuild the reports on every save under data/ (Ctrl-C to stop)
+	@$(MAKE) --no-print-directory browser || echo "make: no browser: HTML and Word reports only" >&2
 	$(BIN)/perflib watch
 
 test: $(STAMP) browser ## Run every test, including real builds in Chromium

@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "watch":
             from perflib.build import watch
 
-            return watch.main(sys.argv[1:] if argv is None else argv, portfolio=args.portfolio,
+            return watch.main(argv, portfolio=args.portfolio,
                               year=args.year, out=args.out, jobs=args.jobs, data_dir=args.data)
         from perflib.build import build
 

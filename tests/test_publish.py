@@ -78,3 +78,28 @@ def test_build_log_traces_the_inputs(built):
     assert set(entry["files"]) >= {"annual_report.pdf", "annual_report.html", "measures.csv"}
     assert entry["parameters"]["year"] == "2020/21"
     assert time.strptime(entry["built"], "%Y-%m-%dT%H:%M:%S")
+
+
+def test_a_printer_whose_browser_crashed_prints_again() -> None:
+    """A watch keeps one printer for hours: a crashed Chromium fails one PDF, not every one after."""
+    import io
+
+    import psutil
+    from pypdf import PdfReader
+
+    from perflib.publish.pdf import Printer
+
+    html = '<html lang="en-GB"><head><title>T</title></head><body><h1>Report {}</h1></body></html>'
+    with Printer() as printer:
+        printer.pdf(html.format(1), "T")
+        browsers = [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
+        assert browsers
+        for p in browsers:
+            p.kill()
+        psutil.wait_procs(browsers, timeout=10)
+        from playwright.sync_api import Error
+
+        with pytest.raises(Error):  # the page it was printing into is gone
+            printer.pdf(html.format(2), "T")
+        text = PdfReader(io.BytesIO(printer.pdf(html.format(3), "T"))).pages[0].extract_text()
+    assert "Report 3" in text

@@ -29,7 +29,13 @@ from filelock import FileLock, Timeout
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import __version__, config  # noqa: E402
-from perflib.data.portfolio import check_year, load_portfolio, portfolios, year_folder  # noqa: E402
+from perflib.data.portfolio import (  # noqa: E402
+    check_portfolio,
+    check_year,
+    load_portfolio,
+    portfolios,
+    year_folder,
+)
 from perflib.data.report import Report, load_report  # noqa: E402
 from perflib.errors import (  # noqa: E402
     BrowserNotFound,
@@ -121,6 +127,8 @@ class Resident:
 
     pool: concurrent.futures.ThreadPoolExecutor
     jobs: int
+    #: the hash of perflib's code the kernels were started with, recorded in every build log
+    code: str
     printer: Printer | None = None  # started by the first build that prints
 
 
@@ -217,43 +225,47 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
 
     out = Path(out or config.REPORTS_DIR).resolve()
     data = data_path(data_dir)  # checked before papermill ever injects it
-    local = scheduler is None and resident is None
-    if local:
-        from perflib.publish import warm
-
-        # Kernels start and warm up while the data is read and checked, as many as the build
-        # logs say will be needed (none when nothing changed).
-        warm.prestart(min(jobs or os.cpu_count() or 1, _stale(out, force)))
+    if year is not None:
+        check_year(year)
+    if portfolio is not None:
+        check_portfolio(portfolio, data)
+    out.mkdir(parents=True, exist_ok=True)  # parameters checked: nothing is written before
+    lock = FileLock(str(out / ".perflib-build.lock"))
     try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait for "
+                          "it to finish, or delete the lock file if no build is running") from None
+    local = scheduler is None and resident is None
+    try:
+        if local:
+            from perflib.publish import warm
+
+            # Kernels start and warm up while the data is read and checked, as many as the
+            # build logs say will be needed (none when nothing changed).
+            warm.prestart(min(jobs or os.cpu_count() or 1,
+                              _stale(out, force, portfolio, year)))
         reports = _load(portfolio, year, data)
-        out.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(out / ".perflib-build.lock"))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait "
-                              "for it to finish, or delete the lock file if no build is running"
-                              ) from None
-        try:
-            jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
-            return _build(reports, out, data, jobs, force, scheduler, resident)
-        finally:
-            lock.release()
+        jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
+        return _build(reports, out, data, jobs, force, scheduler, resident)
     finally:
         if local:
             warm.shutdown_all()  # the spare, if nothing needed building
+        lock.release()
 
 
-def _stale(out: Path, force: bool) -> int:
+def _stale(out: Path, force: bool, portfolio: str | None = None, year: str | None = None,
+           code: str | None = None) -> int:
     """Roughly how many notebooks a build will run, from the build logs alone (a guess, cheap).
 
     Every input a log records is hashed again; a notebook with any input changed counts, and
     with no logs (or ``force``) everything does.
     """
-    logs = [log for log in out.glob(f"*/*/{LOG_NAME}") if not log.parts[-3].startswith(".")]
+    pattern = f"{portfolio or '*'}/{year_folder(year) if year else '*'}/{LOG_NAME}"
+    logs = [log for log in out.glob(pattern) if not log.parts[-3].startswith(".")]
     if force or not logs:
         return sys.maxsize
-    code, digests, stale = _code_hash(), {}, 0
+    code, digests, stale = code or _code_hash(), {}, 0
     for log in logs:
         for entry in _read_log(log.parent).get("notebooks", {}).values():
             for name, digest in entry.get("inputs", {}).items():
@@ -306,7 +318,7 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
 def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
            scheduler: str | None = None, resident: Resident | None = None) -> Summary:
     summary = Summary()
-    code = _code_hash()
+    code = resident.code if resident else _code_hash()
     staging = out / ".versions"
     staging.mkdir(exist_ok=True)
     _drop_stale_versions(out, staging)
@@ -422,14 +434,17 @@ def _reuse(folder: Path, version: Path, files: list[str]) -> None:
             shutil.copy2(folder / f, version / f)
 
 
-def _keep_failed(out: Path, task: Task) -> Path:
+def _keep_failed(out: Path, task: Task) -> Path | None:
+    """Move the failed notebook's executed copy under ``.failed``; ``None`` if it left none."""
     dest = out / ".failed" / task.portfolio / year_folder(task.year)
     dest.mkdir(parents=True, exist_ok=True)
     src = Path(task.workdir) / f"{task.notebook}.ipynb"
     target = dest / f"{task.notebook}.ipynb"
-    if src.exists():
-        shutil.copy2(src, target)
-        src.unlink()
+    target.unlink(missing_ok=True)  # never point at an earlier failure's copy
+    if not src.exists():  # the kernel died, or the notebook never started
+        return None
+    shutil.copy2(src, target)
+    src.unlink()
     return target
 
 
@@ -464,18 +479,23 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
         get_validator()  # compiled once here (0.2 s), not by every thread racing to read a notebook
         ready: queue.Queue[Outcome] = queue.Queue()
         futures = [pool.submit(execute, t, ready.put) for t in tasks]
-        yield None  # the kernels are starting: a good moment to start the browser
-        for _ in tasks:
-            while True:
-                try:
-                    yield ready.get(timeout=0.5)
-                    break
-                except queue.Empty:
-                    for f in futures:
-                        if f.done():
-                            f.result()  # raises what a task raised before its outcome was ready
-        for f in futures:
-            f.result()
+        try:
+            yield None  # the kernels are starting: a good moment to start the browser
+            for _ in tasks:
+                while True:
+                    try:
+                        yield ready.get(timeout=0.5)
+                        break
+                    except queue.Empty:
+                        for f in futures:
+                            if f.done():
+                                f.result()  # raises what a task raised before it was ready
+            for f in futures:
+                f.result()
+        finally:  # on any way out, no task of this build is left running into the next
+            for f in futures:
+                f.cancel()
+            concurrent.futures.wait(futures)
 
     if resident is not None:  # its threads' kernels are warm, and stay so for the next build
         yield from run(resident.pool)

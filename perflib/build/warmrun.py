@@ -60,7 +60,11 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None,
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
         return Outcome(task, error=f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start)
-    html, resources = exporter.from_notebook_node(nb)
+    try:
+        html, resources = exporter.from_notebook_node(nb)
+    except Exception as exc:  # ran, but will not render (shows nothing, say): fails its report
+        return Outcome(task, error=f"rendering the report failed: {type(exc).__name__}: {exc}",
+                       seconds=time.perf_counter() - start)
     (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
     outcome = Outcome(task, html=html, title=resources["perflib_title"],
                       author=resources["perflib_author"], files=blocks.data_files(nb),
@@ -69,8 +73,11 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None,
 
 
 def word(outcome: Outcome) -> Outcome:
-    """Add the Word document to a successful outcome."""
+    """Add the Word document to a successful outcome; a report whose Word file fails, fails."""
     from perflib.publish.docx import docx_from_html
 
-    outcome.docx = docx_from_html(outcome.html, title=outcome.title, author=outcome.author)
+    try:
+        outcome.docx = docx_from_html(outcome.html, title=outcome.title, author=outcome.author)
+    except Exception as exc:
+        outcome.error = f"writing the Word file failed: {type(exc).__name__}: {exc}"
     return outcome

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from perflib import config
 from perflib.build import Resident, _code_hash, _say, build
-from perflib.errors import BrowserNotFound, PerflibError
+from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
 
 READY = "watching for changes (Ctrl-C to stop)"
 
@@ -63,40 +63,60 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     jobs = jobs or os.cpu_count() or 1
     data = config.data_path(data_dir)
     paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
-    code = _code_hash()
-    pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
-    resident = Resident(pool, jobs)
-    _warm(pool, jobs)
-    try:
-        resident.printer = Printer().__enter__()
-    except BrowserNotFound as exc:
-        _say(f"perflib: {exc}; building HTML and Word only")
-
-    def once() -> None:
-        try:
-            build(portfolio, year, out, data_dir=data, resident=resident)
-        except PerflibError as exc:
-            _say(f"perflib: {exc}")
-        _say(READY)
-
     changes = _Changes([p for p in paths if p.exists()], stop)
+    changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build
+    # hashed once the watcher is up and before the kernels import perflib: a later edit to the
+    # code is a change the watch sees, and restarts for
+    pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
+    resident = Resident(pool, jobs, _code_hash())
     try:
-        changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build
-        once()
+        _warm(pool, jobs)
+        try:
+            resident.printer = Printer().__enter__()
+        except BrowserNotFound as exc:
+            _say(f"perflib: {exc}; building HTML and Word only")
+        _once(portfolio, year, out, data, resident, stop)
         while changes.wait():
-            if _code_hash() != code:
+            if _code_hash() != resident.code:
                 _say("perflib's code changed: starting the watch afresh")
                 return RESTART
-            once()
+            _once(portfolio, year, out, data, resident, stop)
+        if changes.error is not None:
+            raise changes.error
         return 0
     except KeyboardInterrupt:  # Ctrl-C is how a watch ends
         return 0
     finally:
         stop.set()
-        warm.shutdown_all()
+        pool.shutdown(wait=False, cancel_futures=True)  # no queued notebook starts now
+        warm.kill_all()  # a notebook still running ends now (its kernel is gone)
         pool.shutdown(wait=True)
+        warm.shutdown_all()  # clients closed once no thread uses them; kernels started since
         if resident.printer is not None:
             resident.printer.__exit__(None, None, None)
+
+
+def _once(portfolio: str | None, year: str | None, out: Path | str | None, data: Path,
+          resident: Resident, stop: threading.Event) -> None:
+    """One build; whatever goes wrong is printed and the watch goes on."""
+    while not stop.is_set():
+        try:
+            build(portfolio, year, out, data_dir=data, resident=resident)
+        except BuildLocked as exc:  # a scheduled build, say: wait for it, then build this change
+            _say(f"perflib: {exc}; trying again in {LOCKED_RETRY} s")
+            stop.wait(LOCKED_RETRY)
+            continue
+        except PerflibError as exc:
+            _say(f"perflib: {exc}")
+        except Exception as exc:  # a bug: said in one line, and the next save is tried again
+            _say(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are "
+                 "unchanged)")
+        break
+    _say(READY)
+
+
+#: Seconds between tries while another build holds the lock.
+LOCKED_RETRY = 5
 
 
 class _Changes:
@@ -105,6 +125,7 @@ class _Changes:
     def __init__(self, paths: list[Path], stop: threading.Event) -> None:
         self.stop = stop
         self.ready = threading.Event()
+        self.error: BaseException | None = None
         self.batches: queue.Queue[set] = queue.Queue()
         threading.Thread(target=self._run, args=(paths,), name="perflib-watch-files",
                          daemon=True).start()
@@ -112,12 +133,17 @@ class _Changes:
     def _run(self, paths: list[Path]) -> None:
         import watchfiles
 
-        # An empty batch every rust_timeout says the watcher is up (and lets it see ``stop``).
-        for batch in watchfiles.watch(*paths, stop_event=self.stop, step=50, rust_timeout=200,
-                                      yield_on_timeout=True, raise_interrupt=False):
-            self.ready.set()
-            if batch:
-                self.batches.put(batch)
+        try:
+            # An empty batch every rust_timeout says the watcher is up (and lets it see ``stop``).
+            for batch in watchfiles.watch(*paths, stop_event=self.stop, step=50,
+                                          rust_timeout=200, yield_on_timeout=True,
+                                          raise_interrupt=False):
+                self.ready.set()
+                if batch:
+                    self.batches.put(batch)
+        except Exception as exc:  # a folder removed, the system's watch limit: the watch ends
+            self.error = exc
+            self.stop.set()
         self.ready.set()
 
     def wait(self) -> bool:
@@ -137,11 +163,17 @@ class _Changes:
 RESTART = 75
 
 
-def main(argv: list[str], **kw: object) -> int:
-    """Run :func:`watch` for the CLI: SIGTERM stops it cleanly; a code change starts it again."""
+def main(argv: list[str] | None, **kw: object) -> int:
+    """Run :func:`watch` for the CLI: SIGTERM stops it cleanly; a code change starts it again.
+
+    ``argv`` is the command's arguments when not the process's own (``perflib.cli.main(argv)``).
+    """
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     code = watch(stop=stop, **kw)  # type: ignore[arg-type]
-    if code == RESTART:
-        os.execv(sys.executable, [sys.executable, "-m", "perflib.cli", *argv])
+    if code == RESTART:  # the same command, in a fresh interpreter that imports the new code
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, sys.orig_argv if argv is None
+                 else [sys.executable, "-m", "perflib.cli", *argv])
     return code

@@ -80,9 +80,8 @@ def nan(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfolio:
-    """Read and check the register, observations, overrides and report declarations."""
-    data_dir = Path(data_dir or config.DATA_DIR)
+def check_portfolio(portfolio: str, data_dir: Path) -> Path:
+    """The portfolio's folder, or a ParameterError naming the portfolios there are."""
     if not SLUG_RE.match(str(portfolio)):
         raise ParameterError(f"portfolio '{portfolio}' is not a portfolio id: use the name of a "
                              f"folder under {data_dir}, e.g. cfe")
@@ -90,6 +89,13 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
     if not (path / "portfolio.yaml").exists():
         held = ", ".join(portfolios(data_dir)) or "none"
         raise ParameterError(f"portfolio '{portfolio}' is not in {data_dir} (held: {held})")
+    return path
+
+
+def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfolio:
+    """Read and check the register, observations, overrides and report declarations."""
+    data_dir = Path(data_dir or config.DATA_DIR)
+    path = check_portfolio(portfolio, data_dir)
     problems: list[Problem] = []
     doc = read_yaml(path / "portfolio.yaml", problems)
     council = name = None

@@ -65,19 +65,27 @@ class Printer:
         self._page = None
 
     def __enter__(self) -> Printer:
-        from playwright.sync_api import Error, sync_playwright
+        from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
+        try:
+            self._launch()
+        except BrowserNotFound:
+            self._pw.stop()
+            raise
+        return self
+
+    def _launch(self) -> None:
+        from playwright.sync_api import Error
+
         path = find_chromium()
         try:
             self._browser = self._pw.chromium.launch(executable_path=path, args=ARGS)
         except Error as exc:
-            self._pw.stop()
             where = path or "Playwright's own Chromium"
             raise BrowserNotFound(f"could not start {where}: {str(exc).splitlines()[0]}; "
                                   f"{INSTALL_HINT}") from None
         self._page = self._new_page()
-        return self
 
     def _new_page(self):
         page = self._browser.new_page(java_script_enabled=False)
@@ -110,9 +118,16 @@ class Printer:
                 tagged=True, outline=True,
             )
         except Exception:
-            # a report that would not print must not leave the next one a broken tab
-            page.close()
-            self._page = self._new_page()
+            # a report that would not print must not leave the next one a broken tab, nor a
+            # browser that crashed a dead printer (a watch keeps its printer for hours)
+            try:
+                page.close()
+            except Exception:
+                pass
+            if self._browser.is_connected():
+                self._page = self._new_page()
+            else:
+                self._launch()
             raise
 
 

@@ -118,20 +118,24 @@ class WarmKernel:
         """Stop the kernel now and forget it."""
         with _lock:
             _all.discard(self)
+        self.kill()
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
         except Exception:
             pass
+        try:
+            self.km.cleanup_connection_file()
+        except Exception:
+            pass
+
+    def kill(self) -> None:
+        """End the kernel's process (safe from any thread: its client is left alone)."""
         process = getattr(self.km.provisioner, "process", None)
         try:
             if process is not None and process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
-        except Exception:
-            pass
-        try:
-            self.km.cleanup_connection_file()
         except Exception:
             pass
 
@@ -182,8 +186,16 @@ def _spare(kernel_name: str, root: str | None) -> WarmKernel | None:
         _spares.remove(found)
     try:
         k = found[2].result(timeout=60)
-        k.attach()
+    except concurrent.futures.TimeoutError:  # still starting: left for shutdown_all to end
+        with _lock:
+            _spares.append(found)
+        return None
     except Exception as exc:  # a spare that failed: the caller starts one of its own
+        logger.warning("a kernel started ahead of need failed: %s", exc)
+        return None
+    try:
+        k.attach()
+    except Exception as exc:
         logger.warning("a kernel started ahead of need failed: %s", exc)
         return None
     return k
@@ -195,6 +207,18 @@ def discard() -> None:
     _local.kernel = None
     if k is not None:
         k.shutdown()
+
+
+def kill_all() -> None:
+    """End every kernel's process now, from any thread; a notebook running on one fails.
+
+    Their clients belong to the threads that use them: :func:`shutdown_all` closes those once
+    the threads are done.
+    """
+    with _lock:
+        kernels = list(_all)
+    for k in kernels:
+        k.kill()
 
 
 def shutdown_all() -> None:

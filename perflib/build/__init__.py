@@ -237,6 +237,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
         raise BuildLocked(f"another build is writing to {out} (lock {lock.lock_file}); wait for "
                           "it to finish, or delete the lock file if no build is running") from None
     local = scheduler is None and resident is None
+    code = resident.code if resident else _code_hash()  # read once: the logs and the tasks use it
     try:
         if local:
             from perflib.publish import warm
@@ -244,10 +245,10 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
             # Kernels start and warm up while the data is read and checked, as many as the
             # build logs say will be needed (none when nothing changed).
             warm.prestart(min(jobs or os.cpu_count() or 1,
-                              _stale(out, force, portfolio, year)))
+                              _stale(out, force, portfolio, year, code)))
         reports = _load(portfolio, year, data)
         jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
-        return _build(reports, out, data, jobs, force, scheduler, resident)
+        return _build(reports, out, data, jobs, force, code, scheduler, resident)
     finally:
         if local:
             warm.shutdown_all()  # the spare, if nothing needed building
@@ -284,8 +285,6 @@ def _stale(out: Path, force: bool, portfolio: str | None = None, year: str | Non
 
 def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
     """Every report year asked for, checked; all data problems of all of them in one error."""
-    if year is not None:
-        check_year(year)
     pids = [portfolio] if portfolio else portfolios(data)
     if not pids:
         raise ParameterError(f"no portfolios under {data}: each needs a portfolio.yaml")
@@ -315,10 +314,9 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
     return reports
 
 
-def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
+def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool, code: str,
            scheduler: str | None = None, resident: Resident | None = None) -> Summary:
     summary = Summary()
-    code = resident.code if resident else _code_hash()
     staging = out / ".versions"
     staging.mkdir(exist_ok=True)
     _drop_stale_versions(out, staging)

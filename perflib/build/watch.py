@@ -27,6 +27,10 @@ from perflib.build import Resident, _code_hash, _say, build
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
 
 READY = "watching for changes (Ctrl-C to stop)"
+#: Seconds between tries while another build holds the lock.
+LOCKED_RETRY = 5
+#: What :func:`watch` returns when perflib's code changed under it.
+RESTART = 75
 
 
 def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
@@ -115,10 +119,6 @@ def _once(portfolio: str | None, year: str | None, out: Path | str | None, data:
     _say(READY)
 
 
-#: Seconds between tries while another build holds the lock.
-LOCKED_RETRY = 5
-
-
 class _Changes:
     """Saves under ``paths``, collected by a thread from before the first build on."""
 
@@ -157,10 +157,6 @@ class _Changes:
                 self.batches.get_nowait()
             return True
         return False
-
-
-#: What :func:`watch` returns when perflib's code changed under it.
-RESTART = 75
 
 
 def main(argv: list[str] | None, **kw: object) -> int:

@@ -102,15 +102,14 @@ def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
     return html.replace("<!-- perflib:toc -->", nav, 1)
 
 
-class ReportPDFExporter(ReportHTMLExporter):
-    """A report as an A4 committee PDF printed by Chromium: tagged, bookmarked, 'Page X of Y'."""
+class _MadeFromHTML(ReportHTMLExporter):
+    """A format made from the rendered HTML report: :meth:`convert` says how."""
 
-    export_from_notebook = "Committee report (PDF)"
-    output_mimetype = "application/pdf"
+    extension = ""
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
-        return ".pdf"
+        return self.extension
 
     @default("template_extension")
     def _template_extension_default(self) -> str:
@@ -118,10 +117,25 @@ class ReportPDFExporter(ReportHTMLExporter):
 
     def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
                            **kw: Any) -> tuple[bytes, dict]:
-        """Render the HTML report, then print it."""
+        """Render the HTML report, then convert it."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        resources["output_extension"] = ".pdf"
-        return self.pdf_from_html(html, resources["perflib_title"]), resources
+        resources["output_extension"] = self.extension
+        return self.convert(html, resources), resources
+
+    def convert(self, html: str, resources: dict) -> bytes:
+        raise NotImplementedError
+
+
+class ReportPDFExporter(_MadeFromHTML):
+    """A report as an A4 committee PDF printed by Chromium: tagged, bookmarked, 'Page X of Y'."""
+
+    export_from_notebook = "Committee report (PDF)"
+    output_mimetype = "application/pdf"
+    extension = ".pdf"
+
+    def convert(self, html: str, resources: dict) -> bytes:
+        """Print it, with the report's title as every page's header."""
+        return self.pdf_from_html(html, resources["perflib_title"])
 
     @staticmethod
     def pdf_from_html(html: str, title: str, printer: pdf.Printer | None = None) -> bytes:
@@ -132,29 +146,19 @@ class ReportPDFExporter(ReportHTMLExporter):
         return printer.pdf(html, title) if printer else pdf.print_html(html, title)
 
 
-class ReportWordExporter(ReportHTMLExporter):
-    """A report as a Word draft for officers, from the same HTML (see :mod:`perflib.docx`)."""
+class ReportWordExporter(_MadeFromHTML):
+    """A report as a Word draft for officers, from the same HTML (see :mod:`perflib.publish.docx`)."""
 
     export_from_notebook = "Committee report (Word)"
     output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    extension = ".docx"
 
-    @default("file_extension")
-    def _file_extension_default(self) -> str:
-        return ".docx"
-
-    @default("template_extension")
-    def _template_extension_default(self) -> str:
-        return ".html.j2"
-
-    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
-                           **kw: Any) -> tuple[bytes, dict]:
-        """Render the HTML report, then turn it into .docx."""
+    def convert(self, html: str, resources: dict) -> bytes:
+        """Turn it into .docx, titled and authored for Word's accessibility checker."""
         from perflib.publish.docx import docx_from_html
 
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        resources["output_extension"] = ".docx"
         return docx_from_html(html, title=resources["perflib_title"],
-                              author=resources["perflib_author"]), resources
+                              author=resources["perflib_author"])
 
 
 class ExportError(ConversionException):

@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## Create .venv and install perflib with its test tools
 
 browser: $(STAMP) ## Make sure a Chromium is available to print PDFs
-	@$(BIN)/python -m perflib.publish.browser
+	@$(BIN)/python -m perflib.formats.browser
 
 reports: $(STAMP) ## Build every report into reports/ (HTML even when no browser can be had)
 	@$(MAKE) --no-print-directory browser || echo "make: no browser: building the HTML reports only" >&2

@@ -120,7 +120,7 @@ def watch_edits(env: dict, root: Path, commentary: Path, edits: Iterator[int], r
     import queue
     import threading
 
-    from perflib.build.watch import READY
+    from perflib.run.watch import READY
 
     proc = subprocess.Popen([str(BIN / "perflib"), "watch"], env=env, cwd=root,
                             stderr=subprocess.PIPE, text=True)

@@ -72,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
             print(run(args.portfolio, args.year, data_path(args.data)))
             return 0
         if args.command == "watch":
-            from perflib.build import watch
+            from perflib.run import watch
 
             return watch.main(argv, portfolio=args.portfolio,
                               year=args.year, out=args.out, jobs=args.jobs, data_dir=args.data)
-        from perflib.build import build
+        from perflib.run.build import build
 
         build(args.portfolio, args.year, args.out, args.jobs, args.force, args.data,
               scheduler=args.scheduler)

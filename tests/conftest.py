@@ -27,7 +27,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every report built once, for real: papermill, nbconvert and Chromium."""
-    from perflib.build import build
+    from perflib.run.build import build
 
     out = tmp_path_factory.mktemp("reports")
     build(out=out, jobs=2)

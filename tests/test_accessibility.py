@@ -9,7 +9,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from perflib.publish.pdf import ARGS, find_chromium
+from perflib.formats.pdf import ARGS, find_chromium
 from tests.htmltables import parse
 
 pytestmark = pytest.mark.e2e

@@ -249,7 +249,7 @@ def test_no_browser_still_builds_html_and_says_how_to_get_one(project, monkeypat
 def test_exporters_are_registered_for_nbconvert_and_jupyterlab():
     from nbconvert.exporters import get_export_names, get_exporter
 
-    from perflib.publish.exporter import ReportHTMLExporter, ReportPDFExporter
+    from perflib.formats.exporter import ReportHTMLExporter, ReportPDFExporter
 
     assert {"perflib_html", "perflib_pdf"} <= set(get_export_names())
     assert get_exporter("perflib_pdf") is ReportPDFExporter

@@ -37,7 +37,7 @@ def snapshot(reports: Path) -> dict[str, str]:
 
 
 def test_cluster_build_equals_local_build(cluster, built, tmp_path):
-    from perflib.build import build
+    from perflib.run.build import build
 
     out = tmp_path / "reports"
     summary = build(out=out, scheduler=cluster.scheduler_address)
@@ -54,7 +54,7 @@ def test_cluster_build_equals_local_build(cluster, built, tmp_path):
 def test_killing_a_worker_mid_build_leaves_complete_reports(cluster, project):
     from distributed import Client
 
-    from perflib.build import build
+    from perflib.run.build import build
 
     reports = project / "reports"
     before = snapshot(reports)

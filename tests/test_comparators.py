@@ -154,7 +154,7 @@ def test_area_named_two_ways(data_copy):
 
 @pytest.mark.e2e
 def test_built_report_shows_national_averages(tmp_path):
-    from perflib.build import build
+    from perflib.run.build import build
 
     build(out=tmp_path, jobs=2, portfolio="cfe", year="2020/21")
     folder = tmp_path / "cfe/2020-21"

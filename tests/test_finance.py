@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
+from perflib import formatting as fmt
 from perflib.data.report import load_report
 from perflib.finance import CashLimit, reserves_with_balance
-from perflib.present import formatting as fmt
 
 
 def test_cash_limit_arithmetic():

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from perflib import config
-from perflib.build import _stale, build
+from perflib.run.build import _stale, build
 
 pytestmark = pytest.mark.e2e
 ALL = {f"cfe {y} {n}" for y in ("2019/20", "2020/21")

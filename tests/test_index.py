@@ -14,9 +14,9 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from perflib.build.index import count_ratings, data_checksum, write_index
-from perflib.build.progress import Progress
-from perflib.publish.pdf import ARGS, find_chromium
+from perflib.formats.pdf import ARGS, find_chromium
+from perflib.run.index import count_ratings, data_checksum, write_index
+from perflib.run.progress import Progress
 from tests.htmltables import parse
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]

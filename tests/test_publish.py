@@ -87,7 +87,7 @@ def test_a_printer_whose_browser_crashed_prints_again() -> None:
     import psutil
     from pypdf import PdfReader
 
-    from perflib.publish.pdf import Printer
+    from perflib.formats.pdf import Printer
 
     html = '<html lang="en-GB"><head><title>T</title></head><body><h1>Report {}</h1></body></html>'
     with Printer() as printer:

@@ -275,7 +275,7 @@ def test_one_data_set_builds_q1_mid_year_q3_and_annual_reports(scratch):
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import sync_playwright
 
-    from perflib.publish.pdf import ARGS, find_chromium
+    from perflib.formats.pdf import ARGS, find_chromium
 
     assert mid.count('role="img"') >= 2
     with sync_playwright() as pw:

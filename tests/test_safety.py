@@ -52,8 +52,8 @@ def test_safe_markdown_survives():
 def test_injected_data_never_runs_in_the_report(project):
     from playwright.sync_api import sync_playwright
 
-    from perflib.build import build
-    from perflib.publish.pdf import ARGS, find_chromium
+    from perflib.formats.pdf import ARGS, find_chromium
+    from perflib.run.build import build
 
     path = project / "data/cfe/2020-21/commentary.md"
     # braces doubled: in commentary a single brace starts a placeholder
@@ -98,7 +98,7 @@ def test_data_dir_must_be_inside_the_project(where):
 
 
 def test_build_rejects_bad_parameters_before_running(tmp_path):
-    from perflib.build import build
+    from perflib.run.build import build
 
     with pytest.raises(ParameterError):
         build(year="2020-21", out=tmp_path)
@@ -142,7 +142,7 @@ def _socket_inodes(pid: int) -> set[str]:
 def test_build_kernels_listen_on_no_tcp_port():
     import asyncio
 
-    from perflib.publish.kernel import IPCKernelManager
+    from perflib.run.ipc import IPCKernelManager
 
     async def run() -> tuple[str, set[str]]:
         km = IPCKernelManager(kernel_name="python3")

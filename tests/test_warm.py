@@ -11,7 +11,8 @@ import papermill
 import pytest
 
 from perflib import config
-from perflib.publish import kernel, warm
+from perflib.run import ipc as kernel
+from perflib.run import kernels as warm
 
 pytestmark = pytest.mark.e2e
 

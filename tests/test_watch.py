@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from perflib.build.watch import READY
+from perflib.run.watch import READY
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def test_watch_rebuilds_what_an_edit_changes_and_survives_bad_data(project: Path
         first = w.until(re.escape(READY))
         assert any(line.startswith("built 0, up to date 8, failed 0") for line in first), first
         kernels = [p for p in psutil.Process(w.proc.pid).children(recursive=True)
-                   if "perflib.publish.kernel" in " ".join(p.cmdline())]
+                   if "perflib.run.ipc" in " ".join(p.cmdline())]
         assert len(kernels) == 1  # --jobs 1: one warm kernel, kept between builds
 
         # An edit to the commentary rebuilds the annual report only, on the same warm kernel.

@@ -18,9 +18,9 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from perflib import config
+from perflib.formats.docx import REFERENCE, clean_html, docx_from_html
+from perflib.formats.exporter import ExportError, ready
 from perflib.present.blocks import Blocks, Paragraph
-from perflib.publish.docx import REFERENCE, clean_html, docx_from_html
-from perflib.publish.exporter import ExportError, ready
 from tests.htmltables import parse
 from tests.test_build import FIGURES, FINANCE
 
@@ -169,9 +169,9 @@ def test_docx_needs_a_title():
 def test_pyproject_registers_the_three_exporters():
     py = tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text())
     eps = py["project"]["entry-points"]["nbconvert.exporters"]
-    assert eps == {"perflib_html": "perflib.publish.exporter:ReportHTMLExporter",
-                   "perflib_pdf": "perflib.publish.exporter:ReportPDFExporter",
-                   "perflib_docx": "perflib.publish.exporter:ReportWordExporter"}
+    assert eps == {"perflib_html": "perflib.formats.exporter:ReportHTMLExporter",
+                   "perflib_pdf": "perflib.formats.exporter:ReportPDFExporter",
+                   "perflib_docx": "perflib.formats.exporter:ReportWordExporter"}
 
 
 def exporter_name(name: str) -> str:

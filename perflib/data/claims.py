@@ -48,8 +48,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from perflib import rules
-from perflib.present import formatting
+from perflib import formatting, rules
 
 ERROR, WARNING = "error", "warning"
 #: Marker that :func:`draft_sentence` leaves for a service to replace.

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from perflib.formatting import PART_OF_MONTH
 from perflib.present.blocks import Figure, Table
-from perflib.present.formatting import PART_OF_MONTH
 
 #: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]

@@ -10,10 +10,10 @@ import math
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib import rules
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS, ITALIC_KINDS
-from perflib.present import formatting as fmt
 from perflib.present.blocks import Cover, Inline, Span, Table, badge, spans
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data.report import Report
-from perflib.present import formatting as fmt
 from perflib.present import sections
 from perflib.present.blocks import (
     Block,

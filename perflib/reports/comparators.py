@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data import comparators as data
 from perflib.errors import Problem
 from perflib.present import charts
-from perflib.present import formatting as fmt
 from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, strong
 
 #: The files a report with comparators reads, relative to the portfolio folder.

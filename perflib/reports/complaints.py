@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data.claims import Finding
 from perflib.data.report import Report
 from perflib.present import charts
-from perflib.present import formatting as fmt
 from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
-from perflib.reports import ReportKind, history
+from perflib.reports import ReportKind, deepdive
 
 KIND = ReportKind(
     name="complaints",
@@ -42,7 +42,7 @@ def findings(r: Report) -> list[Finding]:
     Two bases for a stage's complaints within one report, and a year's complaints received
     restated by a later report with no note.
     """
-    ids = history.roles(r, KIND)
+    ids = deepdive.roles(r, KIND)
     obs = r.portfolio.observations
     o = obs.frame[obs.frame["report"] == r.year]
     # a base the earlier report printed with its fraction is a revision (declared elsewhere)
@@ -66,7 +66,7 @@ def findings(r: Report) -> list[Finding]:
                     f"{fmt.count(a)} as the base for upheld and {fmt.count(b)} for on time",
                     "say why the two bases differ (for example complaints still open), or "
                     "correct one"))
-        f = history.facts(r, KIND.facts_topic)
+        f = deepdive.facts(r, KIND.facts_topic)
         stated = f[(f["metric"] == f"stage{n}_received") & (f["report"] < r.year)]
         for x in stated.itertuples():
             if (x.report, ids[f"stage{n}_upheld"], x.period) in printed:
@@ -95,15 +95,15 @@ class Complaints:
 
 def compute(r: Report) -> Complaints:
     """Complaints by stage and year, each period from the latest report that published it."""
-    ids = history.roles(r, KIND)
-    h = history.history(r, list(ids.values()))
-    f = history.facts(r, KIND.facts_topic)
+    ids = deepdive.roles(r, KIND)
+    h = deepdive.history(r, list(ids.values()))
+    f = deepdive.facts(r, KIND.facts_topic)
     rows = []
     for role, (stage, what) in ROLES.items():
-        for x in history.latest(h[h["measure_id"] == ids[role]]).itertuples():
+        for x in deepdive.latest(h[h["measure_id"] == ids[role]]).itertuples():
             received = x.denominator
             if pd.isna(received) and what == "upheld":
-                received = history.fact(f, f"stage{stage[-1]}_received", x.period)
+                received = deepdive.fact(f, f"stage{stage[-1]}_received", x.period)
             rows.append({"stage": stage, "measure": what, "period": x.period,
                          "percent": x.value, "number": x.numerator, "out_of": received,
                          "target": x.target, "report": x.report, "figure_kind": x.figure_kind})
@@ -111,12 +111,12 @@ def compute(r: Report) -> Complaints:
                                           "out_of", "target", "report", "figure_kind"])
     by_year = by_year.sort_values(["measure", "stage", "period"]).reset_index(drop=True)
     o = f[f["metric"].isin(["ombudsman_upheld", "ombudsman_public_reports"])]
-    return Complaints(r, by_year, history.revisions(h), o.sort_values(["metric", "period"]), ids)
+    return Complaints(r, by_year, deepdive.revisions(h), o.sort_values(["metric", "period"]), ids)
 
 
 def cover(d: Complaints) -> Blocks:
     """The cover."""
-    return history.cover(d.report, KIND)
+    return deepdive.cover(d.report, KIND)
 
 
 def _count(v: float) -> str:
@@ -133,13 +133,13 @@ def summary(d: Complaints) -> Blocks:
     for what in ("upheld", "on time"):
         x = d.by_year[d.by_year["measure"] == what]
         rows: list[list[Inline]] = [[f"{s.stage} {s.period}", _count(s.out_of), _count(s.number),
-                                     history.pct(s.percent), history.pct(s.target), s.report]
+                                     deepdive.pct(s.percent), deepdive.pct(s.target), s.report]
                                     for s in x.itertuples()]
         label = "received" if what == "upheld" else "due a response"
         blocks.append(Table(f"Complaints {what}, by stage and year", [
             "Stage and year", f"Complaints {label}", f"Number {what}", f"% {what}", "Target",
             "Published in report"], rows, numeric=(1, 2, 3, 4)))
-    return history.section("summary", "Complaints by stage and year", blocks)
+    return deepdive.section("summary", "Complaints by stage and year", blocks)
 
 
 def trends(d: Complaints) -> Blocks:
@@ -152,8 +152,8 @@ def trends(d: Complaints) -> Blocks:
                               "target": "Target"})
         if x["Percent"].notna().sum() == 0:
             continue
-        desc = "; ".join(f"{s.Stage} {s.Year}: {history.pct(s.Percent)} (target "
-                         f"{history.pct(s.Target)})" for s in x.itertuples())
+        desc = "; ".join(f"{s.Stage} {s.Year}: {deepdive.pct(s.Percent)} (target "
+                         f"{deepdive.pct(s.Target)})" for s in x.itertuples())
         out.append(charts.lines_against_target(
             x, "Year", "Percent", "Stage", "Target",
             f"Complaints {what} by stage and year against target", ylabel,
@@ -161,12 +161,12 @@ def trends(d: Complaints) -> Blocks:
                 f"targets. {desc}.",
             caption="Stage 1 is a solid line with circles, Stage 2 a dashed line with squares; "
                     "targets are short bars on a dotted line."))
-    return history.section("charts", "Upheld and on time, against target", out) if out else Blocks()
+    return deepdive.section("charts", "Upheld and on time, against target", out) if out else Blocks()
 
 
 def ratings(d: Complaints) -> Blocks:
     """This year's ratings and trends for the complaints measures."""
-    return history.ratings(d.report, list(d.ids.values()))
+    return deepdive.ratings(d.report, list(d.ids.values()))
 
 
 def revised(d: Complaints) -> Blocks:
@@ -176,14 +176,14 @@ def revised(d: Complaints) -> Blocks:
     role_of = {v: k for k, v in d.ids.items()}
 
     def figure(v: float, n: float, den: float) -> str:
-        return history.pct(v) + ("" if pd.isna(n) else f" ({fmt.count(n)} of {fmt.count(den)})")
+        return deepdive.pct(v) + ("" if pd.isna(n) else f" ({fmt.count(n)} of {fmt.count(den)})")
 
     rows: list[list[Inline]] = [[
         f"{' '.join(ROLES[role_of[x.measure_id]])}, {x.period}",
         figure(x.old_value, x.old_numerator, x.old_denominator), x.old_report,
         figure(x.new_value, x.new_numerator, x.new_denominator), x.new_report]
         for x in d.revisions.itertuples()]
-    return history.section("restated", "Revised figures", [
+    return deepdive.section("restated", "Revised figures", [
         Paragraph("Later reports revised these figures for earlier years. Both are shown; the "
                   "tables and charts above use the latest."),
         Table("Revised complaints figures", ["Measure and year", "First published",
@@ -198,7 +198,7 @@ def ombudsman(d: Complaints) -> Blocks:
              "ombudsman_public_reports": "Public reports issued against the council"}
     rows: list[list[Inline]] = [[names[x.metric], x.period, fmt.count(x.value), x.report,
                                  x.note or ""] for x in d.ombudsman.itertuples()]
-    return history.section("ombudsman", "Ombudsman decisions", [Table(
+    return deepdive.section("ombudsman", "Ombudsman decisions", [Table(
         "Local Government and Social Care Ombudsman decisions",
         ["Decision", "Year", "Number", "Published in report", "Note"], rows, numeric=(2,))])
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
 from perflib.present import charts
-from perflib.present import formatting as fmt
 from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
-from perflib.reports import ReportKind, history
+from perflib.reports import ReportKind, deepdive
 
 LENDING = {"lending_purpose_education": "Education",
            "lending_purpose_mental_health_isolation": "Mental health, isolation and wellbeing",
@@ -63,17 +63,17 @@ class Digital:
 
 def compute(r: Report) -> Digital:
     """People helped, the network by year, and this year's facts."""
-    ids = history.roles(r, KIND)
-    people = history.latest(history.history(r, [ids["people_helped"]]))
+    ids = deepdive.roles(r, KIND)
+    people = deepdive.latest(deepdive.history(r, [ids["people_helped"]]))
     people = people[people["value"].notna()]
     net_ids = [ids[k] for k in ("network_groups", "champions") if k in ids]
-    network = history.latest(history.history(r, net_ids))
-    return Digital(r, people, network, history.facts(r, KIND.facts_topic), ids)
+    network = deepdive.latest(deepdive.history(r, net_ids))
+    return Digital(r, people, network, deepdive.facts(r, KIND.facts_topic), ids)
 
 
 def cover(d: Digital) -> Blocks:
     """The cover."""
-    return history.cover(d.report, KIND)
+    return deepdive.cover(d.report, KIND)
 
 
 def people(d: Digital) -> Blocks:
@@ -97,7 +97,7 @@ def people(d: Digital) -> Blocks:
         "People helped to get online (cumulative)", "People (cumulative number)",
         alt=f"Bar chart of the cumulative number of people helped to get online. {desc}.",
         caption=caption))
-    return history.section("people", "People helped to get online", blocks)
+    return deepdive.section("people", "People helped to get online", blocks)
 
 
 def network(d: Digital) -> Blocks:
@@ -115,7 +115,7 @@ def network(d: Digital) -> Blocks:
     f = d.facts
     old = f[f["metric"] == "digiknow_groups_old_basis"]
     if not old.empty:
-        new = history.fact(f, "digiknow_new_groups_2020_21")
+        new = deepdive.fact(f, "digiknow_new_groups_2020_21")
         basis = old.sort_values("report").iloc[-1]
         blocks.append(Paragraph(
             f"The counting basis changed in {basis.report}: the {fmt.count(basis.value)} groups "
@@ -124,7 +124,7 @@ def network(d: Digital) -> Blocks:
             "comparable"
             + (f". On the new basis {fmt.count(new)} further groups joined in {basis.report}"
                if new is not None else "") + "."))
-    return history.section("network", "The digital inclusion network", blocks)
+    return deepdive.section("network", "The digital inclusion network", blocks)
 
 
 def devices(d: Digital) -> Blocks:
@@ -138,7 +138,7 @@ def devices(d: Digital) -> Blocks:
               f"Department for Education laptops distributed, {year}",
               "laptops distributed by recipient", "{:,.0f}"),
     ) if chart is not None]
-    return history.section("devices", "Devices and data", out) if out else Blocks()
+    return deepdive.section("devices", "Devices and data", out) if out else Blocks()
 
 
 def _bars(f: pd.DataFrame, names: dict[str, str], label: str, value: str, title: str,
@@ -159,16 +159,16 @@ def support(d: Digital) -> Blocks:
     f = d.facts[(d.facts["period"] == d.report.year) & d.facts["metric"].isin(SUPPORT)]
     if f.empty:
         return Blocks()
-    rows: list[list[Inline]] = [[SUPPORT[x.metric], history.pct(x.value) if x.unit == "percentage"
+    rows: list[list[Inline]] = [[SUPPORT[x.metric], deepdive.pct(x.value) if x.unit == "percentage"
                                  else fmt.count(x.value), x.note or ""] for x in f.itertuples()]
-    return history.section("support", "Support and satisfaction", [Table(
+    return deepdive.section("support", "Support and satisfaction", [Table(
         f"Support delivered, {d.report.year}", ["Measure", "Figure", "Note"], rows,
         numeric=(1,))])
 
 
 def ratings(d: Digital) -> Blocks:
     """This year's ratings and trends for the digital inclusion measures."""
-    return history.ratings(d.report, list(d.ids.values()))
+    return deepdive.ratings(d.report, list(d.ids.values()))
 
 
 def data(d: Digital) -> pd.DataFrame:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
 from perflib.errors import Problem
 from perflib.present import charts
-from perflib.present import formatting as fmt
 from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
-from perflib.reports import ReportKind, history
+from perflib.reports import ReportKind, deepdive
 
 QUARTER_STARTS = {"Q1": (4, 1), "Q2": (7, 1), "Q3": (10, 1), "Q4": (1, 1)}
 
@@ -61,20 +61,20 @@ class Museums:
 
 def compute(r: Report) -> Museums:
     """Visits by year, this year's quarters, the events that touch it, and engagements."""
-    ids = history.roles(r, KIND)
-    h = history.latest(history.history(r, [ids["visits"]]))
+    ids = deepdive.roles(r, KIND)
+    h = deepdive.latest(deepdive.history(r, [ids["visits"]]))
     h = h[h["value"].notna()]
     years = pd.DataFrame({"Year": h["period"].to_numpy(), "Visits": h["value"].to_numpy(),
                           "Target": h["target"].to_numpy(),
                           "Published in report": h["report"].to_numpy()})
-    eng = (history.latest(history.history(r, [ids["cultural_engagements"]]))
+    eng = (deepdive.latest(deepdive.history(r, [ids["cultural_engagements"]]))
            if "cultural_engagements" in ids else pd.DataFrame())
     return Museums(r, years, _quarters(r, years), _events(r), eng, ids)
 
 
 def _quarters(r: Report, years: pd.DataFrame) -> pd.DataFrame | None:
     """This year's visits by quarter; a single unstated quarter is derived from the year's total."""
-    f = history.facts(r, KIND.facts_topic)
+    f = deepdive.facts(r, KIND.facts_topic)
     f = f[(f["period"] == r.year) & f["metric"].str.match(r"^visits_q[1-4]$")]
     if f.empty:
         return None
@@ -111,7 +111,7 @@ def _events(r: Report) -> pd.DataFrame:
 
 def cover(d: Museums) -> Blocks:
     """The cover."""
-    return history.cover(d.report, KIND)
+    return deepdive.cover(d.report, KIND)
 
 
 def annual(d: Museums) -> Blocks:
@@ -122,7 +122,7 @@ def annual(d: Museums) -> Blocks:
     desc = "; ".join(f"{x.Year}: {x.Visits:,.0f}" + (f" (target {x.Target:,.0f})"
                                                      if pd.notna(x.Target) else "")
                      for x in y.itertuples())
-    return history.section("annual", "Visits per year", [charts.bars_against_target(
+    return deepdive.section("annual", "Visits per year", [charts.bars_against_target(
         y, "Year", "Visits", "Target", "Museum visits per year against target",
         "Visits (number)", alt=f"Bar chart of museum visits per year with targets. {desc}.",
         caption="Black bars mark the target where one was set.")])
@@ -155,7 +155,7 @@ def quarterly(d: Museums) -> Blocks:
         blocks.append(Table("Closures and reopenings of museum sites", ["Line", "Date", "Event"],
                             rows))
     title = f"Visits by quarter, {year}" if q is not None else f"Closures and reopenings, {year}"
-    return history.section("quarterly", title, blocks)
+    return deepdive.section("quarterly", title, blocks)
 
 
 def engagements(d: Museums) -> Blocks:
@@ -166,7 +166,7 @@ def engagements(d: Museums) -> Blocks:
     rows: list[list[Inline]] = [
         [x.period, x.report, x.figure_kind.capitalize() if x.figure_kind in EMPTY_KINDS
          else fmt.millions(x.value)] for x in h.itertuples()]
-    return history.section("engagements", "Cultural engagements", [
+    return deepdive.section("engagements", "Cultural engagements", [
         Paragraph("A contextual measure: engagements by residents with funded cultural "
                   "organisations. It is not rated against a target."),
         Table("Cultural engagements by residents", ["Year", "Published in report",

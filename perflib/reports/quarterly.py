@@ -21,12 +21,12 @@ from typing import Any
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data import periods, quarters
 from perflib.data.portfolio import Portfolio, year_folder
 from perflib.data.report import Report
 from perflib.data.schema import read_yaml
 from perflib.errors import ParameterError, Problem
-from perflib.present import formatting as fmt
 from perflib.present import sections
 from perflib.present.blocks import (
     Block,

@@ -51,7 +51,7 @@ class IPCKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """Start the kernel through :func:`launch` instead of ``ipykernel_launcher``."""
         cmd = super().format_kernel_cmd(extra_arguments)
-        return ["perflib.publish.kernel" if part == "ipykernel_launcher" else part for part in cmd]
+        return ["perflib.run.ipc" if part == "ipykernel_launcher" else part for part in cmd]
 
 
 def launch() -> None:

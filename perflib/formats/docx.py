@@ -12,7 +12,7 @@ Pandoc was chosen over writing the document with python-docx alone because it al
 headings, tables (with captions and header rows), figures (alt text into ``docPr/@descr``), lists
 and links to Word's own structures; python-docx alone would mean a second template of the report.
 
-Regenerate the reference document with ``python -m perflib.publish.docx``.
+Regenerate the reference document with ``python -m perflib.formats.docx``.
 """
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from perflib import formatting as fmt
 from perflib.data import periods
 from perflib.data.report import Report
-from perflib.present import formatting as fmt
 from perflib.present import sections
 from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Section, Table, badge
 from perflib.reports import ReportKind

@@ -40,8 +40,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from perflib import config
-from perflib.build import Outcome, Task
 from perflib.errors import PerflibError
+from perflib.run.build import Outcome, Task
 
 #: Retries of a task that raised on a worker (a notebook that fails is not retried: it would fail
 #: again). A task whose worker died is rerun by the scheduler, up to its allowed-failures (3).
@@ -109,7 +109,7 @@ def _unpack(bundle: Bundle, root: Path) -> Path:
 
 def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, bytes]:
     """On a worker: run ``task`` from the inputs it carries; return its outcome and notebook."""
-    from perflib.build import warmrun
+    from perflib.run import execute as warmrun
 
     root = scratch_root()
     data = _unpack(bundle, root)
@@ -130,7 +130,7 @@ def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, by
 
 def shutdown_kernels() -> None:
     """On a worker: stop its warm kernels (run by the client when a build ends, if asked)."""
-    from perflib.publish import warm
+    from perflib.run import kernels as warm
 
     warm.shutdown_all()
 

@@ -11,14 +11,14 @@ import threading
 import time
 from pathlib import Path
 
-from perflib.build import Outcome, Task, _params
+from perflib.run.build import Outcome, Task, _params
 
 _local = threading.local()
 
 
 def _exporter():
     """This thread's HTML exporter, its template compiled (once: it costs more than a render)."""
-    from perflib.publish.exporter import ReportHTMLExporter
+    from perflib.formats.exporter import ReportHTMLExporter
 
     exporter = getattr(_local, "exporter", None)
     if exporter is None:
@@ -39,7 +39,7 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None,
     from papermill.exceptions import PapermillExecutionError
 
     from perflib.present import blocks
-    from perflib.publish import warm
+    from perflib.run import kernels as warm
 
     warm.register()
     start = time.perf_counter()
@@ -74,7 +74,7 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None,
 
 def word(outcome: Outcome) -> Outcome:
     """Add the Word document to a successful outcome; a report whose Word file fails, fails."""
-    from perflib.publish.docx import docx_from_html
+    from perflib.formats.docx import docx_from_html
 
     try:
         outcome.docx = docx_from_html(outcome.html, title=outcome.title, author=outcome.author)

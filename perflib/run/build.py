@@ -48,7 +48,7 @@ from perflib.errors import (  # noqa: E402
 from perflib.reports import ReportKind, declared  # noqa: E402
 
 if TYPE_CHECKING:
-    from perflib.publish.pdf import Printer
+    from perflib.formats.pdf import Printer
 
 LOG_NAME = "build-log.json"
 
@@ -173,10 +173,10 @@ def execute(task: Task, ready: Callable[[Outcome], None] | None = None) -> Outco
     """Run one notebook on this thread's warm kernel, render it to HTML, then to Word.
 
     The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
-    thread (see :mod:`perflib.publish.warm`), then reset between notebooks. ``ready`` is given
+    thread (see :mod:`perflib.run.kernels`), then reset between notebooks. ``ready`` is given
     the outcome as soon as its HTML is there, so its PDF can be printed while Word is written.
     """
-    from perflib.build import warmrun
+    from perflib.run import execute as warmrun
 
     source = Path(task.notebook_path) if task.notebook_path else \
         config.NOTEBOOKS_DIR / f"{task.notebook}.ipynb"
@@ -219,7 +219,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
           resident: Resident | None = None) -> Summary:
     """Build the reports asked for; see the module docstring for how they are published.
 
-    ``resident`` is for a process that builds again and again (:mod:`perflib.build.watch`).
+    ``resident`` is for a process that builds again and again (:mod:`perflib.run.watch`).
     """
     from perflib.config import data_path
 
@@ -240,7 +240,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     code = resident.code if resident else _code_hash()  # read once: the logs and the tasks use it
     try:
         if local:
-            from perflib.publish import warm
+            from perflib.run import kernels as warm
 
             # Kernels start and warm up while the data is read and checked, as many as the
             # build logs say will be needed (none when nothing changed).
@@ -398,7 +398,7 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
             _publish(folder, version)
         else:
             shutil.rmtree(version, ignore_errors=True)
-    from perflib.build.index import write_index
+    from perflib.run.index import write_index
 
     write_index(out)
     _say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
@@ -454,17 +454,17 @@ def _outcomes(tasks: list[Task], jobs: int, scheduler: str | None = None,
     Each of ``jobs`` threads drives one warm kernel (a process of its own) for all the notebooks
     it runs, so notebooks run in parallel and nothing is forked after Playwright has started.
     With ``scheduler`` (a Dask scheduler's address) the tasks run on that cluster instead; see
-    :mod:`perflib.build.cluster`. Once the work is handed out it yields ``None``, so the caller
+    :mod:`perflib.run.cluster`. Once the work is handed out it yields ``None``, so the caller
     can start its browsers meanwhile.
     """
     for t in tasks:
         say(f"  running     {t.label}")
     if scheduler:
-        from perflib.build import cluster
+        from perflib.run import cluster
 
         yield from cluster.outcomes(tasks, scheduler)
         return
-    from perflib.publish import warm
+    from perflib.run import kernels as warm
 
     # Threads, not processes: each thread drives a warm kernel of its own (a process), so the
     # notebooks still run in parallel while the build pays no worker start-up or imports. Even
@@ -513,9 +513,9 @@ def _run_and_print(tasks: list[Task], jobs: int, scheduler: str | None = None,
     pdfs: dict[tuple, bytes] = {}
     if not tasks:
         return by_task, pdfs, None
-    from perflib.build.progress import Progress
-    from perflib.publish.exporter import ReportPDFExporter
-    from perflib.publish.pdf import Printer
+    from perflib.formats.exporter import ReportPDFExporter
+    from perflib.formats.pdf import Printer
+    from perflib.run.progress import Progress
 
     printer = resident.printer if resident else None
     error = None

@@ -3,7 +3,7 @@
 Registered under the ``nbconvert.exporters`` entry point as ``perflib_html``, ``perflib_pdf`` and
 ``perflib_docx``, so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer them.
 nbconvert's own ``webpdf`` cannot be pointed at a system Chromium; this one can (see
-:mod:`perflib.publish.pdf`). A report notebook that has not been run (as committed) is run first with its
+:mod:`perflib.formats.pdf`). A report notebook that has not been run (as committed) is run first with its
 own parameters (:func:`ready`), so an export is never a blank page; any other notebook is refused.
 """
 
@@ -22,8 +22,8 @@ from nbconvert.utils.exceptions import ConversionException
 from traitlets import default
 
 from perflib import config
+from perflib.formats import pdf
 from perflib.present import blocks
-from perflib.publish import pdf
 
 CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
 
@@ -147,7 +147,7 @@ class ReportPDFExporter(_MadeFromHTML):
 
 
 class ReportWordExporter(_MadeFromHTML):
-    """A report as a Word draft for officers, from the same HTML (see :mod:`perflib.publish.docx`)."""
+    """A report as a Word draft for officers, from the same HTML (see :mod:`perflib.formats.docx`)."""
 
     export_from_notebook = "Committee report (Word)"
     output_mimetype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -155,7 +155,7 @@ class ReportWordExporter(_MadeFromHTML):
 
     def convert(self, html: str, resources: dict) -> bytes:
         """Turn it into .docx, titled and authored for Word's accessibility checker."""
-        from perflib.publish.docx import docx_from_html
+        from perflib.formats.docx import docx_from_html
 
         return docx_from_html(html, title=resources["perflib_title"],
                               author=resources["perflib_author"])
@@ -173,7 +173,7 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
 
     A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
     have not all run (the committed notebooks have no outputs) is run with papermill, with its own
-    parameters and through :class:`perflib.publish.kernel.IPCKernelManager` as the build runs it. Anything
+    parameters and through :class:`perflib.run.ipc.IPCKernelManager` as the build runs it. Anything
     else, a failed run, or a run that shows nothing, stops with an :class:`ExportError`.
     """
     meta = (resources or {}).get("metadata") or {}
@@ -200,7 +200,7 @@ def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from perflib.publish import kernel
+    from perflib.run import ipc as kernel
 
     def job() -> nbformat.NotebookNode:
         try:

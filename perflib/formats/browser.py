@@ -1,6 +1,6 @@
 """Get a Chromium for PDF printing the way this machine allows, or say exactly how to.
 
-Run as ``python -m perflib.publish.browser`` (``make browser``): a system Chromium or Chrome is used when
+Run as ``python -m perflib.formats.browser`` (``make browser``): a system Chromium or Chrome is used when
 present; as root on Debian, ``apt-get install chromium`` provides one; otherwise Playwright
 downloads its own. When none of these works it stops with the command to run.
 """
@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from perflib.errors import BrowserNotFound
-from perflib.publish.pdf import find_chromium
+from perflib.formats.pdf import find_chromium
 
 APT = ["apt-get", "install", "-y", "-q", "chromium", "fonts-dejavu-core"]
 

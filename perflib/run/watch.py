@@ -23,8 +23,8 @@ import threading
 from pathlib import Path
 
 from perflib import config
-from perflib.build import Resident, _code_hash, _say, build
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
+from perflib.run.build import Resident, _code_hash, _say, build
 
 READY = "watching for changes (Ctrl-C to stop)"
 #: Seconds between tries while another build holds the lock.
@@ -35,7 +35,7 @@ RESTART = 75
 
 def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
     """Start a warm kernel on every thread of ``pool`` (in the background)."""
-    from perflib.publish import warm
+    from perflib.run import kernels as warm
 
     barrier = threading.Barrier(jobs)  # holds each thread until all have one: one kernel each
 
@@ -60,8 +60,8 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     Returns 0, or :data:`RESTART` when perflib's code changed and the watch should be started
     afresh.
     """
-    from perflib.publish import warm
-    from perflib.publish.pdf import Printer
+    from perflib.formats.pdf import Printer
+    from perflib.run import kernels as warm
 
     stop = stop or threading.Event()
     jobs = jobs or os.cpu_count() or 1

@@ -30,7 +30,7 @@ WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
                 "perflib.notebook", "perflib.present.charts", "perflib.present.sections",
                 "perflib.present.html")
 #: What a kernel runs as it starts (and again, to no effect but a check, once a client connects).
-WARM_UP = "__import__('perflib.publish.warm', fromlist=['_']).kernel_warm_up()"
+WARM_UP = "__import__('perflib.run.kernels', fromlist=['_']).kernel_warm_up()"
 #: How a warm kernel is started: it warms itself up, and keeps no IPython history database (each
 #: notebook's cells would otherwise be written to ~/.ipython, and each reset start a session there).
 KERNEL_ARGS = [f"--IPKernelApp.exec_lines={WARM_UP}", "--HistoryManager.enabled=False"]
@@ -56,7 +56,7 @@ class WarmKernel:
                  attach: bool = True) -> None:
         from jupyter_core.utils import run_sync
 
-        from perflib.publish.kernel import IPCKernelManager
+        from perflib.run.ipc import IPCKernelManager
 
         self.kernel_name, self.root, self.notebooks = kernel_name, root, 0
         env = dict(os.environ)
@@ -111,7 +111,7 @@ class WarmKernel:
         output a previous notebook left unread are skipped, since both nbclient and :meth:`run`
         read only the messages that answer their own request.
         """
-        self.run("__import__('perflib.publish.warm', fromlist=['_']).kernel_reset("
+        self.run("__import__('perflib.run.kernels', fromlist=['_']).kernel_reset("
                  f"{cwd!r})")
 
     def shutdown(self) -> None:
@@ -236,7 +236,7 @@ def shutdown_all() -> None:
     for k in kernels:
         k.shutdown()
     _local.kernel = None
-    kernel = sys.modules.get("perflib.publish.kernel")  # not imported: no kernel was started
+    kernel = sys.modules.get("perflib.run.ipc")  # not imported: no kernel was started
     if kernel is not None:
         kernel.cleanup()  # this process's socket folder
 

@@ -1,0 +1,1 @@
+"""Output formats: HTML, PDF and Word made from a report notebook."""

@@ -1,1 +1,0 @@
-"""Publishing: nbconvert exporters, Chromium PDFs, kernels for unattended runs."""

@@ -143,3 +143,15 @@ class BuildLocked(PerflibError):
     """Another build holds the reports lock."""
 
     exit_code = 4
+
+
+class ClusterError(PerflibError):
+    """The Dask cluster could not be reached or lost every worker."""
+
+    exit_code = 1
+
+
+class KernelError(PerflibError):
+    """A warm kernel could not be started or reset."""
+
+    exit_code = 1

@@ -246,16 +246,6 @@ def test_no_browser_still_builds_html_and_says_how_to_get_one(project, monkeypat
     assert (folder / "annual_report.pdf").exists()
 
 
-def test_exporters_are_registered_for_nbconvert_and_jupyterlab():
-    from nbconvert.exporters import get_export_names, get_exporter
-
-    from perflib.formats.exporter import ReportHTMLExporter, ReportPDFExporter
-
-    assert {"perflib_html", "perflib_pdf"} <= set(get_export_names())
-    assert get_exporter("perflib_pdf") is ReportPDFExporter
-    assert get_exporter("perflib_html") is ReportHTMLExporter
-
-
 def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):
     """As an analyst opening a notebook in JupyterLab and running all cells: no parameters."""
     import nbformat

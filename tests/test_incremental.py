@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from perflib import config
-from perflib.run.build import _stale, build
+from perflib.run.build import build
+from perflib.run.plan import stale as _stale
 
 pytestmark = pytest.mark.e2e
 ALL = {f"cfe {y} {n}" for y in ("2019/20", "2020/21")

@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from perflib import config
+from perflib.exporters import ExportError, ready
 from perflib.formats.docx import REFERENCE, clean_html, docx_from_html
-from perflib.formats.exporter import ExportError, ready
 from perflib.present.blocks import Blocks, Paragraph
 from tests.htmltables import parse
 from tests.test_build import FIGURES, FINANCE
@@ -166,14 +166,6 @@ def test_docx_needs_a_title():
 
 # --- the exporters: never a blank report -------------------------------------------------------
 
-def test_pyproject_registers_the_three_exporters():
-    py = tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text())
-    eps = py["project"]["entry-points"]["nbconvert.exporters"]
-    assert eps == {"perflib_html": "perflib.formats.exporter:ReportHTMLExporter",
-                   "perflib_pdf": "perflib.formats.exporter:ReportPDFExporter",
-                   "perflib_docx": "perflib.formats.exporter:ReportWordExporter"}
-
-
 def exporter_name(name: str) -> str:
     """The entry point name when this environment has it installed, else the class's dotted path.
 
@@ -291,9 +283,13 @@ def test_ready_passes_a_run_notebook_through_untouched():
     assert ready(nb) is nb
 
 
-def test_ready_refuses_a_run_notebook_that_shows_nothing():
+def test_a_run_notebook_that_shows_nothing_is_refused():
+    from perflib.exporters import ReportHTMLExporter
+
     cells = [nbformat.v4.new_code_cell("year = 1", metadata={"tags": ["parameters"]},
                                        execution_count=1),
              nbformat.v4.new_code_cell("import perflib", execution_count=2)]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    assert ready(nb) is nb  # a report that has run is not run again
     with pytest.raises(ExportError, match="showed nothing"):
-        ready(nbformat.v4.new_notebook(cells=cells))
+        ReportHTMLExporter().from_notebook_node(nb)

@@ -386,32 +386,38 @@ def _apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: lis
             m.at[j, "override_reason"] = row.reason or ""
 
 
-def load_all(data_dir: Path | str | None = None) -> list[Report]:
-    """Load every report of every portfolio, gathering all data problems into one error.
+def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
+             year: str | None = None) -> list[Report]:
+    """Load every report (of one portfolio, or one year, if given), all problems in one error.
 
     A draft year loads with its to-dos (as a build would); anything else wrong is raised.
     """
     problems: list[Problem] = []
     out: list[Report] = []
-    for p, year in _years(data_dir, problems):
+    for p, y in _years(data_dir, problems, portfolio, year):
         try:
-            out.append(load_report(p, year))
+            out.append(load_report(p, y))
         except DataError as exc:
             merge(problems, exc.problems)
     raise_if(problems)
     return out
 
 
-def _years(data_dir: Path | str | None, problems: list[Problem]) -> Iterator[tuple[Portfolio, str]]:
-    """Every (portfolio, year) held; a portfolio that does not load adds its problems instead."""
-    for pid in portfolios(Path(data_dir or config.DATA_DIR)):
+def _years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,
+           year: str | None = None) -> Iterator[tuple[Portfolio, str]]:
+    """Every (portfolio, year) asked for; a portfolio that does not load adds its problems instead.
+
+    A year asked for that a portfolio does not hold is a :class:`ParameterError` from
+    :func:`load_report`, as for one report.
+    """
+    for pid in [portfolio] if portfolio else portfolios(Path(data_dir or config.DATA_DIR)):
         try:
             p = load_portfolio(pid, data_dir)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        for year in p.years:
-            yield p, year
+        for y in [year] if year else p.years:
+            yield p, y
 
 
 def check_all(data_dir: Path | str | None = None

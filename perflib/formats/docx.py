@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from perflib import config
+from perflib.formats import Rendered
 
 REFERENCE = config.TEMPLATES_DIR / "perflib" / "reference.docx"
 #: A4 in twentieths of a point, and the margins the PDF is printed with (about 2 cm).
@@ -73,6 +74,11 @@ def clean_html(html: str, lang: str = "en-GB") -> str:
     inner = lxml.html.tostring(body, encoding="unicode", method="html")
     return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head>'
             f"{inner}</html>")
+
+
+def make(rendered: Rendered) -> bytes:
+    """The report as a Word document, titled and authored for Word's accessibility checker."""
+    return docx_from_html(rendered.html, title=rendered.title, author=rendered.author)
 
 
 def docx_from_html(html: str, *, title: str, author: str, lang: str = "en-GB") -> bytes:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from perflib.errors import BrowserNotFound
+from perflib.formats import Rendered
 
 #: Where a browser may be, in the order tried after $PERFLIB_CHROMIUM.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -135,6 +136,16 @@ def _escape(text: str) -> str:
     from html import escape
 
     return escape(text)
+
+
+def make(rendered: Rendered, printer: Printer | None = None) -> bytes:
+    """The report printed: through ``printer`` when a build shares one browser, else its own.
+
+    The title is the page header of every page (so a draft says DRAFT on each).
+    """
+    if printer is not None:
+        return printer.pdf(rendered.html, rendered.title)
+    return print_html(rendered.html, rendered.title)
 
 
 def print_html(html: str, header: str = "") -> bytes:

@@ -39,21 +39,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from perflib import config
-from perflib.errors import PerflibError
-from perflib.run.build import Outcome, Task
+from perflib.errors import ClusterError
+from perflib.run.tasks import Outcome, Task
 
 #: Retries of a task that raised on a worker (a notebook that fails is not retried: it would fail
 #: again). A task whose worker died is rerun by the scheduler, up to its allowed-failures (3).
 RETRIES = 2
 #: Seconds to wait for the scheduler when connecting.
 CONNECT_TIMEOUT = 30
-
-
-class ClusterError(PerflibError):
-    """The cluster could not be reached or lost every worker."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -109,7 +102,7 @@ def _unpack(bundle: Bundle, root: Path) -> Path:
 
 def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, bytes]:
     """On a worker: run ``task`` from the inputs it carries; return its outcome and notebook."""
-    from perflib.run import execute as warmrun
+    from perflib.run import execute
 
     root = scratch_root()
     data = _unpack(bundle, root)
@@ -119,8 +112,9 @@ def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, by
     workdir = Path(tempfile.mkdtemp(dir=root / "runs"))
     try:
         here = replace(task, data_dir=str(data), workdir=str(workdir))
-        outcome = warmrun.run(here, source, root / "notebooks", root=str(root))
-        executed = workdir / f"{task.notebook}.ipynb"
+        outcome, rendered = execute.run(here, source, root / "notebooks", root=str(root))
+        outcome = execute.documents(outcome, rendered)
+        executed = workdir / f"{task.output}.ipynb"
         content = executed.read_bytes() if executed.exists() else b""
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -130,14 +124,26 @@ def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, by
 
 def shutdown_kernels() -> None:
     """On a worker: stop its warm kernels (run by the client when a build ends, if asked)."""
-    from perflib.run import kernels as warm
+    from perflib.run import kernels
 
-    warm.shutdown_all()
+    kernels.shutdown_all()
 
 
 # ---- on the client --------------------------------------------------------------------------
 
-def outcomes(tasks: list[Task], address: str, retries: int = RETRIES) -> Iterator[Outcome]:
+class Cluster:
+    """The Dask cluster whose scheduler is at ``address``, as a build's pool."""
+
+    def __init__(self, address: str, retries: int = RETRIES) -> None:
+        self.address, self.retries = address, retries
+
+    def outcomes(self, tasks: list[Task]) -> Iterator[Outcome | None]:
+        """Run ``tasks`` on the cluster; ``None`` once they are submitted, then each outcome."""
+        return outcomes(tasks, self.address, self.retries)
+
+
+def outcomes(tasks: list[Task], address: str, retries: int = RETRIES
+             ) -> Iterator[Outcome | None]:
     """Run ``tasks`` on the cluster at ``address``; yield outcomes as they finish.
 
     The executed notebook and HTML are written into each task's ``workdir`` on this machine, as
@@ -155,17 +161,17 @@ def outcomes(tasks: list[Task], address: str, retries: int = RETRIES) -> Iterato
         bundles: dict[tuple[str, str], object] = {}
         for t in tasks:
             if t.notebook not in notebooks:
-                notebooks[t.notebook] = Path(t.notebook_path).read_bytes() if t.notebook_path \
-                    else (config.NOTEBOOKS_DIR / f"{t.notebook}.ipynb").read_bytes()
+                notebooks[t.notebook] = Path(t.notebook).read_bytes()
             key = (t.data_dir, t.portfolio)
             if key not in bundles:
                 bundle = Bundle.read(Path(t.data_dir), t.portfolio)
                 # on every worker, so losing one worker loses no input
                 bundles[key] = client.scatter(bundle, broadcast=True, hash=False)
-            name = f"perflib-{t.portfolio}-{t.year.replace('/', '-')}-{t.notebook}-{uuid.uuid4().hex[:8]}"
+            name = f"perflib-{t.portfolio}-{t.year.replace('/', '-')}-{t.output}-{uuid.uuid4().hex[:8]}"
             fut = client.submit(run_remote, t, notebooks[t.notebook], bundles[key], key=name,
                                 retries=retries, pure=False)
             futures[fut] = t
+        yield None  # submitted: the client may start its browser while the workers run
         for fut in as_completed(list(futures), loop=client.loop):
             t = futures[fut]
             try:
@@ -175,9 +181,9 @@ def outcomes(tasks: list[Task], address: str, retries: int = RETRIES) -> Iterato
                 continue
             workdir = Path(t.workdir)
             if executed:
-                (workdir / f"{t.notebook}.ipynb").write_bytes(executed)
+                (workdir / f"{t.output}.ipynb").write_bytes(executed)
             if not outcome.error:
-                (workdir / f"{t.notebook}.html").write_text(outcome.html, encoding="utf-8")
+                (workdir / f"{t.output}.html").write_text(outcome.html, encoding="utf-8")
             outcome.task = t
             yield outcome
     finally:

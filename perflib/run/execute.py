@@ -1,53 +1,69 @@
-"""Run one notebook on a warm kernel and render it to HTML: the work of one build task.
+"""Run one notebook on a warm kernel and render its page: the work of one build task.
 
-Shared by the local build (one thread per kernel) and the cluster engine (Dask workers); the
-caller says where the notebook is, which folder it runs in and, on a worker with its own scratch
-project, which ``PERFLIB_ROOT`` the kernel gets.
+Shared by the local build (one thread per kernel) and the cluster (Dask workers); the caller says
+where the notebook is, which folder it runs in and, on a worker with its own scratch project,
+which ``PERFLIB_ROOT`` the kernel gets. Once the page is there, the documents made beside it (the
+formats made from the page or from the blocks: Word, Markdown) are made on the same thread, while
+the build prints the PDF.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from perflib.run.build import Outcome, Task, _params
+from perflib import config
+from perflib.formats import Rendered, made_alongside
+from perflib.run.tasks import Outcome, Task
 
 _local = threading.local()
 
 
 def _exporter():
-    """This thread's HTML exporter, its template compiled (once: it costs more than a render)."""
-    from perflib.formats.exporter import ReportHTMLExporter
+    """This thread's page exporter, its template compiled (once: it costs more than a render)."""
+    from perflib.formats.html import PageExporter
 
     exporter = getattr(_local, "exporter", None)
     if exporter is None:
-        exporter = _local.exporter = ReportHTMLExporter()
+        exporter = _local.exporter = PageExporter()
         exporter.template  # noqa: B018 (compiled now, while the kernel may still be starting)
     return exporter
 
 
-def run(task: Task, source: Path, cwd: Path, root: str | None = None,
-        with_word: bool = True) -> Outcome:
-    """Execute ``source`` for ``task`` (writing ``<notebook>.ipynb`` and ``.html`` to its workdir).
+def locally(task: Task, ready: Callable[[Outcome], None] | None = None) -> Outcome:
+    """Run a task on this thread's warm kernel; ``ready`` is given the outcome once its page is.
 
-    The outcome carries the title, the data files and, ``with_word``, the Word document the
-    report published; without, :func:`word` makes it later (the local build prints the PDF
-    meanwhile).
+    The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
+    thread (see :mod:`perflib.run.kernels`), then reset between notebooks.
+    """
+    outcome, rendered = run(task, Path(task.notebook), config.NOTEBOOKS_DIR)
+    if ready is not None:
+        ready(outcome)
+    return documents(outcome, rendered)
+
+
+def run(task: Task, source: Path, cwd: Path, root: str | None = None
+        ) -> tuple[Outcome, Rendered | None]:
+    """Execute ``source`` for ``task``, writing ``<output>.ipynb`` and ``.html`` to its workdir.
+
+    The outcome carries the title and the data files the report published; the documents made
+    beside the page come from :func:`documents`, given what was rendered.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from perflib.present import blocks
-    from perflib.run import kernels as warm
+    from perflib.run import kernels
 
-    warm.register()
+    kernels.register()
     start = time.perf_counter()
     exporter = _exporter()
-    out = Path(task.workdir) / f"{task.notebook}.ipynb"
+    out = Path(task.workdir) / f"{task.output}.ipynb"
     try:
         nb = papermill.execute_notebook(
-            str(source), str(out), parameters=_params(task), kernel_name="python3",
+            str(source), str(out), parameters=task.parameters, kernel_name="python3",
             engine_name="perflib_warm", perflib_root=root, progress_bar=False,
             log_output=False, cwd=str(cwd),
             # papermill otherwise rewrites the whole notebook at every cell's start and end: the
@@ -56,28 +72,34 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None,
         )
     except PapermillExecutionError as exc:
         return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,
-                       seconds=time.perf_counter() - start)
+                       seconds=time.perf_counter() - start), None
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
         return Outcome(task, error=f"{type(exc).__name__}: {exc}",
-                       seconds=time.perf_counter() - start)
+                       seconds=time.perf_counter() - start), None
     try:
         html, resources = exporter.from_notebook_node(nb)
     except Exception as exc:  # ran, but will not render (shows nothing, say): fails its report
         return Outcome(task, error=f"rendering the report failed: {type(exc).__name__}: {exc}",
-                       seconds=time.perf_counter() - start)
-    (Path(task.workdir) / f"{task.notebook}.html").write_text(html, encoding="utf-8")
-    outcome = Outcome(task, html=html, title=resources["perflib_title"],
-                      author=resources["perflib_author"], files=blocks.data_files(nb),
-                      seconds=time.perf_counter() - start)
-    return word(outcome) if with_word else outcome
+                       seconds=time.perf_counter() - start), None
+    (Path(task.workdir) / f"{task.output}.html").write_text(html, encoding="utf-8")
+    rendered = Rendered(html, resources["perflib_blocks"], resources["perflib_title"],
+                        resources["perflib_author"])
+    outcome = Outcome(task, html=html, title=rendered.title, author=rendered.author,
+                      files=blocks.data_files(nb), seconds=time.perf_counter() - start)
+    return outcome, rendered
 
 
-def word(outcome: Outcome) -> Outcome:
-    """Add the Word document to a successful outcome; a report whose Word file fails, fails."""
-    from perflib.formats.docx import docx_from_html
-
-    try:
-        outcome.docx = docx_from_html(outcome.html, title=outcome.title, author=outcome.author)
-    except Exception as exc:
-        outcome.error = f"writing the Word file failed: {type(exc).__name__}: {exc}"
+def documents(outcome: Outcome, rendered: Rendered | None) -> Outcome:
+    """Add the documents made beside the page; a report whose document fails, fails."""
+    if outcome.error or rendered is None:
+        return outcome
+    for fmt in made_alongside():
+        try:
+            outcome.documents[fmt.name] = fmt.make(rendered)
+        except Exception as exc:
+            outcome.error = f"writing the {fmt.label} file failed: {type(exc).__name__}: {exc}"
+            break
     return outcome
+
+
+__all__ = ["documents", "locally", "run"]

@@ -17,15 +17,15 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 from urllib.parse import quote
 
-LOG_NAME = "build-log.json"
+from perflib.formats import FORMATS
+from perflib.run.plan import LOG_NAME, read_log
+
 INDEX_NAME = "index.html"
 _YEAR = re.compile(r"^\d{4}-\d{2}$")
-#: Formats linked for every report, in order: (extension, what a reader calls it).
-FORMATS = ((".html", "Web page"), (".pdf", "PDF"), (".docx", "Word"))
 RATINGS = ("Green", "Amber", "Red")
 NOT_RATED = "not rated"
 
@@ -79,25 +79,6 @@ def count_ratings(path: Path) -> dict[str, int]:
     return counts
 
 
-def _title(path: Path, fallback: str) -> str:
-    """The <title> of a built HTML report, read from its first few kilobytes."""
-    try:
-        with path.open(encoding="utf-8", errors="replace") as f:
-            head = f.read(20_000)
-    except OSError:
-        return fallback
-    m = re.search(r"<title>(.*?)</title>", head, re.S)
-    return " ".join(unescape(m.group(1)).split()) if m and m.group(1).strip() else fallback
-
-
-def _read_log(path: Path) -> dict:
-    try:
-        log = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return log if isinstance(log, dict) else {}
-
-
 def collect(out: Path) -> list[Portfolio]:
     """Every portfolio, year and report found under ``out``, from the build logs."""
     portfolios: dict[str, Portfolio] = {}
@@ -106,7 +87,7 @@ def collect(out: Path) -> list[Portfolio]:
         pdir = year_dir.parent
         if pdir.name.startswith(".") or not _YEAR.match(year_dir.name):
             continue
-        log = _read_log(log_path)
+        log = read_log(year_dir)
         notebooks = log.get("notebooks")
         if not isinstance(notebooks, dict) or not notebooks:
             continue
@@ -128,10 +109,10 @@ def collect(out: Path) -> list[Portfolio]:
 def _entry(out: Path, folder: Path, name: str, entry: dict, log: dict) -> Entry:
     files = [f for f in entry.get("files", []) if isinstance(f, str)]
     links = []
-    for ext, label in FORMATS:
-        path = folder / f"{name}{ext}"
+    for fmt in FORMATS.values():  # every format the report was built in, in registry order
+        path = folder / f"{name}{fmt.extension}"
         if path.is_file():
-            links.append((_href(out, path), label, path.stat().st_size))
+            links.append((_href(out, path), fmt.label, path.stat().st_size))
     ratings = None
     for f in files:
         path = folder / f
@@ -141,7 +122,7 @@ def _entry(out: Path, folder: Path, name: str, entry: dict, log: dict) -> Entry:
                 ratings = count_ratings(path)
     status = str(entry.get("status") or log.get("status") or "final").strip().lower()
     return Entry(name=name,
-                 title=_title(folder / f"{name}.html", name.replace("_", " ").capitalize()),
+                 title=str(entry.get("title") or name.replace("_", " ").capitalize()),
                  links=links, built=str(entry.get("built") or ""),
                  checksum=data_checksum(entry.get("inputs") or {}), status=status,
                  ratings=ratings)

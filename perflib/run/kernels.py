@@ -24,6 +24,10 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from perflib.errors import KernelError
 
 #: Imported in every warm kernel before its first notebook.
 WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
@@ -43,10 +47,6 @@ _all: set[WarmKernel] = set()
 #: kernels started ahead of need: (kernel name, PERFLIB_ROOT, future of the kernel)
 _spares: list[tuple[str, str | None, concurrent.futures.Future]] = []
 _lock = threading.Lock()
-
-
-class WarmKernelError(RuntimeError):
-    """The warm kernel could not be started or reset."""
 
 
 class WarmKernel:
@@ -93,7 +93,7 @@ class WarmKernel:
             code, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None)
         content = reply["content"]
         if content["status"] != "ok":
-            raise WarmKernelError(f"{content.get('ename')}: {content.get('evalue')}")
+            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
 
     def alive(self) -> bool:
         """Whether the kernel process is still running."""
@@ -175,6 +175,19 @@ def prestart(n: int = 1, kernel_name: str = "python3", root: str | None = None) 
         with _lock:
             _spares.append((kernel_name, root, future))
         threading.Thread(target=start, name="perflib-kernel-start", daemon=True).start()
+
+
+@contextmanager
+def session(ahead: int = 0) -> Iterator[None]:
+    """The kernels of one build: ``ahead`` started now, every one this process started ended after.
+
+    A build enters this before it reads its data, so the kernels' start-up overlaps with it.
+    """
+    prestart(ahead)
+    try:
+        yield
+    finally:
+        shutdown_all()
 
 
 def _spare(kernel_name: str, root: str | None) -> WarmKernel | None:

@@ -24,7 +24,9 @@ from pathlib import Path
 
 from perflib import config
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
-from perflib.run.build import Resident, _code_hash, _say, build
+from perflib.run.build import build, say
+from perflib.run.plan import code_hash
+from perflib.run.pool import Resident
 
 READY = "watching for changes (Ctrl-C to stop)"
 #: Seconds between tries while another build holds the lock.
@@ -35,13 +37,13 @@ RESTART = 75
 
 def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
     """Start a warm kernel on every thread of ``pool`` (in the background)."""
-    from perflib.run import kernels as warm
+    from perflib.run import kernels
 
     barrier = threading.Barrier(jobs)  # holds each thread until all have one: one kernel each
 
     def start() -> None:
         try:
-            warm.current()
+            kernels.current()
         finally:
             try:
                 barrier.wait(timeout=120)
@@ -61,7 +63,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     afresh.
     """
     from perflib.formats.pdf import Printer
-    from perflib.run import kernels as warm
+    from perflib.run import kernels
 
     stop = stop or threading.Event()
     jobs = jobs or os.cpu_count() or 1
@@ -72,17 +74,17 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     # hashed once the watcher is up and before the kernels import perflib: a later edit to the
     # code is a change the watch sees, and restarts for
     pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
-    resident = Resident(pool, jobs, _code_hash())
+    resident = Resident(pool, jobs, code_hash())
     try:
         _warm(pool, jobs)
         try:
             resident.printer = Printer().__enter__()
         except BrowserNotFound as exc:
-            _say(f"perflib: {exc}; building HTML and Word only")
+            say(f"perflib: {exc}; building HTML and Word only")
         _once(portfolio, year, out, data, resident, stop)
         while changes.wait():
-            if _code_hash() != resident.code:
-                _say("perflib's code changed: starting the watch afresh")
+            if code_hash() != resident.code:
+                say("perflib's code changed: starting the watch afresh")
                 return RESTART
             _once(portfolio, year, out, data, resident, stop)
         if changes.error is not None:
@@ -93,9 +95,9 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     finally:
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)  # no queued notebook starts now
-        warm.kill_all()  # a notebook still running ends now (its kernel is gone)
+        kernels.kill_all()  # a notebook still running ends now (its kernel is gone)
         pool.shutdown(wait=True)
-        warm.shutdown_all()  # clients closed once no thread uses them; kernels started since
+        kernels.shutdown_all()  # clients closed once no thread uses them; kernels started since
         if resident.printer is not None:
             resident.printer.__exit__(None, None, None)
 
@@ -107,16 +109,16 @@ def _once(portfolio: str | None, year: str | None, out: Path | str | None, data:
         try:
             build(portfolio, year, out, data_dir=data, resident=resident)
         except BuildLocked as exc:  # a scheduled build, say: wait for it, then build this change
-            _say(f"perflib: {exc}; trying again in {LOCKED_RETRY} s")
+            say(f"perflib: {exc}; trying again in {LOCKED_RETRY} s")
             stop.wait(LOCKED_RETRY)
             continue
         except PerflibError as exc:
-            _say(f"perflib: {exc}")
+            say(f"perflib: {exc}")
         except Exception as exc:  # a bug: said in one line, and the next save is tried again
-            _say(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are "
+            say(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are "
                  "unchanged)")
         break
-    _say(READY)
+    say(READY)
 
 
 class _Changes:

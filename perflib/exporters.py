@@ -1,0 +1,135 @@
+"""nbconvert exporters for committee reports: ``jupyter nbconvert --to perflib_pdf`` and JupyterLab.
+
+Registered under the ``nbconvert.exporters`` entry point, one per output format in
+:data:`perflib.formats.FORMATS` (a test keeps pyproject.toml in step), so the command line and
+JupyterLab's export menu offer every format the build writes. nbconvert's own ``webpdf`` cannot
+be pointed at a system Chromium; these can (see :mod:`perflib.formats.pdf`). A report notebook
+that has not been run (as committed) is run first with its own parameters (:func:`ready`), so an
+export is never a blank page; any other notebook is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import re
+from typing import Any
+
+import nbformat
+from traitlets import default
+
+from perflib import config
+from perflib.formats import FORMATS, Rendered
+from perflib.formats.html import ExportError, PageExporter
+
+
+class ReportHTMLExporter(PageExporter):
+    """A report as one self-contained HTML page, run first if the notebook has not been."""
+
+    export_from_notebook = "Committee report (HTML)"
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[str, dict]:
+        """Run the notebook if it has not been, then render its page."""
+        try:
+            return super().from_notebook_node(ready(nb, resources), resources, **kw)
+        except ExportError as exc:
+            self.log.error("%s", exc)  # one plain line before nbconvert's traceback
+            raise
+
+
+class _FormatExporter(ReportHTMLExporter):
+    """A report in one of the registry's formats (:data:`perflib.formats.FORMATS`), from its page."""
+
+    format_name = ""
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return FORMATS[self.format_name].extension
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[bytes, dict]:  # type: ignore[override]
+        """Render the HTML report, then make the format from it (or from its blocks)."""
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        fmt = FORMATS[self.format_name]
+        resources["output_extension"] = fmt.extension
+        return fmt.make(rendered(html, resources)), resources
+
+
+def rendered(html: str, resources: dict) -> Rendered:
+    """What every format is made from, out of the HTML exporter's page and resources."""
+    return Rendered(html, resources["perflib_blocks"], resources["perflib_title"],
+                    resources["perflib_author"])
+
+
+def _exporter(name: str, label: str) -> type[_FormatExporter]:
+    fmt = FORMATS[name]
+    return type(f"Report{name.capitalize()}Exporter", (_FormatExporter,), {
+        "__doc__": f"A report as {fmt.label} (nbconvert's ``--to {fmt.exporter}``).",
+        "__module__": __name__, "format_name": name, "export_from_notebook": label,
+        "output_mimetype": fmt.mimetype})
+
+
+ReportPDFExporter = _exporter("pdf", "Committee report (PDF)")
+ReportWordExporter = _exporter("docx", "Committee report (Word)")
+ReportMarkdownExporter = _exporter("md", "Committee report (Markdown)")
+
+
+_IMPORTS_PERFLIB = re.compile(r"^\s*(from|import)\s+perflib\b", re.M)
+
+
+def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.NotebookNode:
+    """The notebook, run first if it has not been, so an export is never blank.
+
+    A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
+    have not all run (the committed notebooks have no outputs) is run with papermill, with its own
+    parameters and through :class:`perflib.run.ipc.IPCKernelManager` as the build runs it. Anything
+    else, a failed run, or a run that shows nothing, stops with an :class:`ExportError`.
+    """
+    meta = (resources or {}).get("metadata") or {}
+    name = f"{meta['name']}.ipynb" if meta.get("name") else "the notebook"
+    code = [c for c in nb.cells if c.get("cell_type") == "code"]
+    if not any("parameters" in c.get("metadata", {}).get("tags", []) for c in code):
+        raise ExportError(f"{name} is not a perflib report: it has no cell tagged 'parameters'. "
+                          "The perflib exporters convert perflib's report notebooks (notebooks/); "
+                          "use --to html or --to webpdf for other notebooks")
+    if not any(_IMPORTS_PERFLIB.search(c.get("source", "")) for c in code):
+        raise ExportError(f"{name} is not a perflib report: it never imports perflib. The perflib "
+                          "exporters convert perflib's report notebooks (notebooks/); use --to html "
+                          "or --to webpdf for other notebooks")
+    if any(c.get("execution_count") is None and c.get("source", "").strip() for c in code):
+        nb = _run(nb, name)
+    return nb
+
+
+def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """Run a report notebook with papermill and its own parameters, as the build does."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from perflib.run import ipc as kernel
+
+    def job() -> nbformat.NotebookNode:
+        try:
+            return papermill.execute_notebook(
+                nbformat.from_dict(nb), None, parameters={}, kernel_name="python3",
+                progress_bar=False, log_output=False, cwd=str(config.NOTEBOOKS_DIR),
+                kernel_manager_class=kernel.IPCKernelManager)
+        finally:
+            kernel.cleanup()
+
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return job()
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:  # inside Jupyter's event loop
+            return pool.submit(job).result()
+    except PapermillExecutionError as exc:
+        raise ExportError(f"{name} had not been run, and running it failed in cell "
+                          f"[{exc.exec_count}]: {exc.ename}: {exc.evalue}; nothing was "
+                          "exported") from None

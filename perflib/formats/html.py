@@ -1,0 +1,105 @@
+"""A report's page: one self-contained HTML document, rendered from an executed report notebook.
+
+Every format starts from this page (:class:`perflib.formats.Rendered`): the PDF is the page
+printed, the Word file the page converted. The page's title and table of contents come from the
+blocks the notebook's outputs carry (:mod:`perflib.present.blocks`), never from scraping its HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.utils.exceptions import ConversionException
+from traitlets import default
+
+from perflib import config
+from perflib.errors import PerflibError
+from perflib.present import blocks
+
+CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
+
+
+class PageExporter(HTMLExporter):
+    """A report as one self-contained HTML page: no code, no prompts, no network requests."""
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "perflib"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self) -> list[str]:
+        return [str(config.TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True), enabled=True)
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[str, dict]:
+        """Render, then set the language, the page title and the table of contents.
+
+        Title and contents come from the blocks the notebook's outputs carry, not from its HTML.
+        """
+        nb = _without_stderr(nb)
+        content = blocks.from_notebook(nb)
+        if not content:
+            name = ((resources or {}).get("metadata") or {}).get("name") or "the notebook"
+            raise ExportError(f"{name} ran but showed nothing, so there is no report to export; "
+                              "run it in JupyterLab to see why")
+        resources = dict(resources or {})
+        resources["perflib_css"] = CSS
+        resources["perflib_title"] = blocks.title_of(content) or "Report"
+        cover = next((b for b in blocks.walk(content) if isinstance(b, blocks.Cover)), None)
+        resources["perflib_author"] = cover.council if cover else "perflib"
+        resources["perflib_blocks"] = content  # decoded once: every other format reads them
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return finish(html, resources["perflib_title"], blocks.contents(content)), resources
+
+
+def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop warnings printed to stderr: they stay in the executed notebook, not in the paper."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
+def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
+    """British English, the report's title, and its table of contents in the template's slot."""
+    html = re.sub(r'<html lang="[^"]*">', '<html lang="en-GB">', html, count=1)
+    html = re.sub(r"<title>.*?</title>", f"<title>{escape(title)}</title>", html, count=1,
+                  flags=re.S)
+    sub = ' class="sub"'
+    items = [f'<li{sub if level == 3 else ""}><a href="#{escape(anchor)}">{escape(text)}</a></li>'
+             for level, anchor, text in toc]
+    nav = (f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
+           f"<ol>{''.join(items)}</ol></nav>") if items else ""
+    return html.replace("<!-- perflib:toc -->", nav, 1)
+
+
+class ExportError(PerflibError, ConversionException):
+    """A notebook that cannot become a report; nbconvert prints it and exits 1."""
+
+    exit_code = 1
+
+

@@ -1,0 +1,84 @@
+"""A report as Markdown (GitHub-flavoured tables), made from its blocks.
+
+For a council website's content system or a plain-text review of what changed between two
+builds: every heading, table and sentence of the report, with each chart given as its text
+alternative and the figures it plots, so nothing in it depends on seeing an image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from perflib.formats import Rendered
+from perflib.present import blocks as b
+from perflib.present.html import SYMBOLS
+
+
+def make(rendered: Rendered) -> bytes:
+    """The report's blocks as one Markdown document."""
+    return (render(rendered.blocks).strip() + "\n").encode("utf-8")
+
+
+def inline(text: b.Inline) -> str:
+    """Inline content as Markdown: bold, italic, ratings as symbol and word; icons dropped."""
+    if isinstance(text, str):
+        return _escape(text)
+    out = []
+    for s in text:
+        if s.style == "strong":
+            out.append(f"**{_escape(s.text)}**")
+        elif s.style == "em":
+            out.append(f"*{_escape(s.text)}*")
+        elif s.style == "badge":
+            symbol = SYMBOLS.get(s.text, ("", ""))[0]
+            out.append(f"{symbol} {_escape(s.text)}".strip())
+        elif s.style != "icon":  # an icon's words are printed beside it
+            out.append(_escape(s.text))
+    return "".join(out)
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
+
+
+def table(t: b.Table) -> str:
+    """A table with its caption as a bold line above it."""
+    def row(cells: list[b.Inline]) -> str:
+        return "| " + " | ".join(inline(c).replace("\n", " ") for c in cells) + " |"
+
+    align = ["---:" if i in t.numeric else "---" for i in range(len(t.headers))]
+    lines = [f"**{inline(t.caption)}**", "", row(t.headers), "| " + " | ".join(align) + " |"]
+    lines += [row(r) for r in [*t.rows, *t.foot]]
+    return "\n".join(lines)
+
+
+def render(items: Iterable[b.Block]) -> str:
+    """Blocks as Markdown paragraphs separated by blank lines."""
+    return "\n\n".join(part for part in (block(x) for x in items) if part)
+
+
+def block(x: b.Block) -> str:
+    """One block as Markdown."""
+    if isinstance(x, b.Cover):
+        details = "\n".join(f"- **{k}:** {_escape(v)}" for k, v in x.details)
+        title = f"{'DRAFT: ' if x.draft else ''}{x.title}"
+        note = f"\n\n{_escape(x.note)}" if x.note else ""
+        return f"{_escape(x.council)}\n\n# {_escape(x.portfolio)} {_escape(title)}\n\n{details}{note}"
+    if isinstance(x, b.Section):
+        return f"## {inline(x.title)}\n\n{render(x.blocks)}"
+    if isinstance(x, b.Heading):
+        return f"{'#' * x.level} {inline(x.text)}"
+    if isinstance(x, b.Markdown):
+        return x.text.strip()
+    if isinstance(x, (b.Paragraph, b.Note)):
+        return inline(x.text)
+    if isinstance(x, b.Table):
+        return table(x)
+    if isinstance(x, b.Figure):
+        caption = f" {x.caption}" if x.caption else ""
+        return f"*Chart: {_escape(x.title)}.{_escape(caption)}* {_escape(x.alt)}\n\n{table(x.data)}"
+    if isinstance(x, b.Definitions):
+        return "\n".join(f"- **{inline(t)}:** {inline(v)}" for t, v in x.items)
+    if isinstance(x, b.Group):
+        return render(x.blocks)
+    raise TypeError(f"not a block: {x!r}")

@@ -1,0 +1,158 @@
+"""What a build must run: every report's inputs and their checksums, against its last build log.
+
+Each report folder keeps a ``build-log.json``: for every notebook run, its kind, title, files,
+the data files it read with their SHA-256 checksums, and the hash of those inputs with its
+parameters. A notebook runs again only when that hash changes (or ``--force``); otherwise its
+published files are carried into the new version untouched. The index reads the same logs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from perflib import __version__, config
+from perflib.data.portfolio import year_folder
+from perflib.data.report import Report
+from perflib.reports import ReportKind, declared
+from perflib.run.tasks import Summary, Task
+
+LOG_NAME = "build-log.json"
+
+
+def sha256(path: Path) -> str:
+    """A file's SHA-256, as the build log records it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def code_hash() -> str:
+    """Hash of perflib's own source and templates: a change to the code rebuilds everything."""
+    h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent.parent
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"):
+            h.update(p.relative_to(root).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def relative(p: Path) -> str:
+    """A path as the log names it: relative to the project when it is inside it."""
+    return str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT) else p)
+
+
+def inputs(kind: ReportKind, r: Report) -> list[Path]:
+    """The data files a report of this kind reads.
+
+    A deep dive does not read the commentary, so a commentary edit does not rebuild it.
+    """
+    p = r.portfolio
+    if kind.whole_year:
+        files = list(r.files)
+    else:
+        files = [*p.files, p.path / r.folder / "report.yaml"]
+    files += [f for f in (p.optional(name) for name in kind.files) if f is not None]
+    return list(dict.fromkeys(files))
+
+
+def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
+    """Everything a report depends on, with checksums, for the log and for incremental builds."""
+    files = {relative(p): sha256(p) for p in inputs(kind, report)}
+    files[relative(kind.notebook_path)] = sha256(kind.notebook_path)
+    files["perflib"] = code
+    return dict(sorted(files.items()))
+
+
+def inputs_hash(deps: dict[str, str], params: dict[str, str]) -> str:
+    """One hash of a run's inputs and parameters (the data folder left out: it may move)."""
+    blob = json.dumps({"inputs": deps, "params": {**params, "data_dir": ""}}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def read_log(folder: Path) -> dict[str, Any]:
+    """A report folder's build log, or an empty one."""
+    try:
+        log = json.loads((folder / LOG_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return log if isinstance(log, dict) else {}
+
+
+def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None = None,
+          code: str | None = None) -> int:
+    """Roughly how many notebooks a build will run, from the build logs alone (a guess, cheap).
+
+    Every input a log records is hashed again; a notebook with any input changed counts, and
+    with no logs (or ``force``) everything does.
+    """
+    pattern = f"{portfolio or '*'}/{year_folder(year) if year else '*'}/{LOG_NAME}"
+    logs = [log for log in out.glob(pattern) if not log.parts[-3].startswith(".")]
+    if force or not logs:
+        return sys.maxsize
+    code, digests, count = code or code_hash(), {}, 0
+    for log in logs:
+        for entry in read_log(log.parent).get("notebooks", {}).values():
+            for name, digest in entry.get("inputs", {}).items():
+                if name == "perflib":
+                    now = code
+                else:
+                    path = config.PROJECT_ROOT / name
+                    if name not in digests:
+                        digests[name] = sha256(path) if path.is_file() else ""
+                    now = digests[name]
+                if now != digest:
+                    count += 1
+                    break
+    return count
+
+
+@dataclass
+class Plan:
+    """One report year's part of a build: the runs it needs and the log it will publish."""
+
+    report: Report
+    #: the published report folder, ``<out>/<portfolio>/<YYYY-YY>``
+    folder: Path
+    #: the version being written, swapped in for ``folder`` when it is complete
+    version: Path
+    previous: dict[str, Any]
+    log: dict[str, Any]
+    tasks: list[Task] = field(default_factory=list)
+    #: outputs reused unchanged from the previous version: output name -> its log entry
+    reused: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: bool,
+         summary: Summary) -> Plan:
+    """Which of a report year's notebook runs are stale, given its folder's last build log."""
+    previous = read_log(folder)
+    log: dict[str, Any] = {"perflib": __version__, "portfolio": r.portfolio.id,
+                           "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
+                           "year": r.year, "status": r.meta["status"], "notebooks": {}}
+    p = Plan(r, folder, version, previous, log)
+    for kind in declared(r.portfolio.reports):
+        for output, extra in kind.notebooks(r):  # a quarterly kind runs once per quarter
+            deps = inputs_of(kind, r, code)
+            task = Task(r.portfolio.id, r.year, output, str(kind.notebook_path), str(data),
+                        str(version), kind=kind.name, extra=extra)
+            task.inputs_hash = inputs_hash(deps, task.parameters)
+            before = previous.get("notebooks", {}).get(output, {})
+            if (not force and before.get("inputs_hash") == task.inputs_hash
+                    and all((folder / f).exists() for f in before.get("files", []))):
+                summary.skipped.append(task.label)
+                log["notebooks"][output] = before
+                p.reused[output] = before
+                continue
+            log["notebooks"][output] = {"kind": kind.name, "title": "",
+                                        "inputs_hash": task.inputs_hash, "inputs": deps,
+                                        "parameters": task.parameters}
+            p.tasks.append(task)
+    return p
+
+
+__all__ = ["LOG_NAME", "Plan", "code_hash", "inputs", "inputs_hash", "inputs_of", "plan",
+           "read_log", "relative", "sha256", "stale"]

@@ -1,0 +1,72 @@
+"""What a build runs and what comes back: one task per notebook run, its outcome, the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Task:
+    """One notebook run for one portfolio and year, writing the files named ``output.*``."""
+
+    portfolio: str
+    year: str
+    #: what its files are called: ``annual_report`` writes annual_report.ipynb, .html, .pdf ...
+    output: str
+    #: the notebook file it runs
+    notebook: str
+    data_dir: str
+    #: where the executed notebook is written (the report's new version folder)
+    workdir: str
+    #: the report kind's name
+    kind: str = ""
+    #: parameters beyond portfolio, year and data_dir (a quarterly report's quarter)
+    extra: dict[str, str] = field(default_factory=dict)
+    inputs_hash: str = ""
+
+    @property
+    def label(self) -> str:
+        """How progress messages name the task."""
+        return f"{self.portfolio} {self.year} {self.output}"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """What tells one task of a build from another."""
+        return (self.portfolio, self.year, self.output)
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        """The notebook's parameters, as papermill injects them."""
+        return {"portfolio": self.portfolio, "year": self.year, "data_dir": self.data_dir,
+                **self.extra}
+
+
+@dataclass
+class Outcome:
+    """What came of a task: its page and the documents made from it, or why it failed."""
+
+    task: Task
+    html: str = ""
+    #: the document title, from the report's blocks (every PDF page's header)
+    title: str = ""
+    #: who the documents name as author (the council)
+    author: str = ""
+    #: data files the report published from its kernel: name -> CSV text
+    files: dict[str, str] = field(default_factory=dict)
+    #: documents made beside the page (perflib.formats): format name -> bytes
+    documents: dict[str, bytes] = field(default_factory=dict)
+    error: str = ""  # empty when the task succeeded
+    cell: int | None = None  # execution count of the failing cell, where there is one
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    """What a build did, for the CLI's last line and for tests."""
+
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+__all__ = ["Outcome", "Summary", "Task"]

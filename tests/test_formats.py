@@ -1,0 +1,93 @@
+"""The output-format registry: every format has its exporter, its extension and its maker.
+
+Parametrised over perflib.formats.FORMATS, so a new format that forgets its entry point, its
+maker or its place in a build fails here by name.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import import_module
+
+import pytest
+from nbconvert.exporters import get_exporter
+
+from perflib import config
+from perflib.formats import FORMATS, Rendered, made_alongside
+from perflib.present import blocks as b
+
+FORMAT_NAMES = list(FORMATS)
+
+
+def entry_points() -> dict[str, str]:
+    py = tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text())
+    return py["project"]["entry-points"]["nbconvert.exporters"]
+
+
+def test_pyproject_registers_one_exporter_per_format_and_no_other():
+    assert set(entry_points()) == {f.exporter for f in FORMATS.values()}
+
+
+@pytest.mark.parametrize("name", FORMAT_NAMES)
+def test_each_format_has_an_nbconvert_exporter_that_makes_it(name):
+    fmt = FORMATS[name]
+    module, _, cls = entry_points()[fmt.exporter].partition(":")
+    exporter = getattr(import_module(module), cls)
+    assert exporter().file_extension == fmt.extension
+    assert getattr(exporter, "format_name", "html") == name
+    assert get_exporter(fmt.exporter).__name__ == exporter.__name__
+
+
+@pytest.mark.parametrize("name", FORMAT_NAMES)
+def test_each_maker_is_there(name):
+    fmt = FORMATS[name]
+    if fmt.made_from == "html":
+        return
+    module, _, function = fmt.maker.partition(":")
+    assert callable(getattr(import_module(module), function))
+    assert fmt.extension.startswith(".") and fmt.label and "/" in fmt.mimetype
+
+
+def test_the_page_is_the_html_format():
+    page = Rendered("<html><body><h1>Título</h1></body></html>", [], "T", "A")
+    assert FORMATS["html"].make(page) == page.html.encode("utf-8")
+
+
+def test_formats_made_beside_the_page_are_neither_the_page_nor_printed():
+    assert [f.name for f in made_alongside()] == [
+        n for n, f in FORMATS.items() if f.made_from in ("page", "blocks")]
+    assert "pdf" not in [f.name for f in made_alongside()]
+
+
+# --- one fragment per block type, in Markdown (the HTML and Word fragments: test_blocks.py) ----
+
+MD = [
+    (b.Heading("Priority 1: Better access", 3), "### Priority 1: Better access"),
+    (b.Paragraph(b.spans("Rated ", b.badge("Green"), ".")), "Rated ✔ Green."),
+    (b.Note(b.spans(b.strong("Rating overridden:"), " see reason")),
+     "**Rating overridden:** see reason"),
+    (b.Markdown("Text with **bold**\n"), "Text with **bold**"),
+    (b.Definitions([("Date", "7 June 2021")]), "- **Date:** 7 June 2021"),
+    (b.Table("FOI on time", ["PI code", "2020/21 actual"], [["CFE1.3", "82.9% (734 of 885)"]],
+             numeric=(1,)),
+     "**FOI on time**\n\n| PI code | 2020/21 actual |\n| --- | ---: |\n| CFE1.3 | 82.9% (734 of 885) |"),
+    (b.Group([b.Heading("A", 4), b.Paragraph("x | y")]), "#### A\n\nx \\| y"),
+    (b.Section("spc", "3. Charts", [b.Paragraph("None yet.")]), "## 3. Charts\n\nNone yet."),
+]
+
+
+@pytest.mark.parametrize("block,markdown", MD, ids=[type(x).__name__ for x, _ in MD])
+def test_markdown_fragment_per_block_type(block, markdown):
+    from perflib.formats.markdown import block as render
+
+    assert render(block) == markdown
+
+
+def test_markdown_gives_a_chart_as_its_alt_text_and_its_figures():
+    from perflib.formats.markdown import block as render
+
+    fig = b.Figure("Visits by year", "Bar chart: visits fell from 200 to 50.", b"\x89PNG", "",
+                   b.Table("The figures plotted above", ["Year", "Visits"], [["2020/21", "50"]]))
+    assert render(fig) == ("*Chart: Visits by year.* Bar chart: visits fell from 200 to 50.\n\n"
+                           "**The figures plotted above**\n\n| Year | Visits |\n| --- | --- |\n"
+                           "| 2020/21 | 50 |")

@@ -6,20 +6,22 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+#: Exact versions, with hashes, of everything perflib and its tests install (make lock refreshes it)
+LOCK := requirements.lock
 
-.PHONY: help venv browser reports watch test test-fast bench lint clean
+.PHONY: help venv browser reports watch test test-fast bench lint lock clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv; \
 	  else echo "make: $(PYTHON) cannot create a venv; run: sudo apt-get install -y python3-venv" >&2; exit 1; fi; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install perflib with its test tools
@@ -44,8 +46,15 @@ test-fast: $(STAMP) ## Run the fast tests only: no browser, no notebook run (und
 bench: $(STAMP) browser ## Time the naive chain against perflib build, and the rules engine
 	$(BIN)/python benchmarks/bench.py
 
-lint: $(STAMP) ## Lint the package and tests
+lint: $(STAMP) ## Lint the package and tests, and type-check the package
 	$(BIN)/ruff check perflib tests benchmarks
+	$(BIN)/mypy perflib
+
+lock: ## Refresh requirements.lock: the newest versions pyproject.toml allows, pinned with hashes
+	@test -x $(VENV)/lock/bin/uv || { $(PYTHON) -m venv $(VENV)/lock && $(VENV)/lock/bin/pip install --quiet uv; }
+	$(VENV)/lock/bin/uv pip compile pyproject.toml --extra test --generate-hashes --quiet \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --annotation-style line \
+	  --custom-compile-command "make lock" -o $(LOCK)
 
 clean: ## Remove built reports, every portfolio's (not the data)
 	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +

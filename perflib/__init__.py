@@ -5,7 +5,7 @@ The public API is small: load a report year, render its sections, build the repo
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from perflib.errors import (  # noqa: E402
     BrowserNotFound,

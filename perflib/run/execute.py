@@ -13,19 +13,23 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perflib import config
 from perflib.formats import Rendered, made_alongside
 from perflib.run.tasks import Outcome, Task
 
+if TYPE_CHECKING:
+    from perflib.formats.html import PageExporter
+
 _local = threading.local()
 
 
-def _exporter():
+def _exporter() -> PageExporter:
     """This thread's page exporter, its template compiled (once: it costs more than a render)."""
     from perflib.formats.html import PageExporter
 
-    exporter = getattr(_local, "exporter", None)
+    exporter: PageExporter | None = getattr(_local, "exporter", None)
     if exporter is None:
         exporter = _local.exporter = PageExporter()
         exporter.template  # noqa: B018 (compiled now, while the kernel may still be starting)

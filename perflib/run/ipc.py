@@ -64,7 +64,7 @@ def launch() -> None:
              **kw: object) -> None:
         original(self, socket, pipe=False, **kw)
 
-    iostream.IOPubThread.__init__ = init  # type: ignore[method-assign]
+    iostream.IOPubThread.__init__ = init  # type: ignore[method-assign,assignment]
     kernelapp.launch_new_instance()
 
 

@@ -26,6 +26,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from perflib.errors import KernelError
 
@@ -63,7 +64,7 @@ class WarmKernel:
         if root is not None:
             env["PERFLIB_ROOT"] = root
         self.km = IPCKernelManager(kernel_name=kernel_name)
-        self.kc = None
+        self.kc: Any = None  # a jupyter_client AsyncKernelClient once attached
         # The kernel warms itself up as it starts (IPython's exec_lines), before any client has
         # connected: a kernel started ahead of need is ready by the time a notebook needs it.
         run_sync(self.km.start_kernel)(env=env, extra_arguments=KERNEL_ARGS)
@@ -211,7 +212,7 @@ def _spare(kernel_name: str, root: str | None) -> WarmKernel | None:
     except Exception as exc:
         logger.warning("a kernel started ahead of need failed: %s", exc)
         return None
-    return k
+    return k  # type: ignore[no-any-return]
 
 
 def discard() -> None:
@@ -275,7 +276,7 @@ def _register_exit() -> None:
 
 
 class _Deferred(type):
-    def __getattr__(cls, name: str):
+    def __getattr__(cls, name: str) -> Any:
         return getattr(_engine(), name)
 
 
@@ -290,10 +291,10 @@ class WarmEngine(metaclass=_Deferred):
     """
 
 
-_ENGINE = None
+_ENGINE: Any = None
 
 
-def _engine():
+def _engine() -> Any:
     global _ENGINE
     if _ENGINE is not None:
         return _ENGINE
@@ -309,9 +310,11 @@ def _engine():
         """
 
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None,
-                                     **kwargs):
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     stdout_file: Any = None, stderr_file: Any = None,
+                                     start_timeout: int = 60,
+                                     execution_timeout: float | None = None,
+                                     **kwargs: Any) -> Any:
             """Execute ``nb_man``'s notebook on the warm kernel, replacing it if the notebook fails."""
             root = kwargs.pop("perflib_root", None)
             kwargs = remove_args(["input_path", "kernel_manager_class", "km", "kc"], **kwargs)

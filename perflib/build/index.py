@@ -193,10 +193,13 @@ ul.ratings li { white-space: nowrap; }
 .rating-red { border-left-color: #991b1b; }
 footer { margin-top: 2rem; font-size: 0.9rem; color: #374151; }
 /* a wide table scrolls inside its own region on a phone, never the whole page (WCAG 1.4.10) */
-.table-scroll { overflow-x: auto; margin: 0 0 1rem; }
-.table-scroll:focus { outline: 3px solid #f59e0b; outline-offset: 1px; }
+.table-scroll { margin: 0 0 1rem; }
 .table-scroll table { margin: 0; }
-.table-scroll caption { max-width: calc(100vw - 2rem); position: sticky; left: 0; }
+@media screen {
+  .table-scroll { overflow-x: auto; }
+  .table-scroll:focus { outline: 3px solid #f59e0b; outline-offset: 1px; }
+  .table-scroll caption { max-width: calc(100vw - 2rem); position: sticky; left: 0; }
+}
 @media (max-width: 36rem) { header, main, footer { padding: 0 0.5rem; } }
 """
 

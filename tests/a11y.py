@@ -130,3 +130,25 @@ def print_overflow(browser, pages: list[Path]) -> list[str]:
     finally:
         page.close()
     return found
+
+
+def report_folder_problems(folder: Path) -> list[str]:
+    """Every PDF of a built report folder through pdfua; its pages and the index at 320 px.
+
+    For the tests that build fictional portfolios, so each build they make anyway is checked.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from perflib.publish.pdf import ARGS, find_chromium
+
+    pdfs = sorted(folder.glob("*.pdf"))
+    assert pdfs, f"no PDF in {folder}"
+    found = [f"{p.name}: {f}" for p in pdfs for f in pdfua_findings(p)]
+    pages = sorted(folder.glob("*.html")) + [folder.parent.parent / "index.html"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        try:
+            found += reflow_problems(browser, pages) + print_overflow(browser, pages)
+        finally:
+            browser.close()
+    return found

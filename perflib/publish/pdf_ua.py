@@ -142,8 +142,8 @@ def mend(pdf: pikepdf.Pdf, links: Mapping[str, str] | None = None) -> None:
 def unmarked(ops: list) -> int:
     """How many painting operators of a page's content lie outside any marked content."""
     depth = loose = 0
-    for _, op in ops:
-        name = str(op)
+    for instruction in ops:
+        name = str(instruction[1])  # indexing: unpacking would copy every operand list
         if name in ("BDC", "BMC"):
             depth += 1
         elif name == "EMC":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
 from html.parser import HTMLParser
 
 
@@ -61,3 +63,17 @@ def table(html: str, caption_start: str) -> list[list[str]]:
         if t["caption"].startswith(caption_start):
             return t["rows"]
     raise AssertionError(f"no table captioned {caption_start!r}")
+
+
+def chart_table(html: str, title_start: str) -> list[list[str]]:
+    """Rows of the data table under the first chart whose title starts with ``title_start``.
+
+    The table's caption does not repeat the title; its accessible name refers to it.
+    """
+    m = re.search(r'<figcaption><span id="([^"]+)">' + re.escape(escape(title_start, quote=False)),
+                  html)
+    if m:
+        for t in parse(html).tables:
+            if m.group(1) in t["attrs"].get("aria-labelledby", "").split():
+                return t["rows"]
+    raise AssertionError(f"no chart titled {title_start!r} with a data table")

@@ -1,4 +1,5 @@
-"""Every built report, checked as a disabled reader would meet it: axe-core, headings, PDF tags."""
+"""Every built report, checked as a disabled reader would meet it: axe-core, headings, PDF tags,
+an independent PDF/UA-1 validator, and reflow on a 320 px phone screen."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from perflib.formats.pdf import ARGS, find_chromium
+from perflib.formats.pdf import ARGS, Printer, find_chromium
+from tests.a11y import pdfua_findings, print_overflow, reflow_problems
 from tests.htmltables import parse
 
 pytestmark = pytest.mark.e2e
@@ -68,6 +70,17 @@ def test_html_structure(built, year, name):
                 assert attrs.get("scope") in ("col", "row")
     assert 'class="skip-link" href="#content"' in html and 'id="content"' in html
     assert '<nav class="toc" aria-label="Contents">' in html
+    # the title first, then the contents: a screen reader arrives at what the page is
+    assert html.index("<h1") < html.index('<nav class="toc"') < html.index("<h2")
+    # a chart's title is printed once, in its caption; its table is named by reference to it
+    charts = re.findall(r'<figure class="chart">.*?</table>', html)
+    data = [t for t in doc.tables if t["attrs"].get("class") == "chart-data"]
+    assert len(charts) == len(data)
+    for chart, t in zip(charts, data, strict=True):
+        fid, title = re.search(r'<figcaption><span id="([^"]+)-title">([^<]+)</span>', chart).groups()
+        assert re.sub(r' alt="[^"]*"', "", chart).count(title) == 1, title
+        assert t["attrs"]["aria-labelledby"] == f"{fid}-title {fid}-data"
+        assert t["caption"] == "The figures plotted above"
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -160,3 +173,71 @@ def test_pdf_text_in_reading_order(built, year):
             assert row.rating in block, row.pi_code
         if row.trend:
             assert row.trend in block, row.pi_code
+
+
+@pytest.mark.parametrize(("year", "name"), REPORTS)
+def test_pdf_passes_an_independent_pdfua_validator(built, year, name):
+    """pdfua (the machine-checkable subset of PDF/UA-1 and WCAG 2.1) finds nothing at all."""
+    assert pdfua_findings(built / "cfe" / year / f"{name}.pdf") == []
+
+
+def test_every_page_reflows_on_a_phone_and_prints_its_tables_whole(built, browser):
+    pages = sorted(built.glob("cfe/[0-9]*/*.html")) + [built / "index.html"]
+    assert len(pages) == len(REPORTS) + 1
+    assert reflow_problems(browser, pages) == []
+    assert print_overflow(browser, pages) == []
+
+
+def _printed(html_body: str) -> pikepdf.Pdf:
+    """A page printed as a build prints it (on a thread: this module's browser holds this one)."""
+    import concurrent.futures
+    import io
+
+    html = ('<html lang="en-GB"><head><title>T</title></head><body><main>'
+            f"{html_body}</main></body></html>")
+
+    def job() -> bytes:
+        with Printer() as printer:
+            return printer.pdf(html, "A fictional report")
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pikepdf.open(io.BytesIO(pool.submit(job).result()))
+
+
+def test_a_pdf_that_fails_a_check_does_not_claim_pdfua(caplog):
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
+           "Jggg==")
+    pdf = _printed(f'<h1>Title</h1><h3>Skips a level</h3><img src="data:image/png;base64,{png}" '
+                   'width="200" height="100">')
+    with pdf, pdf.open_metadata() as xmp:
+        assert "pdfuaid:part" not in xmp
+    (record,) = [r for r in caplog.records if r.name == "perflib.pdf"]
+    assert record.getMessage().startswith("A fictional report: not claimed as PDF/UA-1, because ")
+    assert "heading levels skip from H1 to H3" in record.getMessage()
+    assert "1 figure(s) without alternative text" in record.getMessage()
+
+
+def test_figure_wrappers_and_links_are_mended_and_claimed():
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
+           "Jggg==")
+    pdf = _printed(f'<h1>Title</h1><p>Read <a href="https://example.org/x">the fictional guide</a>.'
+                   f'</p><figure><img alt="A line chart of fictional visits" '
+                   f'src="data:image/png;base64,{png}" width="200" height="100">'
+                   "<figcaption>Visits (fictional)</figcaption></figure>")
+    with pdf:
+        roles = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Dictionary):
+                if "/S" in node:
+                    roles.append((str(node.S), str(node.get("/Alt", ""))))
+                kids = node.get("/K")
+                stack.extend(kids if isinstance(kids, pikepdf.Array) else [kids])
+        assert [r for r in roles if r[0] == "/Figure"] == [
+            ("/Figure", "A line chart of fictional visits")]
+        assert ("/Caption", "") in roles and ("/Div", "") in roles
+        (link,) = [a for a in pdf.pages[0].Annots if a.Subtype == "/Link"]
+        assert str(link.Contents) == "the fictional guide" and pdf.pages[0].Tabs == "/S"
+        with pdf.open_metadata() as xmp:
+            assert xmp["pdfuaid:part"] == "1"

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from perflib.formats import FORMATS
+from tests.a11y import report_folder_problems
 from tests.test_build import pdf_text, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
@@ -126,6 +127,7 @@ def test_a_scaffolded_year_builds_as_draft_then_final(scratch):
     assert res.returncode == 0, res.stderr
     html = (out / "annual_report.html").read_text()
     assert "DRAFT" not in html
+    assert report_folder_problems(out) == []  # PDF/UA-1 and reflow, for a year made by new-year
 
 
 @pytest.mark.e2e
@@ -141,6 +143,7 @@ def test_second_portfolio_gets_only_the_reports_it_declares(scratch):
     assert "more than 10%" in text and "less than 2%" in text  # the key from this year's rules
     m = pd.read_csv(out / "measures.csv").set_index("pi_code")
     assert m.loc["PL1.1", "rating"] == "Green" and m.loc["PL2.1", "rating"] == "Green"
+    assert report_folder_problems(out) == []  # another council's annual report: PDF/UA-1, reflow
 
 
 @pytest.mark.e2e
@@ -154,6 +157,7 @@ def test_a_deep_dive_runs_on_another_portfolios_own_ids(scratch):
     assert not (out / "museum_visits.html").exists()
     html = (out / "complaints.html").read_text()
     assert "Housing Services (fictional)" in html and "Ombudsman" not in html
+    assert report_folder_problems(out) == []  # the complaints deep dive on another portfolio
 
 
 def test_last_years_commentary_copied_forward_fails_a_final_year(scratch):

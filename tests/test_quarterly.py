@@ -289,3 +289,7 @@ def test_one_data_set_builds_q1_mid_year_q3_and_annual_reports(scratch):
             assert [v["id"] for v in result.response["violations"]] == [], stem
             page.close()
         browser.close()
+    # every quarterly and annual PDF passes the PDF/UA-1 validator; every page reflows at 320 px
+    from tests.a11y import report_folder_problems
+
+    assert report_folder_problems(out) == []

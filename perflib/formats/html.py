@@ -84,8 +84,16 @@ def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+_COVER_END = re.compile(r'<header class="cover".*?</header>', re.S)
+
+
 def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
-    """British English, the report's title, and its table of contents in the template's slot."""
+    """British English, the report's title, and its table of contents.
+
+    The contents follow the cover, so the page's title (its h1) comes before them, as a
+    screen-reader user expects on arriving; a report with no cover has them in the template's
+    slot at the top of the page.
+    """
     html = re.sub(r'<html lang="[^"]*">', '<html lang="en-GB">', html, count=1)
     html = re.sub(r"<title>.*?</title>", f"<title>{escape(title)}</title>", html, count=1,
                   flags=re.S)
@@ -94,6 +102,10 @@ def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
              for level, anchor, text in toc]
     nav = (f'<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
            f"<ol>{''.join(items)}</ol></nav>") if items else ""
+    cover = _COVER_END.search(html)
+    if cover and nav:
+        html = html[:cover.end()] + nav + html[cover.end():]
+        nav = ""
     return html.replace("<!-- perflib:toc -->", nav, 1)
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import logging
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
 from perflib.errors import BrowserNotFound
 from perflib.formats import Rendered
+
+logger = logging.getLogger("perflib.pdf")
 
 #: Where a browser may be, in the order tried after $PERFLIB_CHROMIUM.
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -106,7 +110,9 @@ class Printer:
 
     def pdf(self, html: str, header: str = "") -> bytes:
         """Print one HTML page: A4, tagged, bookmarked, 'Page X of Y', metadata and artifacts."""
-        return finish(self._print(html, header), title=header)
+        from perflib.formats.pdf_ua import link_texts
+
+        return finish(self._print(html, header), title=header, links=link_texts(html))
 
     def _print(self, html: str, header: str) -> bytes:
         page = self._page
@@ -247,23 +253,45 @@ def mark_artifacts(ops: list) -> list:
     return out
 
 
-def finish(data: bytes, title: str, lang: str = "en-GB") -> bytes:
-    """Set title and language in the Info dictionary and XMP, and mark page furniture as artifacts."""
+def finish(data: bytes, title: str, lang: str = "en-GB",
+           links: Mapping[str, str] | None = None) -> bytes:
+    """Make Chromium's tagged PDF a PDF/UA-1 file, and claim so only if the checks pass.
+
+    Title and language go into the Info dictionary and XMP, page furniture is marked as
+    artifacts, figure wrappers and links are mended (:mod:`perflib.formats.pdf_ua`). A file the
+    checks find wanting is still written, unclaimed, and the build log says why.
+
+    Parameters
+    ----------
+    links
+        Each href of the printed HTML and its link's words, to describe the link annotations.
+    """
     import io
 
     import pikepdf
 
+    from perflib.formats import pdf_ua
+
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        contents = []
         for page in pdf.pages:
             ops = mark_artifacts(list(pikepdf.parse_content_stream(page)))
             page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+            contents.append(ops)
         pdf.Root.Lang = pikepdf.String(lang)
         pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         pdf.docinfo["/Title"] = pikepdf.String(title)
+        pdf_ua.mend(pdf, links)
+        problems = pdf_ua.problems(pdf, contents)
         with pdf.open_metadata(set_pikepdf_as_editor=False) as meta:
             meta["dc:title"] = title
             meta["dc:language"] = [lang]
             meta["pdf:Producer"] = str(pdf.docinfo.get("/Producer", "Chromium"))
+            if not problems:
+                pdf_ua.claim(meta)
+        if problems:
+            logger.warning("%s: not claimed as PDF/UA-1, because %s", title or "a PDF",
+                           "; ".join(problems))
         out = io.BytesIO()
         pdf.save(out)
         return out.getvalue()

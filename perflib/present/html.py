@@ -7,6 +7,7 @@ report tables are rendered here, where accessibility is decided once for every r
 from __future__ import annotations
 
 import base64
+import hashlib
 from collections.abc import Iterable
 from html import escape
 
@@ -27,6 +28,7 @@ from perflib.present.blocks import (
     Paragraph,
     Section,
     Table,
+    plain,
 )
 
 _md = MarkdownIt("commonmark", {"html": True, "typographer": False})
@@ -89,14 +91,22 @@ def inline(text: Inline) -> str:
         elif s.style == "icon":  # an SVG perflib drew (spc_chart), never text from data/
             if not s.text.startswith("<svg") or "<script" in s.text.lower():
                 raise ValueError("an icon span must be an SVG drawn by perflib")
-            out.append(s.text)
+            # its words are printed beside it, so it is decoration: hidden from screen readers
+            # (who would hear the words twice) and an artifact in the PDF, not an extra figure
+            out.append(f'<span class="icon" aria-hidden="true">{s.text}</span>')
         else:
             out.append(esc(s.text))
     return "".join(out)
 
 
-def table(t: Table) -> str:
-    """A table: caption, ``th scope=col`` headers, first cell of a row as ``th scope=row``."""
+def table(t: Table, caption: str | None = None, labelledby: str = "") -> str:
+    """A table: caption, ``th scope=col`` headers, first cell of a row as ``th scope=row``.
+
+    The table sits in a labelled region that scrolls sideways on its own, so a wide table never
+    makes a phone scroll the whole page (WCAG 1.4.10, Reflow); the region takes keyboard focus
+    so it can be scrolled without a mouse. ``caption`` (HTML) replaces the table's own caption;
+    ``labelledby`` names the elements whose words make its accessible name instead.
+    """
     def cell(i: int, value: Inline, tag: str = "td") -> str:
         scope = ' scope="row"' if tag == "th" else ""
         num = ' class="num"' if i in t.numeric else ""
@@ -111,15 +121,43 @@ def table(t: Table) -> str:
             "<tr>" + "".join(cell(i, v, "th" if i == 0 else "td") for i, v in enumerate(r))
             + "</tr>" for r in t.foot) + "</tfoot>"
     klass = f' class="{t.cls}"' if t.cls else ""
-    return (f"<table{klass}><caption>{inline(t.caption)}</caption><thead><tr>{head}</tr></thead>"
+    name = f' aria-labelledby="{esc(labelledby)}"' if labelledby else ""
+    caption = f"<caption>{inline(t.caption)}</caption>" if caption is None else caption
+    html = (f"<table{klass}{name}>{caption}<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody>{tfoot}</table>")
+    return scroll_region(html, labelledby=labelledby, label="" if labelledby else plain(t.caption))
+
+
+def scroll_region(html: str, label: str = "", labelledby: str = "") -> str:
+    """``html`` (a table) in a region that scrolls sideways by itself on a narrow screen.
+
+    Print and Word ignore it: the stylesheet scrolls it on screens only, and pandoc reads a div
+    as nothing but its contents.
+    """
+    name = (f'aria-labelledby="{esc(labelledby)}"' if labelledby
+            else f'aria-label="{esc(label or "Table")}"')
+    return f'<div class="table-scroll" role="region" {name} tabindex="0">{html}</div>'
+
+
+#: The data table's caption under a chart: the chart's title is said once, in its figcaption.
+PLOTTED = "The figures plotted above"
 
 
 def _figure(f: Figure) -> str:
+    """A chart, its caption (the title, said once) and the figures it plots as a table.
+
+    The table's accessible name joins the chart's title to its caption by reference, so a
+    screen reader listing tables hears which chart each belongs to, and the page prints the
+    title only once. Ids come from the chart itself, so a report renders the same every time.
+    """
     src = base64.b64encode(f.png).decode("ascii")
-    caption = f" {esc(f.caption)}" if f.caption else ""
+    note = f" {esc(f.caption)}" if f.caption else ""
+    fid = "chart-" + hashlib.sha1(f"{f.title}\0{f.alt}".encode() + f.png).hexdigest()[:12]
+    data = table(f.data, caption=f'<caption id="{fid}-data">{PLOTTED}</caption>',
+                 labelledby=f"{fid}-title {fid}-data")
     return (f'<figure class="chart"><img src="data:image/png;base64,{src}" alt="{esc(f.alt)}">'
-            f"<figcaption>{esc(f.title)}.{caption}</figcaption></figure>" + table(f.data))
+            f'<figcaption><span id="{fid}-title">{esc(f.title)}</span>.{note}</figcaption>'
+            f"</figure>{data}")
 
 
 def _cover(c: Cover) -> str:

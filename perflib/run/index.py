@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from perflib.formats import FORMATS
+from perflib.present.html import scroll_region
 from perflib.run.plan import LOG_NAME, read_log
 
 INDEX_NAME = "index.html"
@@ -171,6 +172,15 @@ ul.ratings li { white-space: nowrap; }
 .rating-amber { border-left-color: #b45309; }
 .rating-red { border-left-color: #991b1b; }
 footer { margin-top: 2rem; font-size: 0.9rem; color: #374151; }
+/* a wide table scrolls inside its own region on a phone, never the whole page (WCAG 1.4.10) */
+.table-scroll { margin: 0 0 1rem; }
+.table-scroll table { margin: 0; }
+@media screen {
+  .table-scroll { overflow-x: auto; }
+  .table-scroll:focus { outline: 3px solid #f59e0b; outline-offset: 1px; }
+  .table-scroll caption { max-width: calc(100vw - 2rem); position: sticky; left: 0; }
+}
+@media (max-width: 36rem) { header, main, footer { padding: 0 0.5rem; } }
 """
 
 
@@ -216,12 +226,13 @@ def _year_table(p: Portfolio, y: Year) -> str:
             f"<td>{_when(e.built) if e.built else 'Not recorded'}</td>"
             f"<td><code>{escape(e.checksum)}</code></td><td>{status}</td>"
             f"<td>{_ratings(e.ratings)}</td></tr>")
-    return (f"<h3>{escape(y.label)}</h3>\n<table>\n<caption>{escape(p.name)} reports for "
-            f"{escape(y.label)}</caption>\n<thead><tr><th scope=\"col\">Report</th>"
+    caption = f"{p.name} reports for {y.label}"
+    return (f"<h3>{escape(y.label)}</h3>\n" + scroll_region(
+            f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr><th scope=\"col\">Report</th>"
             "<th scope=\"col\">Files</th><th scope=\"col\">Built</th>"
             "<th scope=\"col\">Data checksum (SHA-256, first 12)</th><th scope=\"col\">Status</th>"
             "<th scope=\"col\">Measures by rating</th></tr></thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody>\n</table>\n")
+            + "\n".join(rows) + "\n</tbody>\n</table>", label=caption) + "\n")
 
 
 def _ratings(counts: dict[str, int] | None) -> str:

@@ -29,6 +29,7 @@ from filelock import FileLock, Timeout
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import __version__, config  # noqa: E402
+from perflib.data.door import read_bytes  # noqa: E402
 from perflib.data.portfolio import (  # noqa: E402
     check_portfolio,
     check_year,
@@ -133,7 +134,23 @@ class Resident:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """A data file's SHA-256, read through the data door; '' for a file the door refuses.
+
+    Such a file was refused, with its reason, when the data was loaded; here it must only not
+    block (a FIFO) or crash (a folder) the build.
+    """
+    raw = read_bytes(path, [], text=False)
+    return hashlib.sha256(raw).hexdigest() if raw is not None else ""
+
+
+def _file_sha256(path: Path) -> str:
+    """A file's SHA-256 wherever it is: a report kind's notebook may be in an installed package."""
+    if path.is_relative_to(config.PROJECT_ROOT):
+        return _sha256(path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 def _code_hash() -> str:
@@ -154,7 +171,7 @@ def _rel(p: Path) -> str:
 def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
     """Everything a report depends on, with checksums, for the log and for incremental builds."""
     files = {_rel(p): _sha256(p) for p in inputs(kind, report)}
-    files[_rel(kind.notebook_path)] = _sha256(kind.notebook_path)
+    files[_rel(kind.notebook_path)] = _file_sha256(kind.notebook_path)
     files["perflib"] = code
     return dict(sorted(files.items()))
 
@@ -275,7 +292,7 @@ def _stale(out: Path, force: bool, portfolio: str | None = None, year: str | Non
                 else:
                     path = config.PROJECT_ROOT / name
                     if name not in digests:
-                        digests[name] = _sha256(path) if path.is_file() else ""
+                        digests[name] = _file_sha256(path)
                     now = digests[name]
                 if now != digest:
                     stale += 1

@@ -27,6 +27,7 @@ import pyarrow.csv as pcsv
 import yaml
 
 from perflib.data import periods
+from perflib.data.door import read_bytes
 from perflib.errors import DataError, Problem
 
 PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
@@ -481,33 +482,6 @@ def _cells_fix(record: list[str]) -> str:
             return (f"'{a.strip()},{b.strip()}' looks like a number with a thousands separator: "
                     f"write it without the comma ({a.strip()}{b.strip()})")
     return "quote any cell that contains a comma, e.g. \"a, b\""
-
-
-def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = None) -> bytes | None:
-    """A data file's bytes, refusing a link that leads outside the data folder's project.
-
-    A data file is printed into a public report; a symbolic link to /etc/passwd must not be.
-    A file that is not there is a problem when ``missing_fix`` says how to create it, and
-    quietly ``None`` otherwise (an optional file).
-    """
-    from perflib import config
-
-    if not path.exists() and not path.is_symlink():
-        if missing_fix is not None:
-            problems.append(Problem(path, None, None, "the file is missing", missing_fix))
-        return None
-    target = path.resolve()
-    roots = [config.PROJECT_ROOT.resolve()]
-    if not any(target.is_relative_to(r) for r in roots):
-        problems.append(Problem(path, None, None,
-                                f"is a link to {target}, outside the project",
-                                "replace the link with a copy of the file inside the project"))
-        return None
-    if not target.exists():
-        problems.append(Problem(path, None, None, f"is a link to {target}, which does not exist",
-                                "replace the link with the file itself"))
-        return None
-    return target.read_bytes()
 
 
 @dataclass

@@ -52,10 +52,14 @@ class Column:
 
     name: str
     kind: str = "text"  # text | slug | period | int | number | choice | yesno | date
+    #: whether every cell must be filled in (``False``: a cell may be empty)
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    #: whether the header may leave the column out (every cell then reads as empty), so a file
+    #: written before the column existed still reads
+    optional: bool = False
 
     def parse(self, raw: str) -> tuple[Any, str | None, str | None]:
         """Return ``(value, problem, fix)``; value is ``None`` for an empty cell."""
@@ -160,8 +164,9 @@ def read_csv(
     """
     columns = list(columns)
     names = [c.name for c in columns]
+    needed = [c.name for c in columns if not c.optional]
     raw = read_bytes(path, problems,
-                     None if optional_file else f"create it with the header {','.join(names)}")
+                     None if optional_file else f"create it with the header {','.join(needed)}")
     if raw is None:
         return None
     try:
@@ -174,7 +179,7 @@ def read_csv(
         return None
     if not text.strip():
         problems.append(Problem(path, None, None, "the file is empty",
-                                f"start it with the header line {','.join(names)}"))
+                                f"start it with the header line {','.join(needed)}"))
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
@@ -186,12 +191,12 @@ def read_csv(
                                 "settings)"))
         return None
     ok = True
-    for name in names:
+    for name in needed:
         if name not in header:
             close = difflib.get_close_matches(name, header, n=1)
             hint = f" (is '{close[0]}' a misspelling?)" if close else ""
             problems.append(Problem(path, 1, name, f"the column is missing{hint}",
-                                    f"the header must contain {','.join(names)}"))
+                                    f"the header must contain {','.join(needed)}"))
             ok = False
     for name in header:
         if name not in names:
@@ -205,7 +210,7 @@ def read_csv(
     cells, lines = _records(_body(raw), len(header), path, found)
     # each column as its distinct values (stripped) and, per row, which of them it holds
     distinct: dict[str, tuple[pa.Array, np.ndarray]] = {}
-    for name in names:
+    for name in (n for n in names if n in header):
         enc = pc.dictionary_encode(cells[header.index(name)])
         distinct[name] = (_strip(enc.dictionary), enc.indices.to_numpy(zero_copy_only=False))
     if len(lines):  # a row of empty cells only (',,,') is a blank row: skipped
@@ -218,6 +223,11 @@ def read_csv(
     frame = pd.DataFrame(index=pd.RangeIndex(len(lines)))
     bad: set[tuple[int, str]] = set()
     for order, col in enumerate(columns):
+        if col.name not in distinct:  # an optional column left out: every cell is empty
+            number = col.kind in ("int", "number")
+            frame[col.name] = pd.Series(np.nan if number else None, index=frame.index,
+                                        dtype=float if number else object)
+            continue
         values, failed = _parse_column(col, *distinct[col.name], lines, path, order, found)
         frame[col.name] = values
         bad.update((i, col.name) for i in failed.tolist())

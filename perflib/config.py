@@ -27,3 +27,18 @@ def data_path(data_dir: str | Path | None) -> Path:
         raise ParameterError(f"data folder {data_dir} is outside the project ({root}): "
                              f"{DATA_RULE}; put the data under the project's data/ folder")
     return path
+
+
+def relative(path: str | Path) -> str:
+    """A path as the project names it (``data/cfe/measures.csv``), for files perflib publishes.
+
+    A published file must not carry the folders of the machine that built it; a path outside
+    the project is left whole.
+    """
+    p = Path(path)
+    for root in (PROJECT_ROOT, PROJECT_ROOT.resolve()):
+        if p.is_relative_to(root):
+            return p.relative_to(root).as_posix()
+    resolved = p.resolve()
+    root = PROJECT_ROOT.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(p)

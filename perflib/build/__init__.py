@@ -164,14 +164,10 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def _rel(p: Path) -> str:
-    return str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT) else p)
-
-
 def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
     """Everything a report depends on, with checksums, for the log and for incremental builds."""
-    files = {_rel(p): _sha256(p) for p in inputs(kind, report)}
-    files[_rel(kind.notebook_path)] = _file_sha256(kind.notebook_path)
+    files = {config.relative(p): _sha256(p) for p in inputs(kind, report)}
+    files[config.relative(kind.notebook_path)] = _file_sha256(kind.notebook_path)
     files["perflib"] = code
     return dict(sorted(files.items()))
 

@@ -17,6 +17,11 @@ DATA_RULE = ("the data folder must lie inside the project (the folder holding pe
              "notebooks/), so that no file outside it can be printed into a report")
 
 
+OUT_RULE = ("the reports folder must lie inside the project and must neither be, contain nor lie "
+            "inside the data folder, notebooks/ or perflib/; perflib replaces or removes only "
+            "what it made there, in folders it marks as its own")
+
+
 def data_path(data_dir: str | Path | None) -> Path:
     """The data folder asked for, which must lie inside the project (for check and build alike)."""
     from perflib.errors import ParameterError

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 from perflib import config
-from perflib.build import Resident, _code_hash, _say, build
+from perflib.build import Resident, _code_hash, _say, build, outdir
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
 
 READY = "watching for changes (Ctrl-C to stop)"
@@ -66,6 +66,8 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     stop = stop or threading.Event()
     jobs = jobs or os.cpu_count() or 1
     data = config.data_path(data_dir)
+    # a reports folder a build would refuse is refused now, before anything starts (exit 2)
+    outdir.refuse_unless_ours(outdir.check(out, data))
     paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
     changes = _Changes([p for p in paths if p.exists()], stop)
     changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build

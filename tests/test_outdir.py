@@ -196,3 +196,19 @@ def test_out_data_exits_2_from_build_and_watch_and_the_data_stays(root, command)
     assert res.stderr == (f"perflib: reports folder 'data' is the data folder ({root}/data): "
                           f"{RULE}; give a folder such as reports/\n")
     assert snapshot(root.parent) == before
+
+
+@pytest.mark.parametrize("command", ["build", "watch"])
+def test_someones_folder_where_a_report_goes_exits_2_from_build_and_watch(root, command):
+    out = outdir.claim(root / "reports")
+    target = outdir.claim(out / "cfe") / "2020-21"
+    target.mkdir()
+    (target / "index.html").write_text("someone's page\n")
+    before = snapshot(root.parent)
+    res = run_cli(root, command, "--portfolio", "cfe", "--year", "2020/21")
+    assert res.returncode == 2, res.stderr
+    assert res.stderr == (
+        f"perflib: {target} is not a report folder perflib published (a link into "
+        f"{out / '.versions'}), so perflib will not replace it; move it away or give --out "
+        "another folder\n")
+    assert snapshot(root.parent) == before

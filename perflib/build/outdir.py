@@ -95,11 +95,19 @@ def claim(folder: Path) -> Path:
 
 
 def prepare(out: Path, portfolios: list[str], year: str | None) -> Path:
-    """Refuse a reports folder a build may not write in, then make (or take) and mark it.
+    """Refuse a reports folder a build may not write in, else make (or take) and mark it.
 
-    Runs before the build writes anything, even its lock: ``out`` itself, and every report folder
-    of ``portfolios`` already there (``year``'s, a year folder like 2020-21, or all of them),
-    must be perflib's.
+    Runs before the build writes anything, even its lock (see :func:`refuse`).
+    """
+    refuse(out, portfolios, year)
+    return claim(out)
+
+
+def refuse(out: Path, portfolios: list[str], year: str | None) -> None:
+    """Refuse ``out`` unless it and its report folders already there are perflib's.
+
+    The report folders looked at are those of ``portfolios``: ``year``'s (a year folder like
+    2020-21), or all of them. Writes nothing, so a watch can ask before it starts.
     """
     refuse_unless_ours(out)
     found = []
@@ -112,7 +120,6 @@ def prepare(out: Path, portfolios: list[str], year: str | None) -> Path:
         else:
             refuse_unless_ours(folder)
     refuse_foreign_targets(out, found)
-    return claim(out)
 
 
 def refuse_foreign_targets(out: Path, folders: list[tuple[str, str]]) -> None:

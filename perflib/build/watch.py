@@ -24,6 +24,7 @@ from pathlib import Path
 
 from perflib import config
 from perflib.build import Resident, _code_hash, _say, build, outdir
+from perflib.data.portfolio import check_year, portfolios, year_folder
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
 
 READY = "watching for changes (Ctrl-C to stop)"
@@ -67,7 +68,8 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     jobs = jobs or os.cpu_count() or 1
     data = config.data_path(data_dir)
     # a reports folder a build would refuse is refused now, before anything starts (exit 2)
-    outdir.refuse_unless_ours(outdir.check(out, data))
+    outdir.refuse(outdir.check(out, data), [portfolio] if portfolio else portfolios(data),
+                  year_folder(check_year(year)) if year else None)
     paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
     changes = _Changes([p for p in paths if p.exists()], stop)
     changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build

@@ -48,4 +48,4 @@ lint: $(STAMP) ## Lint the package and tests
 	$(BIN)/ruff check perflib tests benchmarks
 
 clean: ## Remove built reports, every portfolio's (not the data)
-	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .perflib-reports -exec rm -rf {} +

@@ -4,6 +4,8 @@ A report folder ``reports/<portfolio>/<YYYY-YY>`` is a symbolic link to a comple
 ``reports/.versions``. A build writes a new version beside the old one and swaps the link in one
 ``rename``, so a crash or a kill at any moment leaves either the old reports or the new ones, never a
 mixture. A failed notebook leaves its executed copy under ``reports/.failed`` for inspection.
+Where the reports folder may lie, and what in it a build may replace or remove, is
+:mod:`perflib.build.outdir`'s to say.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import os
 import queue
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ from filelock import FileLock, Timeout
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import __version__, config  # noqa: E402
+from perflib.build import outdir  # noqa: E402
+from perflib.data.door import read_bytes  # noqa: E402
 from perflib.data.portfolio import (  # noqa: E402
     check_portfolio,
     check_year,
@@ -133,7 +136,23 @@ class Resident:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """A data file's SHA-256, read through the data door; '' for a file the door refuses.
+
+    Such a file was refused, with its reason, when the data was loaded; here it must only not
+    block (a FIFO) or crash (a folder) the build.
+    """
+    raw = read_bytes(path, [], text=False)
+    return hashlib.sha256(raw).hexdigest() if raw is not None else ""
+
+
+def _file_sha256(path: Path) -> str:
+    """A file's SHA-256 wherever it is: a report kind's notebook may be in an installed package."""
+    if path.is_relative_to(config.PROJECT_ROOT):
+        return _sha256(path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 def _code_hash() -> str:
@@ -147,14 +166,10 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def _rel(p: Path) -> str:
-    return str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT) else p)
-
-
 def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
     """Everything a report depends on, with checksums, for the log and for incremental builds."""
-    files = {_rel(p): _sha256(p) for p in inputs(kind, report)}
-    files[_rel(kind.notebook_path)] = _sha256(kind.notebook_path)
+    files = {config.relative(p): _sha256(p) for p in inputs(kind, report)}
+    files[config.relative(kind.notebook_path)] = _file_sha256(kind.notebook_path)
     files["perflib"] = code
     return dict(sorted(files.items()))
 
@@ -197,22 +212,6 @@ def _read_log(folder: Path) -> dict:
         return {}
 
 
-def _publish(folder: Path, version: Path) -> None:
-    """Point ``folder`` at ``version`` in one atomic rename, then drop the version it replaced."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    old = folder.resolve() if folder.is_symlink() else None
-    if folder.exists() and not folder.is_symlink():
-        # A plain folder from elsewhere: move it aside (its contents were copied into version).
-        shutil.rmtree(folder)
-    link = folder.with_name(f".{folder.name}.{os.getpid()}.link")
-    if link.is_symlink():
-        link.unlink()
-    link.symlink_to(os.path.relpath(version, folder.parent))
-    os.replace(link, folder)
-    if old is not None and old != version.resolve() and old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def build(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, force: bool = False,
           data_dir: Path | str | None = None, scheduler: str | None = None,
@@ -223,13 +222,16 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     """
     from perflib.config import data_path
 
-    out = Path(out or config.REPORTS_DIR).resolve()
     data = data_path(data_dir)  # checked before papermill ever injects it
+    out = outdir.check(out, data)
     if year is not None:
         check_year(year)
     if portfolio is not None:
         check_portfolio(portfolio, data)
-    out.mkdir(parents=True, exist_ok=True)  # parameters checked: nothing is written before
+    # parameters checked, and every folder the build could replace is perflib's, before the
+    # first write (even the lock)
+    outdir.prepare(out, [portfolio] if portfolio else portfolios(data),
+                   year_folder(year) if year else None)
     lock = FileLock(str(out / ".perflib-build.lock"))
     try:
         lock.acquire(timeout=0)
@@ -275,7 +277,7 @@ def _stale(out: Path, force: bool, portfolio: str | None = None, year: str | Non
                 else:
                     path = config.PROJECT_ROOT / name
                     if name not in digests:
-                        digests[name] = _sha256(path) if path.is_file() else ""
+                        digests[name] = _file_sha256(path)
                     now = digests[name]
                 if now != digest:
                     stale += 1
@@ -317,17 +319,15 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
 def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool, code: str,
            scheduler: str | None = None, resident: Resident | None = None) -> Summary:
     summary = Summary()
-    staging = out / ".versions"
-    staging.mkdir(exist_ok=True)
-    _drop_stale_versions(out, staging)
+    # every folder this build could write in or replace is perflib's, or nothing is written
+    outdir.refuse_foreign_targets(out, [(r.portfolio.id, r.folder) for r in reports])
+    staging = outdir.claim(out / outdir.VERSIONS)
+    outdir.drop_stale_versions(out, staging)
     plans: list[tuple[Report, Path, Path, list[Task], dict, dict]] = []
     for r in reports:
         folder = out / r.portfolio.id / r.folder
         previous = _read_log(folder)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        version = Path(tempfile.mkdtemp(prefix=f"{r.portfolio.id}-{r.folder}-{stamp}-",
-                                        dir=staging))
-        version.chmod(0o755)
+        version = outdir.new_version(staging, r.portfolio.id, r.folder)
         tasks, log = [], {"perflib": __version__, "portfolio": r.portfolio.id,
                           "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
                           "year": r.year, "status": r.meta["status"], "notebooks": {}}
@@ -395,9 +395,9 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
             published_any = True
         if published_any or not folder.exists():
             (version / LOG_NAME).write_text(json.dumps(log, indent=2), encoding="utf-8")
-            _publish(folder, version)
+            outdir.publish(folder, version, out)
         else:
-            shutil.rmtree(version, ignore_errors=True)
+            outdir.remove_version(version, staging)
     from perflib.build.index import write_index
 
     write_index(out)
@@ -413,14 +413,6 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
     return summary
 
 
-def _drop_stale_versions(out: Path, staging: Path) -> None:
-    """Remove versions no report folder points at: what a killed build left half written."""
-    live = {link.resolve() for link in out.glob("*/*") if link.is_symlink()}
-    for version in staging.iterdir():
-        if version.resolve() not in live:
-            shutil.rmtree(version, ignore_errors=True)
-
-
 def _reuse(folder: Path, version: Path, files: list[str]) -> None:
     """Bring a notebook's published outputs into the new version (hard links where possible)."""
     for f in files:
@@ -434,8 +426,7 @@ def _reuse(folder: Path, version: Path, files: list[str]) -> None:
 
 def _keep_failed(out: Path, task: Task) -> Path | None:
     """Move the failed notebook's executed copy under ``.failed``; ``None`` if it left none."""
-    dest = out / ".failed" / task.portfolio / year_folder(task.year)
-    dest.mkdir(parents=True, exist_ok=True)
+    dest = outdir.failed_folder(out, task.portfolio, year_folder(task.year))
     src = Path(task.workdir) / f"{task.notebook}.ipynb"
     target = dest / f"{task.notebook}.ipynb"
     target.unlink(missing_ok=True)  # never point at an earlier failure's copy

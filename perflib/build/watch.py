@@ -23,7 +23,8 @@ import threading
 from pathlib import Path
 
 from perflib import config
-from perflib.build import Resident, _code_hash, _say, build
+from perflib.build import Resident, _code_hash, _say, build, outdir
+from perflib.data.portfolio import check_year, portfolios, year_folder
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
 
 READY = "watching for changes (Ctrl-C to stop)"
@@ -66,6 +67,9 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     stop = stop or threading.Event()
     jobs = jobs or os.cpu_count() or 1
     data = config.data_path(data_dir)
+    # a reports folder a build would refuse is refused now, before anything starts (exit 2)
+    outdir.refuse(outdir.check(out, data), [portfolio] if portfolio else portfolios(data),
+                  year_folder(check_year(year)) if year else None)
     paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
     changes = _Changes([p for p in paths if p.exists()], stop)
     changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build

@@ -57,4 +57,4 @@ lock: ## Refresh requirements.lock: the newest versions pyproject.toml allows, p
 	  --custom-compile-command "make lock" -o $(LOCK)
 
 clean: ## Remove built reports, every portfolio's (not the data)
-	find reports -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	find reports -mindepth 1 -maxdepth 1 ! -name README.md ! -name .perflib-reports -exec rm -rf {} +

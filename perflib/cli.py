@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from perflib.config import DATA_RULE
+from perflib.config import DATA_RULE, OUT_RULE
 from perflib.errors import PerflibError
 
 DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     for p in (b, w):  # what to build, and where: the same for a build and a watch
         p.add_argument("--portfolio", help="portfolio id, a folder under data/ (default: all)")
         p.add_argument("--year", help="report year like 2020/21 (default: all years held)")
-        p.add_argument("--out", help="reports folder (default: the project's reports/)")
+        p.add_argument("--out", help="reports folder (default: the project's reports/); "
+                                     f"{OUT_RULE}")
         p.add_argument("--data", help=DATA_HELP)
         p.add_argument("--jobs", type=int, default=None,
                        help="notebooks to run at once (default: the machine's cores)")

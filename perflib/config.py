@@ -17,6 +17,11 @@ DATA_RULE = ("the data folder must lie inside the project (the folder holding pe
              "notebooks/), so that no file outside it can be printed into a report")
 
 
+OUT_RULE = ("the reports folder must lie inside the project and must neither be, contain nor lie "
+            "inside the data folder, notebooks/ or perflib/; perflib replaces or removes only "
+            "what it made there, in folders it marks as its own")
+
+
 def data_path(data_dir: str | Path | None) -> Path:
     """The data folder asked for, which must lie inside the project (for check and build alike)."""
     from perflib.errors import ParameterError
@@ -27,3 +32,18 @@ def data_path(data_dir: str | Path | None) -> Path:
         raise ParameterError(f"data folder {data_dir} is outside the project ({root}): "
                              f"{DATA_RULE}; put the data under the project's data/ folder")
     return path
+
+
+def relative(path: str | Path) -> str:
+    """A path as the project names it (``data/cfe/measures.csv``), for files perflib publishes.
+
+    A published file must not carry the folders of the machine that built it; a path outside
+    the project is left whole.
+    """
+    p = Path(path)
+    for root in (PROJECT_ROOT, PROJECT_ROOT.resolve()):
+        if p.is_relative_to(root):
+            return p.relative_to(root).as_posix()
+    resolved = p.resolve()
+    root = PROJECT_ROOT.resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(p)

@@ -14,12 +14,18 @@
 '9.3%'
 >>> money_m(32)
 '£0.032m'
+>>> plain(27600.0, 0), plain(32.0, 1), plain(41.0), plain(float("nan"), 1)
+('27600', '32.0', '41', None)
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
+
+import pandas as pd
 
 
 def _missing(x: float | None) -> bool:
@@ -73,6 +79,30 @@ def value(unit: str, v: float | None, decimals: int, numerator: float | None = N
     if unit == "millions":
         return millions(v, decimals)
     return f"{v:,.{decimals}f}"
+
+
+def plain(v: float | None, decimals: float | None = None) -> str | None:
+    """A figure as a published data file carries it, or ``None`` when there is none.
+
+    To the decimals the report prints (``None``: as short as it goes), with no separator or
+    unit, so a CSV read in Excel shows what the report showed: a count 27600, not 27600.0.
+    """
+    if v is None or pd.isna(v):
+        return None
+    if decimals is None or pd.isna(decimals):
+        return format(float(v), ".15g")
+    return f"{float(v):.{int(decimals)}f}"
+
+
+def plain_all(values: pd.Series, decimals: Iterable[Any] | float | None = None) -> pd.Series:
+    """:func:`plain` for a column, with one number of decimals or one per value.
+
+    The column stays text (object), so an empty cell is ``None`` rather than NaN.
+    """
+    if decimals is None or isinstance(decimals, (int, float)):
+        decimals = [decimals] * len(values)
+    return pd.Series([plain(v, d) for v, d in zip(values, decimals, strict=True)],
+                     index=values.index, dtype=object)
 
 
 def long_date(d: date, precision: str = "day") -> str:

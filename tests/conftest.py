@@ -26,12 +26,18 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every report built once, for real: papermill, nbconvert and Chromium."""
+    """Every report built once, for real: papermill, nbconvert and Chromium.
+
+    Built in a scratch project of its own, since a build writes only inside its project; the
+    reports folder returned is for reading (a test that builds again copies it, see ``project``).
+    """
     from perflib.run.build import build
 
-    out = tmp_path_factory.mktemp("reports")
-    build(out=out, jobs=2)
-    return out
+    root = tmp_path_factory.mktemp("built") / "project"
+    with pytest.MonkeyPatch.context() as mp:
+        scratch_project(root, mp)
+        build(jobs=2)
+    return root / "reports"
 
 
 def scratch_project(root: Path, monkeypatch: pytest.MonkeyPatch,

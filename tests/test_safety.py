@@ -97,16 +97,17 @@ def test_data_dir_must_be_inside_the_project(where):
         data_path(where)
 
 
-def test_build_rejects_bad_parameters_before_running(tmp_path):
+def test_build_rejects_bad_parameters_before_running(data_copy):
     from perflib.run.build import build
 
-    with pytest.raises(ParameterError):
-        build(year="2020-21", out=tmp_path)
-    with pytest.raises(ParameterError):
-        build(portfolio="nope", out=tmp_path)
-    with pytest.raises(ParameterError):
-        build(data_dir="/etc", out=tmp_path)
-    assert not any(tmp_path.iterdir())
+    out = data_copy.parent / "reports"
+    with pytest.raises(ParameterError, match="YYYY/YY"):
+        build(year="2020-21", out=out)
+    with pytest.raises(ParameterError, match="portfolio 'nope' is not in"):
+        build(portfolio="nope", out=out)
+    with pytest.raises(ParameterError, match="outside the project"):
+        build(data_dir="/etc", out=out)
+    assert not out.exists()
 
 
 def _listening_tcp_inodes() -> set[str]:

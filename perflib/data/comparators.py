@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from perflib.data.schema import Column, Table, raise_if, read_csv
+from perflib.data.specs import ABOVE_100_FIX
 from perflib.errors import Problem
 
 #: ONS GSS codes: a letter (E England, W Wales, S Scotland, N Northern Ireland, K a union of
@@ -39,7 +40,7 @@ VALUES = (
     Column("area_name"),
     Column("metric", "slug"),
     Column("period", "period"),
-    Column("value", "number"),
+    Column("value", "number", minimum=0),
     Column("source"),
 )
 NEIGHBOURS = (
@@ -83,10 +84,12 @@ def folder(portfolio_path: Path) -> Path:
 
 
 def read_comparators(path: Path, measure_ids: set[str] | None,
-                     problems: list[Problem]) -> Comparators | None:
+                     problems: list[Problem], capped: set[str] | None = None
+                     ) -> Comparators | None:
     """Read and check the comparator folder ``path``; ``None`` when the portfolio has none.
 
-    ``measure_ids`` are the register's ids (``None`` skips that check).
+    ``measure_ids`` are the register's ids (``None`` skips that check); ``capped`` those whose
+    figures are percentages within 0 to 100, so that a metric compared with one is kept there too.
     """
     path = Path(path)
     if not path.is_dir():
@@ -100,6 +103,8 @@ def read_comparators(path: Path, measure_ids: set[str] | None,
         check_neighbours(neighbours, problems)
     if metrics is not None:
         check_metrics(metrics, values, measure_ids, problems)
+    if metrics is not None and values is not None and capped:
+        check_percentages(values, metrics, capped, problems)
     if values is None or neighbours is None or metrics is None:
         return None
     return Comparators(values, neighbours, metrics)
@@ -179,6 +184,19 @@ def check_metrics(t: Table, values: Table | None, measure_ids: set[str] | None,
         _emit(t, given & ~wanted.isin(held), "national_code",
               lambda r: f"values.csv has no {r.metric} figure for {r.national_code}",
               "add the national figures to values.csv, or correct the code or metric", problems)
+
+
+def check_percentages(values: Table, metrics: Table, capped: set[str],
+                      problems: list[Problem]) -> None:
+    """A metric compared with a percentage measure is a percentage: none of its values above 100."""
+    m = metrics.frame
+    pct = m[m["measure_id"].isin(capped) & m["metric"].notna()]
+    measure_of = dict(zip(pct["metric"], pct["measure_id"], strict=True))
+    v = values.frame
+    _emit(values, v["metric"].isin(list(measure_of)) & (v["value"] > 100), "value",
+          lambda r: (f"{r.value:g} is above 100%, but {r.metric} is compared with "
+                     f"{measure_of[r.metric]}, a percentage"),
+          ABOVE_100_FIX, problems)
 
 
 # --- comparisons ----------------------------------------------------------------------------

@@ -195,6 +195,11 @@ def _check_facts(facts: Table, problems: list[Problem]) -> None:
         problems.append(Problem(facts.path, facts.line(i), "value",
                                 f"{f.at[i, 'value']:g} is above 100%",
                                 "write the percentage between 0 and 100, without %"))
+    for i in f.index[(f["unit"] == "count") & f["value"].notna()
+                     & (f["value"] != f["value"].round())]:
+        problems.append(Problem(facts.path, facts.line(i), "value",
+                                f"{f.at[i, 'value']:g} is not a whole number, but its unit is "
+                                "count", "write the count as a whole number"))
 
 
 def _emit(t: Table, mask: Any, column: str, message: Any, fix: Any,
@@ -238,10 +243,13 @@ def _check_measures(t: Table, years: list[str], problems: list[Problem]) -> None
     _emit(t, f["target_type"].isin(("direction", "comparator")) & f["target_label"].isna(),
           "target_label", lambda r: f"is empty but target_type is {r.target_type}",
           "write what the report prints, e.g. Aim to maximise", found, 2)
-    _emit(t, (f["unit"] == "percentage") & (f["target"] > 100), "target",
-          lambda r: f"{r.target:g} is above 100%", "write a percentage between 0 and 100",
-          found, 3)
+    _emit(t, specs.capped(f) & (f["target"] > 100), "target",
+          lambda r: f"{r.target:g} is above 100%", specs.ABOVE_100_FIX, found, 3)
+    _emit(t, f["may_exceed_100"].eq(True) & f["unit"].notna() & (f["unit"] != "percentage"),
+          "may_exceed_100", lambda r: f"is yes but the measure's unit is {r.unit}",
+          "clear it: only a percentage is kept within 0 to 100", found, 4)
     _sorted(found, problems)
+
 
 
 def _known_mask(f: pd.DataFrame, measures: Table, year_col: str) -> tuple[Any, Any]:
@@ -278,6 +286,8 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     m = measures.frame.drop_duplicates(["year", "measure_id"]).set_index(["year", "measure_id"])
     at = pd.MultiIndex.from_arrays([f["report"], f["measure_id"]])
     unit = pd.Series(m["unit"].reindex(at).to_numpy(), index=f.index)
+    cap = pd.Series(specs.capped(m).reindex(at, fill_value=False).to_numpy(dtype=bool),
+                    index=f.index)
     decimals = pd.Series(m["decimals"].reindex(at).to_numpy(dtype=float), index=f.index)
     bad = pd.DataFrame(False, index=f.index, columns=["figure_kind", "value"])
     for j, col in enumerate(bad.columns):
@@ -316,8 +326,12 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     _emit(t, (num <= den) & (den == 0), "denominator", "is zero",
           "a percentage needs a denominator above zero", found, 7)
     pct = unit == "percentage"
-    _emit(t, pct & (value > 100), "value", lambda r: f"{r.value:g} is above 100%",
-          "write the percentage between 0 and 100, without %", found, 8)
+    _emit(t, cap & (value > 100), "value", lambda r: f"{r.value:g} is above 100%",
+          specs.ABOVE_100_FIX, found, 8)
+    _emit(t, unit.isin(specs.WHOLE_UNITS) & has_value & (value != value.round()), "value",
+          lambda r: f"{r.value:g} is not a whole number, but {r.measure_id} is a {unit[r.Index]}",
+          "write the count as a whole number, or correct the measure's unit in measures.csv",
+          found, 8)
     _emit(t, unit.notna() & ~pct & num.notna(), "numerator",
           lambda r: f"is given but the measure's unit is {unit[r.Index]}",
           "clear numerator and denominator, or change the unit", found, 9)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from perflib import config
 from perflib.data import claims
 from perflib.data.claims import Finding
 
@@ -74,8 +75,13 @@ def describe(r: Report) -> list[str]:
 
 
 def frame(r: Report) -> pd.DataFrame:
-    """The findings as the data-quality.csv published beside the report."""
-    rows = [{"year": r.year, "pi_code": x.pi_code, "measure_id": x.measure_id, "file": x.file,
+    """The findings as the data-quality.csv published beside the report.
+
+    Files are named as the project names them (``data/cfe/commentary.md``), never by the
+    building machine's folders.
+    """
+    rows = [{"year": r.year, "pi_code": x.pi_code, "measure_id": x.measure_id,
+             "file": config.relative(x.file) if x.file else x.file,
              "line": x.line, "severity": x.severity, "finding": x.finding,
              "data_says": x.data_says, "words": x.words, "fix": x.fix} for x in r.findings]
     out = pd.DataFrame(rows, columns=COLUMNS)

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from perflib import rules
-from perflib.data import periods
+from perflib.data import periods, specs
 from perflib.data.schema import Column, Table, read_csv
 from perflib.errors import Problem
 
@@ -175,12 +175,15 @@ def _check_sub_periods(obs: Table, measures: Table, problems: list[Problem]) -> 
                     "correct the figure; if the measure is not a running total, set its unit to "
                     "count in measures.csv"))
         n = periods.PER_YEAR[kind]
-        if sorted(valued["p_number"]) != list(range(1, n + 1)):
-            continue  # a year in progress: nothing to add up yet
         key = (report, mid, year)
         if key not in years.index or _nan(years.at[key, "value"]):
             continue
         year_row = years.loc[key]
+        if sorted(valued["p_number"]) != list(range(1, n + 1)):
+            # a year in progress: nothing to add up yet, but no part of a count exceeds its year
+            if unit in (*ADDITIVE, "cumulative count") and not year_row["discrepancy"]:
+                _above_year(obs, valued, unit, mid, year, float(year_row["value"]), d, problems)
+            continue
         why = _disagreement(year_row, valued, unit, d)
         if why and not year_row["discrepancy"]:
             line = obs.line(int(o.index[(o["report"] == report) & (o["measure_id"] == mid)
@@ -192,6 +195,31 @@ def _check_sub_periods(obs: Table, measures: Table, problems: list[Problem]) -> 
                 "so, keep them and explain it in this row's discrepancy column"))
 
 
+def _above_year(obs: Table, parts: pd.DataFrame, unit: str, mid: str, year: str, total: float,
+                d: int, problems: list[Problem]) -> None:
+    """The first quarter or month at which a count's year to date passes its year's figure.
+
+    Counts are never negative, so a single part, or the parts so far, above the year's figure
+    cannot be right whether or not the other parts are in yet.
+    """
+    so_far = parts["value"] if unit == "cumulative count" else parts["value"].cumsum()
+    over = so_far.index[so_far > total + 0.5 * 10 ** -d + 1e-9]
+    if not len(over):
+        return
+    i = over[0]
+    period, value = parts.at[i, "period"], float(parts.at[i, "value"])
+    if unit == "cumulative count" or i == parts.index[0]:
+        what = f"its {period} figure ({value:,g})"
+    else:
+        what = f"its year to date at {period} ({float(so_far[i]):,g})"
+    problems.append(Problem(
+        obs.path, obs.line(i), "value",
+        f"{what} is above the {year} figure for {mid} ({total:,g}), but a part of a year of a "
+        f"{unit} cannot exceed the whole year",
+        f"correct the {period} figure or the {year} figure; if the published report printed "
+        "them so, explain it in the year's discrepancy column"))
+
+
 def read_targets(path: Path, problems: list[Problem]) -> Table | None:
     """The optional targets.csv: year-to-date targets by quarter."""
     return read_csv(path / "targets.csv", TARGETS, problems, key=("year", "measure_id", "quarter"),
@@ -200,6 +228,7 @@ def read_targets(path: Path, problems: list[Problem]) -> Table | None:
 
 def _check_targets(t: Table, measures: Table, problems: list[Problem]) -> None:
     reg = measures.frame.set_index(["year", "measure_id"])
+    capped = specs.capped(reg)
     f = t.frame
     for i, row in f.iterrows():
         if row.year is None or row.measure_id is None:
@@ -215,6 +244,10 @@ def _check_targets(t: Table, measures: Table, problems: list[Problem]) -> None:
                                     f"add it to measures.csv for {row.year} or correct the id"))
             continue
         m = reg.loc[(row.year, row.measure_id)]
+        if capped.get((row.year, row.measure_id), False) and row.target > 100:
+            problems.append(Problem(t.path, t.line(i), "target",
+                                    f"{row.target:g} is above 100%, but {row.measure_id} is a "
+                                    "percentage", specs.ABOVE_100_FIX))
         if m["target_type"] != "numerical":
             problems.append(Problem(t.path, t.line(i), "measure_id",
                                     f"{row.measure_id} has target_type {m['target_type']} in "

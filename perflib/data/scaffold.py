@@ -7,17 +7,15 @@ the priorities, the rules, the risk-rating key); what belongs to the new year is
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from pathlib import Path
 
 import yaml
 
-from perflib.data import periods, specs
+from perflib.data import edits, periods, specs
+from perflib.data.door import read_bytes
 from perflib.data.portfolio import check_year, load_portfolio, year_folder
 from perflib.data.report import check_report
-from perflib.errors import ParameterError, Problem
+from perflib.errors import DataError, ParameterError, Problem
 
 
 def _next(year: str) -> str:
@@ -25,91 +23,114 @@ def _next(year: str) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def _csv_text(header: list[str], rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    for row in rows:
-        w.writerow({k: _cell(row.get(k)) for k in header})
-    return buf.getvalue()
+def _read(path: Path) -> bytes:
+    """A data file's bytes through the data door, or the door's reasons as a DataError."""
+    problems: list[Problem] = []
+    raw = read_bytes(path, problems, "create it as data/README.md describes")
+    if raw is None:
+        raise DataError(problems)
+    return raw
 
 
-def _cell(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+def _register_rows(raw: bytes, latest: str, year: str) -> tuple[list[list[str]], list[str]]:
+    """The latest year's register rows as written, for ``year``, numerical targets blank.
+
+    Returns the rows and their measure_ids in file order.
+    """
+    header, rows = edits.records(raw)
+    at = {name: header.index(name) for name in ("year", "measure_id", "target_type", "target")}
+    out = []
+    for r in rows:
+        if r[at["year"]].strip() != latest:
+            continue
+        row = list(r)
+        row[at["year"]] = year
+        if row[at["target_type"]].strip().lower() == "numerical":
+            row[at["target"]] = ""  # every year's target is set afresh
+        out.append(row)
+    return out, [r[at["measure_id"]].strip() for r in out]
 
 
-def _append_rows(path: Path, header: list[str], rows: list[dict]) -> None:
-    text = path.read_text(encoding="utf-8-sig")
-    if not text.endswith("\n"):
-        text += "\n"
-    body = _csv_text(header, rows).split("\n", 1)[1]
-    path.write_text(text + body, encoding="utf-8")
+def _history_rows(raw: bytes, latest: str, year: str, ids: list[str]) -> list[list[str]]:
+    """The new report's history: the latest report's years less the oldest, and a blank new one.
+
+    Quarters and months stay under the report that published them.
+    """
+    header, rows = edits.records(raw)
+    at = {name: header.index(name) for name in ("report", "measure_id", "period")}
+    by_id: dict[str, list[list[str]]] = {}
+    for r in rows:
+        period = r[at["period"]].strip()
+        if r[at["report"]].strip() == latest and not periods.year_problem(period):
+            by_id.setdefault(r[at["measure_id"]].strip(), []).append(r)
+    out = []
+    for mid in ids:
+        mine = sorted(by_id.get(mid, []), key=lambda r: r[at["period"]].strip())
+        for r in mine[1:] if len(mine) > 1 else mine:
+            row = list(r)
+            row[at["report"]] = year
+            out.append(row)
+        blank = [""] * len(header)
+        blank[at["report"]], blank[at["measure_id"]], blank[at["period"]] = year, mid, year
+        out.append(blank)
+    return out
 
 
 def new_year(portfolio: str, year: str, data_dir: Path) -> str:
-    """Scaffold ``year`` for ``portfolio`` from its latest year; return what is left to fill in."""
+    """Scaffold ``year`` for ``portfolio`` from its latest year; return what is left to fill in.
+
+    Every change is computed before any file is written, then all are written or none
+    (:mod:`perflib.data.edits`): a refusal leaves the portfolio as it was, so a rerun works.
+    """
     check_year(year)
     p = load_portfolio(portfolio, data_dir)
     if not p.years:
         raise ParameterError(f"portfolio '{portfolio}' holds no year to start from")
     latest = max(p.years)
     folder = p.path / year_folder(year)
-    if year in p.years or folder.exists():
+    if year in p.years or folder.exists() or folder.is_symlink():
         raise ParameterError(f"{year} already exists for '{portfolio}' ({folder}); new-year never "
                              "overwrites a year: edit its files, or delete the folder first")
     if year != _next(latest):
         raise ParameterError(f"the year after {latest} is {_next(latest)}, not {year}")
 
-    m = p.measures.frame
-    register = m[m["year"] == latest].copy()
-    register["year"] = year
-    numerical = register["target_type"] == "numerical"
-    register.loc[numerical, "target"] = None  # every year's target is set afresh
-    _append_rows(p.measures.path, [c.name for c in specs.MEASURES], register.to_dict("records"))
+    change = edits.Edits(folder=folder)
+    yml = p.path / "portfolio.yaml"
+    change.files[yml] = edits.add_year(yml, _read(yml), year)  # may refuse: nothing written yet
+    raw = _read(p.measures.path)
+    rows, ids = _register_rows(raw, latest, year)
+    change.files[p.measures.path] = edits.append_rows(raw, rows)
+    raw = _read(p.observations.path)
+    change.files[p.observations.path] = edits.append_rows(raw, _history_rows(raw, latest, year, ids))
 
-    # the new report's history: the latest report's periods, less the oldest, plus a blank new one
-    o = p.observations.frame
-    last = o[(o["report"] == latest) & periods.is_year(o["period"])]  # quarters stay where they are
-    rows = []
-    for mid in register["measure_id"]:
-        mine = last[last["measure_id"] == mid].sort_values("period")
-        carried = mine.iloc[1:] if len(mine) > 1 else mine
-        for r in carried.to_dict("records"):
-            rows.append({**r, "report": year})
-        rows.append({"report": year, "measure_id": mid, "period": year})
-    _append_rows(p.observations.path, [c.name for c in specs.OBSERVATIONS], rows)
-
-    folder.mkdir()
-    previous = yaml.safe_load((p.path / year_folder(latest) / "report.yaml").read_text("utf-8"))
-    (folder / "report.yaml").write_text(_report_yaml(year, previous), encoding="utf-8")
+    previous = yaml.safe_load(edits.text_of(_read(p.path / year_folder(latest) / "report.yaml"))[0])
     from perflib.data.claims import draft_sentence
     from perflib.data.report import load_report
 
     # the drafted first sentence takes its shape from last year's figures and its numbers, through
     # placeholders, from this year's once they are filled in
     shape = load_report(p, latest).figures
-    (folder / "commentary.md").write_text("".join(
-        f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}\n\n"
-        for mid in register["measure_id"]), encoding="utf-8")
-    (folder / "reserves.csv").write_text(",".join(c.name for c in specs.RESERVES) + "\n")
-    (folder / "savings.csv").write_text(",".join(c.name for c in specs.SAVINGS) + "\n")
-    _add_year(p.path / "portfolio.yaml", year)
+    change.new = {
+        "report.yaml": _report_yaml(year, previous).encode("utf-8"),
+        "commentary.md": "".join(f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}"
+                                 "\n\n" for mid in ids).encode("utf-8"),
+        "reserves.csv": (",".join(c.name for c in specs.RESERVES) + "\n").encode("utf-8"),
+        "savings.csv": (",".join(c.name for c in specs.SAVINGS) + "\n").encode("utf-8"),
+    }
+    change.write()
 
     _, todos = check_report(load_portfolio(portfolio, data_dir), year)
     return _summary(portfolio, year, latest, folder, todos)
 
 
 def draft(portfolio: str, year: str, data_dir: Path) -> str:
-    """Write the drafted factual first sentence wherever a measure's commentary is empty."""
+    """Write the drafted factual first sentence wherever a measure's commentary is empty.
+
+    The rest of the file is kept byte for byte (its line endings too), and a file with nothing to
+    draft is not written at all.
+    """
     from perflib.data import commentary as commentary_file
     from perflib.data.claims import draft_sentence
-    from perflib.errors import DataError
 
     check_year(year)
     report, problems = check_report(load_portfolio(portfolio, data_dir), year)
@@ -117,25 +138,29 @@ def draft(portfolio: str, year: str, data_dir: Path) -> str:
         raise DataError([q for q in problems if not q.todo] or problems)
     figures = report.figures
     path = report.commentary_path
-    lines = path.read_text(encoding="utf-8").splitlines()
+    raw = _read(path)
+    text, bom = edits.text_of(raw)
+    end = edits.eol(raw)
+    lines = text.splitlines(keepends=True)
     out, written = [], []
     for n, line in enumerate(lines):
         out.append(line)
-        m = commentary_file.HEADING.match(line)
+        m = commentary_file.HEADING.match(line.rstrip("\r\n"))
         if not m or m.group(1) not in figures:
             continue
-        rest = lines[n + 1:]
         body = []
-        for x in rest:
-            if commentary_file.HEADING.match(x):
+        for x in lines[n + 1:]:
+            if commentary_file.HEADING.match(x.rstrip("\r\n")):
                 break
             body.append(x)
         if not "".join(body).strip():
-            out.append(draft_sentence(figures[m.group(1)]))
+            if line == line.rstrip("\r\n"):  # the heading is the file's last line
+                out[-1] = line + end
+            out.append(draft_sentence(figures[m.group(1)]) + end)
             written.append(m.group(1))
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
     if not written:
         return f"Every measure in {path} already has commentary: nothing written."
+    edits.Edits(files={path: edits.encode("".join(out), bom)}).write()
     return (f"Drafted a first sentence for {len(written)} measures in {path} "
             f"({', '.join(written)}). Each ends with the draft marker: complete it and delete the "
             "marker before the report is final.")
@@ -163,17 +188,6 @@ def _report_yaml(year: str, previous: dict) -> str:
             "# lists them), build drafts with `perflib build`, then set status: final and\n"
             "# approved_by once the report is approved.\n")
     return head + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _add_year(path: Path, year: str) -> None:
-    """Add the year to portfolio.yaml's list, keeping the file's comments and layout."""
-    text = path.read_text(encoding="utf-8")
-    items = list(re.finditer(r'^(\s*-\s*)"?\d{4}/\d{2}"?\s*$', text, flags=re.M))
-    if not items:
-        raise ParameterError(f"{path}: cannot find the years list to add {year} to; add it by hand")
-    last = items[-1]
-    line = f'{last.group(1)}"{year}"'
-    path.write_text(text[:last.end()] + "\n" + line + text[last.end():], encoding="utf-8")
 
 
 def _summary(portfolio: str, year: str, latest: str, folder: Path, todos: list[Problem]) -> str:

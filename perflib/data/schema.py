@@ -27,6 +27,7 @@ import pyarrow.csv as pcsv
 import yaml
 
 from perflib.data import periods
+from perflib.data.door import read_bytes
 from perflib.errors import DataError, Problem
 
 PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
@@ -51,10 +52,14 @@ class Column:
 
     name: str
     kind: str = "text"  # text | slug | period | int | number | choice | yesno | date
+    #: whether every cell must be filled in (``False``: a cell may be empty)
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    #: whether the header may leave the column out (every cell then reads as empty), so a file
+    #: written before the column existed still reads
+    optional: bool = False
 
     def parse(self, raw: str) -> tuple[Any, str | None, str | None]:
         """Return ``(value, problem, fix)``; value is ``None`` for an empty cell."""
@@ -159,8 +164,9 @@ def read_csv(
     """
     columns = list(columns)
     names = [c.name for c in columns]
+    needed = [c.name for c in columns if not c.optional]
     raw = read_bytes(path, problems,
-                     None if optional_file else f"create it with the header {','.join(names)}")
+                     None if optional_file else f"create it with the header {','.join(needed)}")
     if raw is None:
         return None
     try:
@@ -173,7 +179,7 @@ def read_csv(
         return None
     if not text.strip():
         problems.append(Problem(path, None, None, "the file is empty",
-                                f"start it with the header line {','.join(names)}"))
+                                f"start it with the header line {','.join(needed)}"))
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader)]
@@ -185,12 +191,12 @@ def read_csv(
                                 "settings)"))
         return None
     ok = True
-    for name in names:
+    for name in needed:
         if name not in header:
             close = difflib.get_close_matches(name, header, n=1)
             hint = f" (is '{close[0]}' a misspelling?)" if close else ""
             problems.append(Problem(path, 1, name, f"the column is missing{hint}",
-                                    f"the header must contain {','.join(names)}"))
+                                    f"the header must contain {','.join(needed)}"))
             ok = False
     for name in header:
         if name not in names:
@@ -204,7 +210,7 @@ def read_csv(
     cells, lines = _records(_body(raw), len(header), path, found)
     # each column as its distinct values (stripped) and, per row, which of them it holds
     distinct: dict[str, tuple[pa.Array, np.ndarray]] = {}
-    for name in names:
+    for name in (n for n in names if n in header):
         enc = pc.dictionary_encode(cells[header.index(name)])
         distinct[name] = (_strip(enc.dictionary), enc.indices.to_numpy(zero_copy_only=False))
     if len(lines):  # a row of empty cells only (',,,') is a blank row: skipped
@@ -217,6 +223,11 @@ def read_csv(
     frame = pd.DataFrame(index=pd.RangeIndex(len(lines)))
     bad: set[tuple[int, str]] = set()
     for order, col in enumerate(columns):
+        if col.name not in distinct:  # an optional column left out: every cell is empty
+            number = col.kind in ("int", "number")
+            frame[col.name] = pd.Series(np.nan if number else None, index=frame.index,
+                                        dtype=float if number else object)
+            continue
         values, failed = _parse_column(col, *distinct[col.name], lines, path, order, found)
         frame[col.name] = values
         bad.update((i, col.name) for i in failed.tolist())
@@ -481,33 +492,6 @@ def _cells_fix(record: list[str]) -> str:
             return (f"'{a.strip()},{b.strip()}' looks like a number with a thousands separator: "
                     f"write it without the comma ({a.strip()}{b.strip()})")
     return "quote any cell that contains a comma, e.g. \"a, b\""
-
-
-def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = None) -> bytes | None:
-    """A data file's bytes, refusing a link that leads outside the data folder's project.
-
-    A data file is printed into a public report; a symbolic link to /etc/passwd must not be.
-    A file that is not there is a problem when ``missing_fix`` says how to create it, and
-    quietly ``None`` otherwise (an optional file).
-    """
-    from perflib import config
-
-    if not path.exists() and not path.is_symlink():
-        if missing_fix is not None:
-            problems.append(Problem(path, None, None, "the file is missing", missing_fix))
-        return None
-    target = path.resolve()
-    roots = [config.PROJECT_ROOT.resolve()]
-    if not any(target.is_relative_to(r) for r in roots):
-        problems.append(Problem(path, None, None,
-                                f"is a link to {target}, outside the project",
-                                "replace the link with a copy of the file inside the project"))
-        return None
-    if not target.exists():
-        problems.append(Problem(path, None, None, f"is a link to {target}, which does not exist",
-                                "replace the link with the file itself"))
-        return None
-    return target.read_bytes()
 
 
 @dataclass

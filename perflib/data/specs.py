@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from perflib import rules
 from perflib.data.schema import Column
 
@@ -40,7 +42,11 @@ MEASURES = (
     Column("target", "number", required=False, minimum=0),
     Column("target_label", required=False),
     Column("target_decimals", "int", required=False, minimum=0, maximum=3),
+    # a percentage that may pass 100 (a rate of change, occupancy over capacity): optional
+    Column("may_exceed_100", "yesno", required=False, optional=True),
 )
+#: Units whose figures are whole numbers.
+WHOLE_UNITS = ("count", "cumulative count")
 OBSERVATIONS = (
     Column("report", "period"),
     Column("measure_id", "slug"),
@@ -101,3 +107,21 @@ RESPONSES = (
     Column("programme"),
     Column("responses", "int", minimum=0),
 )
+
+
+#: How to mend a percentage above 100.
+ABOVE_100_FIX = ("write the percentage between 0 and 100, without %; if this measure may pass "
+                 "100, write yes in its may_exceed_100 column in measures.csv")
+
+
+def capped(register: pd.DataFrame) -> pd.Series:
+    """Register rows whose figures are percentages kept within 0 to 100 (the usual case).
+
+    A measure whose ``may_exceed_100`` is yes (optional column) may pass 100.
+    """
+    return (register["unit"] == "percentage") & ~register["may_exceed_100"].eq(True)
+
+
+def capped_ids(register: pd.DataFrame) -> set[str]:
+    """measure_ids that are capped percentages in any year of the register."""
+    return set(register.loc[capped(register), "measure_id"].dropna())

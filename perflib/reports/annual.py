@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from perflib import formatting as fmt
@@ -286,13 +285,19 @@ COMPARATOR_COLUMNS = ["comparator_value", "comparator_label", "comparator_source
 
 def measures_csv(r: Report) -> pd.DataFrame:
     """The measures table published beside the report: the figures its measure tables print."""
-    out = r.measures[MEASURES_CSV_COLUMNS].copy()
+    m = r.measures
+    out = m[MEASURES_CSV_COLUMNS].copy()
     comp = comparators.comparisons(r).set_index("measure_id")
     for col in COMPARATOR_COLUMNS:
         out[col] = out["measure_id"].map(comp[col]) if len(comp) else None
     for col in ("numerator", "denominator"):
         out[col] = out[col].astype("Int64")
-    return out.replace({np.nan: None})
+    out = out.astype(object).where(out.notna(), None)
+    # figures to the decimals the tables print them (a count 27600, not 27600.0)
+    for col in ("value", "previous", "comparator_value"):
+        out[col] = fmt.plain_all(out[col], m["decimals"])
+    out["target"] = fmt.plain_all(out["target"], m["target_decimals"].fillna(m["decimals"]))
+    return out
 
 
 def publish(r: Report) -> Published:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib.data import comparators as data
+from perflib.data import specs
 from perflib.errors import Problem
 from perflib.present import charts
 from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, strong
@@ -23,8 +24,9 @@ FILES = tuple(f"{data.FOLDER}/{name}" for name in data.FILES)
 def check(report: Any) -> list[Problem]:
     """Read and check the portfolio's comparator files once, keeping them on the report."""
     problems: list[Problem] = []
-    ids = set(report.portfolio.measures.frame["measure_id"])
-    c = data.read_comparators(data.folder(report.portfolio.path), ids, problems)
+    register = report.portfolio.measures.frame
+    c = data.read_comparators(data.folder(report.portfolio.path), set(register["measure_id"]),
+                              problems, specs.capped_ids(register))
     report.__dict__["_comparators"] = c
     return problems
 

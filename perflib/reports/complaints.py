@@ -82,6 +82,11 @@ def findings(r: Report) -> list[Finding]:
     return out
 
 
+#: complaints.csv: one row per stage, measure and year.
+CSV_COLUMNS = ["stage", "measure", "period", "percent", "number", "out_of", "target", "report",
+               "figure_kind"]
+
+
 @dataclass
 class Complaints:
     """The deep dive's figures, computed once: its tables, charts and CSV all read these."""
@@ -106,9 +111,9 @@ def compute(r: Report) -> Complaints:
                 received = deepdive.fact(f, f"stage{stage[-1]}_received", x.period)
             rows.append({"stage": stage, "measure": what, "period": x.period,
                          "percent": x.value, "number": x.numerator, "out_of": received,
-                         "target": x.target, "report": x.report, "figure_kind": x.figure_kind})
-    by_year = pd.DataFrame(rows, columns=["stage", "measure", "period", "percent", "number",
-                                          "out_of", "target", "report", "figure_kind"])
+                         "target": x.target, "report": x.report, "figure_kind": x.figure_kind,
+                         "decimals": x.decimals, "target_decimals": x.target_decimals})
+    by_year = pd.DataFrame(rows, columns=[*CSV_COLUMNS, "decimals", "target_decimals"])
     by_year = by_year.sort_values(["measure", "stage", "period"]).reset_index(drop=True)
     o = f[f["metric"].isin(["ombudsman_upheld", "ombudsman_public_reports"])]
     return Complaints(r, by_year, deepdive.revisions(h), o.sort_values(["metric", "period"]), ids)
@@ -133,7 +138,8 @@ def summary(d: Complaints) -> Blocks:
     for what in ("upheld", "on time"):
         x = d.by_year[d.by_year["measure"] == what]
         rows: list[list[Inline]] = [[f"{s.stage} {s.period}", _count(s.out_of), _count(s.number),
-                                     deepdive.pct(s.percent), deepdive.pct(s.target), s.report]
+                                     deepdive.pct(s.percent, s.decimals),
+                                     deepdive.pct(s.target, s.target_decimals), s.report]
                                     for s in x.itertuples()]
         label = "received" if what == "upheld" else "due a response"
         blocks.append(Table(f"Complaints {what}, by stage and year", [
@@ -147,13 +153,13 @@ def trends(d: Complaints) -> Blocks:
     out: list[Block] = []
     for what, ylabel in (("upheld", "Complaints upheld (%)"),
                          ("on time", "Responded to on time (%)")):
-        x = d.by_year[d.by_year["measure"] == what][["stage", "period", "percent", "target"]]
-        x = x.rename(columns={"stage": "Stage", "period": "Year", "percent": "Percent",
-                              "target": "Target"})
-        if x["Percent"].notna().sum() == 0:
+        x = d.by_year[d.by_year["measure"] == what]
+        if x["percent"].notna().sum() == 0:
             continue
-        desc = "; ".join(f"{s.Stage} {s.Year}: {deepdive.pct(s.Percent)} (target "
-                         f"{deepdive.pct(s.Target)})" for s in x.itertuples())
+        desc = "; ".join(f"{s.stage} {s.period}: {deepdive.pct(s.percent, s.decimals)} (target "
+                         f"{deepdive.pct(s.target, s.target_decimals)})" for s in x.itertuples())
+        x = x[["stage", "period", "percent", "target"]].rename(columns={
+            "stage": "Stage", "period": "Year", "percent": "Percent", "target": "Target"})
         out.append(charts.lines_against_target(
             x, "Year", "Percent", "Stage", "Target",
             f"Complaints {what} by stage and year against target", ylabel,
@@ -175,13 +181,14 @@ def revised(d: Complaints) -> Blocks:
         return Blocks()
     role_of = {v: k for k, v in d.ids.items()}
 
-    def figure(v: float, n: float, den: float) -> str:
-        return deepdive.pct(v) + ("" if pd.isna(n) else f" ({fmt.count(n)} of {fmt.count(den)})")
+    def figure(v: float, n: float, den: float, decimals: float) -> str:
+        return deepdive.pct(v, decimals) + ("" if pd.isna(n) else
+                                           f" ({fmt.count(n)} of {fmt.count(den)})")
 
     rows: list[list[Inline]] = [[
         f"{' '.join(ROLES[role_of[x.measure_id]])}, {x.period}",
-        figure(x.old_value, x.old_numerator, x.old_denominator), x.old_report,
-        figure(x.new_value, x.new_numerator, x.new_denominator), x.new_report]
+        figure(x.old_value, x.old_numerator, x.old_denominator, x.old_decimals), x.old_report,
+        figure(x.new_value, x.new_numerator, x.new_denominator, x.new_decimals), x.new_report]
         for x in d.revisions.itertuples()]
     return deepdive.section("restated", "Revised figures", [
         Paragraph("Later reports revised these figures for earlier years. Both are shown; the "
@@ -205,4 +212,14 @@ def ombudsman(d: Complaints) -> Blocks:
 
 def publish(d: Complaints) -> Published:
     """The figures the tables and charts printed, as the CSV beside the report."""
-    return Published({KIND.csv: d.by_year})
+    return Published({KIND.csv: data(d)})
+
+
+def data(d: Complaints) -> pd.DataFrame:
+    """complaints.csv: each figure to the decimals the tables print it, counts whole."""
+    out = d.by_year[CSV_COLUMNS].astype(object)
+    out["percent"] = fmt.plain_all(d.by_year["percent"], d.by_year["decimals"])
+    out["target"] = fmt.plain_all(d.by_year["target"], d.by_year["target_decimals"])
+    for col in ("number", "out_of"):
+        out[col] = fmt.plain_all(d.by_year[col], 0)
+    return out.where(out.notna(), None)

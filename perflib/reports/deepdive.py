@@ -32,13 +32,22 @@ def cover(r: Report, kind: ReportKind) -> Blocks:
 
 
 def history(r: Report, ids: list[str]) -> pd.DataFrame:
-    """Every published figure for ``ids`` in reports up to this one, with each period's target."""
+    """Every published figure for ``ids`` in reports up to this one, with each period's target.
+
+    Each figure carries the decimals its own report printed it with (``decimals``; 2019/20
+    printed whole percentages) and its target the decimals of the target's year
+    (``target_decimals``), so a deep dive prints each as the annual reports did.
+    """
     p = r.portfolio
     obs = p.observations.frame
     obs = obs[(obs["report"] <= r.year) & obs["measure_id"].isin(ids)
               & periods.is_year(obs["period"])].copy()
-    reg = p.measures.frame[["year", "measure_id", "target"]].rename(columns={"year": "period"})
-    obs = obs.merge(reg, on=["period", "measure_id"], how="left")
+    reg = p.measures.frame
+    printed = reg[["year", "measure_id", "decimals"]].rename(columns={"year": "report"})
+    targets = reg[["year", "measure_id", "target"]].rename(columns={"year": "period"})
+    targets["target_decimals"] = reg["target_decimals"].fillna(reg["decimals"])
+    obs = obs.merge(printed, on=["report", "measure_id"], how="left")
+    obs = obs.merge(targets, on=["period", "measure_id"], how="left")
     return obs.sort_values(["measure_id", "period", "report"]).reset_index(drop=True)
 
 
@@ -55,12 +64,13 @@ def revisions(h: pd.DataFrame) -> pd.DataFrame:
     """
     cols = ["value", "numerator", "denominator"]
     h = h[h["value"].notna()].sort_values(["measure_id", "period", "report"])
-    before = h.groupby(["measure_id", "period"])[["report", *cols]].shift(1)
+    before = h.groupby(["measure_id", "period"])[["report", *cols, "decimals"]].shift(1)
     changed = before["report"].notna() & (h[cols].fillna(-1) != before[cols].fillna(-1)).any(axis=1)
-    out = h.loc[changed, ["measure_id", "period", "report", *cols]].rename(
-        columns={"report": "new_report", **{c: f"new_{c}" for c in cols}})
+    named = {"report": "new_report", **{c: f"new_{c}" for c in [*cols, "decimals"]}}
+    out = h.loc[changed, ["measure_id", "period", "report", *cols, "decimals"]].rename(
+        columns=named)
     old = before.loc[changed].rename(columns={"report": "old_report",
-                                              **{c: f"old_{c}" for c in cols}})
+                                              **{c: f"old_{c}" for c in [*cols, "decimals"]}})
     return pd.concat([out, old], axis=1).reset_index(drop=True)
 
 
@@ -81,9 +91,14 @@ def fact(f: pd.DataFrame, metric: str, period: str | None = None) -> float | Non
     return None if rows.empty else float(rows.sort_values("report")["value"].iloc[-1])
 
 
-def pct(v: float) -> str:
-    """A percentage as the deep dives print it, or 'Not available'."""
-    return "Not available" if pd.isna(v) else f"{v:g}%"
+def pct(v: float, decimals: float | None = None) -> str:
+    """A percentage to the decimals its report printed, or 'Not available'.
+
+    The deep dives print each figure as the report that published it did: 32.0% stays 32.0%.
+    """
+    if pd.isna(v):
+        return "Not available"
+    return f"{fmt.plain(v, decimals)}%"
 
 
 def section(id_: str, title: str, blocks: list[Block]) -> Blocks:

@@ -174,12 +174,17 @@ def ratings(d: Digital) -> Blocks:
 def data(d: Digital) -> pd.DataFrame:
     """Every figure the deep dive's tables and charts print: measures by year, this year's facts."""
     cols = ["report", "measure_id", "period", "value", "figure_kind", "target"]
-    h = pd.concat([d.people[cols], d.network[cols]], ignore_index=True)
-    h = h.rename(columns={"measure_id": "metric"})
+    both = pd.concat([d.people, d.network], ignore_index=True)
+    h = both[cols].rename(columns={"measure_id": "metric"}).astype(object)
+    # each figure to the decimals its report printed it with: counts whole
+    h["value"] = fmt.plain_all(both["value"], both["decimals"])
+    h["target"] = fmt.plain_all(both["target"], both["target_decimals"])
     f = d.facts[(d.facts["period"] == d.report.year)
                 & d.facts["metric"].isin([*LENDING, *DEVICES, *SUPPORT])]
-    f = f[["report", "metric", "period", "value", "unit", "note"]]
-    return pd.concat([h.assign(source="measure"), f.assign(source="fact")], ignore_index=True)
+    f = f[["report", "metric", "period", "value", "unit", "note"]].astype(object)
+    f["value"] = fmt.plain_all(f["value"], [0 if u == "count" else None for u in f["unit"]])
+    out = pd.concat([h.assign(source="measure"), f.assign(source="fact")], ignore_index=True)
+    return out.astype(object).where(out.notna(), None)
 
 
 def publish(d: Digital) -> Published:

@@ -177,16 +177,19 @@ def engagements(d: Museums) -> Blocks:
 def data(d: Museums) -> pd.DataFrame:
     """Every museum figure the deep dive shows, as one table."""
     y = d.years.rename(columns={"Year": "period", "Visits": "value", "Target": "target",
-                                "Published in report": "report"})
+                                "Published in report": "report"}).astype(object)
+    for col in ("value", "target"):  # visits are counted: whole numbers, as the report prints
+        y[col] = fmt.plain_all(y[col], 0)
     y["series"] = "visits per year"
     parts = [y]
     if d.quarters is not None:
         q = d.quarters
         parts.append(pd.DataFrame({"series": "visits by quarter",
                                    "period": d.report.year + " " + q["quarter"],
-                                   "value": q["visits"], "derived": q["derived"],
-                                   "report": d.report.year}))
-    return pd.concat(parts, ignore_index=True)
+                                   "value": fmt.plain_all(q["visits"], 0),
+                                   "derived": q["derived"], "report": d.report.year}))
+    out = pd.concat(parts, ignore_index=True)
+    return out.astype(object).where(out.notna(), None)
 
 
 def publish(d: Museums) -> Published:

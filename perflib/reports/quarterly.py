@@ -272,11 +272,18 @@ CSV_COLUMNS = ["year", "quarter", "pi_code", "measure_id", "short_name", "unit",
 
 def publish(q: QuarterReport) -> Published:
     """The figures the report prints, as ``quarterly_q<n>.csv`` beside it."""
-    out = q.measures[CSV_COLUMNS].copy()
+    m = q.measures
+    out = m[CSV_COLUMNS].copy()
     for col in ("numerator", "denominator"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")
+    out = out.astype(object).where(out.notna(), None)
+    # figures to the decimals the report prints them (a count 2500, not 2500.0)
+    for col in ("value", "quarter_value", "previous_value", "last_year_value"):
+        out[col] = fmt.plain_all(out[col], m["decimals"])
+    for col in ("target", "annual_target"):
+        out[col] = fmt.plain_all(out[col], m["target_decimals"].fillna(m["decimals"]))
     name = f"quarterly_{q.quarter.lower()}.csv"
-    return Published({name: out.astype(object).where(out.notna(), None)})
+    return Published({name: out})
 
 
 __all__ = ["KIND", "QuarterReport", "cover", "declared_quarters", "finance", "finance_quarters",

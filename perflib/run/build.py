@@ -21,7 +21,7 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import config  # noqa: E402
-from perflib.data.portfolio import check_portfolio, check_year, portfolios  # noqa: E402
+from perflib.data.portfolio import check_portfolio, check_year, portfolios, year_folder  # noqa: E402
 from perflib.data.report import Report, load_all  # noqa: E402
 from perflib.errors import BrowserNotFound, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
@@ -45,13 +45,16 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
 
     ``resident`` is for a process that builds again and again (:mod:`perflib.run.watch`).
     """
-    out = Path(out or config.REPORTS_DIR).resolve()
     data = config.data_path(data_dir)  # checked before papermill ever injects it
+    out = versions.check(out, data)
     if year is not None:
         check_year(year)
     if portfolio is not None:
         check_portfolio(portfolio, data)
-    out.mkdir(parents=True, exist_ok=True)  # parameters checked: nothing is written before
+    # parameters checked, and every folder the build could replace is perflib's, before the
+    # first write (even the lock)
+    versions.prepare(out, [portfolio] if portfolio else portfolios(data),
+                     year_folder(year) if year else None)
     code = resident.code if resident else planning.code_hash()  # once: the logs and tasks use it
     jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
     with ExitStack() as stack:
@@ -88,10 +91,12 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
 def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str, pool: Pool,
            resident: Resident | None = None) -> Summary:
     summary = Summary()
+    # every folder this build could write in or replace is perflib's, or nothing is written
+    versions.refuse_foreign_targets(out, [(r.portfolio.id, r.folder) for r in reports])
     staged = versions.staging(out)
     plans: list[Plan] = []
     for r in reports:
-        version = versions.new_version(staged, r.portfolio.id, r.year)
+        version = versions.new_version(staged, r.portfolio.id, r.folder)
         p = planning.plan(r, out / r.portfolio.id / r.folder, version, data, code, force,
                           summary)
         for entry in p.reused.values():
@@ -126,9 +131,9 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         if published_any or not p.folder.exists():
             (p.version / planning.LOG_NAME).write_text(json.dumps(p.log, indent=2),
                                                        encoding="utf-8")
-            versions.publish(p.folder, p.version)
+            versions.publish(p.folder, p.version, out)
         else:
-            versions.discard(p.version)
+            versions.remove_version(p.version, staged)
     from perflib.run.index import write_index
 
     write_index(out)

@@ -39,6 +39,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from perflib.data.door import read_bytes
 from perflib.errors import ClusterError
 from perflib.run.tasks import Outcome, Task
 
@@ -61,8 +62,11 @@ class Bundle:
     def read(cls, data_dir: Path, portfolio: str) -> Bundle:
         """Read every file under ``data_dir/portfolio``."""
         folder = data_dir / portfolio
-        files = {p.relative_to(folder).as_posix(): p.read_bytes()
-                 for p in sorted(folder.rglob("*")) if p.is_file()}
+        # through the data door, so a link out of the project is not shipped as a plain file
+        # (the build refused it, with its reason, when it loaded the data)
+        read = ((p, read_bytes(p, [], text=False)) for p in sorted(folder.rglob("*"))
+                if not p.is_dir())
+        files = {p.relative_to(folder).as_posix(): raw for p, raw in read if raw is not None}
         h = hashlib.sha256(portfolio.encode())
         for name, content in files.items():
             h.update(name.encode() + b"\0" + hashlib.sha256(content).digest())

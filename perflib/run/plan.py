@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from perflib import __version__, config
+from perflib.data.door import read_bytes
 from perflib.data.portfolio import year_folder
 from perflib.data.report import Report
 from perflib.reports import ReportKind, declared
@@ -25,8 +26,23 @@ LOG_NAME = "build-log.json"
 
 
 def sha256(path: Path) -> str:
-    """A file's SHA-256, as the build log records it."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """A data file's SHA-256, read through the data door; '' for a file the door refuses.
+
+    Such a file was refused, with its reason, when the data was loaded; here it must only not
+    block (a FIFO) or crash (a folder) the build.
+    """
+    raw = read_bytes(path, [], text=False)
+    return hashlib.sha256(raw).hexdigest() if raw is not None else ""
+
+
+def file_sha256(path: Path) -> str:
+    """A file's SHA-256 wherever it is: a report kind's notebook may be in an installed package."""
+    if path.is_relative_to(config.PROJECT_ROOT):
+        return sha256(path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    except OSError:
+        return ""
 
 
 def code_hash() -> str:
@@ -38,11 +54,6 @@ def code_hash() -> str:
             h.update(p.relative_to(root).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()
-
-
-def relative(p: Path) -> str:
-    """A path as the log names it: relative to the project when it is inside it."""
-    return str(p.relative_to(config.PROJECT_ROOT) if p.is_relative_to(config.PROJECT_ROOT) else p)
 
 
 def inputs(kind: ReportKind, r: Report) -> list[Path]:
@@ -61,8 +72,8 @@ def inputs(kind: ReportKind, r: Report) -> list[Path]:
 
 def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
     """Everything a report depends on, with checksums, for the log and for incremental builds."""
-    files = {relative(p): sha256(p) for p in inputs(kind, report)}
-    files[relative(kind.notebook_path)] = sha256(kind.notebook_path)
+    files = {config.relative(p): sha256(p) for p in inputs(kind, report)}
+    files[config.relative(kind.notebook_path)] = file_sha256(kind.notebook_path)
     files["perflib"] = code
     return dict(sorted(files.items()))
 
@@ -102,7 +113,7 @@ def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None
                 else:
                     path = config.PROJECT_ROOT / name
                     if name not in digests:
-                        digests[name] = sha256(path) if path.is_file() else ""
+                        digests[name] = file_sha256(path)
                     now = digests[name]
                 if now != digest:
                     count += 1
@@ -154,5 +165,5 @@ def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: b
     return p
 
 
-__all__ = ["LOG_NAME", "Plan", "code_hash", "inputs", "inputs_hash", "inputs_of", "plan",
-           "read_log", "relative", "sha256", "stale"]
+__all__ = ["LOG_NAME", "Plan", "code_hash", "file_sha256", "inputs", "inputs_hash", "inputs_of",
+           "plan", "read_log", "sha256", "stale"]

@@ -23,7 +23,9 @@ import threading
 from pathlib import Path
 
 from perflib import config
+from perflib.data.portfolio import check_year, portfolios, year_folder
 from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
+from perflib.run import versions
 from perflib.run.build import build, say
 from perflib.run.plan import code_hash
 from perflib.run.pool import Resident
@@ -68,6 +70,9 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     stop = stop or threading.Event()
     jobs = jobs or os.cpu_count() or 1
     data = config.data_path(data_dir)
+    # a reports folder a build would refuse is refused now, before anything starts (exit 2)
+    versions.refuse(versions.check(out, data), [portfolio] if portfolio else portfolios(data),
+                    year_folder(check_year(year)) if year else None)
     paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
     changes = _Changes([p for p in paths if p.exists()], stop)
     changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build

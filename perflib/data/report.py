@@ -215,11 +215,8 @@ def _commentary_problems(r: Report) -> list[Problem]:
 
     out = []
     for c in r.commentary.values():
-        for line, name in claims.placeholder_problems(c.text, c.line):
-            out.append(Problem(r.commentary_path, line, None,
-                               f"'{{{name}}}' is not a placeholder perflib knows",
-                               f"use one of {', '.join('{' + p + '}' for p in claims.PLACEHOLDERS)}"
-                               ", or write {{ and }} for a literal brace"))
+        for p in claims.placeholder_problems(c.text, c.line):
+            out.append(Problem(r.commentary_path, p.line, None, p.message, p.fix))
     if out:
         return out
     for mid, c in r.commentary.items():

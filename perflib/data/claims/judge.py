@@ -212,7 +212,7 @@ def _verdict(words: str, said: str | None, owners: set[str], earlier: bool,
     if earlier:  # "up from X": any period but the one the change runs to
         if owners - {f.year}:
             return None
-        return _Stale(words, _EARLIER, f.year)
+        return _Stale(words, f.previous_year or _EARLIER, f.year)  # by default, last year's
     return _Stale(words, said, _latest(owners))
 
 
@@ -290,7 +290,9 @@ def _judge_direction(word: Word, f: Figures, up: bool | None, better: bool | Non
     said = {"up": up, "down": None if up is None else not up,
             "better": better, "worse": None if better is None else not better}[word.kind]
     if said is False:
-        find(ERROR, f"the text says the measure went {word.kind}, but it did not", word.words, data,
+        moved = {"up": "went up", "down": "went down", "better": "got better",
+                 "worse": "got worse"}[word.kind]
+        find(ERROR, f"the text says the measure {moved}, but it did not", word.words, data,
              "reword to match the trend, or correct the figures")
     elif word.kind in ("better", "worse") and against == f.previous_year \
             and f.trend == rules.STABLE:

@@ -19,9 +19,10 @@ a change "rose from 19 to 40".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from perflib.data.claims import words as w
+from perflib.data.periods import previous_year
 
 
 @dataclass(frozen=True)
@@ -308,9 +309,10 @@ def _clauses(sentence: str) -> list[str]:
 def read_sentence(sentence: str) -> Sentence:
     """Every claim in one sentence, each bound to the period it is said of."""
     context = DEFAULT
+    quarter: When | None = None
     out = []
     for text in _clauses(sentence):
-        mentions = _mentions(text)
+        mentions, quarter = _dated(_mentions(text), context, quarter)
         found = _quantities(text)
         starts = [(q.start, q.group) for q, _, _ in found]
         quantities = [Quantity(q.kind, q.value, q.half, q.words, q.start, q.group, q.standalone,
@@ -330,6 +332,29 @@ def read_sentence(sentence: str) -> Sentence:
         if subjects:
             context = subjects[-1]  # "In 2021/22, 96.1% ...": the period runs on
     return Sentence(sentence, out, _years_named(sentence))
+
+
+def _dated(mentions: list[When], context: When,
+           quarter: When | None) -> tuple[list[When], When | None]:
+    """Each period dated as far as the text allows, and the last quarter named.
+
+    A quarter takes the clause's year, else the sentence's; "the previous quarter" is counted
+    back from the last quarter named.
+    """
+    years = [m.year for m in mentions if m.kind == "year"]
+    year = years[0] if years else context.year if context.kind == "year" else ""
+    out = []
+    for m in mentions:
+        if m.kind == "quarter" and not m.year and year:
+            m = replace(m, year=year)
+        elif m.kind == "previous quarter" and quarter is not None and quarter.year:
+            back = (quarter.year, quarter.quarter - 1) if quarter.quarter > 1 else \
+                (previous_year(quarter.year), 4)
+            m = replace(m, kind="quarter", year=back[0], quarter=back[1])
+        if m.kind == "quarter":
+            quarter = m
+        out.append(m)
+    return out, quarter
 
 
 def _years_named(sentence: str) -> list[YearNamed]:

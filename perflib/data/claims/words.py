@@ -69,10 +69,10 @@ CALENDAR_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
 #: For a percentage, these name a count (calls received, the number of ...), not the rate.
 VOLUME = re.compile(r"\b(?:number of|numbers|received|volume|demand)\b", re.I)
 #: Before a year, these make it a comparison ("up from ... in 2019/20"), not the year reported on.
-CUE = re.compile(r"\b(?:than|from|compared|comparison|since|on|against|versus|vs|below|above|up|"
+CUE = re.compile(r"\b(?:than|from|compar(?:e|es|ed|ing|ison)|since|on|against|versus|vs|below|above|up|"
                  r"down|rose|fell|last|previous|earlier|before|after|started|began|restated|latest)\b",
                  re.I)
 #: Between a clause's start and a period, these make the period the one compared with.
-COMPARED = re.compile(r"\b(?:than|from|compared|comparison|against|versus|vs|since|on|up|down|"
+COMPARED = re.compile(r"\b(?:than|from|compar(?:e|es|ed|ing|ison)|against|versus|vs|since|on|up|down|"
                       r"rose|fell|increased|decreased|improvement|improved|worsened|restated)\b",
                       re.I)

@@ -186,8 +186,8 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
         previous = held.get(_str(m.previous_period), PeriodFigure())
         out[m.measure_id] = Figures(
             year=_str(m.period) or report.year, previous_year=_str(m.previous_period),
-            measure_id=m.measure_id, pi_code=_str(m.pi_code), unit=m.unit,
-            decimals=int(m.decimals), polarity=m.polarity, value=_num(m.value),
+            measure_id=m.measure_id, pi_code=_str(m.pi_code), unit=_str(m.unit),
+            decimals=int(_num(m.decimals) or 0), polarity=_str(m.polarity), value=_num(m.value),
             previous=_num(m.previous), numerator=_num(m.numerator), denominator=_num(m.denominator),
             previous_numerator=previous.numerator, previous_denominator=previous.denominator,
             target=_num(m.target),

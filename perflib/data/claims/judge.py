@@ -17,6 +17,7 @@ should look.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -44,8 +45,11 @@ def resolve(when: When, f: Figures) -> str | None:
         return f.year
     if when.kind == "this":
         return f.report_year
-    if when.kind == "last":
-        return period_labels.previous_year(f.report_year) if f.report_year else None
+    if when.kind in ("last", "back"):
+        year = f.report_year
+        for _ in range(when.quarter if when.kind == "back" else 1):
+            year = period_labels.previous_year(year) if year else ""
+        return year or None
     if when.kind == "year":
         return when.year
     if when.kind == "latest":
@@ -247,7 +251,8 @@ def judge_words(clause: Clause, f: Figures, find: Find) -> None:
     up, better = _movement(f)
     for word in clause.words:
         if word.kind == "absent":
-            _judge_absent(word, f, find)
+            if not any(m.role == "span" for m in clause.mentions):  # not "before 2020/21"
+                _judge_absent(word, f, find)
         elif not _about_now(clause, word, f):
             continue
         elif word.kind in ("up", "down", "better", "worse", "stable"):
@@ -334,10 +339,22 @@ def _start(year: str) -> int:
     return int(year[:4]) if year[:4].isdigit() else 0
 
 
+_REVISED = re.compile(r"\b(?:restated|revised|corrected|updated)\b", re.I)
+
+
 def judge_years(sentence: Sentence, f: Figures, find: Find) -> None:
-    """A year named as the one reported on must be the report's (copied-forward text names last)."""
+    """A year named as the one reported on must be the report's (copied-forward text names last).
+
+    A sentence that also names this year is comparing the two, and one saying a year's figure
+    was revised or is missing is about that year: neither is text copied forward.
+    """
+    said = {resolve(m, f) for c in sentence.clauses for m in c.mentions if m.kind != "latest"}
+    absent = {resolve(w.when, f) for c in sentence.clauses for w in c.words if w.kind == "absent"}
+    if said & {f.year, f.report_year} or _REVISED.search(sentence.text):
+        return
     for y in sentence.years:
-        if y.year in (f.year, f.report_year) or _start(y.year) > _start(f.report_year):
+        if y.year in (f.year, f.report_year) or _start(y.year) > _start(f.report_year) \
+                or y.year in absent:
             continue  # this year, or a plan for a later one
         if y.latest and f.value is not None and _start(y.year) < _start(f.year):
             find(ERROR, f"the text gives {y.year} as the latest year, but the latest figure is for "

@@ -30,7 +30,8 @@ class When:
     """A period as the text names it; :func:`perflib.data.claims.judge.resolve` dates it.
 
     ``kind`` is ``year`` (``year`` given), ``quarter`` (``quarter``, with ``year`` when given),
-    ``this`` (this year), ``last`` (last year), ``latest`` (the latest year with a figure),
+    ``this`` (this year, now), ``last`` (last year), ``back`` ("two years ago": ``quarter``
+    holds the count), ``latest`` (the latest year with a figure),
     ``previous quarter``, ``default`` (named nowhere:
     the report's period) or ``earlier`` (the starting point of a change, "up from 35").
     ``role`` is ``subject``, ``comparison`` ("than in 2019/20") or ``span`` ("since 2018/19").
@@ -115,6 +116,7 @@ class Sentence:
 
 _FY = r"\d{4}/\d{2}"
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
+_NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5}
 _MENTIONS: list[tuple[str, re.Pattern]] = [
     ("quarter", re.compile(rf"\b(?:Quarter|quarter|Q)\s?(?P<q>[1-4])\s+(?:of\s+)?(?P<y>{_FY})\b")),
     ("quarter", re.compile(rf"\b(?P<y>{_FY})\s+Q(?P<q>[1-4])\b")),
@@ -125,7 +127,9 @@ _MENTIONS: list[tuple[str, re.Pattern]] = [
                            r"|\b(?P<mid>[Mm]id-year)\b")),
     ("year", re.compile(rf"\b(?P<y>{_FY})\b")),
     ("latest", re.compile(r"\blatest\b", re.I)),
-    ("this", re.compile(r"\bthis\s+(?:financial\s+)?year\b|\b(?:at|by)\s+(?:the\s+)?year[- ]end\b",
+    ("this", re.compile(r"\bthis\s+(?:financial\s+)?year\b|\b(?:at|by)\s+(?:the\s+)?year[- ]end\b"
+                        r"|\b(?:now|currently|at\s+present)\b", re.I)),
+    ("back", re.compile(r"\b(?P<n>two|three|four|five|[2-9])\s+years?\s+(?:ago|earlier|before)\b",
                         re.I)),
     ("last", re.compile(r"\b(?:last|previous|preceding|prior)\s+(?:financial\s+)?year\b"
                         r"|\ba\s+year\s+(?:earlier|before|ago)\b|\bthe\s+year\s+before\b", re.I)),
@@ -147,6 +151,8 @@ def _mentions(clause: str) -> list[When]:
             q = int(g.get("q") or g.get("q2") or 0) or _ORDINAL.get(g.get("o", "").lower(), 0)
             if g.get("mid"):
                 q = 2  # the mid-year report is Quarter 2's
+            if kind == "back":  # "two years ago": the count back, kept where a quarter would be
+                q = int(_NUMBER.get(g["n"].lower(), g["n"]))
             found.append((s, e, kind, g.get("y", ""), q, m.group(0)))
     out, last_end = [], 0
     for s, e, kind, year, q, text in sorted(found):
@@ -235,6 +241,11 @@ def _shielded(clause: str, a: int, b: int, starts: list[tuple[int, int]], group:
                for s, g in starts)
 
 
+#: Between a figure and the period it is of: "89.3% in 2020/21", "3,484 (a record) for 2020/21".
+_ATTACHED = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:\w+\s+)?(?:in|for|during|at|by|of)\s+(?:the\s+)?"
+                       r"(?:end\s+of\s+)?(?:year\s+)?$", re.I)
+
+
 def _bind(clause: str, start: int, end: int, group: int, role: str, mentions: list[When],
           starts: list[tuple[int, int]], context: When) -> When:
     """The period a figure is said of: a period next to it, else the sentence's, else the report's.
@@ -244,6 +255,8 @@ def _bind(clause: str, start: int, end: int, group: int, role: str, mentions: li
     usable = [m for m in mentions if m.role != "span"]
     after = [m for m in usable if m.start >= end and not _shielded(clause, end, m.start, starts,
                                                                    group)]
+    if after and _ATTACHED.match(clause[end:after[0].start]):
+        return after[0]  # "89.3% in 2020/21"
     if role == "from":
         return after[0] if after else EARLIER
     before = [m for m in usable if m.end <= start and not _shielded(clause, m.end, start, starts,
@@ -293,6 +306,8 @@ def _attainment(clause: str, subject: When) -> list[Word]:
 
 # ---------------------------------------------------------------- sentences
 
+#: A clause that speaks of the period the clause before it named.
+_WHEN = re.compile(r"^\W*(?:when|where|at\s+which\s+point)\b", re.I)
 _SPLIT = re.compile(r",\s+|;\s*|:\s+|\s+[–—-]\s+|\s+(?=(?:but|while|whereas|although|though|"
                     r"despite|compared)\b)")
 
@@ -311,8 +326,13 @@ def read_sentence(sentence: str) -> Sentence:
     context = DEFAULT
     quarter: When | None = None
     out = []
+    previous: list[When] = []
     for text in _clauses(sentence):
         mentions, quarter = _dated(_mentions(text), context, quarter)
+        here = context
+        if previous and _WHEN.match(text):
+            context = replace(previous[-1], role="subject")  # "since 2018/19, when 87.2% ..."
+        previous = mentions or previous
         found = _quantities(text)
         starts = [(q.start, q.group) for q, _, _ in found]
         quantities = [Quantity(q.kind, q.value, q.half, q.words, q.start, q.group, q.standalone,
@@ -329,8 +349,9 @@ def read_sentence(sentence: str) -> Sentence:
                                      _bind(text, m.start(), m.end(), -1, "", mentions, starts,
                                            context)))
         out.append(clause)
-        if subjects:
-            context = subjects[-1]  # "In 2021/22, 96.1% ...": the period runs on
+        context = here
+        if subjects and not quantities:
+            context = subjects[-1]  # "In 2021/22, 96.1% ...": a period set once runs on
     return Sentence(sentence, out, _years_named(sentence))
 
 

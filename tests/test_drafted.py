@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from perflib.data import claims
 from perflib.data.portfolio import load_portfolio
 from perflib.data.report import check_report
 from perflib.data.scaffold import draft, new_year
-
-FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
+from tests.test_portfolios import _fill_in
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -25,21 +22,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def fill_in_figures(data: Path) -> None:
-    """The fictional 2021/22 figures and targets typed into the scaffold; its text left alone."""
-    fig = pd.read_csv(FIXTURES / "cfe-2021-22" / "figures.csv").set_index("measure_id")
-    m = pd.read_csv(data / "measures.csv", dtype=str, keep_default_na=False)
-    for i in m.index[(m["year"] == "2021/22") & (m["target_type"] == "numerical")]:
-        m.at[i, "target"] = str(fig.at[m.at[i, "measure_id"], "target"])
-    m.to_csv(data / "measures.csv", index=False)
-    o = pd.read_csv(data / "observations.csv", dtype=str, keep_default_na=False)
-    for i in o.index[(o["report"] == "2021/22") & (o["period"] == "2021/22")]:
-        f = fig.loc[o.at[i, "measure_id"]]
-        o.at[i, "value"] = f"{f['value']:g}"
-        for col in ("numerator", "denominator"):
-            o.at[i, col] = "" if pd.isna(f[col]) else str(int(f[col]))
-        o.at[i, "figure_kind"] = "actual"
-    o.to_csv(data / "observations.csv", index=False)
+def fill_in_figures(root: Path) -> None:
+    """The fictional 2021/22 figures, targets and finance over the scaffold; its text as drafted."""
+    path = root / "data" / "cfe" / "2021-22" / "commentary.md"
+    drafted = path.read_text(encoding="utf-8")
+    _fill_in(root)
+    path.write_text(drafted, encoding="utf-8")
 
 
 def test_a_no_figure_sentence_left_beside_a_new_figure_is_an_error(data_copy):
@@ -52,7 +40,7 @@ def test_a_no_figure_sentence_left_beside_a_new_figure_is_an_error(data_copy):
            f"{claims.DRAFT_MARKER}\n" in text
     assert "## foi_on_time\nIn {year} the figure was {actual} ({numerator} of {denominator})" in text
 
-    fill_in_figures(cfe)  # the figure is entered; the drafted sentences are left as they were
+    fill_in_figures(data_copy.parent)  # the figure is entered; the drafted sentences are left
     report, problems = check_report(load_portfolio("cfe", data_copy), "2021/22")
     assert report is not None and report.draft
     errors = [x for x in report.findings if x.severity == claims.ERROR]

@@ -19,6 +19,7 @@ a change "rose from 19 to 40".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from perflib.data.claims import words as w
@@ -138,22 +139,28 @@ _SPAN = re.compile(r"\b(?:since|from|until|till|before|after|by|between|started\
                    r"starting\s+in)\s+(?:the\s+)?(?:start\s+of\s+)?$", re.I)
 
 
-def _mentions(clause: str) -> list[When]:
+def _matches(patterns: list[tuple[str, re.Pattern]], clause: str) -> Iterator[tuple[str, re.Match]]:
+    """Each pattern's matches, the earlier pattern winning where two cover the same words."""
     taken: list[tuple[int, int]] = []
-    found = []
-    for kind, pat in _MENTIONS:
+    for kind, pat in patterns:
         for m in pat.finditer(clause):
             s, e = m.span()
-            if any(s < b and a < e for a, b in taken):
-                continue
-            taken.append((s, e))
-            g = {k: v for k, v in m.groupdict().items() if v}
-            q = int(g.get("q") or g.get("q2") or 0) or _ORDINAL.get(g.get("o", "").lower(), 0)
-            if g.get("mid"):
-                q = 2  # the mid-year report is Quarter 2's
-            if kind == "back":  # "two years ago": the count back, kept where a quarter would be
-                q = int(_NUMBER.get(g["n"].lower(), g["n"]))
-            found.append((s, e, kind, g.get("y", ""), q, m.group(0)))
+            if not any(s < b and a < e for a, b in taken):
+                taken.append((s, e))
+                yield kind, m
+
+
+def _mentions(clause: str) -> list[When]:
+    found = []
+    for kind, m in _matches(_MENTIONS, clause):
+        s, e = m.span()
+        g = {k: v for k, v in m.groupdict().items() if v}
+        q = int(g.get("q") or g.get("q2") or 0) or _ORDINAL.get(g.get("o", "").lower(), 0)
+        if g.get("mid"):
+            q = 2  # the mid-year report is Quarter 2's
+        if kind == "back":  # "two years ago": the count back, kept where a quarter would be
+            q = int(_NUMBER.get(g["n"].lower(), g["n"]))
+        found.append((s, e, kind, g.get("y", ""), q, m.group(0)))
     out, last_end = [], 0
     for s, e, kind, year, q, text in sorted(found):
         before = clause[:s]
@@ -201,36 +208,31 @@ def _parse(s: str, scale: float = 1.0) -> tuple[float, float]:
 
 def _quantities(clause: str) -> list[tuple[Quantity, int, str]]:
     """Figures the clause states, each with its end and role (``from`` or ``""``)."""
-    taken: list[tuple[int, int]] = []
     out: list[tuple[Quantity, int, str]] = []
     group = 0
-    for kind, pat in _TOKENS:
-        for m in pat.finditer(clause):
-            s, e = m.span()
-            if any(s < b and a < e for a, b in taken):
-                continue
-            taken.append((s, e))
-            group += 1
-            text = m.group(0).strip()
-            role = "from" if _FROM.search(clause[:s]) else ""
-            if kind == "fraction":
-                for g in (1, 2):
-                    v, h = _parse(m.group(g))
-                    out.append((Quantity("number", v, h, text, s, group, False), e, role))
-            elif kind == "change":  # "rose from 19 to 40": two figures, the first the earlier
-                for g, r in ((1, "from"), (2, "")):
-                    v, h = _parse(m.group(g))
-                    out.append((Quantity("number", v, h, m.group(g), m.start(g), group, True),
-                                m.end(g), r))
-                    group += 1
-            elif kind in ("money", "millions"):
-                scale = _SCALE.get((m.group(2) or "").lower(), 1.0) if kind == "money" else 1e6
-                v, h = _parse(m.group(1), scale)
+    for kind, m in _matches(_TOKENS, clause):
+        s, e = m.span()
+        group += 1
+        text = m.group(0).strip()
+        role = "from" if _FROM.search(clause[:s]) else ""
+        if kind == "fraction":
+            for g in (1, 2):
+                v, h = _parse(m.group(g))
                 out.append((Quantity("number", v, h, text, s, group, False), e, role))
-            else:
-                v, h = _parse(m.group(1))
-                out.append((Quantity({"points": "points", "percent": "percent"}.get(kind, "number"),
-                                     v, h, text, s, group, kind == "count"), e, role))
+        elif kind == "change":  # "rose from 19 to 40": two figures, the first the earlier
+            for g, r in ((1, "from"), (2, "")):
+                v, h = _parse(m.group(g))
+                out.append((Quantity("number", v, h, m.group(g), m.start(g), group, True),
+                            m.end(g), r))
+                group += 1
+        elif kind in ("money", "millions"):
+            scale = _SCALE.get((m.group(2) or "").lower(), 1.0) if kind == "money" else 1e6
+            v, h = _parse(m.group(1), scale)
+            out.append((Quantity("number", v, h, text, s, group, False), e, role))
+        else:
+            v, h = _parse(m.group(1))
+            out.append((Quantity({"points": "points", "percent": "percent"}.get(kind, "number"),
+                                 v, h, text, s, group, kind == "count"), e, role))
     return sorted(out, key=lambda t: t[0].start)
 
 

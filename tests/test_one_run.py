@@ -180,3 +180,19 @@ def test_a_year_copied_forward_by_hand_gets_an_error_for_every_stale_measure(tmp
 def test_the_seed_years_check_with_no_error(year):
     r = load_report("cfe", year)
     assert not [x for x in r.findings if x.severity == "error"]
+
+
+def test_figures_carry_every_period_the_report_holds_quarters_too(tmp_path, monkeypatch):
+    from perflib.data import claims
+    from tests.conftest import scratch_project
+
+    root = scratch_project(tmp_path / "project", monkeypatch, seed=False, portfolios={
+        "riverside": FIXTURES / "quarterly" / "riverside"})
+    f = load_report("riverside", "2021/22", root / "data").figures["calls_answered"]
+    assert f.periods["2021/22 Q2"] == claims.PeriodFigure(87.3, 2663, 3051, "actual")
+    assert f.periods["2019/20"] == claims.PeriodFigure(87.4, 11042, 12632, "actual")
+    assert claims.check("At Quarter 2, 87.3% of calls were answered.", f) == []
+    (x,) = claims.check("At Quarter 2, 86.1% of calls were answered.", f)
+    assert x.finding.startswith("the figure is 2021/22 Q1's (86.1% (2,569 of 2,983)), but the "
+                                "sentence presents it as 2021/22 Q2's (87.3% (2,663 of 3,051))")
+    assert claims.check("In Quarter 3 of 2019/20, 89.4% were answered.", f) == []

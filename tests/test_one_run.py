@@ -196,3 +196,13 @@ def test_figures_carry_every_period_the_report_holds_quarters_too(tmp_path, monk
     assert x.finding.startswith("the figure is 2021/22 Q1's (86.1% (2,569 of 2,983)), but the "
                                 "sentence presents it as 2021/22 Q2's (87.3% (2,663 of 3,051))")
     assert claims.check("In Quarter 3 of 2019/20, 89.4% were answered.", f) == []
+
+
+def test_an_unclosed_brace_in_commentary_is_a_data_error_naming_its_line(data_copy):
+    path = data_copy / "cfe" / "2020-21" / "commentary.md"
+    edit(path, "1,014 of 1,117 requests (90.8%)", "{numerator of 1,117 requests (90.8%)")
+    _, problems, _ = check_all(data_copy)
+    (p,) = [p for p in problems if p.file == path]
+    assert (p.row, p.todo) == (2, False)
+    assert p.message == "'{numerator' opens a placeholder that is never closed"
+    assert "{{ for a literal brace" in p.fix

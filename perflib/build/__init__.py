@@ -35,8 +35,8 @@ from perflib.data.door import read_bytes  # noqa: E402
 from perflib.data.portfolio import (  # noqa: E402
     check_portfolio,
     check_year,
-    load_portfolio,
     portfolios,
+    read_portfolio,
     year_folder,
 )
 from perflib.data.report import Report, load_report  # noqa: E402
@@ -292,10 +292,9 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
         raise ParameterError(f"no portfolios under {data}: each needs a portfolio.yaml")
     reports, problems = [], []
     for pid in pids:
-        try:
-            p = load_portfolio(pid, data)
-        except DataError as exc:
-            problems += exc.problems
+        p, found = read_portfolio(pid, data)  # a portfolio with errors still has its years checked
+        if p is None:
+            problems += found
             continue
         for y in [year] if year else p.years:
             try:

@@ -16,7 +16,15 @@ import pandas as pd
 
 from perflib import config
 from perflib.data import periods, quarters, specs
-from perflib.data.schema import SLUG_RE, Table, Yaml, period_problem, raise_if, read_csv, read_yaml
+from perflib.data.schema import (
+    SLUG_RE,
+    Table,
+    Yaml,
+    period_problem,
+    raise_if,
+    read_csv,
+    read_yaml,
+)
 from perflib.errors import ParameterError, Problem
 
 #: The reports a portfolio gets when its portfolio.yaml declares none.
@@ -39,12 +47,35 @@ class Portfolio:
     events: Table | None = None
     #: report kind -> {role: measure_id}, as portfolio.yaml declares them
     reports: dict[str, dict[str, str]] = field(default_factory=lambda: dict(DEFAULT_REPORTS))
+    #: what was wrong in these files (only :func:`read_portfolio` returns a portfolio with any)
+    problems: list[Problem] = field(default_factory=list)
+    #: (report year, measure_id) of figures missing from a report's history (its trend is wrong)
+    gaps: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def files(self) -> list[Path]:
         """Data files every report of this portfolio reads."""
         return [self.path / "portfolio.yaml", self.measures.path, self.observations.path,
                 self.overrides.path]
+
+    def broken(self, year: str) -> set[str] | None:
+        """Measures whose register row or figures for ``year`` have an error; None for all.
+
+        What is worked out from such a figure (a rating, an override, the commentary's claims)
+        would be wrong, so it waits until the figure reads rather than adding false problems.
+        """
+        out = {mid for y, mid in self.gaps if y == year}
+        for t, col in ((self.measures, "year"), (self.observations, "report")):
+            rows = {line: i for i, line in enumerate(t.lines)}
+            for q in self.problems:
+                if q.todo or q.file != t.path or q.row not in rows:
+                    continue
+                row = t.frame.iloc[rows[q.row]]
+                if not isinstance(row["measure_id"], str):
+                    return None  # a figure of an unknown measure: any of them
+                if row[col] == year or not isinstance(row[col], str):
+                    out.add(row["measure_id"])
+        return out
 
     def optional(self, name: str) -> Path | None:
         """A portfolio-level optional data file (facts.csv, comparators/values.csv) if there."""
@@ -94,6 +125,19 @@ def check_portfolio(portfolio: str, data_dir: Path) -> Path:
 
 def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfolio:
     """Read and check the register, observations, overrides and report declarations."""
+    p, problems = read_portfolio(portfolio, data_dir)
+    raise_if(problems)
+    assert p is not None
+    return p
+
+
+def read_portfolio(portfolio: str, data_dir: Path | str | None = None
+                   ) -> tuple[Portfolio | None, list[Problem]]:
+    """The portfolio as far as it reads, and every problem in it, so its years can be checked too.
+
+    None when a file every year needs (portfolio.yaml, measures, observations, overrides) cannot
+    be read at all; a file with bad cells still gives a portfolio, its problems on it.
+    """
     data_dir = Path(data_dir or config.DATA_DIR)
     path = check_portfolio(portfolio, data_dir)
     problems: list[Problem] = []
@@ -124,16 +168,19 @@ def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfo
         _check_facts(facts, problems)
     if measures is not None:
         _check_measures(measures, years, problems)
+    gaps: set[tuple[str, str]] = set()
     if measures is not None and observations is not None:
         _check_observations(observations, measures, problems)
-        _check_history(observations, measures, years, problems)
+        gaps = _check_history(observations, measures, years, problems)
     if measures is not None and overrides is not None:
         _check_known(overrides, measures, "year", problems)
     quarters.check_portfolio(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
-    raise_if(problems)
-    return Portfolio(portfolio, path, council, name, [str(y) for y in years], measures,
-                     observations, overrides, facts, events, reports)
+    if doc is None or None in (measures, observations, overrides):
+        return None, problems
+    good = [str(y) for y in years if not periods.year_problem(str(y))]
+    return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
+                     facts, events, reports, list(problems), gaps), problems
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,
@@ -347,11 +394,14 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     _sorted(found, problems)
 
 
-def _check_history(obs: Table, measures: Table, years: list[str], problems: list[Problem]) -> None:
+def _check_history(obs: Table, measures: Table, years: list[str],
+                   problems: list[Problem]) -> set[tuple[str, str]]:
     """A report year must carry the previous year's figure of a measure the previous report had.
 
     Without it the trend silently reads "No trend"; new-year copies it, a hand-made year may not.
+    Returns the (year, measure_id) missing one.
     """
+    gaps = set()
     o = obs.frame
     held = sorted(y for y in years if not period_problem(str(y)))
     for prev, year in zip(held, held[1:], strict=False):
@@ -361,12 +411,14 @@ def _check_history(obs: Table, measures: Table, years: list[str], problems: list
         in_register = set(measures.frame.loc[measures.frame["year"] == year, "measure_id"])
         carried = set(now.loc[now["period"] == prev, "measure_id"])
         for mid in sorted((had & in_register) - carried):
+            gaps.add((year, mid))
             problems.append(Problem(obs.path, None, "period",
                                     f"the {year} report holds no {prev} figure for {mid}, which "
                                     f"the {prev} report published, so its trend cannot be said",
                                     f"add a row: report {year}, measure_id {mid}, period {prev} "
                                     f"(the figure as the {year} report states it, or figure_kind "
                                     "not available)"))
+    return gaps
 
 
 def frame(t: Table | None) -> pd.DataFrame | None:

@@ -24,14 +24,20 @@ COLUMNS = ["year", "pi_code", "measure_id", "file", "line", "severity", "finding
            "words", "fix"]
 
 
-def findings(r: Report) -> list[Finding]:
-    """Every data-quality finding of a report year, errors first."""
+def findings(r: Report, skip: set[str] | None = None, kinds_too: bool = True) -> list[Finding]:
+    """Every data-quality finding of a report year, errors first.
+
+    ``skip`` names measures whose figures have errors: their commentary is not judged against
+    them. The report kinds' own findings are left out with ``kinds_too`` false (while the
+    portfolio's files have errors they would be worked out from broken data).
+    """
     from perflib.reports import kinds
 
-    out = claims.check_all(r.commentary, r.figures, str(r.commentary_path),
+    figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
+    out = claims.check_all(r.commentary, figures, str(r.commentary_path),
                            r.meta.get("status", "final"))
     out += discrepancy_notes(r)
-    for name in r.portfolio.reports:
+    for name in r.portfolio.reports if kinds_too else ():
         hook = kinds()[name].findings
         if hook is not None:
             out += hook(r)

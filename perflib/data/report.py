@@ -7,8 +7,7 @@ failing on it; a ``final`` year must be complete and approved.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,9 +25,11 @@ from perflib.data.portfolio import (
     load_portfolio,
     nan,
     portfolios,
+    read_portfolio,
     year_folder,
 )
-from perflib.data.schema import Table, Yaml, raise_if, read_csv, read_yaml, require
+from perflib.data.report_meta import check_stated, read_meta
+from perflib.data.schema import Table, Yaml, raise_if, read_csv, read_yaml
 from perflib.errors import DataError, ParameterError, Problem, merge
 from perflib.finance import CashLimit, reserves_with_balance
 
@@ -112,10 +113,8 @@ def load_report(portfolio: str | Portfolio, year: str,
 def check_report(portfolio: str | Portfolio, year: str,
                  data_dir: Path | str | None = None) -> tuple[Report | None, list[Problem]]:
     """One report year (when it loads) and every problem and to-do of it, draft or not."""
-    try:
-        return _load(portfolio, year, data_dir)
-    except DataError as exc:
-        return None, exc.problems
+    report, problems = _load(portfolio, year, data_dir)
+    return (None if any(not q.todo for q in problems) else report), problems
 
 
 def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
@@ -137,20 +136,47 @@ def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
                                f"the {row.period} figure for {row.measure_id} is not filled in "
                                "yet", "write the value and its figure_kind (actual, provisional "
                                "...), or figure_kind 'not available'", todo=True))
+    held = set(o.frame.loc[o.frame["report"] == year, "measure_id"])
+    for i in m.frame.index[(m.frame["year"] == year) & ~m.frame["measure_id"].isin(held)]:
+        mid = m.frame.at[i, "measure_id"]
+        if isinstance(mid, str):  # a register row with no figure at all under this report
+            out.append(Problem(o.path, None, "measure_id",
+                               f"the {year} report holds no figure for {mid}",
+                               f"add a row: report {year}, measure_id {mid}, period {year} with "
+                               "its value and figure_kind; or the latest period it has a figure "
+                               "for (figure_kind latest available, with its period_label); or "
+                               "figure_kind not available", todo=True))
     return out
+
+
+def _skipped(file: Path, what: str, because: str, verb: str = "checked") -> Problem:
+    """One line for a stage that could not run, so a fixed error never uncovers a second round."""
+    return Problem(file, None, None, f"{what} not {verb}, because {because} (see above)",
+                   "fix that, then run perflib check again")
 
 
 def _load(portfolio: str | Portfolio, year: str,
           data_dir: Path | str | None) -> tuple[Report | None, list[Problem]]:
+    """Every check that can run on what loaded, each problem once; the Report when it was built.
+
+    A stage whose input failed says so in one line instead of running on broken figures.
+    """
     check_year(year)
-    p = portfolio if isinstance(portfolio, Portfolio) else load_portfolio(portfolio, data_dir)
+    if isinstance(portfolio, Portfolio):
+        p, problems = portfolio, list(portfolio.problems)
+    else:
+        p, problems = read_portfolio(portfolio, data_dir)
+        if p is None:
+            root = Path(data_dir or config.DATA_DIR) / portfolio
+            return None, problems + [_skipped(root / "portfolio.yaml", f"the {year} report was",
+                                              "the portfolio's files could not be read")]
     if year not in p.years:
         raise ParameterError(f"year {year} is not held for portfolio '{p.id}' "
                              f"(held: {', '.join(p.years)})")
     folder = p.path / year_folder(year)
-    problems: list[Problem] = _portfolio_todos(p, year)
+    problems += _portfolio_todos(p, year)
     doc = read_yaml(folder / "report.yaml", problems)
-    meta, finance, cash = _report_meta(doc, problems) if doc else ({}, {}, None)
+    meta, finance, cash = read_meta(doc, problems) if doc else ({}, {}, None)
     reserves = read_csv(folder / "reserves.csv", specs.RESERVES, problems)
     savings = read_csv(folder / "savings.csv", specs.SAVINGS, problems)
     engagement = read_csv(folder / "engagement.csv", specs.ENGAGEMENT, problems,
@@ -160,8 +186,11 @@ def _load(portfolio: str | Portfolio, year: str,
     register = p.measures.frame[p.measures.frame["year"] == year]
     commentary = commentary_file.parse(commentary_file.path_of(folder),
                                        set(register["measure_id"]), problems)
-    if [q for q in problems if not q.todo] or not meta:
-        return None, problems
+    if not meta or not all(isinstance(meta["rules"][k], (int, float))
+                           for k in ("amber_tolerance", "stable_threshold")):
+        return None, problems + [_skipped(folder, "ratings, trends, finance totals and "
+                                          "commentary were", "report.yaml or its rules could "
+                                          "not be read")]
 
     for t, key in ((reserves, "reserves"), (savings, "savings")):
         if t is not None and t.frame.empty and not finance.get(f"{key}_note"):
@@ -177,166 +206,94 @@ def _load(portfolio: str | Portfolio, year: str,
     o = p.observations.frame  # the annual report reads whole years; quarters are for quarterlies
     obs = o[(o["report"] == year) & periods.is_year(o["period"])].copy()
     measures = rate(register, obs, meta["rules"])
-    _apply_overrides(measures, p.overrides, year, problems)
-    for m in measures.itertuples():
+    broken = p.broken(year)
+    _apply_overrides(measures, p.overrides, year, problems, broken)
+    unread = not commentary and any(q.file == commentary_file.path_of(folder) and not q.todo
+                                    for q in problems)
+    for m in measures.itertuples() if not unread else ():
         if not pd.isna(m.value) and not commentary.get(m.measure_id, None):
             problems.append(Problem(commentary_file.path_of(folder), None, m.measure_id,
                                     f"{m.pi_code} has a {year} figure but no commentary yet",
                                     f"write a few sentences under '## {m.measure_id}'", todo=True))
-    reserves_f = reserves_with_balance(reserves.frame)
-    if cash is not None:
-        _check_stated(doc, cash, reserves_f, savings.frame, problems)
+    empty = pd.DataFrame(columns=[c.name for c in specs.RESERVES])
+    reserves_f = reserves_with_balance(reserves.frame if reserves is not None else empty)
+    savings_f = savings.frame if savings is not None else pd.DataFrame(
+        columns=[c.name for c in specs.SAVINGS])
+    _stated(doc, cash, reserves, savings, reserves_f, savings_f, problems)
     if meta.get("status") == "final" and not meta.get("approved_by"):
         problems.append(Problem(doc.path, doc.line("approved_by"), "approved_by",
                                 "a final report needs the approver's initials",
                                 "write approved_by, or set status: draft until it is approved"))
-    if [q for q in problems if not q.todo]:
-        return None, problems
 
-    files = [*p.files, doc.path, commentary_file.path_of(folder), reserves.path, savings.path]
+    files = [*p.files, doc.path, commentary_file.path_of(folder), folder / "reserves.csv",
+             folder / "savings.csv"]
     files += [t.path for t in (engagement, responses) if t is not None]
     report = Report(p, year, meta, measures, obs, commentary, cash, finance, reserves_f,
-                    savings.frame, frame(engagement), frame(responses), files)
+                    savings_f, frame(engagement), frame(responses), files)
     from perflib.reports import kinds
 
-    for name in p.reports:
-        kind = kinds()[name]
-        if kind.check is not None:
+    checked = [kinds()[name] for name in p.reports if kinds()[name].check is not None]
+    sound = broken == set() and all(q.todo for q in p.problems)
+    if sound:
+        for kind in checked:
             problems.extend(kind.check(report))
-    problems += _commentary_problems(report)
-    if [q for q in problems if not q.todo]:
-        return None, problems
+    elif checked:
+        names = ", ".join(k.name for k in checked)
+        problems.append(_skipped(p.path / "portfolio.yaml", f"the checks the {names} reports make "
+                                 f"of their own {year} data were",
+                                 "the portfolio's files have errors", "run"))
+    if not unread:  # an unread commentary.md's own error says so
+        problems += _commentary_problems(report, broken, sound)
     return report, problems
 
 
-def _commentary_problems(r: Report) -> list[Problem]:
-    """Unknown placeholders, and (in a final report) commentary its figures contradict."""
+def _stated(doc: Yaml, cash: CashLimit | None, reserves: Table | None, savings: Table | None,
+            reserves_f: pd.DataFrame, savings_f: pd.DataFrame, problems: list[Problem]) -> None:
+    """The totals report.yaml states, except those made of figures that did not read."""
+    stated = (doc.data.get("finance") or {}).get("stated") or {}
+    if not stated:
+        return
+    if cash is None:
+        problems.append(_skipped(doc.path, "the stated finance totals were",
+                                 "a cash limit or outturn figure is missing or wrong"))
+        return
+    skip = [key for key, t in (("reserves", reserves), ("savings", savings))
+            if t is None or t.bad]
+    for key in skip:
+        problems.append(_skipped(doc.path, f"the stated {key} totals were",
+                                 f"{key}.csv has errors"))
+    check_stated(doc, cash, reserves_f, savings_f, problems, skip=tuple(skip))
+
+
+def _commentary_problems(r: Report, broken: set[str] | None, sound: bool) -> list[Problem]:
+    """Stray braces, unknown placeholders and (in a final report) contradicted commentary.
+
+    The commentary of a measure whose figures have errors is not judged against them.
+    """
     from perflib.data import claims, quality
 
-    out = []
-    for c in r.commentary.values():
-        for line, name in claims.placeholder_problems(c.text, c.line):
-            out.append(Problem(r.commentary_path, line, None,
-                               f"'{{{name}}}' is not a placeholder perflib knows",
-                               f"use one of {', '.join('{' + p + '}' for p in claims.PLACEHOLDERS)}"
-                               ", or write {{ and }} for a literal brace"))
-    if out:
-        return out
+    out, braces = [], set()
     for mid, c in r.commentary.items():
+        for p in claims.placeholder_problems(c.text, c.line):
+            out.append(Problem(r.commentary_path, p.line, None, p.message, p.fix))
+            braces.add(mid)
         if claims.DRAFT_MARKER in c.text:
             out.append(Problem(r.commentary_path, c.line, None,
                                f"the commentary for {mid} is still the drafted sentence",
                                f"complete it and delete '{claims.DRAFT_MARKER}'", todo=True))
-    r.findings = quality.findings(r)
+    unjudged = set(r.measures["measure_id"]) if broken is None else broken
+    r.findings = quality.findings(r, skip=unjudged, kinds_too=sound)
+    if unjudged:
+        what = "the commentary was" if broken is None else \
+            f"the commentary of {', '.join(sorted(unjudged))} was"
+        out.append(_skipped(r.commentary_path, what, "figures it is read against have errors"))
     if r.meta.get("status") == "final":
         for x in r.findings:
-            if x.severity == claims.ERROR:
+            if x.severity == claims.ERROR and x.measure_id not in braces:
                 out.append(Problem(r.commentary_path, x.line, x.measure_id,
                                    f"{x.pi_code}: {x.finding}: '{x.words}' (the data says "
                                    f"{x.data_says})", x.fix))
     return out
-
-
-def _report_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit | None]:
-    def get(keys: tuple, kind: Any, fix: str) -> Any:
-        return require(doc, problems, keys, kind, fix)
-
-    meta: dict[str, Any] = {}
-    status = doc.data.get("status", "final")
-    if status not in specs.REPORT_STATUSES:
-        problems.append(Problem(doc.path, doc.line("status"), "status",
-                                f"'{status}' is not draft or final",
-                                "write status: draft while the report is prepared, final when "
-                                "it is approved"))
-    meta["status"] = status
-    meta["date"] = get(("date",), dt.date, "write the cover date as YYYY-MM-DD")
-    meta["date_label"] = doc.data.get("date_label")
-    meta["version"] = str(get(("version",), (str, int, float), "quote the version, e.g. \"1.0\"")
-                          or "")
-    meta["approved_by"] = get(("approved_by",), str, "give the approver's initials") \
-        if status == "final" or doc.data.get("approved_by") else None
-    meta["cabinet_member"] = get(("cabinet_member",), str, "give the cabinet member's name")
-    meta["agreement"] = get(("agreement",), str, "say which portfolio agreement applies")
-    meta["summary"] = get(("summary",), str, "write a short overview in Markdown")
-    meta["show_categories"] = bool(doc.data.get("show_categories", True))
-    meta["capital_note"] = doc.data.get("capital_note") or ""
-    meta["empty_sections"] = doc.data.get("empty_sections") or {}
-    pri = get(("priorities",), list, "list the priorities with number, title and intro") or []
-    meta["priorities"] = []
-    for i, item in enumerate(pri):
-        number = get(("priorities", i, "number"), int, "number the priority 1, 2, 3 ...")
-        title = get(("priorities", i, "title"), str, "give the priority's title")
-        item = item if isinstance(item, dict) else {}
-        tables = item.get("tables") or []
-        for t in tables if isinstance(tables, list) else [tables]:
-            if t not in specs.PRIORITY_TABLES:
-                problems.append(Problem(doc.path, doc.line("priorities", i, "tables"),
-                                        f"priorities[{i}].tables", f"'{t}' is not a table perflib knows",
-                                        f"use one of {', '.join(specs.PRIORITY_TABLES)}"))
-        meta["priorities"].append({"number": number, "title": title,
-                                   "intro": item.get("intro") or "", "tables": tables})
-    tol = get(("rules", "amber_tolerance"), (int, float), "write a share such as 0.05")
-    thr = get(("rules", "stable_threshold"), (int, float), "write a share such as 0.01")
-    stated = (doc.data.get("rules") or {}).get("stated", ["amber_tolerance", "stable_threshold"])
-    if not isinstance(stated, list) or not set(stated) <= {"amber_tolerance", "stable_threshold"}:
-        problems.append(Problem(doc.path, doc.line("rules", "stated"), "rules.stated",
-                                f"'{stated}' is not a list of the thresholds the report states",
-                                "list any of amber_tolerance, stable_threshold, e.g. "
-                                "[stable_threshold]"))
-        stated = []
-    meta["rules"] = {"amber_tolerance": tol, "stable_threshold": thr, "stated": stated}
-    for key, value in (("amber_tolerance", tol), ("stable_threshold", thr)):
-        if isinstance(value, (int, float)) and not 0 <= value < 1:
-            problems.append(Problem(doc.path, doc.line("rules", key), f"rules.{key}",
-                                    f"{value} is not a share between 0 and 1",
-                                    "write it as a fraction: 0.05 for 5%"))
-    fin = doc.data.get("finance") or {}
-    money = (int, float)
-    prev = get(("finance", "cash_limit", "previously_reported"), money, "write £000 as a number")
-    chg = get(("finance", "cash_limit", "change"), money, "write £000 as a number (0 if none)")
-    net = get(("finance", "net_expenditure"), money, "write £000 as a number")
-    app = get(("finance", "appropriations"), money, "write £000, negative for a draw-down")
-    get(("finance", "risk_ratings"), dict, "give Green, Amber and Red definitions")
-    cash = None
-    if None not in (prev, chg, net, app):
-        cash = CashLimit(prev, chg, net, app)
-    return meta, fin, cash
-
-
-#: Totals a report.yaml may state, and how perflib computes each.
-STATED: dict[str, Callable[[CashLimit, pd.DataFrame, pd.DataFrame], float]] = {
-    "cash_limit": lambda c, r, s: c.current,
-    "outturn": lambda c, r, s: c.outturn,
-    "surplus_deficit": lambda c, r, s: c.surplus_deficit,
-    "reserves_approved": lambda c, r, s: r["approved"].sum(),
-    "reserves_movement": lambda c, r, s: r["movement"].sum(),
-    "reserves_balance": lambda c, r, s: r["balance"].sum(),
-    "savings_value": lambda c, r, s: s["value"].sum(),
-    "savings_achieved": lambda c, r, s: s["achieved"].sum(),
-}
-
-
-def _check_stated(doc: Yaml, cash: CashLimit, reserves: pd.DataFrame, savings: pd.DataFrame,
-                  problems: list[Problem]) -> None:
-    stated = (doc.data.get("finance") or {}).get("stated") or {}
-    for key, value in stated.items():
-        where = ("finance", "stated", key)
-        if key not in STATED:
-            problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
-                                    "is not a total perflib knows",
-                                    f"use one of {', '.join(STATED)}"))
-            continue
-        if value is None:
-            continue
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
-                                    f"'{value}' is not a number", "write £000 as a number"))
-            continue
-        computed = float(STATED[key](cash, reserves, savings))
-        if abs(computed - value) > 0.5:
-            problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
-                                    f"states {value:g} but the figures add up to {computed:g}",
-                                    "correct the figures it is made of, or the stated total"))
 
 
 def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
@@ -363,9 +320,11 @@ def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
     return m
 
 
-def _apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: list[Problem]) -> None:
+def _apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: list[Problem],
+                     broken: set[str] | None = None) -> None:
+    """Published ratings applied; an override of a measure whose figures are wrong is not judged."""
     for i, row in overrides.frame.iterrows():
-        if row.year != year:
+        if row.year != year or broken is None or row.measure_id in broken:
             continue
         hit = m.index[m["measure_id"] == row.measure_id]
         if len(hit) == 0:
@@ -410,11 +369,13 @@ def _years(data_dir: Path | str | None, problems: list[Problem], portfolio: str 
     A year asked for that a portfolio does not hold is a :class:`ParameterError` from
     :func:`load_report`, as for one report.
     """
-    for pid in [portfolio] if portfolio else portfolios(Path(data_dir or config.DATA_DIR)):
-        try:
-            p = load_portfolio(pid, data_dir)
-        except DataError as exc:
-            problems.extend(exc.problems)
+    root = Path(data_dir or config.DATA_DIR)
+    for pid in [portfolio] if portfolio else portfolios(root):
+        p, found = read_portfolio(pid, data_dir)
+        merge(problems, found)
+        if p is None:
+            problems.append(_skipped(root / pid / "portfolio.yaml", f"the report years of {pid} "
+                                     "were", "the portfolio's files could not be read"))
             continue
         for y in [year] if year else p.years:
             yield p, y
@@ -431,12 +392,14 @@ def check_all(data_dir: Path | str | None = None
     loaded: list[Report] = []
     for p, year in _years(data_dir, problems):
         held.append((p.id, year))
-        report, found = check_report(p, year)
+        report, found = _load(p, year, None)
         merge(problems, found)
-        if report is not None:
+        # a draft's findings are printed even while its year has errors; a final year's errors
+        # are among the problems already
+        if report is not None and (report.draft or all(q.todo for q in found)):
             loaded.append(report)
     return held, problems, loaded
 
 
-__all__ = ["Report", "check_all", "check_report", "check_year", "load_all", "load_report",
-           "nan", "rate", "year_folder"]
+__all__ = ["Report", "check_all", "check_report", "check_year", "load_all", "load_portfolio",
+           "load_report", "nan", "rate", "year_folder"]

@@ -1,0 +1,365 @@
+"""Claims judged: each claim the reader found held against that period's figure for the measure.
+
+* a **figure** must be the figure of the period the sentence gives it (or a change, gap or target
+  worked out from the figures, or a recorded fact). Another period's figure presented as this
+  period's, or two periods' figures swapped, is an error naming both periods and both figures; a
+  figure that is no period's figure is a warning (correct it, or record it in facts.csv);
+* **words of direction** (rose, fell, improved) must agree with the trend; improvement or worsening
+  words beside a Stable trend, and "stable" beside a change over the threshold, are warnings;
+* **words of attainment** (met, exceeded, below target, just short of, rated Green) must agree
+  with the rating;
+* **"no figure"** or **"not collected"** said of a period must not sit beside a figure for it;
+* the text must not present another year as the report year (last year's text copied forward).
+
+Severity: ``error`` where the text and the data cannot both be right; ``warning`` where a person
+should look.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from perflib import rules
+from perflib.data import periods as period_labels
+from perflib.data.claims.figures import ERROR, WARNING, Figures
+from perflib.data.claims.read import Clause, Quantity, Sentence, When, Word
+
+#: find(severity, finding, words, data_says, fix): record one finding on the current line
+Find = Callable[[str, str, str, str, str], None]
+
+
+@dataclass(frozen=True)
+class _Known:
+    kind: str
+    lo: float
+    hi: float
+    period: str | None   # None: a target, a change or a fact, true whatever the period
+    what: str
+
+
+def resolve(when: When, f: Figures) -> str | None:
+    """The period label a claim is about, or None when the text gives no period the data can hold."""
+    if when.kind == "default":
+        return f.year
+    if when.kind == "this":
+        return f.report_year
+    if when.kind in ("last", "back"):
+        year = f.report_year
+        for _ in range(when.quarter if when.kind == "back" else 1):
+            year = period_labels.previous_year(year) if year else ""
+        return year or None
+    if when.kind == "year":
+        return when.year
+    if when.kind == "latest":
+        years = [p for p, x in f.periods.items() if x.value is not None
+                 and period_labels.YEAR_RE.match(p)]
+        return max(years) if years else f.year
+    if when.kind == "quarter":
+        return period_labels.quarter_label(when.year or f.report_year, when.quarter)
+    return None  # "the previous quarter" with no quarter to count back from
+
+
+def _half(unit: str, decimals: int) -> float:
+    """How far the true value may be from the stored one: rates are rounded, counts are exact."""
+    return 0.0 if unit in ("count", "cumulative count") else 0.5 * 10 ** -decimals
+
+
+def _interval(a: float, ha: float, b: float, hb: float, op: str) -> tuple[float, float] | None:
+    """|a - b| or |a / b - 1| in per cent, over every value the rounded inputs could hide."""
+    corners = []
+    for x in (a - ha, a + ha):
+        for y in (b - hb, b + hb):
+            if op == "diff":
+                corners.append(x - y)
+            elif y != 0:
+                corners.append(100.0 * (x / y - 1))
+    if not corners:
+        return None
+    lo, hi = min(corners), max(corners)
+    if lo <= 0 <= hi:
+        return 0.0, max(abs(lo), abs(hi))
+    return min(abs(lo), abs(hi)), max(abs(lo), abs(hi))
+
+
+def known(f: Figures) -> list[_Known]:
+    """Every figure a claim may be: each period's, and what follows from the table's two."""
+    pct = f.unit == "percentage"
+    scale = 1e6 if f.unit == "millions" else 1.0
+    h = _half(f.unit, f.decimals) * scale
+    vkind = "percent" if pct else "number"
+    out: list[_Known] = []
+
+    def add(kind: str, v: float | None, half: float, period: str | None, what: str) -> None:
+        if v is not None:
+            out.append(_Known(kind, v - half, v + half, period, what))
+
+    def derived(kind: str, a, ha, b, hb, op: str, what: str) -> None:
+        if a is not None and b is not None:
+            iv = _interval(a, ha, b, hb, op)
+            if iv:
+                out.append(_Known(kind, iv[0], iv[1], None, what))
+
+    for period, p in f.periods.items():
+        add(vkind, None if p.value is None else p.value * scale, h, period, f"the {period} value")
+        add("number", p.numerator, 0.0, period, f"the {period} numerator")
+        add("number", p.denominator, 0.0, period, f"the {period} denominator")
+        if pct and p.numerator is not None and p.denominator:
+            add("percent", 100.0 * p.numerator / p.denominator, 0.0, period, f"{period} n/d")
+    v = None if f.value is None else f.value * scale
+    p = None if f.previous is None else f.previous * scale
+    t = None if f.target is None else f.target * scale
+    add(vkind, t, 0.0, None, "the target")
+    diff_kind = "points" if pct else "number"
+    derived(diff_kind, v, h, p, h, "diff", "the change on last year")
+    derived(diff_kind, v, h, t, 0.0, "diff", "the gap to target")
+    derived("percent", v, h, p, h, "ratio", "the change on last year in per cent")
+    derived("percent", v, h, t, 0.0, "ratio", "the gap to target in per cent")
+    derived("number", f.numerator, 0, f.previous_numerator, 0, "diff", "the change in numerator")
+    derived("number", f.denominator, 0, f.previous_denominator, 0, "diff", "the change in denominator")
+    derived("percent", f.numerator, 0, f.previous_numerator, 0, "ratio", "the numerator's change")
+    derived("percent", f.denominator, 0, f.previous_denominator, 0, "ratio", "the denominator's change")
+    for x in f.facts:
+        add("percent", x, 0.0, None, "a recorded fact")
+        add("number", x, 0.0, None, "a recorded fact")
+    return out
+
+
+def _matches(c: Quantity, figures: Iterable[_Known]) -> list[_Known]:
+    eps = 1e-9 * max(1.0, abs(c.value))
+    return [k for k in figures if k.kind == c.kind
+            and c.value + c.half + eps >= k.lo and c.value - c.half - eps <= k.hi]
+
+
+def _latest(periods: set[str]) -> str:
+    return sorted(periods)[-1]
+
+
+# ---------------------------------------------------------------- figures
+
+_EARLIER = "an earlier period"
+
+
+@dataclass(frozen=True)
+class _Stale:
+    """A figure of period ``actual`` that the sentence gives as period ``said``'s."""
+
+    words: str
+    said: str
+    actual: str
+
+
+def judge_figures(sentence: Sentence, f: Figures, figures: list[_Known], find: Find) -> None:
+    """Each figure against the figure of its period; a pair given the wrong way round is one error."""
+    stale: list[_Stale] = []
+    for clause in sentence.clauses:
+        if clause.elsewhere:
+            continue
+        groups: dict[int, list[Quantity]] = {}
+        for q in clause.quantities:
+            groups.setdefault(q.group, []).append(q)
+        for group in groups.values():
+            verdict = _judge_group(group, f, figures, find)
+            if verdict:
+                stale.append(verdict)
+    while stale:
+        a = stale.pop(0)
+        twin = next((b for b in stale if b.said == a.actual and b.actual == a.said), None)
+        if twin is not None:
+            stale.remove(twin)
+            find(ERROR, f"the {a.said} and {a.actual} figures are the wrong way round: the text "
+                 f"gives {a.words} for {a.said} and {twin.words} for {a.actual}",
+                 f"{a.words} … {twin.words}",
+                 f"{a.said}: {f.printed(a.said)}; {a.actual}: {f.printed(a.actual)}",
+                 "swap the two figures, or correct the years")
+        elif a.said == _EARLIER:
+            find(ERROR, f"the figure is {a.actual}'s ({f.printed(a.actual)}), but the sentence "
+                 "presents it as an earlier period's, the point the change started from",
+                 a.words, f.summary(), f"give the earlier figure, or say it is for {a.actual}")
+        else:
+            find(ERROR, f"the figure is {a.actual}'s ({f.printed(a.actual)}), but the sentence "
+                 f"presents it as {a.said}'s ({f.printed(a.said)})", a.words, f.summary(),
+                 f"use the {a.said} figure or say it is for {a.actual}")
+
+
+def _judge_group(group: list[Quantity], f: Figures, figures: list[_Known],
+                 find: Find) -> _Stale | None:
+    """One figure (or the two of an "X of Y"): fine, not the measure's, or another period's."""
+    first = group[0]
+    earlier = first.when.kind == "earlier"
+    said = f.previous_year if earlier else resolve(first.when, f)
+    if not earlier and not f.held(said):
+        return None  # a period the data does not hold: nothing to check it against
+    if len(group) == 2:  # "X of Y" against each period's numerator and denominator
+        pair = (group[0].value, group[1].value)
+        owners = {p for p, x in f.periods.items() if (x.numerator, x.denominator) == pair}
+        if owners:
+            return _verdict(first.words, said, owners, earlier, f)
+    hits = [_matches(q, figures) for q in group]
+    if any(not h for h in hits):
+        if first.standalone and f.unit == "percentage":
+            return None  # a count of some activity beside a rate; the data holds only its fraction
+        find(WARNING, "the figure is not one of the measure's figures", first.words, f.summary(),
+             "correct it, or record it in facts.csv if it is right")
+        return None
+    for h in hits:
+        if not any(k.period is None or k.period == said for k in h):
+            return _verdict(first.words, said, {k.period for k in h if k.period}, earlier, f)
+    return None
+
+
+def _verdict(words: str, said: str | None, owners: set[str], earlier: bool,
+             f: Figures) -> _Stale | None:
+    if said in owners:
+        return None
+    if earlier:  # "up from X": any period but the one the change runs to
+        if owners - {f.year}:
+            return None
+        return _Stale(words, f.previous_year or _EARLIER, f.year)  # by default, last year's
+    return _Stale(words, said, _latest(owners))
+
+
+# ---------------------------------------------------------------- words
+
+def _movement(f: Figures) -> tuple[bool | None, bool | None]:
+    """Whether the value went up, and whether that is better, as far as the figures say."""
+    up = better = None
+    if f.value is not None and f.previous is not None and f.value != f.previous:
+        up = f.value > f.previous
+    if f.trend in (rules.BETTER, rules.WORSE):
+        better = f.trend == rules.BETTER
+        if up is None and f.polarity in ("High", "Low"):
+            up = better == (f.polarity == "High")
+    elif up is not None and f.polarity in ("High", "Low"):
+        better = up == (f.polarity == "High")
+    return up, better
+
+
+def _about_now(clause: Clause, word: Word, f: Figures) -> bool:
+    """Whether a word speaks of the measure's current period (words about another are not judged)."""
+    if clause.elsewhere or word.when.kind == "quarter":
+        return False
+    for m in clause.mentions:
+        if m.role != "span" and not f.held(resolve(m, f)):
+            return False  # about a period the data does not hold
+    return resolve(word.when, f) in (f.year, f.report_year)
+
+
+def judge_words(clause: Clause, f: Figures, find: Find) -> None:
+    """Direction, steadiness and attainment words against the trend and the rating."""
+    up, better = _movement(f)
+    for word in clause.words:
+        if word.kind == "absent":
+            if not any(m.role == "span" for m in clause.mentions):  # not "before 2020/21"
+                _judge_absent(word, f, find)
+        elif not _about_now(clause, word, f):
+            continue
+        elif word.kind in ("up", "down", "better", "worse", "stable"):
+            if not (f.unit == "percentage" and clause.volume):
+                _judge_direction(word, f, up, better, find)
+        else:
+            _judge_attainment(word, f, find)
+
+
+def _judge_absent(word: Word, f: Figures, find: Find) -> None:
+    period = resolve(word.when, f)
+    if period and f.figure(period).value is not None:
+        find(ERROR, f"the text says there is no figure for {period}, but the data has "
+             f"{f.printed(period)}", word.words, f.summary(),
+             "delete the sentence, or correct the figure")
+
+
+def _judge_direction(word: Word, f: Figures, up: bool | None, better: bool | None,
+                     find: Find) -> None:
+    if word.lead_count and f.unit == "percentage":
+        return  # "up from 161 ...": a count of something else, not this rate
+    compared = resolve(word.compared, f) if word.compared else None
+    other = f.figure(compared) if compared else None
+    if compared not in (None, f.year, f.previous_year) and other.value is not None \
+            and f.value is not None:
+        up = None if f.value == other.value else f.value > other.value
+        better = None if up is None or f.polarity not in ("High", "Low") else \
+            up == (f.polarity == "High")
+        against, trend = compared, "the value"
+    else:
+        against, trend = f.previous_year, f.trend or "the value"
+    data = (f"{trend}: {f.fmt(f.value)} in {f.year} against {f.fmt(f.figure(against).value)} "
+            f"in {against}")
+    if word.kind == "stable":
+        if against == f.previous_year and f.trend in (rules.BETTER, rules.WORSE):
+            find(WARNING, f"the text calls the measure stable, but it changed by more than "
+                 f"{f.stable_threshold:.0%} ({f.trend})", word.words, data,
+                 "say how it changed, or correct the figures")
+        return
+    said = {"up": up, "down": None if up is None else not up,
+            "better": better, "worse": None if better is None else not better}[word.kind]
+    if said is False:
+        moved = {"up": "went up", "down": "went down", "better": "got better",
+                 "worse": "got worse"}[word.kind]
+        find(ERROR, f"the text says the measure {moved}, but it did not", word.words, data,
+             "reword to match the trend, or correct the figures")
+    elif word.kind in ("better", "worse") and against == f.previous_year \
+            and f.trend == rules.STABLE:
+        find(WARNING, f"the text says the measure got {word.kind}, but its trend is Stable (a "
+             f"change under {f.stable_threshold:.0%})", word.words, data,
+             "say it was broadly unchanged, or correct the figures")
+
+
+def _judge_attainment(word: Word, f: Figures, find: Find) -> None:
+    rule, rating = f.rule_rating, f.rating
+    if not rule and not rating:
+        return
+    data = f"{f.fmt(f.value)} against a target of {f.fmt(f.target, f.target_decimals)}: " \
+           f"{rule or 'no rating'} by the rule" + (f", published {rating}" if rating != rule else "")
+    high = f.polarity == "High"
+    kind = {"above": "met" if high else "miss", "below": "miss" if high else "met"}.get(
+        word.kind, word.kind)
+    if kind == "rated":
+        if rating and word.colour != rating:
+            find(ERROR, f"the text says the measure is rated {word.colour}, but it is rated {rating}",
+                 word.words, data, "match the rating in the table, or record an override")
+    elif kind == "met" and rules.GREEN not in (rule, rating) and (rule or rating):
+        find(ERROR, f"the text says the target was met, but the measure is rated {rating or rule}",
+             word.words, data, "say the target was missed, or correct the figures")
+    elif kind == "met" and rule == rules.GREEN and rating and rating != rules.GREEN:
+        find(WARNING, f"the text says the target was met, but the published rating is {rating}",
+             word.words, data, "explain the rating beside the claim")
+    elif kind in ("miss", "soft") and rule == rules.GREEN:
+        find(ERROR, "the text says the target was missed, but the figure is on or better than "
+             "target", word.words, data, "say the target was met, or correct the figures")
+    elif kind == "soft" and rules.RED in (rule, rating):
+        find(WARNING, "the wording reads softer than the rating: the figure is Red, more than the "
+             "Amber tolerance off target", word.words, data, "say plainly that the target was missed")
+
+
+# ---------------------------------------------------------------- the report year
+
+def _start(year: str) -> int:
+    return int(year[:4]) if year[:4].isdigit() else 0
+
+
+_REVISED = re.compile(r"\b(?:restated|revised|corrected|updated)\b", re.I)
+
+
+def judge_years(sentence: Sentence, f: Figures, find: Find) -> None:
+    """A year named as the one reported on must be the report's (copied-forward text names last).
+
+    A sentence that also names this year is comparing the two, and one saying a year's figure
+    was revised or is missing is about that year: neither is text copied forward.
+    """
+    said = {resolve(m, f) for c in sentence.clauses for m in c.mentions if m.kind != "latest"}
+    absent = {resolve(w.when, f) for c in sentence.clauses for w in c.words if w.kind == "absent"}
+    if said & {f.year, f.report_year} or _REVISED.search(sentence.text):
+        return
+    for y in sentence.years:
+        if y.year in (f.year, f.report_year) or _start(y.year) > _start(f.report_year) \
+                or y.year in absent:
+            continue  # this year, or a plan for a later one
+        if y.latest and f.value is not None and _start(y.year) < _start(f.year):
+            find(ERROR, f"the text gives {y.year} as the latest year, but the latest figure is for "
+                 f"{f.year}", y.words, f.summary(), f"update the sentence to {f.year}")
+        elif not y.latest and not y.cued:
+            find(ERROR, f"the text names {y.year} as the year reported on; this report is for "
+                 f"{f.report_year}", sentence.text[:80], f.summary(),
+                 "update the text for this year, or make the comparison explicit")

@@ -1,0 +1,127 @@
+"""A year's report.yaml read and checked: cover, priorities, rating rules and finance.
+
+Every key the reports print is required with its type; the finance totals the report states are
+worked out again from the figures they are made of and must agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from perflib.data import specs
+from perflib.data.schema import Yaml, require
+from perflib.errors import Problem
+from perflib.finance import CashLimit
+
+
+def read_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit | None]:
+    """The year's settings, its finance section and its cash limit (None when a figure is bad)."""
+    def get(keys: tuple, kind: Any, fix: str) -> Any:
+        return require(doc, problems, keys, kind, fix)
+
+    meta: dict[str, Any] = {}
+    status = doc.data.get("status", "final")
+    if status not in specs.REPORT_STATUSES:
+        problems.append(Problem(doc.path, doc.line("status"), "status",
+                                f"'{status}' is not draft or final",
+                                "write status: draft while the report is prepared, final when "
+                                "it is approved"))
+    meta["status"] = status
+    meta["date"] = get(("date",), dt.date, "write the cover date as YYYY-MM-DD")
+    meta["date_label"] = doc.data.get("date_label")
+    meta["version"] = str(get(("version",), (str, int, float), "quote the version, e.g. \"1.0\"")
+                          or "")
+    meta["approved_by"] = get(("approved_by",), str, "give the approver's initials") \
+        if status == "final" or doc.data.get("approved_by") else None
+    meta["cabinet_member"] = get(("cabinet_member",), str, "give the cabinet member's name")
+    meta["agreement"] = get(("agreement",), str, "say which portfolio agreement applies")
+    meta["summary"] = get(("summary",), str, "write a short overview in Markdown")
+    meta["show_categories"] = bool(doc.data.get("show_categories", True))
+    meta["capital_note"] = doc.data.get("capital_note") or ""
+    meta["empty_sections"] = doc.data.get("empty_sections") or {}
+    pri = get(("priorities",), list, "list the priorities with number, title and intro") or []
+    meta["priorities"] = []
+    for i, item in enumerate(pri):
+        number = get(("priorities", i, "number"), int, "number the priority 1, 2, 3 ...")
+        title = get(("priorities", i, "title"), str, "give the priority's title")
+        item = item if isinstance(item, dict) else {}
+        tables = item.get("tables") or []
+        for t in tables if isinstance(tables, list) else [tables]:
+            if t not in specs.PRIORITY_TABLES:
+                problems.append(Problem(doc.path, doc.line("priorities", i, "tables"),
+                                        f"priorities[{i}].tables", f"'{t}' is not a table perflib knows",
+                                        f"use one of {', '.join(specs.PRIORITY_TABLES)}"))
+        meta["priorities"].append({"number": number, "title": title,
+                                   "intro": item.get("intro") or "", "tables": tables})
+    tol = get(("rules", "amber_tolerance"), (int, float), "write a share such as 0.05")
+    thr = get(("rules", "stable_threshold"), (int, float), "write a share such as 0.01")
+    stated = (doc.data.get("rules") or {}).get("stated", ["amber_tolerance", "stable_threshold"])
+    if not isinstance(stated, list) or not set(stated) <= {"amber_tolerance", "stable_threshold"}:
+        problems.append(Problem(doc.path, doc.line("rules", "stated"), "rules.stated",
+                                f"'{stated}' is not a list of the thresholds the report states",
+                                "list any of amber_tolerance, stable_threshold, e.g. "
+                                "[stable_threshold]"))
+        stated = []
+    meta["rules"] = {"amber_tolerance": tol, "stable_threshold": thr, "stated": stated}
+    for key, value in (("amber_tolerance", tol), ("stable_threshold", thr)):
+        if isinstance(value, (int, float)) and not 0 <= value < 1:
+            problems.append(Problem(doc.path, doc.line("rules", key), f"rules.{key}",
+                                    f"{value} is not a share between 0 and 1",
+                                    "write it as a fraction: 0.05 for 5%"))
+    fin = doc.data.get("finance") or {}
+    money = (int, float)
+    prev = get(("finance", "cash_limit", "previously_reported"), money, "write £000 as a number")
+    chg = get(("finance", "cash_limit", "change"), money, "write £000 as a number (0 if none)")
+    net = get(("finance", "net_expenditure"), money, "write £000 as a number")
+    app = get(("finance", "appropriations"), money, "write £000, negative for a draw-down")
+    get(("finance", "risk_ratings"), dict, "give Green, Amber and Red definitions")
+    cash = None
+    if None not in (prev, chg, net, app):
+        cash = CashLimit(prev, chg, net, app)
+    return meta, fin, cash
+
+
+#: Totals a report.yaml may state, and how perflib computes each.
+STATED: dict[str, Callable[[CashLimit, pd.DataFrame, pd.DataFrame], float]] = {
+    "cash_limit": lambda c, r, s: c.current,
+    "outturn": lambda c, r, s: c.outturn,
+    "surplus_deficit": lambda c, r, s: c.surplus_deficit,
+    "reserves_approved": lambda c, r, s: r["approved"].sum(),
+    "reserves_movement": lambda c, r, s: r["movement"].sum(),
+    "reserves_balance": lambda c, r, s: r["balance"].sum(),
+    "savings_value": lambda c, r, s: s["value"].sum(),
+    "savings_achieved": lambda c, r, s: s["achieved"].sum(),
+}
+
+
+def check_stated(doc: Yaml, cash: CashLimit, reserves: pd.DataFrame, savings: pd.DataFrame,
+                 problems: list[Problem], skip: tuple[str, ...] = ()) -> None:
+    """Each total report.yaml states against the total worked out from its parts.
+
+    ``skip`` names tables (reserves, savings) whose totals cannot be worked out for now.
+    """
+    stated = (doc.data.get("finance") or {}).get("stated") or {}
+    for key, value in stated.items():
+        where = ("finance", "stated", key)
+        if key.split("_")[0] in skip:
+            continue
+        if key not in STATED:
+            problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
+                                    "is not a total perflib knows",
+                                    f"use one of {', '.join(STATED)}"))
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
+                                    f"'{value}' is not a number", "write £000 as a number"))
+            continue
+        computed = float(STATED[key](cash, reserves, savings))
+        if abs(computed - value) > 0.5:
+            problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
+                                    f"states {value:g} but the figures add up to {computed:g}",
+                                    "correct the figures it is made of, or the stated total"))

@@ -1,0 +1,302 @@
+"""The commentary checker's specification: sentences, the figures beside them, and the verdicts.
+
+Each row is one sentence of commentary, the measure it is written under and what ``perflib check``
+must say of it: nothing, or the severity and the words it quotes back. The fictional measures are
+invented for the table; the seed rows are the published reports' own sentences with the seed's
+real figures, which must stay as clean as they are here.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from perflib import config
+from perflib.data import claims as c
+from perflib.data.claims import ERROR, WARNING, Figures, PeriodFigure
+
+QUARTERS = {"2021/22 Q1": PeriodFigure(90.0, 45, 50, "actual"),
+            "2021/22 Q2": PeriodFigure(91.5, 183, 200, "actual"),
+            "2021/22 Q3": PeriodFigure(93.0, 279, 300, "actual"),
+            "2021/22 Q4": PeriodFigure(93.6, 418, 450, "actual")}
+
+
+def repairs(**kw) -> Figures:
+    """Fictional: repairs made on time in 2021/22, 92.5% after 96.1% (High, Getting worse, Amber)."""
+    base = dict(year="2021/22", previous_year="2020/21", measure_id="repairs", pi_code="HS1.1",
+                unit="percentage", decimals=1, polarity="High", value=92.5, previous=96.1,
+                numerator=925, denominator=1000, previous_numerator=961,
+                previous_denominator=1000, target=95.0, target_decimals=0,
+                trend="Getting worse", rule_rating="Amber", rating="Amber", kind="actual",
+                earlier={"2019/20": 94.0}, periods=QUARTERS)
+    return Figures(**{**base, **kw})
+
+
+def lettings(**kw) -> Figures:
+    """Fictional: homes let, 1,240 after 1,180 and 1,100 (High, Getting better, Green)."""
+    base = dict(year="2021/22", previous_year="2020/21", measure_id="lettings", pi_code="HS2.1",
+                unit="count", decimals=0, polarity="High", value=1240, previous=1180,
+                target=1200, trend="Getting better", rule_rating="Green", rating="Green",
+                kind="actual", earlier={"2019/20": 1100})
+    return Figures(**{**base, **kw})
+
+
+FICTIONAL = {
+    "repairs": repairs(),
+    "repairs, Stable up": repairs(value=96.5, numerator=965, trend="Stable", rule_rating="Green",
+                                  rating="Green"),
+    "repairs, Stable down": repairs(value=95.8, numerator=958, trend="Stable",
+                                    rule_rating="Green", rating="Green"),
+    "repairs, no figure": repairs(value=None, numerator=None, denominator=None,
+                                  kind="not available", trend="", rule_rating="", rating="",
+                                  periods={}),
+    "lettings": lettings(),
+}
+
+
+@cache
+def seed_figures(year: str) -> dict[str, Figures]:
+    from perflib.data.report import load_report
+
+    return load_report("cfe", year).figures
+
+
+def figures(key: str) -> Figures:
+    """A fictional measure by name, or 'cfe YEAR measure_id' for the seed's own figures."""
+    if key.startswith("cfe "):
+        _, year, mid = key.split()
+        return seed_figures(year)[mid]
+    return FICTIONAL[key]
+
+
+OK: set[tuple[str, str]] = set()
+
+SPEC = [
+    # ---- true: each figure is the figure of the period the sentence gives it
+    ("repairs", "In 2021/22, 92.5% of repairs were made on time, compared with 96.1% in 2020/21.",
+     OK),
+    ("repairs", "925 of 1,000 repairs (92.5%) were made on time.", OK),
+    ("repairs", "This year 92.5% of repairs were made on time, down from 96.1% last year.", OK),
+    ("repairs", "Last year 96.1% were made on time.", OK),
+    ("repairs", "The 2019/20 figure was 94.0%.", OK),
+    ("repairs", "At Quarter 3, 93.0% were on time.", OK),
+    ("repairs", "At Quarter 3 93.0% were on time, up from 91.5% in the previous quarter.", OK),
+    ("repairs", "2021/22 Q1 was the weakest quarter, at 90.0%.", OK),
+    ("repairs", "That is 3.6 points down on 2020/21.", OK),
+    ("repairs", "It was 2.5 points short of the 95% target.", OK),
+    ("repairs", "The rate fell.", OK),
+    ("repairs", "It was just short of the 95% target.", OK),
+    ("lettings", "Lettings rose from 1,180 to 1,240.", OK),
+    ("lettings", "There were 1,240 lettings, up from 1,180 in 2020/21.", OK),
+    ("lettings", "1,240 homes were let, exceeding the target of 1,200.", OK),
+    ("repairs, no figure", "No figure is available for 2021/22.", OK),
+    ("repairs, no figure", "No new figure is available.", OK),
+    ("repairs", "The rate fell from 96.1% in 2020/21 to 92.5% in 2021/22.", OK),
+    ("repairs", "The lowest since 2019/20, when 94.0% were on time.", OK),
+    ("repairs", "Two years ago the figure was 94.0%; it is now 92.5%.", OK),
+    ("repairs", "In 2020/21 the rate was 96.1%; in 2021/22 it fell to 92.5%.", OK),
+    ("repairs", "The figure for 2020/21 has been restated as 96.1%.", OK),
+    ("lettings", "The figure was not collected before 2019/20.", OK),
+    # ---- not checked: another subject, part of the year, a plan, a period the data lacks
+    ("repairs", "The national average was 85.0%.", OK),
+    ("repairs", "The figure to the end of February was 94.2%.", OK),
+    ("repairs", "The rate is expected to reach 97% next year.", OK),
+    ("repairs", "That compares with 80.0% in 2016/17.", OK),
+    # ---- stale: another period's figure presented as this one's
+    ("repairs", "This year 96.1% of repairs were made on time.", {(ERROR, "96.1%")}),
+    ("repairs", "961 of 1,000 repairs (96.1%) were made on time.",
+     {(ERROR, "961 of 1,000"), (ERROR, "96.1%")}),
+    ("repairs", "The 2019/20 figure was 96.1%.", {(ERROR, "96.1%")}),
+    ("repairs", "At Quarter 3, 91.5% were on time.", {(ERROR, "91.5%")}),
+    ("repairs", "92.5% were on time, below the 95% target and the 92.5% in 2020/21.",
+     {(ERROR, "92.5%")}),
+    ("lettings", "There were 1,180 lettings.", {(ERROR, "1,180")}),
+    ("lettings", "Lettings rose from 1,100 to 1,180.", {(ERROR, "1,180")}),
+    ("repairs", "The rate is now 96.1%.", {(ERROR, "96.1%")}),
+    ("repairs", "Two years ago the figure was 96.1%.", {(ERROR, "96.1%")}),
+    ("repairs", "The lowest since 2019/20, when 96.1% were on time.", {(ERROR, "96.1%")}),
+    ("repairs", "In 2020/21, 961 of 1,000 repairs were made on time.",  # last year's text, kept
+     {(ERROR, "In 2020/21, 961 of 1,000 repairs were made on time.")}),
+    # ---- swapped: two periods' figures the wrong way round are one error naming both
+    ("repairs", "In 2021/22, 96.1% of repairs were made on time, compared with 92.5% in 2020/21.",
+     {(ERROR, "96.1% … 92.5%")}),
+    ("repairs", "This year 96.1% were on time, an improvement on last year.",
+     {(ERROR, "96.1%"), (ERROR, "improvement")}),
+    ("lettings", "Lettings fell from 1,240 to 1,180.", {(ERROR, "1,240 … 1,180"), (ERROR, "fell")}),
+    ("repairs", "The rate was 96.1%, up from 92.5%.", {(ERROR, "96.1% … 92.5%"), (ERROR, "up")}),
+    ("repairs", "The rate rose from 92.5% in 2020/21 to 96.1% in 2021/22.",
+     {(ERROR, "92.5% … 96.1%"), (ERROR, "rose")}),
+    # ---- no period's figure at all: a warning, as the data cannot confirm it
+    ("repairs", "927 of 1,000 repairs were on time.", {(WARNING, "927 of 1,000")}),
+    ("repairs", "At Quarter 2 the figure was 88.0%.", {(WARNING, "88.0%")}),
+    ("lettings", "There were 1,300 lettings.", {(WARNING, "1,300")}),
+    # ---- softer words: movement beside Stable, "stable" beside a change over the threshold
+    ("repairs, Stable up", "A small improvement on 2020/21.", {(WARNING, "improvement")}),
+    ("repairs, Stable down", "Performance deteriorated slightly.", {(WARNING, "deteriorated")}),
+    ("repairs, Stable up", "The rate was stable.", OK),
+    ("repairs", "The rate was relatively stable.", {(WARNING, "relatively stable")}),
+    ("lettings", "Lettings were broadly unchanged.", {(WARNING, "broadly unchanged")}),
+    ("repairs, Stable down", "The rate rose slightly.", {(ERROR, "rose")}),
+    # ---- direction and attainment against the trend and the rating
+    ("repairs", "The rate rose.", {(ERROR, "rose")}),
+    ("repairs", "The service met the target.", {(ERROR, "met the target")}),
+    ("repairs", "It was rated Green.", {(ERROR, "rated Green")}),
+    ("lettings", "Lettings were below the 1,200 target.", {(ERROR, "below the 1,200 target")}),
+    # ---- "no figure" and "not collected" beside a figure
+    ("repairs", "No figure is available for 2021/22.", {(ERROR, "No figure")}),
+    ("repairs", "No figure was collected for 2021/22.", {(ERROR, "No figure")}),
+    ("repairs", "No new figure is available.", {(ERROR, "No new figure")}),
+    ("lettings", "The figure was not collected last year.", {(ERROR, "figure was not collected")}),
+    # ---- placeholders, filled from the figures before the sentence is read
+    ("repairs", "{numerator} of {denominator} repairs ({actual}) were on time.", OK),
+    ("repairs", "In {year} the figure was {actual}, {change} on {previous} in {previous_year}.", OK),
+    ("repairs", "A set of {{braces}} is printed as it stands.", OK),
+    ("repairs", "No figure is available for {year}.", {(ERROR, "No figure")}),
+    ("repairs", "The figure was {actual", {(ERROR, "{actual")}),
+    ("repairs", "{actaul} were on time.", {(ERROR, "{actaul}")}),
+    ("repairs", "A lone } brace.", {(ERROR, "}")}),
+    # ---- the seed reports' own sentences, with the seed's figures
+    ("cfe 2020/21 foi_on_time", "1,014 of 1,117 requests (90.8%) were answered on time, below "
+     "the 95% target and the 93.1% achieved in 2019/20.", OK),
+    ("cfe 2020/21 complaints_s1_upheld", "26 of 90 Stage 1 complaints (28.9%) were upheld, "
+     "meeting the target and down from 33.9% in 2019/20.", OK),
+    ("cfe 2020/21 calls_answered", "167,313 of 187,288 calls (89.3%) were answered, up from "
+     "80.7% in 2019/20, while the number of calls fell by 21.6%.", OK),
+    ("cfe 2020/21 digital_champions", "There were 32 digital champions at year end, down from 35 "
+     "and below the target of 38; numbers dipped during the pandemic but are now steadier.", OK),
+    ("cfe 2020/21 digiknow_groups", "On the new basis membership rose from 19 to 40, meeting the "
+     "target, and seven more groups have joined since March.", OK),
+    ("cfe 2020/21 engagement_initiatives", "32 engagement and co-production initiatives were "
+     "recorded in 2020/21, the first year this has been collected.", OK),
+    ("cfe 2020/21 museum_visits", "There were 3,484 visits against a target of 10,000.", OK),
+    ("cfe 2020/21 cultural_engagements", "The latest figure, for 2018/19, is 460,000 engagements "
+     "(0.46m), 117.8% more than in 2017/18, compared with a 40.5% rise across Greater "
+     "Manchester.", OK),
+    ("cfe 2020/21 complaints_s2_upheld", "This is 0.1 percentage points above the 31% target, "
+     "less than one complaint: one fewer upheld would have given 29.5%, which is why it was "
+     "rated Green.", OK),
+    ("cfe 2020/21 digital_inclusion_people", "9,387 people have been helped since the Digital "
+     "Inclusion Alliance started in 2018/19, just short of the 10,000 target.",
+     {(WARNING, "just short of the 10,000 target")}),
+    ("cfe 2020/21 complaints_s1_on_time", "This is a small improvement on 2019/20, on fewer "
+     "complaints.", {(WARNING, "improvement")}),
+    ("cfe 2019/20 foi_on_time", "1,288 of 1,384 requests (93%) were answered within 20 working "
+     "days, up from 1,312 of 1,505 (87%) in 2018/19.", OK),
+    ("cfe 2019/20 digital_skills", "No new figure is available; the latest, for 2016, is 78.0%.",
+     OK),
+    ("cfe 2019/20 digiknow_groups", "35 organisations had joined by year end, the same as at "
+     "Quarter 3 and short of the target of 45.", OK),
+    ("cfe 2019/20 museum_visits", "There were 156,557 visits, well above the 100,000 target, "
+     "although the museums closed on 18 March 2020 because of lockdown.", OK),
+    ("cfe 2019/20 cultural_engagements", "The latest figure, for 2017/18, is 211,223 engagements "
+     "(0.21m), 1.1% fewer than in 2016/17, while engagements across Greater Manchester rose by "
+     "7.3%.", OK),
+    ("cfe 2019/20 complaints_s2_on_time", "75 of the 102 Stage 2 complaints (74%) were answered "
+     "within 20 working days, slightly fewer than in 2018/19 and just under the 75% target.", OK),
+]
+
+
+def verdicts(key: str, sentence: str, status: str = "draft") -> set[tuple[str, str]]:
+    return {(x.severity, x.words) for x in c.check(sentence, figures(key), "c.md", 1, status)}
+
+
+@pytest.mark.parametrize(("key", "sentence", "expected"), SPEC,
+                         ids=[f"{k}: {s[:50]}" for k, s, _ in SPEC])
+def test_specification(key, sentence, expected):
+    assert verdicts(key, sentence) == expected
+
+
+def test_the_table_is_long_enough_to_be_a_specification():
+    assert len(SPEC) >= 40
+    assert sum(k.startswith("cfe ") for k, _, _ in SPEC) >= 10
+
+
+@pytest.mark.parametrize(("key", "sentence"), [(k, s) for k, s, _ in SPEC if k.startswith("cfe ")])
+def test_seed_rows_are_the_seed_reports_own_words(key, sentence):
+    _, year, mid = key.split()
+    text = (config.DATA_DIR / "cfe" / year.replace("/", "-") / "commentary.md").read_text("utf-8")
+    section = text.split(f"## {mid}\n", 1)[1].split("\n## ", 1)[0]
+    assert sentence in section
+
+
+# ---------------------------------------------------------------- what each error says
+
+def one(key: str, sentence: str) -> c.Finding:
+    (x,) = c.check(sentence, figures(key))
+    return x
+
+
+def test_a_stale_figure_names_both_periods_and_both_figures():
+    x = one("repairs", "This year 96.1% of repairs were made on time.")
+    assert x.finding == ("the figure is 2020/21's (96.1% (961 of 1,000)), but the sentence "
+                         "presents it as 2021/22's (92.5% (925 of 1,000))")
+    assert x.fix == "use the 2021/22 figure or say it is for 2020/21"
+
+
+def test_a_swap_is_one_error_naming_both_periods_and_both_figures():
+    x = one("repairs", "In 2021/22, 96.1% of repairs were made on time, compared with 92.5% in "
+                       "2020/21.")
+    assert x.severity == ERROR
+    assert x.finding == ("the 2021/22 and 2020/21 figures are the wrong way round: the text gives "
+                         "96.1% for 2021/22 and 92.5% for 2020/21")
+    assert x.data_says == "2021/22: 92.5% (925 of 1,000); 2020/21: 96.1% (961 of 1,000)"
+
+
+def test_a_quarter_figure_given_for_another_quarter_names_both():
+    x = one("repairs", "At Quarter 3, 91.5% were on time.")
+    assert "2021/22 Q2's (91.5% (183 of 200))" in x.finding
+    assert "2021/22 Q3's (93.0% (279 of 300))" in x.finding
+
+
+def test_no_figure_beside_a_figure_says_what_the_data_has():
+    x = one("repairs", "No figure is available for {year}.")
+    assert x.finding == ("the text says there is no figure for 2021/22, but the data has "
+                         "92.5% (925 of 1,000)")
+
+
+def test_softer_words_say_the_threshold():
+    x = one("repairs, Stable up", "A small improvement on 2020/21.")
+    assert x.finding == "the text says the measure got better, but its trend is Stable (a change " \
+                        "under 1%)"
+    y = one("repairs", "The rate was relatively stable.")
+    assert y.finding == "the text calls the measure stable, but it changed by more than 1% " \
+                        "(Getting worse)"
+
+
+def test_an_unclosed_brace_names_its_line():
+    got = c.check("Fine.\nThe figure was {actual this year.", repairs(), "c.md", 7)
+    assert [(x.line, x.finding) for x in got] == [
+        (8, "'{actual' opens a placeholder that is never closed")]
+    with pytest.raises(ValueError, match="literal brace"):
+        c.render("{actual", repairs())
+
+
+# ---------------------------------------------------------------- half-made figures
+
+@pytest.mark.parametrize("f", [
+    Figures(year="2021/22", previous_year="", measure_id="new", value=None),  # no figure at all
+    Figures(year="2021/22", previous_year="", measure_id="new", value=45.0),  # no previous one
+    Figures(year="2018/19", previous_year="2017/18", measure_id="lagged", unit="millions",
+            decimals=2, value=0.46, previous=0.21, report_year="2021/22"),  # only older ones
+    Figures(year=float("nan"), previous_year=float("nan"), measure_id="blank",  # empty cells
+            report_year="2021/22"),
+])
+def test_every_shape_of_figures_is_read_without_a_crash(f):
+    text = ("In 2020/21 the figure was 45.0%, up from 40.0% in 2019/20. The latest, for 2018/19, "
+            "is 0.46m. No figure is available for 2021/22. It rose and met the target.")
+    got = c.check(text, f)
+    assert all(x.severity in (ERROR, WARNING) and x.finding for x in got)
+    assert c.draft_sentence(f).endswith(c.DRAFT_MARKER)
+
+
+def test_a_drafted_sentence_is_true_of_any_figures_it_is_rendered_with():
+    drafted = c.draft_sentence(repairs(value=None, kind="not available"))
+    assert drafted == f"No figure is available for {{year}}. {c.DRAFT_MARKER}"
+    assert c.check(drafted, repairs(value=None, numerator=None, denominator=None)) == []
+    stale = c.check(drafted, repairs())  # the figure was entered and the sentence left
+    assert [(x.severity, x.words) for x in stale] == [(ERROR, "No figure")]
+    collected = c.draft_sentence(repairs(value=None, kind="not collected"))
+    assert collected.startswith("No figure was collected for {year}.")
+    assert [x.words for x in c.check(collected, repairs())] == ["No figure"]
+

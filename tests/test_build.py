@@ -186,8 +186,8 @@ def test_plain_papermill_from_a_scheduler(tmp_path):
 
 def test_nbconvert_offers_the_pdf_exporter(built, tmp_path):
     src = folder(built, "2019/20") / "annual_report.ipynb"
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "perflib_pdf", str(src),
-                    "--output-dir", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "Committee_report_PDF",
+                    str(src), "--output-dir", str(tmp_path)], check=True, capture_output=True)
     assert "Page 1 of" in pdf_text(tmp_path / "annual_report.pdf")
 
 
@@ -251,9 +251,9 @@ def test_exporters_are_registered_for_nbconvert_and_jupyterlab():
 
     from perflib.publish.exporter import ReportHTMLExporter, ReportPDFExporter
 
-    assert {"perflib_html", "perflib_pdf"} <= set(get_export_names())
-    assert get_exporter("perflib_pdf") is ReportPDFExporter
-    assert get_exporter("perflib_html") is ReportHTMLExporter
+    assert {"Committee_report_HTML", "Committee_report_PDF"} <= set(get_export_names())
+    assert get_exporter("Committee_report_PDF") is ReportPDFExporter
+    assert get_exporter("Committee_report_HTML") is ReportHTMLExporter
 
 
 def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):

@@ -130,3 +130,26 @@ def test_a_finished_kernel_is_shut_down_without_an_interrupt(tmp_path, manager):
         run_sync(km.shutdown_kernel)()
     time.sleep(0.2)
     assert mark.exists() == (manager == "jupyter_client")
+
+
+def test_an_export_refused_inside_a_server_raises_and_exits_only_nbconvert(monkeypatch):
+    """Under jupyter nbconvert a refusal is its message and exit 1; in any other application
+    (JupyterLab's server, which shares traitlets' instance slot with NbConvertApp) it raises, so
+    the server answers with the message instead of stopping the thread that exports."""
+    from jupyter_core.application import JupyterApp
+    from nbconvert.nbconvertapp import NbConvertApp
+
+    from perflib.publish.exporter import ExportError, ReportHTMLExporter
+
+    monkeypatch.delenv("PERFLIB_DEBUG", raising=False)
+
+    class Server(JupyterApp):
+        pass
+
+    for app, raised in ((Server, ExportError), (NbConvertApp, SystemExit)):
+        app.instance()
+        try:
+            with pytest.raises(raised):
+                ReportHTMLExporter()._refuse(ExportError("report.ipynb was not exported"))
+        finally:
+            app.clear_instance()

@@ -93,8 +93,12 @@ class ReportHTMLExporter(HTMLExporter):
         that says what failed. Elsewhere (JupyterLab's server, a build) the error is raised.
         """
         from nbconvert.nbconvertapp import NbConvertApp
+        from traitlets.config import Application
 
-        if NbConvertApp.initialized() and not debugging():
+        # Application, not NbConvertApp: traitlets shares one instance slot up the class tree,
+        # so inside jupyter_server NbConvertApp.initialized() is true of the ServerApp.
+        app = Application.instance() if Application.initialized() else None
+        if isinstance(app, NbConvertApp) and not debugging():
             self.log.error("%s", exc.message)
             raise SystemExit(1)
         raise exc

@@ -1,6 +1,7 @@
 """nbconvert exporters for committee reports: self-contained HTML, a Chromium-printed PDF, Word.
 
-Registered under the ``nbconvert.exporters`` entry point as :data:`NAMES` says, so
+Registered under the ``nbconvert.exporters`` entry point (pyproject.toml) as
+``Committee_report_HTML``, ``Committee_report_PDF`` and ``Committee_report_Word``, so
 ``jupyter nbconvert --to Committee_report_PDF`` and JupyterLab's File > Save and Export Notebook
 As menu offer them. JupyterLab 4 labels that menu's entries with the exporter's name, first letter
 upper-cased (it ignores ``export_from_notebook``), and jupyter_server only routes names of letters,
@@ -217,8 +218,10 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
 
     A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
     have not all run (the committed notebooks have no outputs) is run with papermill, with its own
-    parameters and through :class:`perflib.publish.kernel.IPCKernelManager` as the build runs it. Anything
-    else, a failed run, or a run that shows nothing, stops with an :class:`ExportError`.
+    parameters and through :class:`perflib.publish.kernel.IPCKernelManager` as the build runs
+    it. Anything else, a notebook that shows an error (the analyst ran it and a cell failed: it
+    is not run again, since its outputs stop there), a failed run, or a run that shows nothing,
+    stops with an :class:`ExportError`.
     """
     meta = (resources or {}).get("metadata") or {}
     name = f"{meta['name']}.ipynb" if meta.get("name") else "the notebook"

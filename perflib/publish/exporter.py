@@ -1,10 +1,16 @@
 """nbconvert exporters for committee reports: self-contained HTML, a Chromium-printed PDF, Word.
 
-Registered under the ``nbconvert.exporters`` entry point as ``perflib_html``, ``perflib_pdf`` and
-``perflib_docx``, so ``jupyter nbconvert --to perflib_pdf`` and JupyterLab's export menu offer them.
+Registered under the ``nbconvert.exporters`` entry point (pyproject.toml) as
+``Committee_report_HTML``, ``Committee_report_PDF`` and ``Committee_report_Word``, so
+``jupyter nbconvert --to Committee_report_PDF`` and JupyterLab's File > Save and Export Notebook
+As menu offer them. JupyterLab 4 labels that menu's entries with the exporter's name, first letter
+upper-cased (it ignores ``export_from_notebook``), and jupyter_server only routes names of letters,
+digits and underscores, so the name is the label: ``Committee_report_PDF``.
+
 nbconvert's own ``webpdf`` cannot be pointed at a system Chromium; this one can (see
-:mod:`perflib.publish.pdf`). A report notebook that has not been run (as committed) is run first with its
-own parameters (:func:`ready`), so an export is never a blank page; any other notebook is refused.
+:mod:`perflib.publish.pdf`). A report notebook whose cells have not all run (as committed) is run
+first with its own parameters (:func:`ready`), so an export is never a blank page; a notebook that
+shows an error, and any notebook that is not a perflib report, is refused with what failed.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import re
+import textwrap
 from html import escape
-from typing import Any
+from typing import Any, NoReturn
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
@@ -22,10 +29,13 @@ from nbconvert.utils.exceptions import ConversionException
 from traitlets import default
 
 from perflib import config
+from perflib.errors import debugging
 from perflib.present import blocks
+from perflib.present.html import REPORT_CSS, for_page
 from perflib.publish import pdf
 
-CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
+#: The exported page's styles: the page around the report, then the report's own look.
+CSS = (config.TEMPLATES_DIR / "perflib" / "page.css").read_text(encoding="utf-8") + REPORT_CSS
 
 
 class ReportHTMLExporter(HTMLExporter):
@@ -65,27 +75,51 @@ class ReportHTMLExporter(HTMLExporter):
         Title and contents come from the blocks the notebook's outputs carry, not from its HTML.
         """
         try:
-            nb = _without_stderr(ready(nb, resources))
+            nb = _for_the_page(ready(nb, resources))
         except ExportError as exc:
-            self.log.error("%s", exc)  # one plain line before nbconvert's traceback
-            raise
+            self._refuse(exc)
         content = blocks.from_notebook(nb)
         resources = dict(resources or {})
         resources["perflib_css"] = CSS
         resources["perflib_title"] = blocks.title_of(content) or "Report"
         cover = next((b for b in blocks.walk(content) if isinstance(b, blocks.Cover)), None)
         resources["perflib_author"] = cover.council if cover else "perflib"
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        return finish(html, resources["perflib_title"], blocks.contents(content)), resources
+        page, resources = super().from_notebook_node(nb, resources, **kw)
+        return finish(page, resources["perflib_title"], blocks.contents(content)), resources
+
+    def _refuse(self, exc: ExportError) -> NoReturn:
+        """Fail the export: under ``jupyter nbconvert``, with the message alone and exit 1.
+
+        nbconvert would log a ConversionException with its traceback, which buries the one line
+        that says what failed. Elsewhere (JupyterLab's server, a build) the error is raised.
+        """
+        from nbconvert.nbconvertapp import NbConvertApp
+        from traitlets.config import Application
+
+        # Application, not NbConvertApp: traitlets shares one instance slot up the class tree,
+        # so inside jupyter_server NbConvertApp.initialized() is true of the ServerApp.
+        app = Application.instance() if Application.initialized() else None
+        if isinstance(app, NbConvertApp) and not debugging():
+            self.log.error("%s", exc.message)
+            raise SystemExit(1)
+        raise exc
 
 
-def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop warnings printed to stderr: they stay in the executed notebook, not in the paper."""
+def _for_the_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The outputs as paper shows them: without stderr, and without each output's own styles.
+
+    Warnings printed to stderr stay in the executed notebook, not in the paper; the page carries
+    the report's styles once, in its head, instead of once per output.
+    """
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for o in cell.outputs:
+                data = o.get("data", {})
+                if blocks.MIME in data and "text/html" in data:
+                    data["text/html"] = for_page(data["text/html"])
     return nb
 
 
@@ -174,7 +208,18 @@ class ReportWordExporter(_MadeFromHTML):
 
 
 class ExportError(ConversionException):
-    """A notebook that cannot become a report; nbconvert prints it and exits 1."""
+    """A notebook that cannot become a report: what failed and, when a cell did, its error.
+
+    JupyterLab's server shows it in a ``<pre>`` on its error page, so it prints as short lines.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return "\n".join(textwrap.fill(line, 100, subsequent_indent="  ", break_on_hyphens=False)
+                         for line in self.message.split("\n"))
 
 
 _IMPORTS_PERFLIB = re.compile(r"^\s*(from|import)\s+perflib\b", re.M)
@@ -185,8 +230,10 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
 
     A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
     have not all run (the committed notebooks have no outputs) is run with papermill, with its own
-    parameters and through :class:`perflib.publish.kernel.IPCKernelManager` as the build runs it. Anything
-    else, a failed run, or a run that shows nothing, stops with an :class:`ExportError`.
+    parameters and through :class:`perflib.publish.kernel.IPCKernelManager` as the build runs
+    it. Anything else, a notebook that shows an error (the analyst ran it and a cell failed: it
+    is not run again, since its outputs stop there), a failed run, or a run that shows nothing,
+    stops with an :class:`ExportError`.
     """
     meta = (resources or {}).get("metadata") or {}
     name = f"{meta['name']}.ipynb" if meta.get("name") else "the notebook"
@@ -199,6 +246,13 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
         raise ExportError(f"{name} is not a perflib report: it never imports perflib. The perflib "
                           "exporters convert perflib's report notebooks (notebooks/); use --to html "
                           "or --to webpdf for other notebooks")
+    failed = next(((c, o) for c in code for o in c.get("outputs", [])
+                   if o.get("output_type") == "error"), None)
+    if failed is not None:
+        cell, error = failed
+        raise ExportError(f"{name} was not exported: cell {_prompt(cell)} shows an error.\n"
+                          f"{_error_line(error.get('ename'), error.get('evalue'))}\n"
+                          "Put right what it says, run all cells again, then export.")
     if any(c.get("execution_count") is None and c.get("source", "").strip() for c in code):
         nb = _run(nb, name)
     if not blocks.from_notebook(nb):
@@ -231,6 +285,16 @@ def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # inside Jupyter's event loop
             return pool.submit(job).result()
     except PapermillExecutionError as exc:
-        raise ExportError(f"{name} had not been run, and running it failed in cell "
-                          f"[{exc.exec_count}]: {exc.ename}: {exc.evalue}; nothing was "
-                          "exported") from None
+        raise ExportError(f"{name} was not exported: not all its cells had run, so it was run "
+                          f"from the top with its own parameters, and cell [{exc.exec_count}] "
+                          f"failed.\n{_error_line(exc.ename, exc.evalue)}") from None
+
+
+def _prompt(cell: dict) -> str:
+    """A cell as JupyterLab's prompt shows it: ``[3]``."""
+    count = cell.get("execution_count")
+    return f"[{count}]" if count is not None else "[ ]"
+
+
+def _error_line(ename: str | None, evalue: str | None) -> str:
+    return f"{ename or 'Error'}: {evalue or ''}".strip()

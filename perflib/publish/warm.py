@@ -25,6 +25,8 @@ import os
 import sys
 import threading
 
+from perflib.publish import excepthook
+
 #: Imported in every warm kernel before its first notebook.
 WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
                 "perflib.notebook", "perflib.present.charts", "perflib.present.sections",
@@ -259,6 +261,11 @@ def _register_exit() -> None:
     from multiprocessing import util
 
     util.Finalize(None, shutdown_all, exitpriority=100)
+
+
+# papermill imports this module (its engine's entry point) as papermill is itself imported: so
+# papermill's command line prints a cell's perflib error as that error's line, not a traceback.
+excepthook.install()
 
 
 class _Deferred(type):

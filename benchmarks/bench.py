@@ -3,9 +3,9 @@
 Run with ``make bench``. Everything runs on this machine in one go, in a scratch copy of the
 project (its data and notebooks), and each figure is the median of several runs:
 
-- naive chain: for every notebook and year, a ``papermill`` command, a ``jupyter nbconvert --to
-  perflib_html`` command and a ``jupyter nbconvert --to perflib_pdf`` command (a fresh browser for
-  every PDF), one after another;
+- naive chain: for every notebook and year, a ``papermill`` command, a ``jupyter nbconvert
+  --to Committee_report_HTML`` command and a ``jupyter nbconvert --to Committee_report_PDF``
+  command (a fresh browser for every PDF), one after another;
 - ``perflib build`` cold (empty reports folder), with nothing changed, and after one commentary edit;
 - ``perflib watch``: from saving one commentary edit to the refreshed reports being published;
 - scale: the seed portfolio copied under 4 new ids (8 portfolio-years, 32 notebooks) in another
@@ -180,7 +180,7 @@ def main() -> None:
                 executed = out / f"{nb}.ipynb"
                 run([str(BIN / "papermill"), f"notebooks/{nb}.ipynb", str(executed), "-p",
                      "portfolio", "cfe", "-p", "year", year], env, scratch)
-                for to in ("perflib_html", "perflib_pdf"):
+                for to in ("Committee_report_HTML", "Committee_report_PDF"):
                     run([str(BIN / "jupyter"), "nbconvert", "--to", to, str(executed)], env,
                         scratch)
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from perflib.config import DATA_RULE, OUT_RULE
-from perflib.errors import PerflibError
+from perflib.errors import PerflibError, debugging
 
 DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
 
@@ -89,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         print("perflib: interrupted; published reports are unchanged", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug or a broken machine: still one line, and nothing published
-        if os.environ.get("PERFLIB_DEBUG"):
+        if debugging():
             raise
         print(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are unchanged; "
               "set PERFLIB_DEBUG=1 for the traceback)", file=sys.stderr)

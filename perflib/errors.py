@@ -1,15 +1,40 @@
-"""Exceptions perflib raises; the CLI turns each into one clear message and an exit code."""
+"""Exceptions perflib raises; the CLI turns each into one clear message and an exit code.
+
+In a notebook (JupyterLab, papermill, nbconvert) each shows as its message alone, without the
+frames through perflib's internals above it; ``PERFLIB_DEBUG=1`` brings the full traceback back.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+#: The environment variable that asks for full tracebacks, in the CLI and in notebooks alike.
+DEBUG = "PERFLIB_DEBUG"
+
+
+def debugging() -> bool:
+    """Whether ``PERFLIB_DEBUG`` asks for full tracebacks (any value but empty or 0)."""
+    return os.environ.get(DEBUG, "") not in ("", "0")
 
 
 class PerflibError(Exception):
     """Base class for every error perflib raises on purpose."""
 
     exit_code = 1
+
+    @property
+    def _render_traceback_(self) -> Callable[[], list[str]]:
+        """IPython's hook for an exception's own traceback: the message is all an analyst needs.
+
+        The message names the file, row, column and fix; forty lines of perflib's frames above it
+        would bury it. Absent (so IPython prints its usual traceback) when debugging.
+        """
+        if debugging():
+            raise AttributeError("_render_traceback_")
+        return lambda: f"{type(self).__name__}: {self}".split("\n")
 
 
 @dataclass(frozen=True)

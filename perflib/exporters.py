@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import re
-from typing import Any
+from typing import Any, NoReturn
 
 import nbformat
 from traitlets import default
 
 from perflib import config
+from perflib.errors import debugging
 from perflib.formats import FORMATS, Rendered
 from perflib.formats.html import ExportError, PageExporter
 
@@ -34,8 +35,24 @@ class ReportHTMLExporter(PageExporter):
         try:
             return super().from_notebook_node(ready(nb, resources), resources, **kw)
         except ExportError as exc:
-            self.log.error("%s", exc)  # one plain line before nbconvert's traceback
-            raise
+            self._refuse(exc)
+
+    def _refuse(self, exc: ExportError) -> NoReturn:
+        """Fail the export: under ``jupyter nbconvert``, with the message alone and exit 1.
+
+        nbconvert would log a ConversionException with its traceback, which buries the one line
+        that says what failed. Elsewhere (JupyterLab's server, a build) the error is raised.
+        """
+        from nbconvert.nbconvertapp import NbConvertApp
+        from traitlets.config import Application
+
+        # Application, not NbConvertApp: traitlets shares one instance slot up the class tree,
+        # so inside jupyter_server NbConvertApp.initialized() is true of the ServerApp.
+        app = Application.instance() if Application.initialized() else None
+        if isinstance(app, NbConvertApp) and not debugging():
+            self.log.error("%s", exc.message)
+            raise SystemExit(1)
+        raise exc
 
 
 class _FormatExporter(ReportHTMLExporter):
@@ -87,8 +104,10 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
 
     A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
     have not all run (the committed notebooks have no outputs) is run with papermill, with its own
-    parameters and through :class:`perflib.run.ipc.IPCKernelManager` as the build runs it. Anything
-    else, a failed run, or a run that shows nothing, stops with an :class:`ExportError`.
+    parameters and through :class:`perflib.run.ipc.IPCKernelManager` as the build runs
+    it. Anything else, a notebook that shows an error (the analyst ran it and a cell failed: it
+    is not run again, since its outputs stop there), a failed run, or a run that shows nothing,
+    stops with an :class:`ExportError`.
     """
     meta = (resources or {}).get("metadata") or {}
     name = f"{meta['name']}.ipynb" if meta.get("name") else "the notebook"
@@ -101,6 +120,13 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
         raise ExportError(f"{name} is not a perflib report: it never imports perflib. The perflib "
                           "exporters convert perflib's report notebooks (notebooks/); use --to html "
                           "or --to webpdf for other notebooks")
+    failed = next(((c, o) for c in code for o in c.get("outputs", [])
+                   if o.get("output_type") == "error"), None)
+    if failed is not None:
+        cell, error = failed
+        raise ExportError(f"{name} was not exported: cell {_prompt(cell)} shows an error.\n"
+                          f"{_error_line(error.get('ename'), error.get('evalue'))}\n"
+                          "Put right what it says, run all cells again, then export.")
     if any(c.get("execution_count") is None and c.get("source", "").strip() for c in code):
         nb = _run(nb, name)
     return nb
@@ -130,6 +156,16 @@ def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:  # inside Jupyter's event loop
             return pool.submit(job).result()
     except PapermillExecutionError as exc:
-        raise ExportError(f"{name} had not been run, and running it failed in cell "
-                          f"[{exc.exec_count}]: {exc.ename}: {exc.evalue}; nothing was "
-                          "exported") from None
+        raise ExportError(f"{name} was not exported: not all its cells had run, so it was run "
+                          f"from the top with its own parameters, and cell [{exc.exec_count}] "
+                          f"failed.\n{_error_line(exc.ename, exc.evalue)}") from None
+
+
+def _prompt(cell: dict) -> str:
+    """A cell as JupyterLab's prompt shows it: ``[3]``."""
+    count = cell.get("execution_count")
+    return f"[{count}]" if count is not None else "[ ]"
+
+
+def _error_line(ename: str | None, evalue: str | None) -> str:
+    return f"{ename or 'Error'}: {evalue or ''}".strip()

@@ -184,10 +184,26 @@ def test_plain_papermill_from_a_scheduler(tmp_path):
     assert "Annual Report 2019/20" in out.read_text(encoding="utf-8")
 
 
+def test_papermill_with_a_bad_parameter_prints_its_one_line(tmp_path):
+    """A scheduler's log ends with what is wrong, not papermill's and click's frames."""
+    out = tmp_path / "out.ipynb"
+    res = subprocess.run([sys.executable, "-m", "papermill", "notebooks/annual_report.ipynb",
+                          str(out), "-p", "year", "2031/32", "--no-progress-bar"],
+                         cwd=config.PROJECT_ROOT, capture_output=True, text=True)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr and "papermill/" not in res.stderr
+    line = res.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"papermill: cell \[3\] failed: ParameterError: year 2031/32 is not held "
+                        r"for portfolio 'cfe' \(held: [^)]+\)", line), res.stderr
+    errors = [o for c in nbformat.read(out, as_version=4).cells for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    assert [e.traceback for e in errors] == [[line.split(": ", 1)[1].split(" failed: ", 1)[1]]]
+
+
 def test_nbconvert_offers_the_pdf_exporter(built, tmp_path):
     src = folder(built, "2019/20") / "annual_report.ipynb"
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "perflib_pdf", str(src),
-                    "--output-dir", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "Committee_report_PDF",
+                    str(src), "--output-dir", str(tmp_path)], check=True, capture_output=True)
     assert "Page 1 of" in pdf_text(tmp_path / "annual_report.pdf")
 
 

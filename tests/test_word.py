@@ -169,8 +169,8 @@ def test_docx_needs_a_title():
 def exporter_name(name: str) -> str:
     """The entry point name when this environment has it installed, else the class's dotted path.
 
-    An editable install made before perflib_docx existed lacks that entry point until it is
-    reinstalled; nbconvert takes the dotted path just the same.
+    An editable install made before the exporters took their JupyterLab names lacks them until
+    it is reinstalled (make venv); nbconvert takes the dotted path just the same.
     """
     from importlib.metadata import entry_points
 
@@ -197,7 +197,7 @@ def committed(name: str) -> Path:
 
 @pytest.mark.e2e
 def test_committed_notebook_exports_to_a_full_html_report(built, tmp_path):
-    res = nbconvert("perflib_html", committed("annual_report"), tmp_path)
+    res = nbconvert("Committee_report_HTML", committed("annual_report"), tmp_path)
     assert res.returncode == 0, res.stderr
     html = (tmp_path / "annual_report.html").read_text(encoding="utf-8")
     expected = (built / "cfe" / "2020-21" / "annual_report.html").read_text(encoding="utf-8")
@@ -209,9 +209,11 @@ def test_committed_notebook_exports_to_a_full_html_report(built, tmp_path):
 
 @pytest.mark.e2e
 def test_committed_notebook_exports_to_a_full_pdf(built, tmp_path):
-    """The command in the issue: jupyter nbconvert --to perflib_pdf notebooks/annual_report.ipynb."""
-    res = nbconvert("perflib_pdf", committed("annual_report"), tmp_path)
+    """jupyter nbconvert --to Committee_report_PDF notebooks/annual_report.ipynb: quietly."""
+    res = nbconvert("Committee_report_PDF", committed("annual_report"), tmp_path)
     assert res.returncode == 0, res.stderr
+    # no kernel noise ("[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel"): nbconvert's two lines
+    assert [line.split(" ", 2)[1] for line in res.stderr.splitlines()] == ["Converting", "Writing"]
     text = pdf_text(tmp_path / "annual_report.pdf")
     built_pdf = built / "cfe" / "2020-21" / "annual_report.pdf"
     assert len(PdfReader(tmp_path / "annual_report.pdf").pages) == len(PdfReader(built_pdf).pages)
@@ -222,7 +224,7 @@ def test_committed_notebook_exports_to_a_full_pdf(built, tmp_path):
 @pytest.mark.e2e
 @pytest.mark.parametrize("name", ["annual_report", "museum_visits"])
 def test_committed_notebook_exports_to_a_full_word_report(built, tmp_path, name):
-    res = nbconvert("perflib_docx", committed(name), tmp_path)
+    res = nbconvert("Committee_report_Word", committed(name), tmp_path)
     assert res.returncode == 0, res.stderr
     doc = Document(tmp_path / f"{name}.docx")
     expected = (built / "cfe" / "2020-21" / f"{name}.html").read_text(encoding="utf-8")
@@ -235,7 +237,7 @@ def test_committed_notebook_exports_to_a_full_word_report(built, tmp_path, name)
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("to", ["perflib_html", "perflib_pdf", "perflib_docx"])
+@pytest.mark.parametrize("to", ["Committee_report_HTML", "Committee_report_PDF", "Committee_report_Word"])
 def test_an_unrelated_notebook_is_refused_with_a_clear_message(tmp_path, to):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Shopping"), nbformat.v4.new_code_cell("1 + 1")]
@@ -255,9 +257,15 @@ def test_a_report_that_fails_to_run_is_not_exported(tmp_path):
             cell.source = cell.source.replace('"2020/21"', '"2031/32"')
     src = tmp_path / "museum_visits.ipynb"
     nbformat.write(nb, src)
-    res = nbconvert("perflib_docx", src, tmp_path / "out")
-    assert res.returncode != 0
-    assert "running it failed in cell" in res.stderr and "2031/32" in res.stderr
+    res = nbconvert("Committee_report_Word", src, tmp_path / "out")
+    assert res.returncode == 1
+    lines = res.stderr.splitlines()
+    converting = next(i for i, line in enumerate(lines) if "Converting notebook" in line)
+    assert lines[converting + 1:] == [
+        "[NbConvertApp] ERROR | museum_visits.ipynb was not exported: not all its cells had run, "
+        "so it was run from the top with its own parameters, and cell [2] failed.", lines[-1]]
+    assert re.fullmatch(r"ParameterError: year 2031/32 is not held for portfolio 'cfe' "
+                        r"\(held: [^)]+\)", lines[-1]), "its one clear line, and no traceback"
     assert not (tmp_path / "out" / "museum_visits.docx").exists()
 
 
@@ -293,3 +301,39 @@ def test_a_run_notebook_that_shows_nothing_is_refused():
     assert ready(nb) is nb  # a report that has run is not run again
     with pytest.raises(ExportError, match="showed nothing"):
         ReportHTMLExporter().from_notebook_node(nb)
+
+
+def stopped_at_a_bad_year(evalue: str) -> nbformat.NotebookNode:
+    """A notebook as JupyterLab saves it after Run All stopped at the cell that loads the year."""
+    error = nbformat.v4.new_output("error", ename="ParameterError", evalue=evalue,
+                                   traceback=[f"ParameterError: {evalue}"])
+    return nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('year = "2031/32"', metadata={"tags": ["parameters"]},
+                                  execution_count=1),
+        nbformat.v4.new_code_cell("from perflib.notebook import load\nreport = load('cfe', year)",
+                                  execution_count=2, outputs=[error]),
+        nbformat.v4.new_code_cell("annual.cover(report)", execution_count=None)])
+
+
+def test_a_notebook_that_shows_an_error_is_refused_naming_its_cell_and_error():
+    """It was run: the export says which cell shows which error, and runs nothing again."""
+    evalue = "year 2031/32 is not held for portfolio 'cfe' (held: 2019/20, 2020/21)"
+    with pytest.raises(ExportError) as info:
+        ready(stopped_at_a_bad_year(evalue), {"metadata": {"name": "annual_report"}})
+    assert info.value.message.split("\n") == [
+        "annual_report.ipynb was not exported: cell [2] shows an error.",
+        f"ParameterError: {evalue}",
+        "Put right what it says, run all cells again, then export."]
+    assert "not been run" not in str(info.value)
+
+
+def test_an_export_error_prints_in_short_lines_for_the_servers_error_page():
+    """jupyter_server puts the message in a <pre>: a long line would run off the page."""
+    evalue = ("1 problem in the data:\n  - data/cfe/observations.csv, row 7, column 'value': "
+              "'ninety' is not a number, so the measure cannot be rated. Fix: write the figure "
+              "as a number, such as 90.8")
+    with pytest.raises(ExportError) as info:
+        ready(stopped_at_a_bad_year(evalue), {"metadata": {"name": "annual_report"}})
+    lines = str(info.value).split("\n")
+    assert max(map(len, lines)) <= 100 and len(lines) > len(info.value.message.split("\n"))
+    assert " ".join(" ".join(lines).split()) == " ".join(info.value.message.split())

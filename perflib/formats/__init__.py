@@ -2,8 +2,9 @@
 
 A report is rendered once, as a self-contained HTML page from its notebook's blocks
 (:class:`Rendered`); every other format is made from that page, from the blocks themselves, or
-by printing the page in a browser. The nbconvert exporters (:mod:`perflib.exporters`), the
-runner, the index and the tests all read :data:`FORMATS`, so a new format is one module with a
+by printing the page in a browser. The nbconvert exporters (:mod:`perflib.exporters`, one per
+format, named as JupyterLab's export menu shows them), the runner, the index and the tests all
+read :data:`FORMATS`, so a new format is one module with a
 ``make(rendered)`` function, one line below and its nbconvert entry point in pyproject.toml (a
 test keeps the two in step).
 """
@@ -46,8 +47,13 @@ class Format:
 
     @property
     def exporter(self) -> str:
-        """The nbconvert exporter's name: ``jupyter nbconvert --to perflib_pdf``."""
-        return f"perflib_{self.name}"
+        """The nbconvert exporter's name, which is also JupyterLab's menu label.
+
+        JupyterLab 4 labels an export by its nbconvert name (first letter upper-cased) and
+        jupyter_server routes only names of letters, digits and underscores, so the name is the
+        label: ``jupyter nbconvert --to Committee_report_PDF``.
+        """
+        return f"Committee_report_{EXPORT_WORDS.get(self.name, self.label)}"
 
     def make(self, rendered: Rendered, **options: Any) -> bytes:
         """This format of ``rendered`` (``options`` go to the maker: a browser's printer)."""
@@ -57,6 +63,9 @@ class Format:
         make: Callable[..., bytes] = getattr(import_module(module), function)
         return make(rendered, **options)
 
+
+#: How an exporter's name words a format where its label would not do (HTML is a web page).
+EXPORT_WORDS = {"html": "HTML"}
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("html", ".html", "Web page", "text/html", "html"),

@@ -8,6 +8,7 @@ blocks the notebook's outputs carry (:mod:`perflib.present.blocks`), never from 
 from __future__ import annotations
 
 import re
+import textwrap
 from html import escape
 from typing import Any
 
@@ -20,8 +21,10 @@ from traitlets import default
 from perflib import config
 from perflib.errors import PerflibError
 from perflib.present import blocks
+from perflib.present.html import REPORT_CSS, for_page
 
-CSS = (config.TEMPLATES_DIR / "perflib" / "report.css").read_text(encoding="utf-8")
+#: The exported page's styles: the page around the report, then the report's own look.
+CSS = (config.TEMPLATES_DIR / "perflib" / "page.css").read_text(encoding="utf-8") + REPORT_CSS
 
 
 class PageExporter(HTMLExporter):
@@ -58,7 +61,7 @@ class PageExporter(HTMLExporter):
 
         Title and contents come from the blocks the notebook's outputs carry, not from its HTML.
         """
-        nb = _without_stderr(nb)
+        nb = _for_the_page(nb)
         content = blocks.from_notebook(nb)
         if not content:
             name = ((resources or {}).get("metadata") or {}).get("name") or "the notebook"
@@ -70,17 +73,25 @@ class PageExporter(HTMLExporter):
         cover = next((b for b in blocks.walk(content) if isinstance(b, blocks.Cover)), None)
         resources["perflib_author"] = cover.council if cover else "perflib"
         resources["perflib_blocks"] = content  # decoded once: every other format reads them
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        return finish(html, resources["perflib_title"], blocks.contents(content)), resources
+        page, resources = super().from_notebook_node(nb, resources, **kw)
+        return finish(page, resources["perflib_title"], blocks.contents(content)), resources
 
 
-def _without_stderr(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop warnings printed to stderr: they stay in the executed notebook, not in the paper."""
+def _for_the_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The outputs as paper shows them: without stderr, and without each output's own styles.
+
+    Warnings printed to stderr stay in the executed notebook, not in the paper; the page carries
+    the report's styles once, in its head, instead of once per output.
+    """
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code":
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for o in cell.outputs:
+                data = o.get("data", {})
+                if blocks.MIME in data and "text/html" in data:
+                    data["text/html"] = for_page(data["text/html"])
     return nb
 
 
@@ -110,8 +121,19 @@ def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
 
 
 class ExportError(PerflibError, ConversionException):
-    """A notebook that cannot become a report; nbconvert prints it and exits 1."""
+    """A notebook that cannot become a report: what failed and, when a cell did, its error.
+
+    JupyterLab's server shows it in a ``<pre>`` on its error page, so it prints as short lines.
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return "\n".join(textwrap.fill(line, 100, subsequent_indent="  ", break_on_hyphens=False)
+                         for line in self.message.split("\n"))
 
 

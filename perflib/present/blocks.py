@@ -177,9 +177,9 @@ class Blocks(list):
         super().__init__(items)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from perflib.present.html import render
+        from perflib.present.html import notebook
 
-        return {"text/plain": outline(self), "text/html": render(self), MIME: to_json(self)}
+        return {"text/plain": outline(self), "text/html": notebook(self), MIME: to_json(self)}
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         # IPython prefers its list printer to the bundle's text/plain: without this, every
@@ -312,15 +312,18 @@ def title_of(blocks: Iterable[Block]) -> str:
 class Published:
     """Data files a report publishes beside itself (name -> DataFrame), computed in the kernel.
 
-    Shown in JupyterLab as a line per file; carried as :data:`DATA_MIME` for the build to write.
+    Carried as :data:`DATA_MIME` for the build to write; shown as what it would publish, since
+    running the notebook (in JupyterLab, or with papermill) writes no file: only ``perflib build``
+    does.
     """
 
     def __init__(self, files: dict[str, Any]) -> None:
         self.files = files
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        lines = [f"{name}: {len(frame)} rows, published beside the report"
+        lines = [f"perflib build would publish {name} beside the report: {len(frame)} rows"
                  for name, frame in self.files.items()]
+        lines.append("(running the notebook publishes nothing)")
         return {"text/plain": "\n".join(lines),
                 DATA_MIME: {"files": {name: frame.to_csv(index=False)
                                       for name, frame in self.files.items()}}}

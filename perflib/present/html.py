@@ -2,19 +2,24 @@
 
 pandas' ``to_html`` and Styler emit header cells without ``scope`` and no caption by default, so
 report tables are rendered here, where accessibility is decided once for every report kind.
+
+A report's look (``templates/perflib/report.css``) is scoped to the ``perflib`` wrapper every
+output is rendered in, so it is the same on the exported page and in JupyterLab, where each output
+carries it (:func:`notebook`) because JupyterLab loads no stylesheet of perflib's.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Iterable
 from html import escape
 
 import nh3
 from markdown_it import MarkdownIt
 
-from perflib import rules
+from perflib import config, rules
 from perflib.present.blocks import (
     Block,
     Cover,
@@ -174,6 +179,41 @@ def _cover(c: Cover) -> str:
 def render(blocks: Iterable[Block]) -> str:
     """Blocks as one HTML fragment."""
     return "".join(block(b) for b in blocks)
+
+
+def _css(name: str) -> str:
+    return (config.TEMPLATES_DIR / "perflib" / name).read_text(encoding="utf-8")
+
+
+def _minified(css: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"/\*.*?\*/", "", css, flags=re.S)).strip()
+
+
+#: How a report looks, on the exported page and in JupyterLab alike (every rule scoped).
+REPORT_CSS = _css("report.css")
+#: Each output's own styles in a notebook: the report's, then JupyterLab's own styles for rendered
+#: HTML taken back (``notebook.css``); minified, since every output of an executed notebook has them.
+NOTEBOOK_CSS = _minified(REPORT_CSS + _css("notebook.css"))
+_STYLE = '<style class="perflib-style">'
+_WRAPPER = '<div class="perflib">'
+
+
+def notebook(blocks: Iterable[Block]) -> str:
+    """Blocks as a notebook output shows them: in the report's wrapper, with the report's styles.
+
+    Every output carries them, so a cell run or cleared on its own still looks like the report.
+    """
+    return f"{_STYLE}{NOTEBOOK_CSS}</style>{_WRAPPER}{render(blocks)}</div>"
+
+
+def for_page(fragment: str) -> str:
+    """A notebook output's HTML as the exported page prints it: the page has the styles, once.
+
+    An output made before outputs were wrapped is wrapped here, so report.css still reaches it.
+    """
+    if fragment.startswith(_STYLE):
+        fragment = fragment[fragment.index("</style>") + len("</style>"):]
+    return fragment if fragment.startswith(_WRAPPER) else f"{_WRAPPER}{fragment}</div>"
 
 
 def block(b: Block) -> str:

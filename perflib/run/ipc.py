@@ -48,6 +48,13 @@ class IPCKernelManager(AsyncKernelManager):
     def _ip_default(self) -> str:
         return str(_socket_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
 
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts a kernel before asking it to shut down; an idle kernel then
+        # logs "KeyboardInterrupt caught in kernel" on a run that succeeded. ipykernel answers a
+        # shutdown request on its control channel even when busy, so no interrupt is needed.
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """Start the kernel through :func:`launch` instead of ``ipykernel_launcher``."""
         cmd = super().format_kernel_cmd(extra_arguments)

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from perflib.errors import KernelError
+from perflib.run import excepthook
 
 #: Imported in every warm kernel before its first notebook.
 WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
@@ -273,6 +274,11 @@ def _register_exit() -> None:
     from multiprocessing import util
 
     util.Finalize(None, shutdown_all, exitpriority=100)
+
+
+# papermill imports this module (its engine's entry point) as papermill is itself imported: so
+# papermill's command line prints a cell's perflib error as that error's line, not a traceback.
+excepthook.install()
 
 
 class _Deferred(type):

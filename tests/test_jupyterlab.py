@@ -1,0 +1,352 @@
+"""JupyterLab as an analyst meets it: the README's steps, in a real JupyterLab in a real Chromium.
+
+The fast tests check what JupyterLab is given (styles scoped to the report's outputs, what an
+interactive run says it would publish); the end-to-end test starts ``jupyter lab`` on a scratch
+copy of the project, opens the annual report, runs it, compares its look with the exported HTML in
+the light and dark themes, walks every menu path the README names, exports through the menu, and
+checks that a bad year gives one line in the notebook and a readable page from the export.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+
+import nbformat
+import pytest
+import tinycss2
+
+from perflib import config
+from perflib.exporters import ReportHTMLExporter
+from perflib.present import html
+from perflib.present.blocks import Blocks, Paragraph, Published, badge, spans
+
+README = config.PROJECT_ROOT / "README.md"
+
+
+def jupyterlab_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("\n## JupyterLab\n")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def menu_paths() -> list[list[str]]:
+    """Every menu path the README's JupyterLab steps name, as **Menu > Item > Item**."""
+    return [[part.strip() for part in m.split(">")]
+            for m in re.findall(r"\*\*([^*\n]+?>[^*\n]+?)\*\*", jupyterlab_section())]
+
+
+def export_labels() -> list[str]:
+    """The export menu's entries, as the README lists them under the export step."""
+    section = jupyterlab_section()
+    tail = section[section.index("**File > Save and Export Notebook As**"):]
+    return re.findall(r"^\s+- \*\*([^*]+)\*\*", tail.split("\n\n")[0], re.M)
+
+
+def exporter_names() -> list[str]:
+    py = tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return list(py["project"]["entry-points"]["nbconvert.exporters"])
+
+
+# --- fast: what JupyterLab is given -----------------------------------------------------------
+
+def test_readme_names_the_exporters_as_jupyterlab_labels_them_and_nbconvert_takes_them():
+    """JupyterLab 4 labels an exporter by its name, first letter upper-cased; jupyter_server
+    routes only word characters; the README's labels and --to names are those names."""
+    names = exporter_names()
+    assert sorted(export_labels()) == sorted(n[0].upper() + n[1:] for n in names)
+    assert all(re.fullmatch(r"\w+", n) for n in names)
+    text = README.read_text(encoding="utf-8")
+    assert set(re.findall(r"--to (\S+)", text)) <= set(names)
+    listed = re.findall(r"--to (\w+) notebooks/\w+\.ipynb` \(or ((?:`\w+`(?:, )?)+)\)", text)
+    assert len(listed) == 1
+    assert sorted([listed[0][0], *re.findall(r"`(\w+)`", listed[0][1])]) == sorted(names)
+
+
+def css_selectors(css: str) -> list[str]:
+    out = []
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        assert rule.type == "qualified-rule", f"an at-rule reaches the whole page: {rule}"
+        out.extend(s.strip() for s in tinycss2.serialize(rule.prelude).split(","))
+    return out
+
+
+def test_every_style_a_notebook_output_carries_is_scoped_to_the_report():
+    """The styles reach JupyterLab's page from inside each output: none may restyle JupyterLab."""
+    selectors = css_selectors(html.NOTEBOOK_CSS)
+    assert len(selectors) > 40
+    outside = [s for s in selectors
+               if not re.match(r"\.perflib(?![\w-])", s) and s != "body.perflib-report"]
+    assert outside == []
+    out = Blocks([Paragraph(spans("Status ", badge("Green")))])._repr_mimebundle_()["text/html"]
+    assert out.startswith('<style class="perflib-style">') and html.NOTEBOOK_CSS in out
+    assert out.endswith('<div class="perflib"><p>Status <span class="badge rag-green">'
+                        '<span aria-hidden="true">✔</span> Green</span></p></div>')
+
+
+def test_the_exported_page_carries_the_styles_once_and_not_in_each_output():
+    outputs = [nbformat.v4.new_output("display_data", Blocks([Paragraph(text)])._repr_mimebundle_())
+               for text in ("First", "Second")]
+    outputs.append(nbformat.v4.new_output("display_data", {  # made before outputs were wrapped
+        "text/html": "<p>Third</p>", **{k: v for k, v in Blocks([Paragraph("Third")])
+                                        ._repr_mimebundle_().items() if k != "text/html"}}))
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('year = "2020/21"', metadata={"tags": ["parameters"]},
+                                  execution_count=1),
+        nbformat.v4.new_code_cell("import perflib", execution_count=2, outputs=outputs)])
+    page, _ = ReportHTMLExporter().from_notebook_node(nb)
+    assert 'class="perflib-style"' not in page
+    assert page.count(html.REPORT_CSS) == 1
+    for text in ("First", "Second", "Third"):
+        assert f'<div class="perflib"><p>{text}</p></div>' in page
+
+
+def test_an_interactive_run_says_what_a_build_would_publish():
+    import pandas as pd
+
+    shown = Published({"measures.csv": pd.DataFrame({"a": range(15)})})._repr_mimebundle_()
+    assert shown["text/plain"] == ("perflib build would publish measures.csv beside the report: "
+                                   "15 rows\n(running the notebook publishes nothing)")
+
+
+# --- end to end: JupyterLab in Chromium --------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """``jupyter lab`` serving a scratch copy of the project, with its own config and runtime."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(config.DATA_DIR, root / "data")
+    shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
+    home = tmp_path_factory.mktemp("jupyter")
+    env = {**os.environ, "PERFLIB_ROOT": str(root)}
+    env.pop("PERFLIB_DEBUG", None)
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                 "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR", "IPYTHONDIR"):
+        env[name] = str(home / name.lower())
+    port, token = free_port(), "perflib-test"
+    log = open(home / "server.log", "w")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                assert server.poll() is None, (home / "server.log").read_text()
+                time.sleep(0.1)
+        yield base, token, root
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+        log.close()
+
+
+#: What the test compares between JupyterLab and the exported page, element by element.
+LOOKS = ("color", "background-color", "text-align", "font-weight", "font-size", "border-top",
+         "font-family")
+ELEMENTS = {  # what to compare: one of each kind the report prints
+    "badge": ".badge.rag-green",
+    "trend": "[class*=trend-]",
+    "row header": "table.measure-table tbody th",
+    "cell": "table.measure-table tbody td",
+    "column header": "table.measure-table thead th",
+    "caption": "table.measure-table caption",
+    "section heading": "section h2",
+    "paragraph": "section p",
+    "cover title": ".cover h1",
+}
+JS_LOOK = """([scope, selectors, props]) => Object.fromEntries(Object.entries(selectors).map(
+  ([name, sel]) => { const el = document.querySelector(scope + ' ' + sel);
+    if (!el) return [name, null]; const cs = getComputedStyle(el);
+    return [name, Object.fromEntries(props.map(p => [p, cs.getPropertyValue(p)]))]; }))"""
+
+
+def look(page, scope: str) -> dict:
+    return page.evaluate(JS_LOOK, [scope, ELEMENTS, list(LOOKS)])
+
+
+def idle(page) -> None:
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+
+
+#: Run All has finished when no cell waits ("[*]") and the last ran or a cell failed.
+RAN_ALL = """() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+  .map(e => e.textContent.trim());
+  return prompts.length > 0 && !prompts.includes('[*]:') && (/^\\[\\d+\\]:$/.test(prompts.at(-1))
+    || document.querySelector("[data-mime-type='application/vnd.jupyter.stderr']") !== null); }"""
+
+
+def run_all(page) -> None:
+    """Run > Run All Cells, as the README says, and wait until every cell has run or one failed."""
+    choose(page, ["Run", "Run All Cells"])
+    page.wait_for_function(RAN_ALL, timeout=60_000)
+
+
+def menu_item(page, name: str):
+    """The entry labelled ``name`` in the innermost open menu."""
+    return page.locator(".lm-Menu:visible .lm-Menu-itemLabel").filter(
+        has_text=re.compile(f"^{re.escape(name)}$")).last
+
+
+def open_menu(page, path: list[str]):
+    """Open each menu of ``path`` but the last item, and wait for that item; return it."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(path[0])}$")).click()
+    for name in path[1:-1]:
+        menu_item(page, name).hover()
+    item = menu_item(page, path[-1])
+    item.wait_for(timeout=10_000)
+    return item
+
+
+def choose(page, path: list[str]) -> None:
+    open_menu(page, path).click()
+
+
+def exported(context, page, path: list[str], seconds: float = 60):
+    """Choose an export entry: its download, or the error page its new tab shows.
+
+    JupyterLab opens the export in a new tab; Chromium reports a download from it on the opener.
+    """
+    downloads: list = []
+    tabs: list = []
+
+    def on_download(download) -> None:
+        downloads.append(download)
+
+    def on_tab(tab) -> None:
+        tabs.append(tab)
+
+    page.on("download", on_download)
+    context.on("page", on_tab)
+    try:
+        choose(page, path)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+            if downloads:
+                return downloads[0], None
+            for tab in tabs:
+                if not tab.is_closed() and "/nbconvert/" in tab.url and tab.locator("pre").count():
+                    return None, tab
+        raise AssertionError(f"nothing came of {' > '.join(path)} in {seconds} s")
+    finally:
+        page.remove_listener("download", on_download)
+        context.remove_listener("page", on_tab)
+
+
+def set_year(page, year: str) -> None:
+    editor = page.locator(".jp-CodeCell .cm-content").first
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(f'portfolio: str = "cfe"\nyear: str = "{year}"\ndata_dir: str = ""')
+    page.keyboard.press("Escape")
+
+
+@pytest.mark.e2e
+def test_jupyterlab_as_the_readme_says(lab, tmp_path):
+    from perflib.publish.pdf import ARGS, find_chromium
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    base, token, root = lab
+    paths = menu_paths()
+    labels = export_labels()
+    assert ["Run", "Run All Cells"] in paths and len(labels) == 3
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                      accept_downloads=True)
+        page = context.new_page()
+        # Step 1: the notebook opens and its kernel starts by itself
+        page.goto(f"{base}/lab/tree/notebooks/annual_report.ipynb?token={token}")
+        idle(page)
+        # Step 2: Run > Run All Cells shows the report, and what a build would publish
+        run_all(page)
+        outputs = page.locator(".jp-OutputArea-output")
+        assert re.search(r"perflib build would publish measures\.csv beside the report: \d+ rows",
+                         " ".join(outputs.all_text_contents()))  # cells off screen too
+        in_lab = {"light": look(page, ".jp-OutputArea-output .perflib")}
+        # Every menu path the README names is in JupyterLab's menus, with those labels
+        for path in paths:
+            item = open_menu(page, path)
+            assert item.count() == 1, f"no {' > '.join(path)} in JupyterLab's menus"
+            page.keyboard.press("Escape")
+            page.keyboard.press("Escape")
+        export = ["File", "Save and Export Notebook As"]
+        assert export in paths
+        open_menu(page, [*export, labels[0]])
+        shown = page.locator(".lm-Menu:visible").last.locator(".lm-Menu-itemLabel").all_inner_texts()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+        assert shown[:len(labels)] == sorted(labels), shown  # first in the menu, as the README says
+        # Step 4: export through the menu; the HTML page looks as the notebook does
+        html_download, _ = exported(context, page, [*export, next(x for x in labels
+                                                                  if x.endswith("HTML"))])
+        assert html_download.suggested_filename == "annual_report.html"
+        page_html = tmp_path / "annual_report.html"
+        html_download.save_as(page_html)
+        text = page_html.read_text(encoding="utf-8")
+        assert "<title>Citizen Focus and Engagement Portfolio Performance and Resources Annual " \
+               "Report 2020/21</title>" in text and 'class="perflib-style"' not in text
+        pdf_download, _ = exported(context, page, [*export, next(x for x in labels
+                                                                 if x.endswith("PDF"))])
+        assert pdf_download.suggested_filename == "annual_report.pdf"
+        pdf_download.save_as(tmp_path / "annual_report.pdf")
+        pdf_text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "annual_report.pdf").pages)
+        assert "Page 1 of" in pdf_text and "Annual Report 2020/21" in pdf_text
+        # ...in the dark theme too
+        choose(page, ["Settings", "Theme", "JupyterLab Dark"])
+        page.locator("body[data-jp-theme-light='false']").wait_for(state="attached", timeout=30_000)
+        page.wait_for_timeout(500)
+        in_lab["dark"] = look(page, ".jp-OutputArea-output .perflib")
+        report = context.new_page()
+        report.goto(page_html.as_uri())
+        on_paper = look(report, ".perflib")
+        report.close()
+        assert all(on_paper.values()), on_paper
+        for theme, seen in in_lab.items():
+            for name, styles in on_paper.items():
+                assert seen[name] == styles, (theme, name, seen[name], styles)
+        # Step 3: a year that is not held stops at its cell with one line
+        set_year(page, "2031/32")
+        run_all(page)
+        error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        lines = error.first.inner_text().strip().split("\n")
+        assert len(lines) == 1 and re.fullmatch(
+            r"ParameterError: year 2031/32 is not held for portfolio 'cfe' \(held: [^)]+\)",
+            lines[0]), lines
+        # ...and its export is a page that says which cell failed and why, on the page
+        nothing, tab = exported(context, page, [*export, next(x for x in labels
+                                                              if x.endswith("HTML"))])
+        assert nothing is None
+        prompt = page.locator(".jp-CodeCell", has=error.first).locator(".jp-InputPrompt")
+        message = tab.locator("pre").inner_text()
+        assert message.startswith(f"nbconvert failed: annual_report.ipynb was not exported: cell "
+                                  f"{prompt.inner_text().rstrip(':')} shows an error.\n"
+                                  "ParameterError: year 2031/32 is not held")
+        assert "not been run" not in message
+        assert tab.evaluate("(() => { const p = document.querySelector('pre');"
+                            " return p.scrollWidth <= p.clientWidth; })()"), "a line runs off"
+        browser.close()

@@ -26,7 +26,8 @@ import tinycss2
 from perflib import config
 from perflib.exporters import ReportHTMLExporter
 from perflib.present import html
-from perflib.present.blocks import Blocks, Paragraph, Published, badge, spans
+from perflib.present.blocks import Paragraph, badge, spans
+from perflib.present.display import Blocks, Published
 
 README = config.PROJECT_ROOT / "README.md"
 

@@ -8,7 +8,8 @@ import pytest
 
 from perflib.data.report import load_report
 from perflib.present import sections
-from perflib.present.blocks import Blocks, from_json, to_json
+from perflib.present.blocks import from_json, to_json
+from perflib.present.display import Blocks
 from perflib.present.html import render
 from perflib.reports import annual, kinds
 

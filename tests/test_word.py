@@ -20,7 +20,8 @@ from pypdf import PdfReader
 from perflib import config
 from perflib.exporters import ExportError, ready
 from perflib.formats.docx import REFERENCE, clean_html, docx_from_html
-from perflib.present.blocks import Blocks, Paragraph
+from perflib.present.blocks import Paragraph
+from perflib.present.display import Blocks
 from tests.htmltables import parse
 from tests.test_build import FIGURES, FINANCE
 

@@ -170,23 +170,6 @@ _TYPES = {t.__name__: t for t in (Heading, Markdown, Paragraph, Note, Table, Fig
                                   Group, Section, Cover)}
 
 
-class Blocks(list):
-    """Blocks a notebook cell shows: rendered as HTML, and carried as JSON for the build and Word."""
-
-    def __init__(self, items: Iterable[Block] = ()) -> None:
-        super().__init__(items)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from perflib.present.html import notebook
-
-        return {"text/plain": outline(self), "text/html": notebook(self), MIME: to_json(self)}
-
-    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
-        # IPython prefers its list printer to the bundle's text/plain: without this, every
-        # executed notebook carries each chart's PNG once more, as a bytes repr.
-        p.text(outline(self))
-
-
 def outline(blocks: Iterable[Block]) -> str:
     """What a cell shows as plain text (a console, a log): its title, headings, tables and charts."""
     lines = []
@@ -307,23 +290,3 @@ def title_of(blocks: Iterable[Block]) -> str:
         if isinstance(b, Cover):
             return b.document_title
     return ""
-
-
-class Published:
-    """Data files a report publishes beside itself (name -> DataFrame), computed in the kernel.
-
-    Carried as :data:`DATA_MIME` for the build to write; shown as what it would publish, since
-    running the notebook (in JupyterLab, or with papermill) writes no file: only ``perflib build``
-    does.
-    """
-
-    def __init__(self, files: dict[str, Any]) -> None:
-        self.files = files
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        lines = [f"perflib build would publish {name} beside the report: {len(frame)} rows"
-                 for name, frame in self.files.items()]
-        lines.append("(running the notebook publishes nothing)")
-        return {"text/plain": "\n".join(lines),
-                DATA_MIME: {"files": {name: frame.to_csv(index=False)
-                                      for name, frame in self.files.items()}}}

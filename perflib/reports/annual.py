@@ -9,7 +9,6 @@ from perflib.data.report import Report
 from perflib.present import sections
 from perflib.present.blocks import (
     Block,
-    Blocks,
     Definitions,
     Group,
     Heading,
@@ -17,7 +16,6 @@ from perflib.present.blocks import (
     Markdown,
     Note,
     Paragraph,
-    Published,
     Section,
     Span,
     Table,
@@ -25,6 +23,7 @@ from perflib.present.blocks import (
     spans,
     strong,
 )
+from perflib.present.display import Blocks, Published
 from perflib.reports import ReportKind, comparators
 
 KIND = ReportKind(

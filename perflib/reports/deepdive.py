@@ -12,7 +12,8 @@ from perflib import formatting as fmt
 from perflib.data import periods
 from perflib.data.report import Report
 from perflib.present import sections
-from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Section, Table, badge
+from perflib.present.blocks import Block, Inline, Paragraph, Section, Table, badge
+from perflib.present.display import Blocks
 from perflib.reports import ReportKind
 
 FACT_COLUMNS = ["report", "topic", "metric", "period", "value", "unit", "note"]

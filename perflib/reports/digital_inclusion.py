@@ -10,7 +10,8 @@ from perflib import formatting as fmt
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
 from perflib.present import charts
-from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
+from perflib.present.blocks import Block, Inline, Paragraph, Table
+from perflib.present.display import Blocks, Published
 from perflib.reports import ReportKind, deepdive
 
 LENDING = {"lending_purpose_education": "Education",

@@ -12,7 +12,8 @@ from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
 from perflib.errors import Problem
 from perflib.present import charts
-from perflib.present.blocks import Block, Blocks, Inline, Paragraph, Published, Table
+from perflib.present.blocks import Block, Inline, Paragraph, Table
+from perflib.present.display import Blocks, Published
 from perflib.reports import ReportKind, deepdive
 
 QUARTER_STARTS = {"Q1": (4, 1), "Q2": (7, 1), "Q3": (10, 1), "Q4": (1, 1)}

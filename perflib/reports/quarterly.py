@@ -30,17 +30,16 @@ from perflib.errors import ParameterError, Problem
 from perflib.present import sections
 from perflib.present.blocks import (
     Block,
-    Blocks,
     Heading,
     Inline,
     Markdown,
     Paragraph,
-    Published,
     Section,
     Table,
     badge,
     strong,
 )
+from perflib.present.display import Blocks, Published
 from perflib.reports import ReportKind, spc_section
 
 #: Quarters reported on when portfolio.yaml says ``quarterly: {}`` (Q4 is the annual report).

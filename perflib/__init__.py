@@ -31,8 +31,12 @@ __all__ = [
 
 
 def __getattr__(name: str):  # PEP 562: `perflib build` starts without importing pandas first
-    if name in ("Report", "load_all", "load_report"):
-        from perflib.data import report
+    if name == "Report":
+        from perflib.data.report import Report
 
-        return getattr(report, name)
+        return Report
+    if name in ("load_all", "load_report"):
+        from perflib.reports import checks
+
+        return getattr(checks, name)
     raise AttributeError(f"module 'perflib' has no attribute {name!r}")

@@ -14,8 +14,8 @@ DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
 def _check(data: str | None) -> int:
     from perflib.config import data_path
     from perflib.data.quality import describe
-    from perflib.data.report import check_all
     from perflib.errors import DataError
+    from perflib.reports.checks import check_all
 
     held, problems, reports = check_all(data_path(data))
     by_portfolio: dict[str, list[str]] = {}

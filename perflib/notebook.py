@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from perflib.config import DATA_RULE, data_path  # noqa: F401 (the notebook API)
-from perflib.data.report import Report, check_year, load_report
+from perflib.data.report import Report, check_year
 from perflib.errors import ParameterError
+from perflib.reports.checks import load_report
 
 
 def load(portfolio: str, year: str, data_dir: str | Path | None = None,

@@ -57,7 +57,7 @@ FICTIONAL = {
 
 @cache
 def seed_figures(year: str) -> dict[str, Figures]:
-    from perflib.data.report import load_report
+    from perflib.reports.checks import load_report
 
     return load_report("cfe", year).figures
 

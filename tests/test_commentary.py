@@ -200,7 +200,7 @@ def test_a_figure_without_commentary_is_a_warning():
 def test_check_all_warns_for_a_measure_without_a_heading():
     from perflib.data.commentary import Commentary
 
-    got = c.check_all({"foi": Commentary("1,014 of 1,117 were on time.", 2)},
+    got = c.check_commentary({"foi": Commentary("1,014 of 1,117 were on time.", 2)},
                       {"foi": foi(), "visits": visits()})
     assert [(x.measure_id, x.severity) for x in got] == [("visits", WARNING)]
 
@@ -340,7 +340,7 @@ SEED_FINDINGS = {
 
 
 def seed_findings(year: str) -> list[c.Finding]:
-    from perflib.data.report import load_report
+    from perflib.reports.checks import load_report
 
     return load_report("cfe", year).findings
 
@@ -359,7 +359,7 @@ def test_seed_findings_point_at_the_line():
 
 def test_last_years_commentary_copied_forward_is_caught():
     """2020/21's text left unchanged in a fictional 2021/22 report whose figures moved."""
-    from perflib.data.report import load_report
+    from perflib.reports.checks import load_report
 
     report = load_report("cfe", "2020/21")
     path = report.commentary_path
@@ -379,7 +379,7 @@ def test_last_years_commentary_copied_forward_is_caught():
         "museum_visits": forward(old["museum_visits"], value=61250.0, trend="Getting better",
                                  rule_rating="Green", rating="Green"),
     }
-    got = c.check_all(text, new, str(path))
+    got = c.check_commentary(text, new, str(path))
     assert len(got) == len(set(got))
     errors = {(x.measure_id, x.words) for x in got if x.severity == ERROR}
     assert ("foi_on_time", "1,014 of 1,117") in errors      # last year's fraction as this year's

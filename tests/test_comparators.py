@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from perflib.data import comparators as data
-from perflib.data.report import load_report
 from perflib.errors import DataError
 from perflib.present.blocks import Figure, Group, Paragraph, plain
 from perflib.reports import annual
 from perflib.reports import comparators as report_comparators
+from perflib.reports.checks import load_report
 
 COUNCIL = "E08000007"
 #: Fictional neighbours (well-formed codes, invented names and figures), for tests only.

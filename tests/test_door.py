@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from perflib.data.door import read_bytes
-from perflib.data.report import load_all
 from perflib.errors import DataError
+from perflib.reports.checks import load_all
 
 COMMENTARY = "cfe/2020-21/commentary.md"
 REPLACE = "replace it with a plain file named commentary.md (data/README.md describes each file)"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from perflib.data import claims
 from perflib.data.portfolio import load_portfolio
-from perflib.data.report import check_report
 from perflib.data.scaffold import draft, new_year
+from perflib.reports.checks import check_report
 from tests.test_portfolios import _fill_in
 
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 
 from perflib import formatting as fmt
-from perflib.data.report import load_report
 from perflib.finance import CashLimit, reserves_with_balance
+from perflib.reports.checks import load_report
 
 
 def test_cash_limit_arithmetic():

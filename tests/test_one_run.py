@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perflib.data.report import check_all, load_report
+from perflib.reports.checks import check_all, load_report
 from tests.test_build import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from perflib import config
-from perflib.data.report import load_report
 from perflib.present.blocks import DATA_MIME, Table, walk
 from perflib.reports import annual, complaints, digital_inclusion, museum_visits, quarterly
+from perflib.reports.checks import load_report
 
 FICTIONAL = Path(__file__).parent / "fixtures" / "fictional"
 

@@ -13,10 +13,11 @@ import pytest
 
 from perflib import config
 from perflib.data import periods
-from perflib.data.report import load_report, rate
+from perflib.data.report import rate
 from perflib.errors import DataError, ParameterError
 from perflib.present.blocks import Figure, Paragraph, walk
 from perflib.reports import annual, quarterly
+from perflib.reports.checks import load_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional" / "quarterly" / "riverside"
 TOO_FEW = ("Statistical process control charts need at least 12 points; no measure in this "

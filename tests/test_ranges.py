@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data.report import load_all
 from perflib.data.specs import ABOVE_100_FIX
 from perflib.errors import DataError
+from perflib.reports.checks import load_all
 from tests.test_validation import edit
 
 OBS, M = "cfe/observations.csv", "cfe/measures.csv"

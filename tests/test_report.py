@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data.report import load_report
 from perflib.present import sections
 from perflib.present.blocks import from_json, to_json
 from perflib.present.display import Blocks
 from perflib.present.html import render
 from perflib.reports import annual, kinds
+from perflib.reports.checks import load_report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
 

@@ -128,7 +128,7 @@ def test_draft_leaves_a_file_it_does_not_change_untouched(data_copy):
 
 def test_draft_inserts_its_sentence_in_the_files_line_endings(data_copy):
     from perflib.data.claims import draft_sentence
-    from perflib.data.report import load_report
+    from perflib.reports.checks import load_report
 
     path = data_copy / "cfe/2020-21/commentary.md"
     crlf(path)

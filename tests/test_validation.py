@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data.report import load_all, load_report
 from perflib.errors import DataError, ParameterError
+from perflib.reports.checks import load_all, load_report
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -15,34 +15,44 @@ import pandas as pd
 from perflib import config
 from perflib.data import claims
 from perflib.data.claims import Finding
+from perflib.errors import Problem
 
 if TYPE_CHECKING:
-    from perflib.data.report import Report
+    from perflib.data.year import Report
 
 NOTE = "note"
 COLUMNS = ["year", "pi_code", "measure_id", "file", "line", "severity", "finding", "data_says",
            "words", "fix"]
 
 
-def findings(r: Report, skip: set[str] | None = None, kinds_too: bool = True) -> list[Finding]:
-    """Every data-quality finding of a report year, errors first.
+def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
+    """Every data-quality finding of a report year's data, errors first.
 
     ``skip`` names measures whose figures have errors: their commentary is not judged against
-    them. The report kinds' own findings are left out with ``kinds_too`` false (while the
-    portfolio's files have errors they would be worked out from broken data).
+    them. The report kinds add their own findings after loading (:mod:`perflib.reports.checks`).
     """
-    from perflib.reports import kinds
-
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
-    out = claims.check_all(r.commentary, figures, str(r.commentary_path),
-                           r.meta.get("status", "final"))
-    out += discrepancy_notes(r)
-    for name in r.portfolio.reports if kinds_too else ():
-        hook = kinds()[name].findings
-        if hook is not None:
-            out += hook(r)
+    out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
+                                  r.meta.get("status", "final"))
+    return ordered(out + discrepancy_notes(r))
+
+
+def ordered(found: list[Finding]) -> list[Finding]:
+    """Findings as they are listed: errors first, then warnings, then notes; by PI code and line."""
     order = {claims.ERROR: 0, claims.WARNING: 1, NOTE: 2}
-    return sorted(out, key=lambda x: (order.get(x.severity, 3), x.pi_code, x.line or 0))
+    return sorted(found, key=lambda x: (order.get(x.severity, 3), x.pi_code, x.line or 0))
+
+
+def contradictions(r: Report, found: list[Finding], skip: set[str] | None = None) -> list[Problem]:
+    """In a final report, each error finding as a problem: text and data cannot both be right.
+
+    A draft prints them instead; ``skip`` names measures already refused for another reason.
+    """
+    if r.meta.get("status") != "final":
+        return []
+    return [Problem(r.commentary_path, x.line, x.measure_id,
+                    f"{x.pi_code}: {x.finding}: '{x.words}' (the data says {x.data_says})", x.fix)
+            for x in found if x.severity == claims.ERROR and x.measure_id not in (skip or set())]
 
 
 def discrepancy_notes(r: Report) -> list[Finding]:

@@ -8,113 +8,27 @@ failing on it; a ``final`` year must be complete and approved.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from perflib import config, rules
+from perflib.data import claims, periods, quality, specs
 from perflib.data import commentary as commentary_file
-from perflib.data import periods, specs
 from perflib.data.portfolio import (
     Portfolio,
     check_year,
     frame,
-    load_portfolio,
     nan,
     portfolios,
     read_portfolio,
     year_folder,
 )
 from perflib.data.report_meta import check_stated, read_meta
-from perflib.data.schema import Table, Yaml, raise_if, read_csv, read_yaml
-from perflib.errors import DataError, ParameterError, Problem, merge
+from perflib.data.schema import Table, Yaml, read_csv, read_yaml
+from perflib.data.year import Report
+from perflib.errors import ParameterError, Problem, merge
 from perflib.finance import CashLimit, reserves_with_balance
-
-
-@dataclass
-class Report:
-    """Everything one year's report prints, checked and computed."""
-
-    portfolio: Portfolio
-    year: str
-    meta: dict[str, Any]
-    measures: pd.DataFrame
-    observations: pd.DataFrame
-    commentary: dict[str, commentary_file.Commentary]
-    cash: CashLimit | None
-    finance: dict[str, Any]
-    reserves: pd.DataFrame
-    savings: pd.DataFrame
-    engagement: pd.DataFrame | None
-    responses: pd.DataFrame | None
-    files: list[Path] = field(default_factory=list)
-    #: what is still to fill in (a draft builds with these; a final year has none)
-    todos: list[Problem] = field(default_factory=list)
-    #: where the commentary or the published figures disagree (perflib.data.quality)
-    findings: list[Any] = field(default_factory=list)
-
-    @property
-    def folder(self) -> str:
-        """This year as a folder name, e.g. '2020-21'."""
-        return year_folder(self.year)
-
-    @property
-    def draft(self) -> bool:
-        """Whether this year is a draft (marked DRAFT on every page)."""
-        return self.meta.get("status") == "draft"
-
-    @property
-    def rules(self) -> dict[str, float]:
-        """This year's rating thresholds."""
-        return self.meta["rules"]
-
-    @property
-    def commentary_path(self) -> Path:
-        """This year's commentary.md."""
-        return commentary_file.path_of(self.portfolio.path / self.folder)
-
-    @cached_property
-    def figures(self) -> dict[str, Any]:
-        """Each measure's figures as its commentary may cite them (:class:`claims.Figures`)."""
-        from perflib.data import claims
-
-        return claims.figures_from_report(self)
-
-    def text(self, measure_id: str) -> str:
-        """A measure's commentary with its placeholders filled from the measure's own figures."""
-        from perflib.data import claims
-
-        c = self.commentary.get(measure_id)
-        if not c or not c.text:
-            return ""
-        return claims.render(c.text, self.figures[measure_id],
-                             missing="[figure to be added]" if self.draft else None)
-
-
-def load_report(portfolio: str | Portfolio, year: str,
-                data_dir: Path | str | None = None) -> Report:
-    """Load, check and compute one report year of one portfolio.
-
-    Pass a loaded :class:`Portfolio` to build several years without reading its files again.
-    Raises :class:`DataError` on any problem, and on to-dos unless the year is a draft.
-    """
-    report, problems = _load(portfolio, year, data_dir)
-    errors = [p for p in problems if not p.todo]
-    if errors or (problems and (report is None or not report.draft)):
-        raise DataError(problems)
-    assert report is not None
-    report.todos = problems
-    return report
-
-
-def check_report(portfolio: str | Portfolio, year: str,
-                 data_dir: Path | str | None = None) -> tuple[Report | None, list[Problem]]:
-    """One report year (when it loads) and every problem and to-do of it, draft or not."""
-    report, problems = _load(portfolio, year, data_dir)
-    return (None if any(not q.todo for q in problems) else report), problems
 
 
 def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
@@ -149,17 +63,19 @@ def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
     return out
 
 
-def _skipped(file: Path, what: str, because: str, verb: str = "checked") -> Problem:
+def skipped(file: Path, what: str, because: str, verb: str = "checked") -> Problem:
     """One line for a stage that could not run, so a fixed error never uncovers a second round."""
     return Problem(file, None, None, f"{what} not {verb}, because {because} (see above)",
                    "fix that, then run perflib check again")
 
 
-def _load(portfolio: str | Portfolio, year: str,
-          data_dir: Path | str | None) -> tuple[Report | None, list[Problem]]:
-    """Every check that can run on what loaded, each problem once; the Report when it was built.
+def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | None = None
+                ) -> tuple[Report | None, list[Problem]]:
+    """Every data check that can run on what loaded, each problem once; the Report when built.
 
-    A stage whose input failed says so in one line instead of running on broken figures.
+    A stage whose input failed says so in one line instead of running on broken figures. The
+    report kinds' own checks are not run here (the data layer knows no report kind): the public
+    loaders, :func:`perflib.reports.checks.load_report` and its siblings, add them.
     """
     check_year(year)
     if isinstance(portfolio, Portfolio):
@@ -168,7 +84,7 @@ def _load(portfolio: str | Portfolio, year: str,
         p, problems = read_portfolio(portfolio, data_dir)
         if p is None:
             root = Path(data_dir or config.DATA_DIR) / portfolio
-            return None, problems + [_skipped(root / "portfolio.yaml", f"the {year} report was",
+            return None, problems + [skipped(root / "portfolio.yaml", f"the {year} report was",
                                               "the portfolio's files could not be read")]
     if year not in p.years:
         raise ParameterError(f"year {year} is not held for portfolio '{p.id}' "
@@ -188,7 +104,7 @@ def _load(portfolio: str | Portfolio, year: str,
                                        set(register["measure_id"]), problems)
     if not meta or not all(isinstance(meta["rules"][k], (int, float))
                            for k in ("amber_tolerance", "stable_threshold")):
-        return None, problems + [_skipped(folder, "ratings, trends, finance totals and "
+        return None, problems + [skipped(folder, "ratings, trends, finance totals and "
                                           "commentary were", "report.yaml or its rules could "
                                           "not be read")]
 
@@ -229,21 +145,10 @@ def _load(portfolio: str | Portfolio, year: str,
              folder / "savings.csv"]
     files += [t.path for t in (engagement, responses) if t is not None]
     report = Report(p, year, meta, measures, obs, commentary, cash, finance, reserves_f,
-                    savings_f, frame(engagement), frame(responses), files)
-    from perflib.reports import kinds
-
-    checked = [kinds()[name] for name in p.reports if kinds()[name].check is not None]
-    sound = broken == set() and all(q.todo for q in p.problems)
-    if sound:
-        for kind in checked:
-            problems.extend(kind.check(report))
-    elif checked:
-        names = ", ".join(k.name for k in checked)
-        problems.append(_skipped(p.path / "portfolio.yaml", f"the checks the {names} reports make "
-                                 f"of their own {year} data were",
-                                 "the portfolio's files have errors", "run"))
+                    savings_f, frame(engagement), frame(responses), files, yaml=doc,
+                    sound=broken == set() and all(q.todo for q in p.problems))
     if not unread:  # an unread commentary.md's own error says so
-        problems += _commentary_problems(report, broken, sound)
+        problems += _commentary_problems(report, broken)
     return report, problems
 
 
@@ -254,24 +159,22 @@ def _stated(doc: Yaml, cash: CashLimit | None, reserves: Table | None, savings: 
     if not stated:
         return
     if cash is None:
-        problems.append(_skipped(doc.path, "the stated finance totals were",
+        problems.append(skipped(doc.path, "the stated finance totals were",
                                  "a cash limit or outturn figure is missing or wrong"))
         return
     skip = [key for key, t in (("reserves", reserves), ("savings", savings))
             if t is None or t.bad]
     for key in skip:
-        problems.append(_skipped(doc.path, f"the stated {key} totals were",
+        problems.append(skipped(doc.path, f"the stated {key} totals were",
                                  f"{key}.csv has errors"))
     check_stated(doc, cash, reserves_f, savings_f, problems, skip=tuple(skip))
 
 
-def _commentary_problems(r: Report, broken: set[str] | None, sound: bool) -> list[Problem]:
+def _commentary_problems(r: Report, broken: set[str] | None) -> list[Problem]:
     """Stray braces, unknown placeholders and (in a final report) contradicted commentary.
 
     The commentary of a measure whose figures have errors is not judged against them.
     """
-    from perflib.data import claims, quality
-
     out, braces = [], set()
     for mid, c in r.commentary.items():
         for p in claims.placeholder_problems(c.text, c.line):
@@ -282,18 +185,12 @@ def _commentary_problems(r: Report, broken: set[str] | None, sound: bool) -> lis
                                f"the commentary for {mid} is still the drafted sentence",
                                f"complete it and delete '{claims.DRAFT_MARKER}'", todo=True))
     unjudged = set(r.measures["measure_id"]) if broken is None else broken
-    r.findings = quality.findings(r, skip=unjudged, kinds_too=sound)
+    r.findings = quality.findings(r, skip=unjudged)
     if unjudged:
         what = "the commentary was" if broken is None else \
             f"the commentary of {', '.join(sorted(unjudged))} was"
-        out.append(_skipped(r.commentary_path, what, "figures it is read against have errors"))
-    if r.meta.get("status") == "final":
-        for x in r.findings:
-            if x.severity == claims.ERROR and x.measure_id not in braces:
-                out.append(Problem(r.commentary_path, x.line, x.measure_id,
-                                   f"{x.pi_code}: {x.finding}: '{x.words}' (the data says "
-                                   f"{x.data_says})", x.fix))
-    return out
+        out.append(skipped(r.commentary_path, what, "figures it is read against have errors"))
+    return out + quality.contradictions(r, r.findings, skip=braces)
 
 
 def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
@@ -345,24 +242,7 @@ def _apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: lis
             m.at[j, "override_reason"] = row.reason or ""
 
 
-def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
-             year: str | None = None) -> list[Report]:
-    """Load every report (of one portfolio, or one year, if given), all problems in one error.
-
-    A draft year loads with its to-dos (as a build would); anything else wrong is raised.
-    """
-    problems: list[Problem] = []
-    out: list[Report] = []
-    for p, y in _years(data_dir, problems, portfolio, year):
-        try:
-            out.append(load_report(p, y))
-        except DataError as exc:
-            merge(problems, exc.problems)
-    raise_if(problems)
-    return out
-
-
-def _years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,
+def years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,
            year: str | None = None) -> Iterator[tuple[Portfolio, str]]:
     """Every (portfolio, year) asked for; a portfolio that does not load adds its problems instead.
 
@@ -374,32 +254,11 @@ def _years(data_dir: Path | str | None, problems: list[Problem], portfolio: str 
         p, found = read_portfolio(pid, data_dir)
         merge(problems, found)
         if p is None:
-            problems.append(_skipped(root / pid / "portfolio.yaml", f"the report years of {pid} "
+            problems.append(skipped(root / pid / "portfolio.yaml", f"the report years of {pid} "
                                      "were", "the portfolio's files could not be read"))
             continue
         for y in [year] if year else p.years:
             yield p, y
 
 
-def check_all(data_dir: Path | str | None = None
-              ) -> tuple[list[tuple[str, str]], list[Problem], list[Report]]:
-    """What ``perflib check`` reports: years held, problems and to-dos, and the loaded years.
-
-    Drafts are included; each loaded year carries its data-quality findings.
-    """
-    problems: list[Problem] = []
-    held: list[tuple[str, str]] = []
-    loaded: list[Report] = []
-    for p, year in _years(data_dir, problems):
-        held.append((p.id, year))
-        report, found = _load(p, year, None)
-        merge(problems, found)
-        # a draft's findings are printed even while its year has errors; a final year's errors
-        # are among the problems already
-        if report is not None and (report.draft or all(q.todo for q in found)):
-            loaded.append(report)
-    return held, problems, loaded
-
-
-__all__ = ["Report", "check_all", "check_report", "check_year", "load_all", "load_portfolio",
-           "load_report", "nan", "rate", "year_folder"]
+__all__ = ["Report", "check_year", "nan", "rate", "read_report", "skipped", "year_folder", "years"]

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import yaml
 
+from perflib.data import commentary as commentary_file
 from perflib.data import edits, periods, specs
+from perflib.data.claims import draft_sentence
 from perflib.data.door import read_bytes
-from perflib.data.portfolio import check_year, load_portfolio, year_folder
-from perflib.data.report import check_report
+from perflib.data.portfolio import Portfolio, check_year, load_portfolio, year_folder
+from perflib.data.report import Report, read_report
 from perflib.errors import DataError, ParameterError, Problem
 
 
@@ -104,12 +106,9 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     change.files[p.observations.path] = edits.append_rows(raw, _history_rows(raw, latest, year, ids))
 
     previous = yaml.safe_load(edits.text_of(_read(p.path / year_folder(latest) / "report.yaml"))[0])
-    from perflib.data.claims import draft_sentence
-    from perflib.data.report import load_report
-
     # the drafted first sentence takes its shape from last year's figures and its numbers, through
     # placeholders, from this year's once they are filled in
-    shape = load_report(p, latest).figures
+    shape = _loaded(p, latest).figures
     change.new = {
         "report.yaml": _report_yaml(year, previous).encode("utf-8"),
         "commentary.md": "".join(f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}"
@@ -119,8 +118,16 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     }
     change.write()
 
-    _, todos = check_report(load_portfolio(portfolio, data_dir), year)
+    _, todos = read_report(load_portfolio(portfolio, data_dir), year)
     return _summary(portfolio, year, latest, folder, todos)
+
+
+def _loaded(p: Portfolio, year: str) -> Report:
+    """A year to draft from: read whole, or the error with every problem it has."""
+    report, problems = read_report(p, year)
+    if report is None or any(not q.todo for q in problems) or (problems and not report.draft):
+        raise DataError(problems)
+    return report
 
 
 def draft(portfolio: str, year: str, data_dir: Path) -> str:
@@ -129,12 +136,9 @@ def draft(portfolio: str, year: str, data_dir: Path) -> str:
     The rest of the file is kept byte for byte (its line endings too), and a file with nothing to
     draft is not written at all.
     """
-    from perflib.data import commentary as commentary_file
-    from perflib.data.claims import draft_sentence
-
     check_year(year)
-    report, problems = check_report(load_portfolio(portfolio, data_dir), year)
-    if report is None:
+    report, problems = read_report(load_portfolio(portfolio, data_dir), year)
+    if report is None or any(not q.todo for q in problems):
         raise DataError([q for q in problems if not q.todo] or problems)
     figures = report.figures
     path = report.commentary_path

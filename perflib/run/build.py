@@ -22,9 +22,10 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import config  # noqa: E402
 from perflib.data.portfolio import check_portfolio, check_year, portfolios, year_folder  # noqa: E402
-from perflib.data.report import Report, load_all  # noqa: E402
+from perflib.data.report import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
+from perflib.reports.checks import load_all  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
 from perflib.run import versions  # noqa: E402
 from perflib.run.plan import Plan  # noqa: E402

@@ -23,8 +23,8 @@ from perflib.data.claims.placeholders import (
     placeholder_problems,
     render,
 )
-from perflib.data.claims.review import check, check_all
+from perflib.data.claims.review import check, check_commentary
 
 __all__ = ["DRAFT_MARKER", "ERROR", "PLACEHOLDERS", "WARNING", "Figures", "Finding",
-           "PeriodFigure", "PlaceholderProblem", "change_words", "check", "check_all",
+           "PeriodFigure", "PlaceholderProblem", "change_words", "check", "check_commentary",
            "draft_sentence", "figures_from_report", "placeholder_problems", "render"]

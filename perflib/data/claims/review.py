@@ -67,7 +67,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
     return out
 
 
-def check_all(commentary: Mapping[str, Any], figures: Mapping[str, Figures],
+def check_commentary(commentary: Mapping[str, Any], figures: Mapping[str, Figures],
               file: str = "", status_of_report: str = "draft") -> list[Finding]:
     """Check every measure's commentary, including measures that have none.
 

@@ -1,0 +1,160 @@
+"""Report years loaded and checked whole: the data's own checks, then each report kind's.
+
+The data layer (:mod:`perflib.data`) reads and checks a portfolio's files and knows no report
+kind; this module adds what only the kinds can say: whether the kinds portfolio.yaml declares
+exist and have their roles mapped, each declared kind's checks of its own data, and its
+data-quality findings. Everything that loads a report for printing (the notebooks, ``perflib
+check``, ``perflib build``) goes through these four functions, so a report is never printed
+unchecked:
+
+- :func:`check_report`: one year and every problem of it, draft or not;
+- :func:`load_report`: one year, or a :class:`~perflib.errors.DataError` with every problem;
+- :func:`check_all` and :func:`load_all`: every portfolio and year (or those asked for).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from perflib.data import quality
+from perflib.data.portfolio import Portfolio
+from perflib.data.report import Report, read_report, skipped, years
+from perflib.data.schema import raise_if
+from perflib.errors import DataError, Problem, merge
+from perflib.reports import ReportKind, kinds
+
+
+def declaration_problems(p: Portfolio) -> list[Problem]:
+    """The report kinds portfolio.yaml declares: each one perflib knows, its roles its own."""
+    doc = p.yaml
+    if doc is None:
+        return []
+    known = kinds()
+    out: list[Problem] = []
+    for name, roles in p.reports.items():
+        where = ("reports", name)
+        if name not in known:
+            out.append(Problem(doc.path, doc.line(*where), f"reports.{name}",
+                               f"'{name}' is not a report kind perflib knows",
+                               f"use one of {', '.join(sorted(known))}"))
+            continue
+        kind = known[name]
+        for role in roles:
+            if role not in kind.roles and role not in kind.optional_roles:
+                allowed = ", ".join([*kind.roles, *kind.optional_roles]) or "none"
+                out.append(Problem(doc.path, doc.line(*where, "roles", role),
+                                   f"reports.{name}.roles.{role}",
+                                   f"'{role}' is not a role of the {kind.title}",
+                                   f"use one of its roles: {allowed}"))
+        for role, meaning in kind.roles.items():
+            if role not in roles:
+                out.append(Problem(doc.path, doc.line(*where), f"reports.{name}.roles.{role}",
+                                   f"the {kind.title} needs the role '{role}' ({meaning}) but it "
+                                   "is not mapped",
+                                   f"add '{role}: <measure_id>' under reports.{name}.roles, or "
+                                   f"remove {name} from reports"))
+    return out
+
+
+def declared_kinds(p: Portfolio) -> list[ReportKind]:
+    """The kinds a portfolio declares that perflib knows, in registry order."""
+    return [k for name, k in kinds().items() if name in p.reports]
+
+
+def kind_problems(report: Report, declared_ok: bool = True) -> list[Problem]:
+    """Each declared kind's checks of its own data, and its findings added to the report's.
+
+    While the portfolio's files, its declarations (``declared_ok``) or this year's figures have
+    errors, what the kinds work out from them would be wrong, so they wait, and one line says so.
+    """
+    declared = declared_kinds(report.portfolio)
+    if not (report.sound and declared_ok):
+        names = ", ".join(k.name for k in declared if k.check)
+        if not names:
+            return []
+        return [skipped(report.portfolio.path / "portfolio.yaml", f"the checks the {names} "
+                        f"reports make of their own {report.year} data were",
+                        "the portfolio's files have errors", "run")]
+    out: list[Problem] = []
+    found = []
+    for kind in declared:
+        if kind.check is not None:
+            out += kind.check(report)
+        if kind.findings is not None:
+            found += kind.findings(report)
+    report.findings = quality.ordered([*report.findings, *found])
+    return out + quality.contradictions(report, found)
+
+
+def check_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | None = None
+                 ) -> tuple[Report | None, list[Problem]]:
+    """One report year (when it has no errors) and every problem and to-do of it, draft or not."""
+    report, problems = _checked(portfolio, year, data_dir)
+    return (None if any(not q.todo for q in problems) else report), problems
+
+
+def load_report(portfolio: str | Portfolio, year: str,
+                data_dir: Path | str | None = None) -> Report:
+    """Load, check and compute one report year of one portfolio.
+
+    Pass a loaded :class:`Portfolio` to build several years without reading its files again.
+    Raises :class:`DataError` on any problem, and on to-dos unless the year is a draft.
+    """
+    report, problems = _checked(portfolio, year, data_dir)
+    errors = [p for p in problems if not p.todo]
+    if errors or (problems and (report is None or not report.draft)):
+        raise DataError(problems)
+    assert report is not None
+    report.todos = problems
+    return report
+
+
+def _checked(portfolio: str | Portfolio, year: str, data_dir: Path | str | None
+             ) -> tuple[Report | None, list[Problem]]:
+    report, problems = read_report(portfolio, year, data_dir)
+    if report is not None:
+        declarations = declaration_problems(report.portfolio)
+        merge(problems, declarations)
+        merge(problems, kind_problems(report, not declarations))
+    return report, problems
+
+
+def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
+             year: str | None = None) -> list[Report]:
+    """Every report (of one portfolio, or one year, if given), all problems in one error.
+
+    A draft year loads with its to-dos (as a build would); anything else wrong is raised.
+    """
+    problems: list[Problem] = []
+    out: list[Report] = []
+    for p, y in years(data_dir, problems, portfolio, year):
+        try:
+            out.append(load_report(p, y))
+        except DataError as exc:
+            merge(problems, exc.problems)
+    raise_if(problems)
+    return out
+
+
+def check_all(data_dir: Path | str | None = None
+              ) -> tuple[list[tuple[str, str]], list[Problem], list[Report]]:
+    """What ``perflib check`` reports: years held, problems and to-dos, and the loaded years.
+
+    Drafts are included; each loaded year carries its data-quality findings.
+    """
+    problems: list[Problem] = []
+    held: list[tuple[str, str]] = []
+    loaded: list[Report] = []
+    for p, year in years(data_dir, problems):
+        held.append((p.id, year))
+        report, found = _checked(p, year, None)
+        merge(problems, found)
+        # a draft's findings are printed even while its year has errors; a final year's errors
+        # are among the problems already
+        if report is not None and (report.draft or all(q.todo for q in found)):
+            loaded.append(report)
+    return held, problems, loaded
+
+
+__all__ = ["check_all", "check_report", "declaration_problems", "declared_kinds",
+           "kind_problems", "load_all", "load_report"]

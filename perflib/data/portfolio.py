@@ -16,6 +16,8 @@ import pandas as pd
 
 from perflib import config
 from perflib.data import periods, quarters, specs
+from perflib.data.comparators import Comparators, read_comparators
+from perflib.data.comparators import folder as comparator_folder
 from perflib.data.schema import (
     SLUG_RE,
     Table,
@@ -53,6 +55,8 @@ class Portfolio:
     gaps: set[tuple[str, str]] = field(default_factory=set)
     #: portfolio.yaml as read, with the line of every key (for messages about it)
     yaml: Yaml | None = None
+    #: national and nearest-neighbour figures (comparators/), when the portfolio has them
+    comparators: Comparators | None = None
 
     @property
     def files(self) -> list[Path]:
@@ -166,6 +170,10 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
                      key=("report", "topic", "metric", "period"), optional_file=True)
     events = read_csv(path / "museum_events.csv", specs.EVENTS, problems,
                       key=("report", "date", "event"), optional_file=True)
+    comparators = None
+    if measures is not None:  # each comparator figure is checked against the measure it sits by
+        comparators = read_comparators(comparator_folder(path), set(measures.frame["measure_id"]),
+                                       problems, specs.capped_ids(measures.frame))
     if facts is not None:
         _check_facts(facts, problems)
     if measures is not None:
@@ -182,7 +190,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
     return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
-                     facts, events, reports, list(problems), gaps, doc), problems
+                     facts, events, reports, list(problems), gaps, doc, comparators), problems
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,

@@ -15,6 +15,7 @@ import pandas as pd
 
 from perflib.data import claims
 from perflib.data import commentary as commentary_file
+from perflib.data.comparators import comparisons
 from perflib.data.portfolio import Portfolio, year_folder
 from perflib.data.schema import Yaml
 from perflib.errors import Problem
@@ -67,6 +68,11 @@ class Report:
     def commentary_path(self) -> Path:
         """This year's commentary.md."""
         return commentary_file.path_of(self.portfolio.path / self.folder)
+
+    @cached_property
+    def comparisons(self) -> pd.DataFrame:
+        """This year's comparisons, one row per measure that has a comparator."""
+        return comparisons(self.portfolio.comparators, self.measures, self.year)
 
     @cached_property
     def figures(self) -> dict[str, Any]:

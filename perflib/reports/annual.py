@@ -33,7 +33,6 @@ KIND = ReportKind(
     csv="measures.csv",
     whole_year=True,
     files=(*comparators.FILES, "targets.csv"),
-    check=comparators.check,
 )
 
 

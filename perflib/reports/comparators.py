@@ -12,8 +12,6 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib.data import comparators as data
-from perflib.data import specs
-from perflib.errors import Problem
 from perflib.present import charts
 from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, strong
 
@@ -21,25 +19,9 @@ from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, stron
 FILES = tuple(f"{data.FOLDER}/{name}" for name in data.FILES)
 
 
-def check(report: Any) -> list[Problem]:
-    """Read and check the portfolio's comparator files once, keeping them on the report."""
-    problems: list[Problem] = []
-    register = report.portfolio.measures.frame
-    c = data.read_comparators(data.folder(report.portfolio.path), set(register["measure_id"]),
-                              problems, specs.capped_ids(register))
-    report.__dict__["_comparators"] = c
-    return problems
-
-
 def comparisons(report: Any) -> pd.DataFrame:
-    """The report year's comparisons, one row per measure that has a comparator (cached)."""
-    cached = report.__dict__.get("_comparisons")
-    if cached is None:
-        if "_comparators" not in report.__dict__:
-            report.__dict__["_comparators"] = data.load_comparators(report.portfolio.path)
-        cached = data.comparisons(report.__dict__["_comparators"], report.measures, report.year)
-        report.__dict__["_comparisons"] = cached
-    return cached
+    """The report year's comparisons, one row per measure that has a comparator."""
+    return report.comparisons
 
 
 def _value(v: float, unit: str, decimals: int) -> str:
@@ -85,7 +67,7 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
     The council's bar is hatched, labelled and marked with a diamond and the national figure is a
     dashed line, so nothing rests on colour.
     """
-    cmp = report.__dict__["_comparators"]
+    cmp = report.portfolio.comparators
     figs = data.neighbour_figures(cmp, c["metric"], report.year, float(m["value"]))
     figs = figs.sort_values("value", ascending=m["polarity"] == "Low").reset_index(drop=True)
     council = figs["role"] == "council"

@@ -55,7 +55,7 @@ def blocks(report: Any, m: pd.Series) -> list[Block]:
     text = spans(strong("Comparator:"),
                  f" {c['comparator_label']}: {_value(c['comparator_value'], unit, d)}")
     if not pd.isna(m["value"]) and c["comparator_period"] == report.year:
-        text += spans(f"; {report.portfolio.council.split(' Metropolitan')[0]} "
+        text += spans(f"; {report.portfolio.words.council_short} "
                       f"{_value(m['value'], unit, d)}")
     text += spans(f". Source: {c['comparator_source']}.")
     out: list[Block] = [Paragraph(text, cls="comparator")]

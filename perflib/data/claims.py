@@ -42,6 +42,7 @@ correct it), wording softer than the rating, a measure with no commentary, a dra
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -263,11 +264,20 @@ _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
 #: A clause with any of these is about another subject or period, so its figures and words are
 #: not checked against the measure.
-_ELSEWHERE = re.compile(
-    r"\b(?:national(?:ly)?|average|England|UK|Greater Manchester|GM|regional|benchmark|"
+#: A portfolio adds the names of the areas its commentary compares with (portfolio.yaml's
+#: ``comparison_areas``), so no council's region is written here.
+_ELSEWHERE_WORDS = (
+    r"national(?:ly)?|average|England|UK|regional|benchmark|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"month|months|monthly|quarter|Quarter|Q[1-4]|year to date|week|weekly|"
-    r"would|could|might|expected|expect|forecast|projected|aim|aims|will|intended|hope[sd]?|plan(?:s|ned)?)\b")
+    r"would|could|might|expected|expect|forecast|projected|aim|aims|will|intended|hope[sd]?|plan(?:s|ned)?")
+
+
+@functools.lru_cache(maxsize=64)
+def _elsewhere(areas: tuple[str, ...] = ()) -> re.Pattern:
+    """The words that put a clause about another subject, place or period."""
+    extra = "".join(f"|{re.escape(a)}" for a in areas)
+    return re.compile(rf"\b(?:{_ELSEWHERE_WORDS}{extra})\b")
 #: For a percentage, these name a count (calls received, the number of ...), not the rate.
 _VOLUME = re.compile(r"\b(?:number of|numbers|received|volume|demand)\b", re.I)
 
@@ -484,7 +494,7 @@ def _movement(f: Figures) -> tuple[bool | None, bool | None]:
 
 
 def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
-          status_of_report: str = "draft") -> list[Finding]:
+          status_of_report: str = "draft", areas: tuple[str, ...] = ()) -> list[Finding]:
     """Everything in one measure's commentary that its figures contradict or cannot confirm.
 
     Parameters
@@ -498,6 +508,9 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
     status_of_report
         ``"draft"`` or ``"final"``: a draft marker left in a final report is an error, in a draft
         only a warning, because drafts are meant to carry them.
+    areas
+        Names of the areas the portfolio's commentary compares with (a region, say): a clause
+        naming one is about that area, not the measure.
     """
     f = figures
     out: list[Finding] = []
@@ -525,6 +538,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
         return out
 
     known = _known(f)
+    elsewhere = _elsewhere(tuple(areas))
     up, better = _movement(f)
     held = {f.year, f.report_year, f.previous_year, *f.earlier}
     for n, line in enumerate(text.splitlines(), start=first_line):
@@ -534,7 +548,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
         for sentence in _sentences(line):
             _check_years(sentence, f, n, find)
             for clause in _clauses(sentence):
-                if _ELSEWHERE.search(clause):
+                if elsewhere.search(clause):
                     continue
                 years = {m.group(0) for m in _YEAR.finditer(clause)}
                 if f.unit == "cumulative count":
@@ -677,7 +691,8 @@ def _check_years(sentence: str, f: Figures, n: int, find) -> None:
 
 
 def check_all(commentary: Mapping[str, Any], figures: Mapping[str, Figures],
-              file: str = "", status_of_report: str = "draft") -> list[Finding]:
+              file: str = "", status_of_report: str = "draft",
+              areas: tuple[str, ...] = ()) -> list[Finding]:
     """Check every measure's commentary, including measures that have none.
 
     ``commentary`` maps measure_id to its text and first line, as
@@ -686,7 +701,8 @@ def check_all(commentary: Mapping[str, Any], figures: Mapping[str, Figures],
     out: list[Finding] = []
     for mid, f in figures.items():
         c = commentary.get(mid)
-        out += check(c.text if c else "", f, file, c.line if c else None, status_of_report)
+        out += check(c.text if c else "", f, file, c.line if c else None, status_of_report,
+                     areas)
     return out
 
 

@@ -28,7 +28,7 @@ def findings(r: Report) -> list[Finding]:
     from perflib.reports import kinds
 
     out = claims.check_all(r.commentary, r.figures, str(r.commentary_path),
-                           r.meta.get("status", "final"))
+                           r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
     out += discrepancy_notes(r)
     for name in r.portfolio.reports:
         hook = kinds()[name].findings

@@ -9,6 +9,7 @@ optional and has a neutral default::
       label: Bold name
       meaning: A headline measure of the council's corporate plan
     shared_codes: [LAA]             # PI code labels that mark a framework and may repeat in a year
+    comparison_areas: [Example County]  # areas the commentary compares with: not the measure's
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class Wording:
     headline_meaning: str = HEADLINE_MEANING
     #: PI code labels that mark a framework rather than one measure, so may repeat within a year
     shared_codes: frozenset[str] = frozenset()
+    #: names of areas the commentary compares the council with (its region): a clause naming
+    #: one is not checked against the measure's own figures
+    comparison_areas: tuple[str, ...] = ()
 
 
 def _text(doc: Yaml, problems: list[Problem], keys: tuple[str, ...], default: str,
@@ -67,11 +71,16 @@ def read(doc: Yaml, council: str | None, problems: list[Problem]) -> Wording:
                       "write the bold sample the key prints, e.g. 'Bold name'")
         meaning = _text(doc, problems, ("headline", "meaning"), HEADLINE_MEANING,
                         "write what a bold measure name means, e.g. 'Headline measure'")
-    codes = doc.data.get("shared_codes") or []
-    if not isinstance(codes, list) or not all(isinstance(c, str) and c.strip() for c in codes):
-        problems.append(Problem(doc.path, doc.line("shared_codes"), "shared_codes",
-                                "must list PI code labels",
-                                "write e.g. 'shared_codes: [LAA]', or leave it out"))
-        codes = []
+    codes = _names(doc, problems, "shared_codes", "PI code labels", "[LAA]")
+    areas = _names(doc, problems, "comparison_areas", "names of areas", "[Example County]")
     return Wording(short, label or HEADLINE_LABEL, meaning or HEADLINE_MEANING,
-                   frozenset(c.strip() for c in codes))
+                   frozenset(codes), tuple(areas))
+
+
+def _names(doc: Yaml, problems: list[Problem], key: str, what: str, example: str) -> list[str]:
+    names = doc.data.get(key) or []
+    if not isinstance(names, list) or not all(isinstance(c, str) and c.strip() for c in names):
+        problems.append(Problem(doc.path, doc.line(key), key, f"must list {what}",
+                                f"write e.g. '{key}: {example}', or leave it out"))
+        return []
+    return [c.strip() for c in names]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -123,6 +124,12 @@ def _count(v: float) -> str:
     return "Not stated" if pd.isna(v) else fmt.count(v)
 
 
+def _pct(d: Complaints, s: Any, v: float, year: str, target: bool = False) -> str:
+    """A figure of one stage's measure as the report that published it printed it."""
+    mid = d.ids[next(role for role, sw in ROLES.items() if sw == (s.stage, s.measure))]
+    return history.pct(v, history.places(d.report, mid, year, target))
+
+
 def summary(d: Complaints) -> Blocks:
     """Received, upheld and on time by stage and year, against target."""
     if d.by_year.empty:
@@ -133,7 +140,8 @@ def summary(d: Complaints) -> Blocks:
     for what in ("upheld", "on time"):
         x = d.by_year[d.by_year["measure"] == what]
         rows: list[list[Inline]] = [[f"{s.stage} {s.period}", _count(s.out_of), _count(s.number),
-                                     history.pct(s.percent), history.pct(s.target), s.report]
+                                     _pct(d, s, s.percent, s.report), _pct(d, s, s.target, s.period,
+                                                                          target=True), s.report]
                                     for s in x.itertuples()]
         label = "received" if what == "upheld" else "due a response"
         blocks.append(Table(f"Complaints {what}, by stage and year", [
@@ -147,13 +155,14 @@ def trends(d: Complaints) -> Blocks:
     out: list[Block] = []
     for what, ylabel in (("upheld", "Complaints upheld (%)"),
                          ("on time", "Responded to on time (%)")):
-        x = d.by_year[d.by_year["measure"] == what][["stage", "period", "percent", "target"]]
-        x = x.rename(columns={"stage": "Stage", "period": "Year", "percent": "Percent",
-                              "target": "Target"})
+        rows = d.by_year[d.by_year["measure"] == what]
+        x = rows[["stage", "period", "percent", "target"]].rename(
+            columns={"stage": "Stage", "period": "Year", "percent": "Percent", "target": "Target"})
         if x["Percent"].notna().sum() == 0:
             continue
-        desc = "; ".join(f"{s.Stage} {s.Year}: {history.pct(s.Percent)} (target "
-                         f"{history.pct(s.Target)})" for s in x.itertuples())
+        desc = "; ".join(f"{s.stage} {s.period}: {_pct(d, s, s.percent, s.report)} (target "
+                         f"{_pct(d, s, s.target, s.period, target=True)})"
+                         for s in rows.itertuples())
         out.append(charts.lines_against_target(
             x, "Year", "Percent", "Stage", "Target",
             f"Complaints {what} by stage and year against target", ylabel,
@@ -175,14 +184,16 @@ def revised(d: Complaints) -> Blocks:
         return Blocks()
     role_of = {v: k for k, v in d.ids.items()}
 
-    def figure(v: float, n: float, den: float) -> str:
-        return history.pct(v) + ("" if pd.isna(n) else f" ({fmt.count(n)} of {fmt.count(den)})")
+    def figure(mid: str, year: str, v: float, n: float, den: float) -> str:
+        return (history.pct(v, history.places(d.report, mid, year))
+                + ("" if pd.isna(n) else f" ({fmt.count(n)} of {fmt.count(den)})"))
 
     rows: list[list[Inline]] = [[
         f"{' '.join(ROLES[role_of[x.measure_id]])}, {x.period}",
-        figure(x.old_value, x.old_numerator, x.old_denominator), x.old_report,
-        figure(x.new_value, x.new_numerator, x.new_denominator), x.new_report]
-        for x in d.revisions.itertuples()]
+        figure(x.measure_id, x.old_report, x.old_value, x.old_numerator, x.old_denominator),
+        x.old_report,
+        figure(x.measure_id, x.new_report, x.new_value, x.new_numerator, x.new_denominator),
+        x.new_report] for x in d.revisions.itertuples()]
     return history.section("restated", "Revised figures", [
         Paragraph("Later reports revised these figures for earlier years. Both are shown; the "
                   "tables and charts above use the latest."),

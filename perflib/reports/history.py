@@ -81,9 +81,34 @@ def fact(f: pd.DataFrame, metric: str, period: str | None = None) -> float | Non
     return None if rows.empty else float(rows.sort_values("report")["value"].iloc[-1])
 
 
-def pct(v: float) -> str:
-    """A percentage as the deep dives print it, or 'Not available'."""
-    return "Not available" if pd.isna(v) else f"{v:g}%"
+def pct(v: float, decimals: int | None = None) -> str:
+    """A percentage as a report prints it, or 'Not available'.
+
+    With ``decimals`` (:func:`places`) a measure's figure prints as the report that published it
+    did (32.0%, not 32%); a fact, which carries no decimals, prints as it was written.
+    """
+    if pd.isna(v):
+        return "Not available"
+    return f"{v:g}%" if decimals is None else f"{v:.{decimals}f}%"
+
+
+def places(r: Report, measure_id: str, year: str, target: bool = False) -> int | None:
+    """Decimal places of a measure's figure (or target) in the register of ``year``.
+
+    ``year`` is the report that published the figure (or the period a target is for); where the
+    register has no row for it, the report year's, so a figure is never printed more or less
+    precisely than a report printed it.
+    """
+    reg = r.portfolio.measures.frame
+    rows = reg[reg["measure_id"] == measure_id]
+    row = rows[rows["year"] == year]
+    row = row if len(row) else rows[rows["year"] == r.year]
+    if row.empty:
+        return None
+    x = row.iloc[0]
+    if target and not pd.isna(x.get("target_decimals")):
+        return int(x["target_decimals"])
+    return int(x["decimals"])
 
 
 def section(id_: str, title: str, blocks: list[Block]) -> Blocks:

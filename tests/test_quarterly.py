@@ -304,6 +304,8 @@ def test_charts_only_for_measures_with_enough_points(data):
     figures = [b for b in blocks if isinstance(b, Figure)]
     assert [f.title.split(":")[0] for f in figures] == ["NS1.1", "NS1.2", "NS2.1"]
     assert all(f.alt.startswith("XmR chart of") and len(f.data.rows) >= 12 for f in figures)
+    # each chart's title once: its figure's, with no heading over it and none drawn in the image
+    assert not [b for b in blocks if type(b).__name__ == "Heading"]
     sentences = [b.text for b in blocks if isinstance(b, Paragraph)]
     assert sentences[0] == ("Statistical process control charts need at least 12 points; 1 "
                             "measure in this report has fewer, so it has none.")

@@ -19,7 +19,7 @@ LENDING = {"lending_purpose_education": "Education",
 DEVICES = {"dfe_laptops_social_care": "Children with social care support",
            "dfe_laptops_care_leavers": "Care leavers",
            "dfe_laptops_year10": "Year 10 pupils learning at home",
-           "dfe_laptops_lending_library": "Digital Lending Library (from DfE)"}
+           "dfe_laptops_lending_library": "The council's device lending library (from DfE)"}
 SUPPORT = {"helpline_calls": "Calls to the digital support helpline",
            "remote_group_sessions": "Remote group training sessions",
            "remote_one_to_one_sessions": "Remote one-to-one support sessions",

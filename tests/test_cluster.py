@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from perflib.errors import PerflibError
+from tests.conftest import SEED
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +41,7 @@ def test_cluster_build_equals_local_build(cluster, built, tmp_path):
     from perflib.build import build
 
     out = tmp_path / "reports"
-    summary = build(out=out, scheduler=cluster.scheduler_address)
+    summary = build(SEED, out=out, scheduler=cluster.scheduler_address)
     assert len(summary.built) == 8 and not summary.failed
     for year in ("2019-20", "2020-21"):
         here, there = built / "cfe" / year, out / "cfe" / year

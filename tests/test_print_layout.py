@@ -18,22 +18,24 @@ FILLER = ("a fictional sentence long enough to wrap over several lines of a narr
           "column, so that a row is tall and could fall across a page break")
 
 
-def notebook(blocks: Blocks) -> nbformat.NotebookNode:
-    """An executed report notebook whose one output carries ``blocks``, as a kernel leaves it."""
+def notebook(cells: list[Blocks]) -> nbformat.NotebookNode:
+    """An executed report notebook, a cell's output for each of ``cells``, as a kernel leaves it."""
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell('portfolio: str = "fictional"  # fictional', execution_count=1)
     params.metadata["tags"] = ["parameters"]
-    cell = nbformat.v4.new_code_cell("import perflib  # a fictional report", execution_count=2)
-    cell.outputs = [nbformat.v4.new_output("display_data", data={
-        "text/html": render(blocks), MIME: to_json(blocks), "text/plain": "report"})]
-    nb.cells = [params, cell]
+    nb.cells = [params]
+    for n, blocks in enumerate(cells, start=2):
+        cell = nbformat.v4.new_code_cell("import perflib  # a fictional report", execution_count=n)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={
+            "text/html": render(blocks), MIME: to_json(blocks), "text/plain": "report"})]
+        nb.cells.append(cell)
     return nb
 
 
-def pages(blocks: Blocks, tmp_path) -> list[str]:
+def pages(cells: list[Blocks], tmp_path) -> list[str]:
     from perflib.publish.exporter import ReportPDFExporter
 
-    pdf, _ = ReportPDFExporter().from_notebook_node(notebook(blocks))
+    pdf, _ = ReportPDFExporter().from_notebook_node(notebook(cells))
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
     return [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
@@ -47,8 +49,8 @@ def cover() -> Cover:
 def test_no_table_row_is_split_across_pages(tmp_path):
     rows = [[f"R{n:02d}", f"start{n:02d} {FILLER} end{n:02d}", f"start{n:02d} {FILLER} end{n:02d}"]
             for n in range(1, 41)]
-    text = pages(Blocks([cover(), Section("s", "1. A long table", [
-        Table("Forty tall fictional rows", ["Row", "Words", "More words"], rows)])]), tmp_path)
+    text = pages([Blocks([cover()]), Blocks([Section("s", "1. A long table", [
+        Table("Forty tall fictional rows", ["Row", "Words", "More words"], rows)])])], tmp_path)
     assert len(text) >= 4  # the rows run over several pages
     for n in range(1, 41):
         where = {i for i, t in enumerate(text) for w in (f"start{n:02d}", f"end{n:02d}") if w in t}
@@ -57,14 +59,15 @@ def test_no_table_row_is_split_across_pages(tmp_path):
 
 def test_a_section_of_one_sentence_spends_no_page_of_its_own(tmp_path):
     table = Table("A fictional table", ["Item", "Value"], [["A", "1"], ["B", "2"]])
-    text = pages(Blocks([cover(),
-                         Section("one", "1. A section with a table", [table]),
-                         Section("two", "2. A section of one sentence", [
-                             Paragraph("No fictional figure is available for this section.")]),
-                         Section("three", "3. Another section with a table", [table])]),
-                 tmp_path)
-    (one,) = [i for i, t in enumerate(text) if "1. A section with a table" in t]
-    (two,) = [i for i, t in enumerate(text) if "2. A section of one sentence" in t]
-    (three,) = [i for i, t in enumerate(text) if "3. Another section with a table" in t]
+    titles = ["1. A section with a table", "2. A section of one sentence",
+              "3. The section after it", "4. A section after that"]
+    text = pages([Blocks([cover()]),
+                  Blocks([Section("one", titles[0], [table])]),
+                  Blocks([Section("two", titles[1], [
+                      Paragraph("No fictional figure is available for this section.")])]),
+                  Blocks([Section("three", titles[2], [table])]),
+                  Blocks([Section("four", titles[3], [table])])], tmp_path)
+    one, two, three, four = ([i for i, t in enumerate(text) if title in t] for title in titles)
     assert two == one, "a sentence-long section follows the one before on its page"
-    assert three == one + 1, "a section with a table still starts a page"
+    assert three == one, "and the section after it does not leave the sentence alone on a page"
+    assert four == [one[0] + 1], "a section with a table still starts a page"

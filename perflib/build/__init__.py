@@ -118,6 +118,8 @@ class Summary:
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    #: declared reports that cannot be made yet, each with why (a quarter with no figures)
+    waiting: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -332,6 +334,9 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
                           "year": r.year, "status": r.meta["status"], "notebooks": {}}
         runs = [(kind, name, extra) for kind in declared(r.portfolio.reports)
                 for name, extra in kind.notebooks(r)]  # a quarterly kind runs once per quarter
+        summary.waiting += [f"{r.portfolio.id} {r.year} {why}"
+                            for kind in declared(r.portfolio.reports) if kind.waiting
+                            for why in kind.waiting(r)]
         for kind, name, extra in runs:
             deps = inputs_of(kind, r, code)
             task = Task(r.portfolio.id, r.year, name, str(data), str(version),
@@ -354,6 +359,8 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
     todo = [t for _, _, _, tasks, _, _ in plans for t in tasks]
     for label in summary.skipped:
         _say(f"  up to date  {label}")
+    for label in summary.waiting:
+        _say(f"  waiting     {label}")
     by_task, pdf_bytes, printer_error = _run_and_print(todo, jobs, scheduler, resident)
 
     failures: list[NotebookError] = []
@@ -400,8 +407,9 @@ def _build(reports: list[Report], out: Path, data: Path, jobs: int, force: bool,
     from perflib.build.index import write_index
 
     write_index(out)
+    waits = f", waiting {len(summary.waiting)}" if summary.waiting else ""
     _say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
-         f"failed {len(summary.failed)} -> {out}")
+         f"failed {len(summary.failed)}{waits} -> {out}")
     if failures:
         for f in failures:
             _say(f"FAILED {f}")

@@ -35,7 +35,7 @@ def findings(r: Report, skip: set[str] | None = None, kinds_too: bool = True) ->
 
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
     out = claims.check_all(r.commentary, figures, str(r.commentary_path),
-                           r.meta.get("status", "final"))
+                           r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
     out += discrepancy_notes(r)
     for name in r.portfolio.reports if kinds_too else ():
         hook = kinds()[name].findings

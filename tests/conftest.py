@@ -9,6 +9,20 @@ import pytest
 
 from perflib import config
 
+#: The portfolio whose published figures the tests check. A council adds its own portfolios to
+#: data/ beside it; the tests copy the seed alone, so they pass whatever else data/ holds.
+SEED = "cfe"
+
+
+def copy_seed(dest: Path) -> Path:
+    """``dest`` as a data folder holding the seed portfolio and data/'s own files, nothing else."""
+    dest.mkdir(parents=True)
+    for p in config.DATA_DIR.iterdir():
+        if p.is_file():
+            shutil.copy2(p, dest / p.name)
+    shutil.copytree(config.DATA_DIR / SEED, dest / SEED)
+    return dest
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -17,8 +31,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     Data must lie inside its project (a link out of it is refused), so the copy gets one.
     """
     root = tmp_path / "project"
-    dest = root / "data"
-    shutil.copytree(config.DATA_DIR, dest)
+    dest = copy_seed(root / "data")
     monkeypatch.setattr(config, "PROJECT_ROOT", root)
     monkeypatch.setattr(config, "DATA_DIR", dest)
     return dest
@@ -45,7 +58,7 @@ def scratch_project(root: Path, monkeypatch: pytest.MonkeyPatch,
     """A scratch project at ``root``: the notebooks, the seed data (unless ``seed`` is false)
     and ``portfolios`` (name -> a fictional portfolio folder), with perflib pointed at it."""
     if seed:
-        shutil.copytree(config.DATA_DIR, root / "data")
+        copy_seed(root / "data")
     shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
     for name, source in (portfolios or {}).items():
         shutil.copytree(source, root / "data" / name)

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from perflib import config
+from tests.conftest import copy_seed
 
 pytestmark = pytest.mark.e2e
 
@@ -230,7 +231,7 @@ def test_bad_data_exits_2_and_publishes_nothing(project):
 
 def test_failed_notebook_keeps_earlier_reports(built, tmp_path):
     root = tmp_path / "project"
-    shutil.copytree(config.DATA_DIR, root / "data")
+    copy_seed(root / "data")
     shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
     out = root / "reports"
     shutil.copytree(built, out, symlinks=True)

@@ -197,8 +197,18 @@ SPEC = [
 ]
 
 
+def areas(key: str) -> tuple[str, ...]:
+    """The areas a portfolio's commentary compares with: the seed's from its portfolio.yaml."""
+    if not key.startswith("cfe "):
+        return ()
+    from perflib.data.portfolio import load_portfolio
+
+    return load_portfolio("cfe").words.comparison_areas
+
+
 def verdicts(key: str, sentence: str, status: str = "draft") -> set[tuple[str, str]]:
-    return {(x.severity, x.words) for x in c.check(sentence, figures(key), "c.md", 1, status)}
+    found = c.check(sentence, figures(key), "c.md", 1, status, areas(key))
+    return {(x.severity, x.words) for x in found}
 
 
 @pytest.mark.parametrize(("key", "sentence", "expected"), SPEC,

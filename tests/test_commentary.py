@@ -116,7 +116,6 @@ def test_figures_the_data_does_not_hold(text, f, expected):
     ("Fewer complaints were received, largely because of the pandemic.", foi(trend="Getting better")),
     ("The council received 179 complaints, up from 161 in 2018/19.", upheld()),
     ("The number of calls fell sharply.", foi(trend="Getting better", value=95.0)),
-    ("Across Greater Manchester engagements rose by 7.3%.", visits(value=1000, trend="Getting worse")),
     ("A new team is expected to improve response times further in 2021/22.", foi()),
     ("Apologising where a service has fallen short can stop escalation.", upheld()),
     ("The fall is mainly down to capacity during the pandemic.", foi()),
@@ -126,6 +125,12 @@ def test_figures_the_data_does_not_hold(text, f, expected):
 ])
 def test_direction_words_that_agree_or_are_about_something_else(text, f):
     assert found(text, f) == set()
+
+
+def test_a_clause_naming_an_area_the_portfolio_compares_with_is_about_that_area():
+    text, f = "Across Fictionshire engagements rose by 7.3%.", visits(value=1000, trend="Getting worse")
+    assert found(text, f) != set()  # read as the measure's own words, they contradict it
+    assert c.check(text, f, "commentary.md", 1, "draft", areas=("Fictionshire",)) == []
 
 
 @pytest.mark.parametrize(("text", "f", "words"), [

@@ -267,9 +267,10 @@ def set_year(page, year: str) -> None:
 
 @pytest.mark.e2e
 def test_jupyterlab_as_the_readme_says(lab, tmp_path):
-    from perflib.formats.pdf import ARGS, find_chromium
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
+
+    from perflib.formats.pdf import ARGS, find_chromium
 
     base, token, root = lab
     paths = menu_paths()

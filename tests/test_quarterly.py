@@ -15,7 +15,8 @@ from perflib import config
 from perflib.data import periods
 from perflib.data.report import rate
 from perflib.errors import DataError, ParameterError
-from perflib.present.blocks import Figure, Paragraph, walk
+from perflib.present.blocks import Figure, Paragraph, Table, plain, walk
+from perflib.present.html import render
 from perflib.reports import annual, quarterly
 from perflib.reports.checks import load_report
 
@@ -159,6 +160,96 @@ def test_finance_quarters_must_be_numbers(data):
     assert found and "'lots' is not a number" in found[0].message
 
 
+# ----------------------------------------------------------------- covers and what is listed
+
+def report_yaml(data: Path) -> Path:
+    return data / "riverside" / "2021-22" / "report.yaml"
+
+
+def test_each_quarter_has_its_own_cover(data):
+    r = load_report("riverside", "2021/22")
+    (q1,) = quarterly.cover(quarterly.load(r, "Q1"))
+    assert q1.details == [("Date", "6 September 2021"), ("Version", "1.0"), ("Approved by", "QA"),
+                          ("Period covered", "April to June 2021 (2021/22 Q1, the year to date)")]
+    assert not q1.draft
+    (q3,) = quarterly.cover(quarterly.load(r, "Q3"))
+    assert ("Date", "7 March 2022") in q3.details and ("Approved by", "Not yet approved") \
+        in q3.details and q3.draft  # its own draft status, though the year is final
+    assert q3.document_title.startswith("DRAFT: ")
+    assert "1 June 2022" not in str(q1.details)  # never the annual report's date
+
+
+def test_a_quarter_without_cover_details_is_a_to_do_and_a_draft(data):
+    path = report_yaml(data)
+    path.write_text(path.read_text().replace('  Q2: {date: 2021-12-06, version: "1.1", '
+                                             'approved_by: QB, status: final}\n', ""))
+    found = problems(data)  # the year is final: its to-dos fail it
+    (p,) = [p for p in found if p.column == "quarters.Q2"]
+    assert p.todo and p.file.name == "report.yaml" and p.row == 30  # the quarters: line
+    assert "the 2021/22 Q2 report has no date, version, approver or status yet" in p.message
+    assert "quarters:" in p.fix and "Q1: {date:" in p.fix
+    path.write_text(path.read_text().replace("status: final\ndate:", "status: draft\ndate:"))
+    r = load_report("riverside", "2021/22")
+    (cover,) = quarterly.cover(quarterly.load(r, "Q2"))
+    assert cover.draft and cover.details[:3] == [
+        ("Date", "To be set"), ("Version", "To be set"), ("Approved by", "Not yet approved")]
+
+
+def test_a_final_quarter_needs_its_approver(data):
+    path = report_yaml(data)
+    path.write_text(path.read_text().replace("approved_by: QB, ", ""))
+    (p,) = [p for p in problems(data) if p.column == "quarters.Q2.approved_by"]
+    assert not p.todo and "a final 2021/22 Q2 report needs the approver's initials" in p.message
+
+
+def test_a_quarter_cover_date_must_be_a_date(data):
+    path = report_yaml(data)
+    path.write_text(path.read_text().replace("date: 2021-12-06", "date: soon"))
+    (p,) = [p for p in problems(data) if p.column == "quarters.Q2.date"]
+    assert "'soon' is not a date" in p.message and p.row == 32
+
+
+def add_annual_only_measure(data: Path) -> None:
+    folder = data / "riverside"
+    with (folder / "measures.csv").open("a") as f:
+        f.write("2021/22,satisfaction,NS2.3,Residents satisfied with their area (fictional),2,3,"
+                "Council,High,percentage,1,no,numerical,80,,\n")
+    with (folder / "observations.csv").open("a") as f:
+        f.write("2021/22,satisfaction,2021/22,81.0,,,actual,,\n")
+    with (folder / "2021-22" / "commentary.md").open("a") as f:
+        f.write("\n## satisfaction\nA fictional survey.\n")
+
+
+def test_annual_only_measures_are_listed_apart_as_reported_at_year_end(data):
+    add_annual_only_measure(data)
+    q = quarterly.load(load_report("riverside", "2021/22"), "Q1")
+    blocks = list(walk(quarterly.performance(q)))
+    tables = [b for b in blocks if isinstance(b, Table)]
+    measure_tables = [t for t in tables if t.cls == "quarter-table"]
+    names = [plain(row[0]) for t in measure_tables for row in t.rows]
+    assert names == ["NS1.1 Calls answered within 60 seconds (fictional)",
+                     "NS1.2 Visits to libraries (fictional)", "NS2.1 Missed bin collections "
+                     "(fictional)", "NS2.2 Volunteers recruited this year (fictional)"]
+    (apart,) = [t for t in tables if t.cls == "year-end"]
+    assert plain(apart.caption) == "Measures reported at year end"
+    assert [[plain(c) for c in row] for row in apart.rows] == [
+        ["NS2.3 Residents satisfied with their area (fictional)", "2", "High"]]
+    assert "reported at year end, in the 2021/22 annual report" in render(quarterly.performance(q))
+    csv = quarterly.publish(q).files["quarterly_q1.csv"]
+    assert "satisfaction" not in set(csv["measure_id"])
+
+
+def test_a_declared_quarter_with_no_figures_is_named(data):
+    o = data / "riverside" / "observations.csv"
+    later = {"2021/22 Q3", "2021/22 Q4", *(f"2021/22 M{m:02d}" for m in range(7, 13))}
+    o.write_text("".join(ln for ln in o.read_text().splitlines(keepends=True)
+                         if ln.split(",")[2] not in later))
+    r = load_report("riverside", "2021/22")
+    assert [name for name, _ in quarterly.runs(r)] == ["quarterly_q1", "quarterly_q2"]
+    assert quarterly.waiting(r) == [
+        "quarterly_q3: no 2021/22 Q3 figures in observations.csv yet"]
+
+
 # ------------------------------------------------------------------ year to date and trends
 
 def test_year_to_date_against_the_profile(data):
@@ -214,6 +305,8 @@ def test_charts_only_for_measures_with_enough_points(data):
     figures = [b for b in blocks if isinstance(b, Figure)]
     assert [f.title.split(":")[0] for f in figures] == ["NS1.1", "NS1.2", "NS2.1"]
     assert all(f.alt.startswith("XmR chart of") and len(f.data.rows) >= 12 for f in figures)
+    # each chart's title once: its figure's, with no heading over it and none drawn in the image
+    assert not [b for b in blocks if type(b).__name__ == "Heading"]
     sentences = [b.text for b in blocks if isinstance(b, Paragraph)]
     assert sentences[0] == ("Statistical process control charts need at least 12 points; 1 "
                             "measure in this report has fewer, so it has none.")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from perflib import config
-from perflib.data import periods, quarters, specs
+from perflib.data import periods, quarters, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.comparators import folder as comparator_folder
 from perflib.data.schema import (
@@ -57,6 +57,8 @@ class Portfolio:
     yaml: Yaml | None = None
     #: national and nearest-neighbour figures (comparators/), when the portfolio has them
     comparators: Comparators | None = None
+    #: the words its reports use for their frame (headline key, council's short name)
+    words: wording.Wording = field(default_factory=wording.Wording)
 
     @property
     def files(self) -> list[Path]:
@@ -161,6 +163,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
             if bad:
                 problems.append(Problem(doc.path, doc.line("years", i), f"years[{i}]", bad,
                                         "quote the year and write it like \"2020/21\""))
+    words = wording.read(doc, council, problems) if doc else wording.Wording()
     measures = read_csv(path / "measures.csv", specs.MEASURES, problems, key=("year", "measure_id"))
     observations = read_csv(path / "observations.csv", specs.OBSERVATIONS, problems,
                             key=("report", "measure_id", "period"))
@@ -177,7 +180,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     if facts is not None:
         _check_facts(facts, problems)
     if measures is not None:
-        _check_measures(measures, years, problems)
+        _check_measures(measures, years, words.shared_codes, problems)
     gaps: set[tuple[str, str]] = set()
     if measures is not None and observations is not None:
         _check_observations(observations, measures, problems)
@@ -190,7 +193,8 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
     return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
-                     facts, events, reports, list(problems), gaps, doc, comparators), problems
+                     facts, events, reports, list(problems), gaps, doc, comparators,
+                     words), problems
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,
@@ -264,21 +268,23 @@ def _sorted(found: list[tuple[int, int, Problem]], problems: list[Problem]) -> N
     problems.extend(p for _, _, p in found)
 
 
-def _check_measures(t: Table, years: list[str], problems: list[Problem]) -> None:
+def _check_measures(t: Table, years: list[str], shared: frozenset[str],
+                    problems: list[Problem]) -> None:
     f = t.frame
     found: list[tuple[int, int, Problem]] = []
     if years:
         _emit(t, f["year"].notna() & ~f["year"].isin(years), "year",
               lambda r: f"{r.year} is not in portfolio.yaml",
               "add the year to portfolio.yaml's years or correct it", found, 0)
-    coded = f["year"].notna() & f["pi_code"].notna() & ~f["pi_code"].isin(specs.SHARED_CODES)
+    coded = f["year"].notna() & f["pi_code"].notna() & ~f["pi_code"].isin(shared)
     lines = pd.Series(t.lines, index=f.index)
     first = lines[coded].groupby([f.loc[coded, "year"], f.loc[coded, "pi_code"]],
                                  sort=False).transform("first")
     again = coded & f.loc[coded].duplicated(["year", "pi_code"]).reindex(f.index, fill_value=False)
     _emit(t, again, "pi_code",
           lambda r: f"{r.pi_code} is already used in {r.year} on row {first[r.Index]}",
-          "give each measure its own PI code within a report year", found, 1)
+          "give each measure its own PI code within a report year (a label that marks a "
+          "framework and may repeat goes under shared_codes in portfolio.yaml)", found, 1)
     # a numerical target still blank is a to-do of its year (perflib.data.report)
     _emit(t, f["target_type"].isin(("direction", "comparator")) & f["target_label"].isna(),
           "target_label", lambda r: f"is empty but target_type is {r.target_type}",

@@ -33,7 +33,7 @@ def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
     """
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
     out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
-                                  r.meta.get("status", "final"))
+                                  r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
     return ordered(out + discrepancy_notes(r))
 
 

@@ -21,8 +21,6 @@ RATINGS = (rules.RED, rules.AMBER, rules.GREEN)
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 #: Extra tables a priority may print under its introduction (``tables:`` in report.yaml).
 PRIORITY_TABLES = ("responses",)
-#: Labels printed in the PI code column that mark a framework, not one measure; they may repeat.
-SHARED_CODES = frozenset({"GMS"})
 #: A report year is a draft (builds with its to-do list, marked DRAFT) or final.
 REPORT_STATUSES = ("draft", "final")
 

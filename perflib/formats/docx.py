@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 from perflib import config
-from perflib.formats import Rendered
+from perflib.formats import Rendered, docx_tables
 
 REFERENCE = config.TEMPLATES_DIR / "perflib" / "reference.docx"
 #: A4 in twentieths of a point, and the margins the PDF is printed with (about 2 cm).
@@ -121,6 +121,8 @@ def finish(data: bytes, *, title: str, author: str, lang: str = "en-GB") -> byte
         _a4(section)
     for table in doc.tables:
         _mark_header(table)
+    for table in doc.element.body.iter(_w("tbl")):
+        docx_tables.fit(table, A4[0] - 2 * MARGIN)
     for i, pr in enumerate(doc.element.body.iter(f"{{{_WP}}}docPr"), start=1):
         pr.set("id", str(i))  # unique drawing ids, or Word offers to repair the file
         if not pr.get("descr"):
@@ -224,7 +226,8 @@ def make_reference(path: Path = REFERENCE) -> Path:
                 el.set(_w(attr), FONT)
     for name in ("Table Caption", "Image Caption"):
         styles[name].font.italic = False
-        styles[name].font.bold = True
+        # a table caption's weight is normal, so bold marks only a headline measure's name
+        styles[name].font.bold = name == "Image Caption"
         styles[name].font.size = Pt(10)
     _rule_tables(styles.element)
     body = doc.element.body

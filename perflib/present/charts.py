@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from perflib.formatting import PART_OF_MONTH
+from perflib.present import axes
 from perflib.present.blocks import Figure, Table
 
 #: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
@@ -87,47 +88,86 @@ def _png(fig: Any) -> bytes:
 def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target: str,
                          title: str, ylabel: str, alt: str, caption: str = "",
                          percent: bool = True) -> Figure:
-    """One line per series over ``x``, each with its target as a dotted line of dashes."""
+    """One line per series over ``x``, each with its target as a dotted line of dashes.
+
+    The axis is fitted to the values and targets (:func:`perflib.present.axes.line_range`);
+    when it starts above zero the chart and its text alternative say so.
+    """
+    fig, bottom = draw_lines(data, x, y, series, target, ylabel, percent)
+    if bottom > 0:
+        alt = f"{alt} {axes.NOT_FROM_ZERO}"
+    return figure(title, alt, data, _png(fig), caption)
+
+
+def draw_lines(data: pd.DataFrame, x: str, y: str, series: str, target: str, ylabel: str,
+               percent: bool = True) -> tuple[Any, float]:
+    """The line chart itself, and where its axis starts; value labels clear of every mark.
+
+    At each position the highest series is labelled above its point and the others below,
+    each past any point or target closer to it than a label's height.
+    """
     m = theme()
     fig, ax = m.plt.subplots(figsize=(7, 3.6))
     names = list(dict.fromkeys(data[series]))
     k = len(names)
     m.sns.lineplot(data=data, x=x, y=y, hue=series, style=series, markers=MARKERS[:k],
-                 dashes=[(1, 0), (4, 2), (6, 2, 1, 2), (1, 2)][:k], palette=PALETTE[:k],
-                 linewidth=2, markersize=7, ax=ax, sort=False)
+                   dashes=[(1, 0), (4, 2), (6, 2, 1, 2), (1, 2)][:k], palette=PALETTE[:k],
+                   linewidth=2, markersize=7, ax=ax, sort=False)
     order = list(dict.fromkeys(data[x]))
+    pos = data[x].map(order.index)
     for i, name in enumerate(names):
         d = data[data[series] == name]
-        pos = [order.index(v) for v in d[x]]
-        for p, v in zip(pos, d[y], strict=True):
-            if pd.notna(v):
-                # alternate series label above and below their points so close lines stay legible
-                ax.annotate(f"{v:.1f}%" if percent else f"{v:,.0f}", (p, v),
-                            textcoords="offset points", xytext=(0, 7 if i % 2 == 0 else -14),
-                            ha="center", fontsize=8, color=PALETTE[i])
         if d[target].notna().any():
-            ax.plot(pos, d[target], **{**TARGET_STYLE, "color": PALETTE[i]}, label=f"{name}: target")
+            ax.plot(pos[d.index], d[target], **{**TARGET_STYLE, "color": PALETTE[i]},
+                    label=f"{name}: target")
+    bottom, top = axes.line_range([*data[y], *data[target]], percent)
+    ax.set_ylim(bottom, top)
     ax.set_xlabel("Year")
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    if percent:
-        ax.set_ylim(0, 100)
+    gap = axes.LABEL_PT / axes.points_per_unit(ax)
+    for p in sorted(set(pos)):
+        here = data[pos == p]
+        marks = [float(v) for v in [*here[y], *here[target]] if pd.notna(v)]
+        ranked = sorted((v, names.index(n)) for v, n in zip(here[y], here[series], strict=True)
+                        if pd.notna(v))
+        for j, (v, i) in enumerate(reversed(ranked)):
+            others = [o for o in marks if o != v] + [v]
+            above = j == 0
+            at = axes.anchor_above(v, others, gap) if above else axes.anchor_below(v, others, gap)
+            ax.annotate(f"{v:.1f}%" if percent else f"{v:,.0f}", (p, at),
+                        textcoords="offset points", xytext=(0, 5 if above else -5),
+                        ha="center", va="bottom" if above else "top", fontsize=8,
+                        color=PALETTE[i], zorder=6,
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none"})
+    axes.say_not_from_zero(ax, bottom)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
-    return figure(title, alt, data, _png(fig), caption)
+    return fig, bottom
 
 
 def bars_against_target(data: pd.DataFrame, x: str, y: str, target: str | None, title: str,
                         ylabel: str, alt: str, caption: str = "", xlabel: str = "Year",
                         fmt: str = "{:,.0f}") -> Figure:
-    """Bars with value labels and, where there is one, a target marker per bar."""
+    """Bars from zero with value labels and, where there is one, a target marker per bar."""
+    return figure(title, alt, data, _png(draw_bars(data, x, y, target, ylabel, xlabel, fmt)),
+                  caption)
+
+
+def draw_bars(data: pd.DataFrame, x: str, y: str, target: str | None, ylabel: str,
+              xlabel: str = "Year", fmt: str = "{:,.0f}") -> Any:
+    """The bar chart itself: a label sits above its bar, or above a target marker close over it."""
     m = theme()
     fig, ax = m.plt.subplots(figsize=(7, 3.6))
     m.sns.barplot(data=data, x=x, y=y, color=PALETTE[0], edgecolor="#000000", linewidth=0.8,
-                ax=ax, errorbar=None)
-    for p, v in enumerate(data[y]):
+                  ax=ax, errorbar=None)
+    targets = data[target] if target else pd.Series([None] * len(data), index=data.index)
+    ax.set_ylim(0, axes.bar_limit([*data[y], *targets], room=0.2))
+    gap = axes.LABEL_PT / axes.points_per_unit(ax)
+    for p, (v, t) in enumerate(zip(data[y], targets, strict=True)):
         label = fmt.format(v) if pd.notna(v) else "n/a"
-        ax.annotate(label, (p, 0 if pd.isna(v) else v), textcoords="offset points",
-                    xytext=(0, 3), ha="center", fontsize=8)
+        base = 0.0 if pd.isna(v) else float(v)
+        at = axes.anchor_above(base, [float(t)] if pd.notna(t) else [], gap)
+        ax.annotate(label, (p, at), textcoords="offset points", xytext=(0, 4), ha="center",
+                    va="bottom", fontsize=8, zorder=6)
     if target and data[target].notna().any():
         ax.plot(range(len(data)), data[target], linestyle="none", marker="_", markersize=30,
                 markeredgewidth=2.5, color="#000000", label="Target")
@@ -135,8 +175,7 @@ def bars_against_target(data: pd.DataFrame, x: str, y: str, target: str | None, 
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.yaxis.set_major_formatter(m.thousands)
-    ax.set_title(title)
-    return figure(title, alt, data, _png(fig), caption)
+    return fig
 
 
 def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlabel: str,
@@ -153,8 +192,7 @@ def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlab
                     textcoords="offset points", xytext=(4, 0), va="center", fontsize=8)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(label)
-    ax.set_title(title)
-    ax.set_xlim(0, data[value].max() * 1.2)
+    ax.set_xlim(0, axes.bar_limit(data[value], room=0.2))
     return figure(title, alt, data, _png(fig), caption)
 
 
@@ -188,7 +226,6 @@ def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: st
     ax.xaxis.set_major_formatter(m.mdates.DateFormatter("%b %Y"))
     ax.set_xlabel("Quarter (numbered lines: events listed in the table below)")
     ax.set_ylabel("Visits (number)")
-    ax.set_title(title)
     data = quarters.drop(columns=["start", "end"]).rename(
         columns={"quarter": "Quarter", "visits": "Visits", "derived": "Derived"})
     return figure(title, alt, data, _png(fig), caption)

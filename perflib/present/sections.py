@@ -12,20 +12,30 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib import rules
+from perflib.data.portfolio import Portfolio
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS, ITALIC_KINDS
 from perflib.present.blocks import Cover, Inline, Span, Table, badge, spans
 
 
-def cover(r: Report, title: str | None = None, note: str = "") -> Cover:
-    """Cover: council, portfolio, title (the annual report's or ``title``), date, version, approver."""
-    m = r.meta
+def cover(r: Report, title: str | None = None, note: str = "", meta: dict | None = None,
+          covers: str = "") -> Cover:
+    """Cover: council, portfolio, title (the annual report's or ``title``), date, version, approver.
+
+    ``meta`` gives a report of its own (a quarter's) its own date, version, approver and status
+    instead of the year's; what it lacks is printed as still to be set, and it is a draft until
+    its status says final. ``covers`` names the period the report covers.
+    """
+    m = r.meta if meta is None else meta
     date = m.get("date_label") or (fmt.long_date(m["date"]) if m.get("date") else "To be set")
     details = [("Date", date), ("Version", m.get("version") or "To be set"),
                ("Approved by", m.get("approved_by") or "Not yet approved")]
+    if covers:
+        details.append(("Period covered", covers))
+    draft = r.draft if meta is None else m.get("status") != "final"
     return Cover(r.portfolio.council, r.portfolio.name,
                  title or f"Portfolio Performance and Resources Annual Report {r.year}",
-                 details, note, r.draft)
+                 details, note, draft)
 
 
 def figure_cell(obs: pd.Series | None, unit: str, decimals: int) -> Inline:
@@ -79,11 +89,22 @@ def share(x: float) -> str:
     return f"{100 * x:g}%"
 
 
-def key(rule: dict) -> Table:
+def headline_key(p: Portfolio, measures: pd.DataFrame) -> tuple[str, str] | None:
+    """The key's line for bold names, in the portfolio's words; None when no measure is bold.
+
+    A line explaining bold where nothing is bold would tell the reader something untrue.
+    """
+    if not measures["headline"].fillna(False).astype(bool).any():
+        return None
+    return p.words.headline_label, p.words.headline_meaning
+
+
+def key(rule: dict, headline: tuple[str, str] | None = None) -> Table:
     """Key to the symbols, words and type styles, its thresholds taken from the year's rules.
 
     A threshold the year's report did not state (``rules.stated`` in report.yaml) is applied
-    but not printed, so the key claims no more than the published report did.
+    but not printed, so the key claims no more than the published report did. ``headline`` is
+    the (label, meaning) of bold names (:func:`headline_key`), printed only when given.
     """
     stated = rule.get("stated", ("amber_tolerance", "stable_threshold"))
     tol = share(rule["amber_tolerance"]) if "amber_tolerance" in stated else ""
@@ -99,8 +120,10 @@ def key(rule: dict) -> Table:
         [badge(rules.WORSE), "Worse than the previous period"],
         [badge(rules.STABLE), stable],
         [badge(rules.BETTER), "Better than the previous period"],
-        [spans([Span("strong", "Bold name")]), "Greater Manchester Strategy or headline measure"],
-        [spans([Span("em", "Italic figure")]), "Provisional, forecast or latest available figure"],
     ]
+    if headline is not None:
+        rows.append([spans([Span("strong", headline[0])]), headline[1]])
+    rows.append([spans([Span("em", "Italic figure")]),
+                 "Provisional, forecast or latest available figure"])
     return Table("Key to symbols used in the measure tables", ["Symbol", "Meaning"], rows,
                  cls="key")

@@ -11,6 +11,7 @@ from html import escape
 
 import pandas as pd
 
+from perflib.present import axes
 from perflib.present.blocks import Figure
 from perflib.present.charts import PALETTE, _png, figure, theme
 from perflib.spc import assurance, enough_points, latest_variation, minimum_points
@@ -111,8 +112,10 @@ def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None
         ax.yaxis.set_major_formatter(m.ticker.PercentFormatter(xmax=100, decimals=0))
     ax.set_xlabel("Period")
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    # matplotlib fits the axis to the points and limits; a line chart may start above zero,
+    # and then says so (the title is the figure's caption, so it is not drawn twice)
+    from_zero = not axes.say_not_from_zero(ax, ax.get_ylim()[0])
 
     last = frame.iloc[-1]
     signals = int(frame["special_cause"].sum())
@@ -122,7 +125,8 @@ def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None
            + (f", target {_fmt(target, percent)}" if target is not None and pd.notna(target)
               else "")
            + f". {signals} point{'s' if signals != 1 else ''} show special cause variation. "
-           + spc_summary_words(frame, target, improvement))
+           + spc_summary_words(frame, target, improvement)
+           + ("" if from_zero else f" {axes.NOT_FROM_ZERO}"))
     words = frame["variation"].str.capitalize().where(
         ~frame["special_cause"], frame["variation"].str.capitalize() + " (" + frame["rule"] + ")")
     data = pd.DataFrame({"Period": labels, "Value": frame["value"].to_numpy(),

@@ -56,6 +56,9 @@ class ReportKind:
     #: the notebooks it makes for one report year, as (output name, extra notebook parameters):
     #: ``runs(report) -> list[tuple[str, dict[str, str]]]``; by default one, named after its notebook
     runs: Callable[[Any], list[tuple[str, dict[str, str]]]] | None = None
+    #: the notebooks it declares for a report year that cannot be made yet, each with why, so
+    #: the build names them rather than skipping them in silence: ``waiting(report) -> [str]``
+    waiting: Callable[[Any], list[str]] | None = None
 
     @property
     def notebook_path(self) -> Path:

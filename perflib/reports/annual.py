@@ -101,7 +101,7 @@ CATEGORY_HEADINGS = {"Council": "Council measures", "Partnership": "Partnership 
 def priorities(r: Report) -> Blocks:
     """Section 1: the key, then each priority with its measures grouped by category."""
     out: list[Block] = [Paragraph(r.meta.get("agreement") or ""),
-                        Heading("Key to symbols used in tables"), sections.key(r.rules)]
+                        sections.key(r.rules, sections.headline_key(r.portfolio, r.measures))]
     for p in r.meta["priorities"]:
         n = p["number"]
         out += [Heading(f"Priority {n}: {p['title']}", 3, f"priority-{n}"), Markdown(p["intro"])]
@@ -125,7 +125,7 @@ def responses(r: Report) -> Table:
     t = r.responses
     rows: list[list[Inline]] = [[q.quarter, q.programme, fmt.count(q.responses)]
                                 for q in t.itertuples()]
-    return Table(f"Responses to neighbourhood consultations, {r.year}",
+    return Table(f"Responses to consultations, {r.year}",
                  ["Quarter", "Programme", "Number of responses"], rows, numeric=(2,),
                  foot=[["Total", "", fmt.count(t["responses"].sum())]])
 

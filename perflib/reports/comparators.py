@@ -12,7 +12,7 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib.data import comparators as data
-from perflib.present import charts
+from perflib.present import axes, charts
 from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, strong
 
 #: The files a report with comparators reads, relative to the portfolio folder.
@@ -39,7 +39,7 @@ def blocks(report: Any, m: pd.Series) -> list[Block]:
     text = spans(strong("Comparator:"),
                  f" {c['comparator_label']}: {_value(c['comparator_value'], unit, d)}")
     if not pd.isna(m["value"]) and c["comparator_period"] == report.year:
-        text += spans(f"; {report.portfolio.council.split(' Metropolitan')[0]} "
+        text += spans(f"; {report.portfolio.words.council_short} "
                       f"{_value(m['value'], unit, d)}")
     text += spans(f". Source: {c['comparator_source']}.")
     out: list[Block] = [Paragraph(text, cls="comparator")]
@@ -65,7 +65,9 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
     """Neighbours' figures as horizontal bars, best at the top.
 
     The council's bar is hatched, labelled and marked with a diamond and the national figure is a
-    dashed line, so nothing rests on colour.
+    dashed line, so nothing rests on colour. The bars start at zero and the axis ends just past
+    the longest bar (or the national line); the values stand in a column of their own beside the
+    bars and the national line is named above them, so no line or mark prints over a label.
     """
     cmp = report.portfolio.comparators
     figs = data.neighbour_figures(cmp, c["metric"], report.year, float(m["value"]))
@@ -74,29 +76,7 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
     labels = [f"{name} (this council)" if is_c else name
               for name, is_c in zip(figs["area_name"], council, strict=True)]
     unit, d = m["unit"], int(m["decimals"])
-    lib = charts.theme()
-    fig, ax = lib.plt.subplots(figsize=(7, 0.9 + 0.32 * len(figs)))
-    y = list(range(len(figs)))[::-1]
-    for yi, v, is_c in zip(y, figs["value"], council, strict=True):
-        ax.barh(yi, v, color=charts.PALETTE[1] if is_c else charts.PALETTE[0],
-                edgecolor="#000000", linewidth=0.8, hatch="//" if is_c else "")
-        if is_c:
-            ax.plot([v], [yi], marker="D", color="#000000", markersize=7, linestyle="none")
-        ax.annotate(_value(v, unit, d), (v, yi), textcoords="offset points", xytext=(4, 0),
-                    va="center", fontsize=8, fontweight="bold" if is_c else "normal")
-    ax.axvline(c["comparator_value"], color="#000000", linestyle="--", linewidth=1.2,
-               label=f"{c['comparator_label']}: {_value(c['comparator_value'], unit, d)}")
-    ax.set_yticks(y)
-    ax.set_yticklabels(labels, fontsize=8)
-    for tick, is_c in zip(ax.get_yticklabels(), council, strict=True):
-        if is_c:
-            tick.set_fontweight("bold")
-    ax.set_xlabel(m["short_name"] if unit != "percentage" else "Per cent")
-    if unit == "percentage":
-        ax.set_xlim(0, 105)
     title = f"{m['pi_code']} compared with nearest neighbours, {report.year}"
-    ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8)
     ordered = ", ".join(f"{a} {_value(v, unit, d)}" for a, v in
                         zip(labels, figs["value"], strict=True))
     alt = (f"Horizontal bar chart of {m['short_name']} in {report.year} for the council and "
@@ -105,4 +85,39 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
            f"{c['comparator_label']} of {_value(c['comparator_value'], unit, d)}.")
     table = pd.DataFrame({"Area": labels, "Area code": figs["area_code"],
                           m["short_name"]: figs["value"]})
-    return charts.figure(title, alt, table, charts._png(fig))
+    return charts.figure(title, alt, table, charts._png(draw(figs, labels, m, c)))
+
+
+def draw(figs: pd.DataFrame, labels: list[str], m: pd.Series, c: pd.Series) -> Any:
+    """The comparator chart itself (see :func:`chart`)."""
+    council = figs["role"] == "council"
+    unit, d = m["unit"], int(m["decimals"])
+    lib = charts.theme()
+    fig, ax = lib.plt.subplots(figsize=(7, 1.2 + 0.32 * len(figs)))
+    y = list(range(len(figs)))[::-1]
+    national = float(c["comparator_value"])
+    for yi, v, is_c in zip(y, figs["value"], council, strict=True):
+        ax.barh(yi, v, color=charts.PALETTE[1] if is_c else charts.PALETTE[0],
+                edgecolor="#000000", linewidth=0.8, hatch="//" if is_c else "")
+        if is_c:
+            ax.plot([v], [yi], marker="D", color="#000000", markersize=7, linestyle="none")
+        # the value in a column right of the plot: no bar, line or diamond can reach it
+        ax.annotate(_value(v, unit, d), (1.0, yi), xycoords=("axes fraction", "data"),
+                    xytext=(6, 0), textcoords="offset points", va="center", ha="left",
+                    fontsize=8, fontweight="bold" if is_c else "normal", annotation_clip=False)
+    limit = axes.bar_limit([*figs["value"], national], room=0.08)
+    ax.set_xlim(0, limit)
+    ax.set_ylim(-0.6, len(figs) - 0.4)
+    ax.axvline(national, color="#000000", linestyle="--", linewidth=1.2)
+    where = national / limit
+    ax.annotate(f"{c['comparator_label']}: {_value(national, unit, d)}", (national, 1.0),
+                xycoords=("data", "axes fraction"), xytext=(0, 4), textcoords="offset points",
+                ha="right" if where > 0.7 else "left" if where < 0.3 else "center", va="bottom",
+                fontsize=8, annotation_clip=False)
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8)
+    for tick, is_c in zip(ax.get_yticklabels(), council, strict=True):
+        if is_c:
+            tick.set_fontweight("bold")
+    ax.set_xlabel(m["short_name"] if unit != "percentage" else "Per cent")
+    return fig

@@ -20,18 +20,18 @@ LENDING = {"lending_purpose_education": "Education",
 DEVICES = {"dfe_laptops_social_care": "Children with social care support",
            "dfe_laptops_care_leavers": "Care leavers",
            "dfe_laptops_year10": "Year 10 pupils learning at home",
-           "dfe_laptops_lending_library": "Digital Lending Library (from DfE)"}
-SUPPORT = {"helpline_calls": "Calls to the DigiKnow helpline",
+           "dfe_laptops_lending_library": "The council's device lending library (from DfE)"}
+SUPPORT = {"helpline_calls": "Calls to the digital support helpline",
            "remote_group_sessions": "Remote group training sessions",
            "remote_one_to_one_sessions": "Remote one-to-one support sessions",
            "lending_library_loans": "Devices or data packages loaned",
            "satisfaction_positive_impact": "Users saying the support had a positive impact (%)",
            "satisfaction_more_confident": "Users more confident with technology (%)"}
-NETWORK = {"digiknow_groups_old_basis": "groups counted on the old basis (each library "
-                                        "separately), before a change of counting basis",
-           "digiknow_new_groups_2020_21": "groups that joined in 2020/21 on the new basis",
-           "digital_champions_active": "digital champions active during the first lockdown, as "
-                                       "the 2019/20 report counted them"}
+NETWORK = {"network_groups_old_basis": "groups counted on the old basis, before a change of "
+                                        "counting basis (its note says how the bases differ)",
+           "network_groups_joined": "groups that joined during the year on the new basis",
+           "digital_champions_active": "digital champions active when the report was written, "
+                                       "where it counts them apart from the measure"}
 
 KIND = ReportKind(
     name="digital_inclusion",
@@ -114,15 +114,15 @@ def network(d: Digital) -> Blocks:
                                  ["Measure", "Year", "Published in report", "Number"], rows,
                                  numeric=(3,))]
     f = d.facts
-    old = f[f["metric"] == "digiknow_groups_old_basis"]
+    old = f[f["metric"] == "network_groups_old_basis"]
     if not old.empty:
-        new = deepdive.fact(f, "digiknow_new_groups_2020_21")
         basis = old.sort_values("report").iloc[-1]
+        new = deepdive.fact(f[f["report"] == basis.report], "network_groups_joined")
+        how = str(basis.note).strip().rstrip(".") if isinstance(basis.note, str) else ""
         blocks.append(Paragraph(
-            f"The counting basis changed in {basis.report}: the {fmt.count(basis.value)} groups "
-            "reported earlier counted each council library separately, and the council with its "
-            "libraries now counts as one group, so figures before and after the change are not "
-            "comparable"
+            f"The counting basis changed in {basis.report}, so figures before and after the "
+            f"change are not comparable: the {fmt.count(basis.value)} groups reported earlier "
+            "were counted on the old basis" + (f" ({how[0].lower()}{how[1:]})" if how else "")
             + (f". On the new basis {fmt.count(new)} further groups joined in {basis.report}"
                if new is not None else "") + "."))
     return deepdive.section("network", "The digital inclusion network", blocks)

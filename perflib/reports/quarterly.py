@@ -23,9 +23,7 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib.data import periods, quarters
-from perflib.data.portfolio import Portfolio, year_folder
 from perflib.data.report import Report
-from perflib.data.schema import read_yaml
 from perflib.errors import ParameterError, Problem
 from perflib.present import sections
 from perflib.present.blocks import (
@@ -35,84 +33,46 @@ from perflib.present.blocks import (
     Markdown,
     Paragraph,
     Section,
+    Span,
     Table,
     badge,
     strong,
 )
 from perflib.present.display import Blocks, Published
 from perflib.reports import ReportKind, spc_section
-
-#: Quarters reported on when portfolio.yaml says ``quarterly: {}`` (Q4 is the annual report).
-DEFAULT_QUARTERS = ("Q1", "Q2", "Q3")
-FINANCE_KEYS = ("cash_limit", "forecast_outturn")
-
-
-def declared_quarters(p: Portfolio, problems: list[Problem] | None = None) -> list[str]:
-    """The quarters portfolio.yaml declares under ``reports.quarterly.quarters``."""
-    problems = problems if problems is not None else []
-    doc = read_yaml(p.path / "portfolio.yaml", problems)
-    settings = ((doc.data.get("reports") or {}).get("quarterly") if doc else None) or {}
-    qs = settings.get("quarters", list(DEFAULT_QUARTERS)) if isinstance(settings, dict) else []
-    out = []
-    for i, q in enumerate(qs if isinstance(qs, list) else [qs]):
-        if str(q).upper() not in periods.QUARTERS:
-            problems.append(Problem(doc.path, doc.line("reports", "quarterly", "quarters", i),
-                                    f"reports.quarterly.quarters[{i}]",
-                                    f"'{q}' is not a quarter", "use Q1, Q2, Q3 or Q4"))
-            continue
-        out.append(str(q).upper())
-    return sorted(set(out))
-
-
-def finance_quarters(r: Report, problems: list[Problem] | None = None) -> dict[str, dict]:
-    """report.yaml's optional ``finance_quarters``: each quarter's budget monitoring position."""
-    problems = problems if problems is not None else []
-    doc = read_yaml(r.portfolio.path / year_folder(r.year) / "report.yaml", problems)
-    block = doc.data.get("finance_quarters") if doc else None
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        problems.append(Problem(doc.path, doc.line("finance_quarters"), "finance_quarters",
-                                "must map quarters to their figures",
-                                "write e.g. 'finance_quarters:' then '  Q1: {cash_limit: 1250, "
-                                "forecast_outturn: 1262}'"))
-        return {}
-    out: dict[str, dict] = {}
-    for q, item in block.items():
-        where = ("finance_quarters", q)
-        if str(q) not in periods.QUARTERS:
-            problems.append(Problem(doc.path, doc.line(*where), f"finance_quarters.{q}",
-                                    f"'{q}' is not a quarter", "use Q1, Q2, Q3 or Q4"))
-            continue
-        item = item if isinstance(item, dict) else {}
-        ok = True
-        for key in FINANCE_KEYS:
-            v = item.get(key)
-            if not isinstance(v, (int, float)) or isinstance(v, bool):
-                problems.append(Problem(doc.path, doc.line(*where, key),
-                                        f"finance_quarters.{q}.{key}",
-                                        "is missing" if v is None else f"'{v}' is not a number",
-                                        "write £000 as a number"))
-                ok = False
-        if ok:
-            out[str(q)] = {"cash_limit": float(item["cash_limit"]),
-                           "forecast_outturn": float(item["forecast_outturn"]),
-                           "note": str(item.get("note") or "")}
-    return out
+from perflib.reports import quarterly_settings as settings
+from perflib.reports.quarterly_settings import declared_quarters, finance_quarters
 
 
 def check(r: Report) -> list[Problem]:
-    """Load-time checks of the declaration and of report.yaml's finance_quarters."""
+    """Load-time checks: the declaration, each quarter's cover and budget position in report.yaml.
+
+    A quarter that has figures, and so will be built, needs its own cover details: a to-do
+    until report.yaml gives them.
+    """
     problems: list[Problem] = []
-    declared_quarters(r.portfolio, problems)
-    finance_quarters(r, problems)
+    declared = settings.declared_quarters(r.portfolio, problems)
+    settings.finance_quarters(r, problems)
+    settings.missing_covers(r, [q for q in declared if has_figures(r, q)], problems)
     return problems
+
+
+def has_figures(r: Report, quarter: str) -> bool:
+    """Whether any measure has a figure for ``quarter`` of the report year (or its months)."""
+    return quarters.has_data(r.portfolio, r.year, int(quarter[1]))
 
 
 def runs(r: Report) -> list[tuple[str, dict[str, str]]]:
     """One notebook run per declared quarter that has figures: (``quarterly_q1``, {quarter: Q1})."""
-    return [(f"quarterly_{q.lower()}", {"quarter": q}) for q in declared_quarters(r.portfolio)
-            if quarters.has_data(r.portfolio, r.year, int(q[1]))]
+    return [(f"quarterly_{q.lower()}", {"quarter": q})
+            for q in settings.declared_quarters(r.portfolio) if has_figures(r, q)]
+
+
+def waiting(r: Report) -> list[str]:
+    """Declared quarters with no figures yet, each with why its report is not made."""
+    return [f"quarterly_{q.lower()}: no {periods.quarter_label(r.year, q)} figures in "
+            "observations.csv yet" for q in settings.declared_quarters(r.portfolio)
+            if not has_figures(r, q)]
 
 
 KIND = ReportKind(
@@ -123,6 +83,7 @@ KIND = ReportKind(
     files=("targets.csv",),
     check=check,
     runs=runs,
+    waiting=waiting,
 )
 
 
@@ -135,6 +96,8 @@ class QuarterReport:
     measures: pd.DataFrame
     targets: pd.DataFrame | None
     finance: dict[str, Any] | None
+    #: the quarter's own cover details from report.yaml (empty while still to be given)
+    details: dict[str, Any]
 
     @property
     def number(self) -> int:
@@ -157,7 +120,8 @@ class QuarterReport:
         start = int(self.report.year[:4])
         last = 3 * self.number
         end_year = start + (last > 9)
-        return f"April {start} to {periods.MONTH_NAMES[last - 1]} {end_year}"
+        first = "April" if end_year == start else f"April {start}"
+        return f"{first} to {periods.MONTH_NAMES[last - 1]} {end_year}"
 
 
 def load(r: Report, quarter: str) -> QuarterReport:
@@ -170,21 +134,23 @@ def load(r: Report, quarter: str) -> QuarterReport:
         raise ParameterError(f"portfolio '{r.portfolio.id}' declares quarterly reports for "
                              f"{', '.join(declared) or 'no quarter'}, not {q}; add it under "
                              "reports.quarterly.quarters in portfolio.yaml")
-    if not quarters.has_data(r.portfolio, r.year, int(q[1])):
+    if not has_figures(r, q):
         raise ParameterError(f"there are no {periods.quarter_label(r.year, q)} figures in "
                              "observations.csv yet, so there is no report to make")
     targets = spc_section.targets_of(r)
     register = r.portfolio.measures.frame
     register = register[register["year"] == r.year].sort_values(["priority", "order"])
     m = quarters.quarter_measures(r.portfolio, register, r.year, int(q[1]), r.rules, targets)
-    return QuarterReport(r, q, m, targets, finance_quarters(r).get(q))
+    return QuarterReport(r, q, m, targets, finance_quarters(r).get(q),
+                         settings.covers(r).get(q, {}))
 
 
 def cover(q: QuarterReport) -> Blocks:
-    """The cover: the annual report's details with the quarter's title."""
+    """The cover: the quarter's own date, version, approver and status, and the months it covers."""
     return Blocks([sections.cover(
         q.report, f"{q.name} Performance Monitoring Report {q.label}",
-        note=f"Performance for the year to date, {q.span}, against the year's targets.")])
+        note=f"Performance for the year to date, {q.span}, against the year's targets.",
+        meta=q.details, covers=f"{q.span} ({q.label}, the year to date)")])
 
 
 def _value(unit: str, v: float, decimals: int, num: float = math.nan,
@@ -198,24 +164,49 @@ def _trend(label: str) -> Inline:
     return badge(label) if label else "No trend"
 
 
+def _name(m: pd.Series) -> Inline:
+    """PI code and name in one cell, the name bold for a headline measure."""
+    return [Span("", f"{m['pi_code']} "),
+            *(strong(m["short_name"]) if m["headline"] else [Span("", m["short_name"])])]
+
+
 def measure_row(q: QuarterReport, m: pd.Series) -> list[Inline]:
     """One measure's row: year to date, target, rating, this quarter and its two trends."""
     d = int(m["decimals"])
     ytd = pd.Series({"figure_kind": m["figure_kind"], "value": m["value"],
                      "numerator": m["numerator"], "denominator": m["denominator"],
                      "period_label": ""})
-    name: Inline = strong(m["short_name"]) if m["headline"] else m["short_name"]
     quarter_unit = "count" if m["unit"] == "cumulative count" else m["unit"]
-    return [m["pi_code"], name, m["polarity"],
+    return [_name(m), m["polarity"],
             sections.figure_cell(ytd, m["unit"], d) if not pd.isna(m["value"]) else "Not available",
             sections.target_text(m), sections.rating_cell(m),
             _value(quarter_unit, m["quarter_value"], d),
             _trend(m["trend_quarter"]), _trend(m["trend_year"])]
 
 
+def quarterly_measures(q: QuarterReport) -> pd.DataFrame:
+    """The measures with quarterly or monthly figures: the ones a quarterly report can follow."""
+    return q.measures[q.measures["has_quarters"]]
+
+
+def year_end(q: QuarterReport) -> list[Block]:
+    """Measures with only yearly figures, listed once, apart: their figures come at year end."""
+    ms = q.measures[~q.measures["has_quarters"]]
+    if ms.empty:
+        return []
+    rows: list[list[Inline]] = [[_name(m), str(int(m["priority"])), m["polarity"]]
+                                for _, m in ms.iterrows()]
+    return [Heading("Measures reported at year end", 3, "year-end"),
+            Paragraph(f"These measures have no quarterly or monthly figures, so they are "
+                      f"reported at year end, in the {q.report.year} annual report."),
+            Table("Measures reported at year end", ["Measure", "Priority", "Good performance"],
+                  rows, cls="year-end")]
+
+
 def performance(q: QuarterReport) -> Blocks:
-    """Section 1: the key, then each priority's measures in one table."""
+    """Section 1: the key, then each priority's quarterly measures, then those reported yearly."""
     r = q.report
+    ms = quarterly_measures(q)
     prev = q.measures["previous_quarter"].iloc[0] if len(q.measures) else ""
     last = q.measures["last_year_quarter"].iloc[0] if len(q.measures) else ""
     out: list[Block] = [
@@ -223,17 +214,19 @@ def performance(q: QuarterReport) -> Blocks:
                   "target for the year to date: the annual target, or for counts the share of it "
                   "profiled to the end of the quarter. The trends compare the quarter's own "
                   f"figure with {prev} and with the same quarter last year, {last}."),
-        Heading("Key to symbols used in tables"), sections.key(r.rules)]
-    heads: list[Inline] = ["PI code", "Measure", "Good performance", "Year to date",
+        sections.key(r.rules, sections.headline_key(r.portfolio, ms))]
+    heads: list[Inline] = ["Measure", "Good performance", "Year to date",
                            "Target to date", "Status", f"{q.quarter} figure",
                            f"Trend from {prev}", f"Trend from {last}"]
     for p in r.meta["priorities"]:
-        ms = q.measures[q.measures["priority"] == p["number"]]
-        if ms.empty:
+        mine = ms[ms["priority"] == p["number"]]
+        if mine.empty:
             continue
         out += [Heading(f"Priority {p['number']}: {p['title']}", 3, f"priority-{p['number']}"),
                 Table(f"Performance to the end of {q.label}", heads,
-                      [measure_row(q, m) for _, m in ms.iterrows()], numeric=(3, 4, 6))]
+                      [measure_row(q, m) for _, m in mine.iterrows()], numeric=(2, 3, 5),
+                      cls="quarter-table")]
+    out += year_end(q)
     return Blocks([Section("performance", f"1. Performance to the end of {q.quarter}", out)])
 
 
@@ -270,8 +263,8 @@ CSV_COLUMNS = ["year", "quarter", "pi_code", "measure_id", "short_name", "unit",
 
 
 def publish(q: QuarterReport) -> Published:
-    """The figures the report prints, as ``quarterly_q<n>.csv`` beside it."""
-    m = q.measures
+    """The figures the report's measure tables print, as ``quarterly_q<n>.csv`` beside it."""
+    m = quarterly_measures(q)
     out = m[CSV_COLUMNS].copy()
     for col in ("numerator", "denominator"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("Int64")

@@ -14,7 +14,7 @@ import pandas as pd
 
 from perflib.data import periods, quarters
 from perflib.data.report import Report
-from perflib.present.blocks import Block, Definitions, Group, Heading, Paragraph, Span
+from perflib.present.blocks import Block, Definitions, Group, Paragraph, Span
 from perflib.present.spc_chart import (
     ASSURANCE_WORDS,
     assurance_icon,
@@ -77,7 +77,8 @@ def chart(m: pd.Series, series: pd.Series, kind: str,
     v_icon = Span("icon", variation_icon(variation, improvement,
                                          side if isinstance(side, str) else None))
     a_icon = Span("icon", assurance_icon(result))
-    group = Group([Heading(title, 3), fig,
+    # the chart's title is its figure's caption: no heading repeats it, nor the image itself
+    group = Group([fig,
                    Definitions([("Variation", [v_icon, Span("", f" {variation.capitalize()} at "
                                                             f"the latest point ({series.index[-1]})")]),
                                 ("Assurance", [a_icon, Span("", f" {words}")])], cls="spc-key"),

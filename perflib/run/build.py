@@ -105,6 +105,8 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         plans.append(p)
     for label in summary.skipped:
         say(f"  up to date  {label}")
+    for label in summary.waiting:
+        say(f"  waiting     {label}")
     tasks = [t for p in plans for t in p.tasks]
     outcomes, pdfs, printer_error = run_and_print(tasks, pool, resident)
 
@@ -138,8 +140,9 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
     from perflib.run.index import write_index
 
     write_index(out)
+    waits = f", waiting {len(summary.waiting)}" if summary.waiting else ""
     say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
-        f"failed {len(summary.failed)} -> {out}")
+        f"failed {len(summary.failed)}{waits} -> {out}")
     if failures:
         for f in failures:
             say(f"FAILED {f}")

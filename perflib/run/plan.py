@@ -145,6 +145,8 @@ def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: b
                            "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
                            "year": r.year, "status": r.meta["status"], "notebooks": {}}
     p = Plan(r, folder, version, previous, log)
+    summary.waiting += [f"{r.portfolio.id} {r.year} {why}" for kind in declared(r.portfolio.reports)
+                        if kind.waiting for why in kind.waiting(r)]
     for kind in declared(r.portfolio.reports):
         for output, extra in kind.notebooks(r):  # a quarterly kind runs once per quarter
             deps = inputs_of(kind, r, code)

@@ -67,6 +67,8 @@ class Summary:
     built: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    #: declared reports that cannot be made yet, each with why (a quarter with no figures)
+    waiting: list[str] = field(default_factory=list)
 
 
 __all__ = ["Outcome", "Summary", "Task"]

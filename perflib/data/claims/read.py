@@ -323,7 +323,7 @@ def _clauses(sentence: str) -> list[str]:
     return [p for p in _SPLIT.split(sentence) if p.strip()]
 
 
-def read_sentence(sentence: str) -> Sentence:
+def read_sentence(sentence: str, areas: tuple[str, ...] = ()) -> Sentence:
     """Every claim in one sentence, each bound to the period it is said of."""
     context = DEFAULT
     quarter: When | None = None
@@ -343,7 +343,7 @@ def read_sentence(sentence: str) -> Sentence:
         subjects = [m for m in mentions if m.role == "subject"]
         subject = subjects[0] if subjects else context
         compared = next((m for m in mentions if m.role == "comparison"), None)
-        elsewhere = bool(w.ELSEWHERE.search(text) or w.CALENDAR_YEAR.search(text))
+        elsewhere = bool(w.elsewhere(areas).search(text) or w.CALENDAR_YEAR.search(text))
         clause = Clause(text, elsewhere, bool(w.VOLUME.search(text)), mentions, quantities,
                         _word_claims(text, subject, compared))
         for m in w.ABSENT.finditer(text):

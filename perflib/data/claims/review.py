@@ -12,7 +12,7 @@ from perflib.data.claims.placeholders import placeholder_problems, render
 
 
 def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
-          status_of_report: str = "draft") -> list[Finding]:
+          status_of_report: str = "draft", areas: tuple[str, ...] = ()) -> list[Finding]:
     """Everything in one measure's commentary that its figures contradict or cannot confirm.
 
     Parameters
@@ -26,6 +26,9 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
     status_of_report
         ``"draft"`` or ``"final"``: a draft marker left in a final report is an error, in a draft
         only a warning, because drafts are meant to carry them.
+    areas
+        Names of the areas the portfolio's commentary compares with (a region, say): a clause
+        naming one is about that area, not the measure.
     """
     f = figures
     out: list[Finding] = []
@@ -59,7 +62,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
             find(ERROR, "a draft marker is still in the text", DRAFT_MARKER, "",
                  "complete the sentence and delete the marker")
         for s in read.sentences(text_line):
-            sentence = read.read_sentence(s)
+            sentence = read.read_sentence(s, tuple(areas))
             judge.judge_years(sentence, f, find)
             judge.judge_figures(sentence, f, figures_known, find)
             for clause in sentence.clauses:
@@ -68,7 +71,8 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
 
 
 def check_commentary(commentary: Mapping[str, Any], figures: Mapping[str, Figures],
-              file: str = "", status_of_report: str = "draft") -> list[Finding]:
+                     file: str = "", status_of_report: str = "draft",
+                     areas: tuple[str, ...] = ()) -> list[Finding]:
     """Check every measure's commentary, including measures that have none.
 
     ``commentary`` maps measure_id to its text and first line, as
@@ -77,5 +81,6 @@ def check_commentary(commentary: Mapping[str, Any], figures: Mapping[str, Figure
     out: list[Finding] = []
     for mid, f in figures.items():
         c = commentary.get(mid)
-        out += check(c.text if c else "", f, file, c.line if c else None, status_of_report)
+        out += check(c.text if c else "", f, file, c.line if c else None, status_of_report,
+                     areas)
     return out

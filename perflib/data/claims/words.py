@@ -6,6 +6,7 @@ stays about structure: which figure and which period a word belongs to.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _COMP_THAN = r"\s+than\s+(?:in\b|last\b|the previous\b|a year\b|at\b|\d{4}/\d{2}|the year before)"
@@ -58,12 +59,23 @@ ABSENT = re.compile(
     r"|\b(?:figure|data)\s+(?:is|was|are|were)\s+unavailable\b", re.I)
 
 #: A clause with any of these is about another subject or time, so nothing in it is checked.
-ELSEWHERE = re.compile(
-    r"\b(?:national(?:ly)?|average|England|UK|Greater Manchester|GM|regional|benchmark|"
+#: A portfolio adds the names of the areas its commentary compares with (portfolio.yaml's
+#: ``comparison_areas``), so no council's region is written here.
+ELSEWHERE_WORDS = (
+    r"national(?:ly)?|average|England|UK|regional|benchmark|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"month|months|monthly|quarterly|year to date|week|weekly|"
     r"would|could|might|expected|expect|forecast|projected|aim|aims|will|intended|hope[sd]?|"
-    r"plan(?:s|ned)?)\b")
+    r"plan(?:s|ned)?")
+
+
+@functools.lru_cache(maxsize=64)
+def elsewhere(areas: tuple[str, ...] = ()) -> re.Pattern:
+    """The words that put a clause about another subject, place or time."""
+    extra = "".join(f"|{re.escape(a)}" for a in areas)
+    return re.compile(rf"\b(?:{ELSEWHERE_WORDS}{extra})\b")
+
+
 #: A calendar year (2014) rather than a financial year (2014/15): the data holds only the latter.
 CALENDAR_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
 #: For a percentage, these name a count (calls received, the number of ...), not the rate.

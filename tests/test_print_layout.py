@@ -1,0 +1,74 @@
+"""How a report falls onto A4 pages: rows never split, no page spent on a sentence.
+
+Fictional blocks go through the real exporter and the report stylesheet into Chromium; the
+printed PDF's pages are read back one by one.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from perflib.present.blocks import MIME, Cover, Paragraph, Section, Table, to_json
+from perflib.present.display import Blocks
+from perflib.present.html import render
+
+pytestmark = pytest.mark.e2e
+FILLER = ("a fictional sentence long enough to wrap over several lines of a narrow table "
+          "column, so that a row is tall and could fall across a page break")
+
+
+def notebook(cells: list[Blocks]) -> nbformat.NotebookNode:
+    """An executed report notebook, a cell's output for each of ``cells``, as a kernel leaves it."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('portfolio: str = "fictional"  # fictional', execution_count=1)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params]
+    for n, blocks in enumerate(cells, start=2):
+        cell = nbformat.v4.new_code_cell("import perflib  # a fictional report", execution_count=n)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={
+            "text/html": render(blocks), MIME: to_json(blocks), "text/plain": "report"})]
+        nb.cells.append(cell)
+    return nb
+
+
+def pages(cells: list[Blocks], tmp_path) -> list[str]:
+    from perflib.exporters import ReportPDFExporter
+
+    pdf, _ = ReportPDFExporter().from_notebook_node(notebook(cells))
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return [" ".join(p.extract_text().split()) for p in PdfReader(path).pages]
+
+
+def cover() -> Cover:
+    return Cover("Fictional Council", "Fictional Portfolio", "Layout test",
+                 [("Date", "1 April 2022")])
+
+
+def test_no_table_row_is_split_across_pages(tmp_path):
+    rows = [[f"R{n:02d}", f"start{n:02d} {FILLER} end{n:02d}", f"start{n:02d} {FILLER} end{n:02d}"]
+            for n in range(1, 41)]
+    text = pages([Blocks([cover()]), Blocks([Section("s", "1. A long table", [
+        Table("Forty tall fictional rows", ["Row", "Words", "More words"], rows)])])], tmp_path)
+    assert len(text) >= 4  # the rows run over several pages
+    for n in range(1, 41):
+        where = {i for i, t in enumerate(text) for w in (f"start{n:02d}", f"end{n:02d}") if w in t}
+        assert len(where) == 1, f"row {n} is split across pages {sorted(where)}"
+
+
+def test_a_section_of_one_sentence_spends_no_page_of_its_own(tmp_path):
+    table = Table("A fictional table", ["Item", "Value"], [["A", "1"], ["B", "2"]])
+    titles = ["1. A section with a table", "2. A section of one sentence",
+              "3. The section after it", "4. A section after that"]
+    text = pages([Blocks([cover()]),
+                  Blocks([Section("one", titles[0], [table])]),
+                  Blocks([Section("two", titles[1], [
+                      Paragraph("No fictional figure is available for this section.")])]),
+                  Blocks([Section("three", titles[2], [table])]),
+                  Blocks([Section("four", titles[3], [table])])], tmp_path)
+    one, two, three, four = ([i for i, t in enumerate(text) if title in t] for title in titles)
+    assert two == one, "a sentence-long section follows the one before on its page"
+    assert three == one, "and the section after it does not leave the sentence alone on a page"
+    assert four == [one[0] + 1], "a section with a table still starts a page"

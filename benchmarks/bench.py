@@ -236,8 +236,8 @@ def data_checks(rows: int, runs: int) -> None:
     """
     from perflib import config
     from perflib.data.comparators import VALUES, check_values
+    from perflib.data.csvfile import read_csv
     from perflib.data.portfolio import load_portfolio
-    from perflib.data.schema import read_csv
 
     scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-data-"))
     config.PROJECT_ROOT = scratch

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from perflib.data import comparators as data
-from perflib.data.schema import read_csv
+from perflib.data.csvfile import read_csv
 from perflib.errors import CAP, DataError, Problem
 
 ROWS = 100_000

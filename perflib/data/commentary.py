@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from perflib.data.schema import read_bytes
+from perflib.data.door import read_bytes
 from perflib.errors import Problem
 
 HEADING = re.compile(r"^##\s+(\S+)\s*$")

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from perflib.data.schema import Column, Table, raise_if, read_csv
+from perflib.data.csvfile import read_csv
+from perflib.data.schema import Column, Table, raise_if
 from perflib.data.specs import ABOVE_100_FIX
 from perflib.errors import Problem
 

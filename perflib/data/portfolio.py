@@ -18,15 +18,9 @@ from perflib import config
 from perflib.data import periods, quarters, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.comparators import folder as comparator_folder
-from perflib.data.schema import (
-    SLUG_RE,
-    Table,
-    Yaml,
-    period_problem,
-    raise_if,
-    read_csv,
-    read_yaml,
-)
+from perflib.data.csvfile import read_csv
+from perflib.data.schema import SLUG_RE, Table, period_problem, raise_if
+from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
 
 #: The reports a portfolio gets when its portfolio.yaml declares none.
@@ -153,7 +147,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     council = name = None
     years: list[str] = []
     if doc:
-        from perflib.data.schema import require
+        from perflib.data.yamlfile import require
 
         council = require(doc, problems, ("council",), str, "give the council's name")
         name = require(doc, problems, ("portfolio",), str, "give the portfolio's name")

@@ -29,7 +29,8 @@ import pandas as pd
 
 from perflib import rules
 from perflib.data import periods, specs
-from perflib.data.schema import Column, Table, read_csv
+from perflib.data.csvfile import read_csv
+from perflib.data.schema import Column, Table
 from perflib.errors import Problem
 
 TARGETS = (

@@ -15,6 +15,7 @@ import pandas as pd
 from perflib import config, rules
 from perflib.data import claims, periods, quality, specs
 from perflib.data import commentary as commentary_file
+from perflib.data.csvfile import read_csv
 from perflib.data.portfolio import (
     Portfolio,
     check_year,
@@ -25,7 +26,8 @@ from perflib.data.portfolio import (
     year_folder,
 )
 from perflib.data.report_meta import check_stated, read_meta
-from perflib.data.schema import Table, Yaml, read_csv, read_yaml
+from perflib.data.schema import Table
+from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.data.year import Report
 from perflib.errors import ParameterError, Problem, merge
 from perflib.finance import CashLimit, reserves_with_balance

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from perflib.data import specs
-from perflib.data.schema import Yaml, require
+from perflib.data.yamlfile import Yaml, require
 from perflib.errors import Problem
 from perflib.finance import CashLimit
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from perflib.data.schema import Yaml
+from perflib.data.yamlfile import Yaml
 from perflib.errors import Problem
 
 #: What the key says of a headline measure when portfolio.yaml does not say.

@@ -17,7 +17,7 @@ from perflib.data import claims
 from perflib.data import commentary as commentary_file
 from perflib.data.comparators import comparisons
 from perflib.data.portfolio import Portfolio, year_folder
-from perflib.data.schema import Yaml
+from perflib.data.yamlfile import Yaml
 from perflib.errors import Problem
 from perflib.finance import CashLimit
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from perflib.data import periods, specs
 from perflib.data.portfolio import Portfolio, year_folder
-from perflib.data.schema import Yaml, read_yaml
+from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import Problem
 
 #: Quarters reported on when portfolio.yaml says ``quarterly: {}`` (Q4 is the annual report).

@@ -1,0 +1,371 @@
+"""CSV data files read and checked against their columns, fast enough for a million rows.
+
+pyarrow parses the file and each column's distinct values are checked once; only the cells that
+are wrong are worded one by one, so a bad large file costs a count, not a million messages.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import operator
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from perflib.data.door import read_bytes
+from perflib.data.schema import SLUG_RE, Column, Table
+from perflib.errors import Problem
+
+
+def read_csv(
+    path: Path,
+    columns: Iterable[Column],
+    problems: list[Problem],
+    key: tuple[str, ...] = (),
+    optional_file: bool = False,
+) -> Table | None:
+    """Read and check a CSV file against ``columns``; add what is wrong to ``problems``.
+
+    Returns ``None`` when the file is too broken to read further (missing, empty, not UTF-8,
+    or missing columns); otherwise a :class:`Table` whose bad cells are ``None``.
+    """
+    columns = list(columns)
+    names = [c.name for c in columns]
+    needed = [c.name for c in columns if not c.optional]
+    raw = read_bytes(path, problems,
+                     None if optional_file else f"create it with the header {','.join(needed)}")
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, line, None,
+                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                                "save the file as 'CSV UTF-8 (comma delimited)'"))
+        return None
+    if not text.strip():
+        problems.append(Problem(path, None, None, "the file is empty",
+                                f"start it with the header line {','.join(needed)}"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    if len(header) == 1 and header[0].count(";") >= 1 and len(names) > 1:
+        problems.append(Problem(path, 1, None,
+                                "the file is separated by semicolons, not commas",
+                                "in Excel use File > Save As > 'CSV UTF-8 (comma delimited)' "
+                                "(a semicolon list separator comes from the computer's region "
+                                "settings)"))
+        return None
+    ok = True
+    for name in needed:
+        if name not in header:
+            close = difflib.get_close_matches(name, header, n=1)
+            hint = f" (is '{close[0]}' a misspelling?)" if close else ""
+            problems.append(Problem(path, 1, name, f"the column is missing{hint}",
+                                    f"the header must contain {','.join(needed)}"))
+            ok = False
+    for name in header:
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            fix = f"rename it to '{close[0]}'" if close else "remove the column"
+            problems.append(Problem(path, 1, name or "(blank)", "the column is not expected", fix))
+            ok = False
+    if not ok:
+        return None
+    found: list[tuple[int, int, Problem]] = []  # (line, order in the row, problem)
+    cells, lines = _records(_body(raw), len(header), path, found)
+    # each column as its distinct values (stripped) and, per row, which of them it holds
+    distinct: dict[str, tuple[pa.Array, np.ndarray]] = {}
+    for name in (n for n in names if n in header):
+        enc = pc.dictionary_encode(cells[header.index(name)])
+        distinct[name] = (_strip(enc.dictionary), enc.indices.to_numpy(zero_copy_only=False))
+    if len(lines):  # a row of empty cells only (',,,') is a blank row: skipped
+        blank = np.ones(len(lines), dtype=bool)
+        for d, codes in distinct.values():
+            blank &= pc.equal(d, "").to_numpy(zero_copy_only=False)[codes]
+        if blank.any():
+            lines = lines[~blank]
+            distinct = {n: (d, codes[~blank]) for n, (d, codes) in distinct.items()}
+    frame = pd.DataFrame(index=pd.RangeIndex(len(lines)))
+    bad: set[tuple[int, str]] = set()
+    for order, col in enumerate(columns):
+        if col.name not in distinct:  # an optional column left out: every cell is empty
+            number = col.kind in ("int", "number")
+            frame[col.name] = pd.Series(np.nan if number else None, index=frame.index,
+                                        dtype=float if number else object)
+            continue
+        values, failed = _parse_column(col, *distinct[col.name], lines, path, order, found)
+        frame[col.name] = values
+        bad.update((i, col.name) for i in failed.tolist())
+    if key and len(frame):
+        _duplicates(frame, lines, key, path, len(columns), found)
+    found.sort(key=operator.itemgetter(0, 1))
+    problems.extend(p for _, _, p in found)
+    return Table(path, frame, lines.tolist(), bad)
+
+
+def _body(raw: bytes) -> bytes:
+    """A file's bytes after its header line, without a byte order mark and with LF line ends."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+    return raw.partition(b"\n")[2]
+
+
+def _records(body: bytes, width: int, path: Path,
+             found: list[tuple[int, int, Problem]]) -> tuple[list[pa.Array], np.ndarray]:
+    """The data rows of a CSV file as one array of strings per column, and the file line of each.
+
+    Blank lines are skipped and a row with the wrong number of cells is reported and left out,
+    as Excel users produce both. pyarrow's CSV reader parses the whole file and hands back the
+    rows with the wrong number of cells; when every row it kept or refused is one line of the
+    file (the usual case) the file lines follow from counting. A file with a quoted cell
+    running over several lines, or with old Mac line ends, is read row by row with the csv
+    module instead.
+    """
+    if body.endswith(b"\n"):
+        body = body[:-1]
+    if not body:
+        return _empty(width), np.zeros(0, dtype=int)
+    if b"\r" in body:
+        return _records_slow(body, width, path, found)
+    refused: list[tuple[int | None, str]] = []
+
+    def invalid(row: pcsv.InvalidRow) -> str:
+        refused.append((row.number, row.text))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pcsv.read_csv(
+            io.BytesIO(body),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid),
+            convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False))
+    except (pa.ArrowInvalid, ValueError):
+        return _records_slow(body, width, path, found)
+    n_lines = body.count(b"\n") + 1
+    if body.startswith(b"\n") or b"\n\n" in body:  # empty lines, which pyarrow skips
+        b = np.frombuffer(body, dtype=np.uint8)
+        ends = np.flatnonzero(b == 10)
+        starts = np.concatenate(([0], ends + 1))
+        stops = np.concatenate((ends, [len(b)]))
+        filled = np.flatnonzero(stops > starts)
+    else:
+        starts = None
+        filled = np.arange(n_lines)
+    if table.num_rows + len(refused) != len(filled):  # a quoted cell runs over several lines
+        return _records_slow(body, width, path, found)
+    lines = filled + 2
+    if refused:
+        if any(number is None for number, _ in refused):
+            return _records_slow(body, width, path, found)
+        records = np.array([number for number, _ in refused], dtype=int) - 1
+        if records.min() < 0 or records.max() >= len(filled):
+            return _records_slow(body, width, path, found)
+        if starts is None:
+            starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(body, np.uint8) == 10) + 1))
+        at = starts[filled[records]].tolist()
+        texts = [text for _, text in refused]
+        # pyarrow numbers the rows it read, blank lines aside: make sure each is the line we think
+        if not all(body.startswith(t.encode("utf-8"), a) for t, a in zip(texts, at, strict=True)):
+            return _records_slow(body, width, path, found)
+        for record, line in zip(csv.reader(texts), lines[records].tolist(), strict=True):
+            if not "".join(record).strip():  # blank: every cell is empty or spaces
+                continue
+            found.append((line, -1, Problem(path, line, None,
+                                            f"has {len(record)} cells but the header has {width}",
+                                            _cells_fix(record))))
+        keep = np.ones(len(filled), dtype=bool)
+        keep[records] = False
+        lines = lines[keep]
+    return [table.column(i).combine_chunks() for i in range(width)], lines
+
+
+def _empty(width: int) -> list[pa.Array]:
+    return [pa.array([], type=pa.string()) for _ in range(width)]
+
+
+def _records_slow(body: bytes, width: int, path: Path,
+                  found: list[tuple[int, int, Problem]]) -> tuple[list[pa.Array], np.ndarray]:
+    """:func:`_records` for a file whose cells may hold line breaks: the csv module, row by row."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    columns: list[list[str]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    for record in reader:
+        line = reader.line_num + 1
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != width:
+            found.append((line, -1, Problem(path, line, None,
+                                            f"has {len(record)} cells but the header has {width}",
+                                            _cells_fix(record))))
+            continue
+        for cells, cell in zip(columns, record, strict=True):
+            cells.append(cell)
+        lines.append(line)
+    return ([pa.array(c, type=pa.string()) for c in columns] if lines else _empty(width),
+            np.array(lines, dtype=int))
+
+
+def _strip(values: pa.Array) -> pa.Array:
+    """Strings with surrounding whitespace removed exactly as :meth:`str.strip` removes it.
+
+    Only the characters that begin or end some string are looked at, so a column with no
+    surrounding spaces (the usual case) costs two short passes.
+    """
+    while len(values):
+        ends = pc.unique(pa.concat_arrays([pc.utf8_slice_codeunits(values, 0, 1),
+                                           pc.utf8_slice_codeunits(values, -1, 2**31 - 1)]))
+        space = "".join(c for c in ends.to_pylist() if c.isspace())
+        if not space:
+            break
+        values = pc.utf8_trim(values, characters=space)
+    return values
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_SHAPES = {"slug": SLUG_RE.pattern.strip("^$"), "period": r"\d{4}/\d{2}", "int": _NUMBER,
+           "number": _NUMBER, "date": r"\d{4}-\d{2}-\d{2}"}
+
+
+def _parse_column(col: Column, distinct: pa.Array, codes: np.ndarray, lines: np.ndarray,
+                  path: Path, order: int, found: list[tuple[int, int, Problem]]
+                  ) -> tuple[pd.Series, np.ndarray]:
+    """Parse a whole column at once; return its values and the positions of bad cells.
+
+    ``distinct`` are the column's distinct (stripped) cells and ``codes`` says which one each row
+    holds. The cells of the ordinary shape are parsed by pyarrow over the distinct values; the
+    rest (empty, unusual or wrong) go one by one through :meth:`Column.parse`, so a message is
+    word for word what that method says and an unusual but acceptable value ('1e3', 'YES') is
+    still accepted.
+    """
+    n = len(distinct)
+    empty = pc.equal(distinct, "").to_numpy(zero_copy_only=False)
+    if col.kind in _SHAPES:  # RE2 with ASCII digits: stricter than re, never more lenient
+        ok = pc.match_substring_regex(distinct, f"^(?:{_SHAPES[col.kind]})$").to_numpy(
+            zero_copy_only=False).copy()
+    else:
+        ok = ~empty
+    if col.kind in ("choice", "yesno"):  # non-ASCII letters are left to str.lower()
+        ok &= pc.string_is_ascii(distinct).to_numpy(zero_copy_only=False)
+    number = col.kind in ("int", "number")
+    values: np.ndarray = np.full(n, np.nan) if number else np.full(n, None, dtype=object)
+    if col.kind == "period" and ok.any():
+        t = distinct.filter(pa.array(ok))
+        first = pc.cast(pc.utf8_slice_codeunits(t, 0, 4), pa.int64()).to_numpy()
+        second = pc.cast(pc.utf8_slice_codeunits(t, 5, 7), pa.int64()).to_numpy()
+        ok[ok] = (first + 1) % 100 == second
+    if number:
+        if ok.any():
+            nums = np.full(n, np.nan)
+            nums[ok] = pc.cast(distinct.filter(pa.array(ok)), pa.float64()).to_numpy()
+            with np.errstate(invalid="ignore"):
+                if col.minimum is not None:
+                    ok &= ~(nums < col.minimum)
+                if col.maximum is not None:
+                    ok &= ~(nums > col.maximum)
+                if col.kind == "int":
+                    ok &= nums == np.round(nums)
+            values = np.where(ok, nums, np.nan)
+    elif col.kind == "date":
+        if ok.any():
+            text = distinct.filter(pa.array(ok))
+            stamps = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+            days = pc.cast(stamps, pa.date32())
+            # strptime may roll 2021-02-30 on to March: a real date prints as it was written
+            good = pc.fill_null(pc.equal(pc.strftime(stamps, format="%Y-%m-%d"), text),
+                                False).to_numpy(zero_copy_only=False)
+            picked = np.flatnonzero(ok)
+            ok[picked[~good]] = False
+            values[picked[good]] = days.filter(pa.array(good)).to_pylist()
+    elif col.kind == "choice":
+        canon = {c.lower(): c for c in col.choices}
+        lower = pc.utf8_lower(distinct)
+        at = pc.fill_null(pc.index_in(lower, pa.array(list(canon))), -1).to_numpy(
+            zero_copy_only=False)
+        ok &= at >= 0
+        values[ok] = np.array(list(canon.values()), dtype=object)[at[ok]]
+    elif col.kind == "yesno":
+        lower = pc.utf8_lower(distinct).to_numpy(zero_copy_only=False)
+        ok &= (lower == "yes") | (lower == "no")
+        values[ok] = [bool(x) for x in (lower[ok] == "yes")]
+    elif ok.any():
+        values[ok] = distinct.filter(pa.array(ok)).to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~ok & ~(empty & (not col.required)))
+    wrong: dict[int, tuple[str, str]] = {}
+    if len(rest):
+        for i, raw in zip(rest.tolist(), distinct.take(pa.array(rest)).to_pylist(), strict=True):
+            value, problem, fix = col.parse(raw)
+            if problem:
+                wrong[i] = (problem, fix or "")
+            elif value is not None:
+                values[i] = value
+    failed = np.zeros(0, dtype=int)
+    if wrong:
+        is_wrong = np.zeros(n, dtype=bool)
+        is_wrong[list(wrong)] = True
+        failed = np.flatnonzero(is_wrong[codes])
+        for line, code in zip(lines[failed].tolist(), codes[failed].tolist(), strict=True):
+            problem, fix = wrong[code]
+            found.append((line, order, Problem(path, line, col.name, problem, fix)))
+    out = values[codes]
+    if number:
+        return pd.Series(out.astype(float), dtype=float), failed
+    return pd.Series(out, dtype=object), failed
+
+
+def _duplicates(frame: pd.DataFrame, lines: np.ndarray, key: tuple[str, ...], path: Path,
+                order: int, found: list[tuple[int, int, Problem]]) -> None:
+    """Report every row whose key repeats an earlier row's (rows with an empty key part aside)."""
+    keys = frame[list(key)]
+    whole = keys.notna().all(axis=1).to_numpy()
+    if not whole.any():
+        return
+    k = keys[whole]
+    repeat = k.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return
+    first = pd.Series(lines[whole]).groupby([k[c].to_numpy() for c in key],
+                                            sort=False).transform("first").to_numpy()
+    idx = np.flatnonzero(whole)
+    for j in np.flatnonzero(repeat):
+        row = k.iloc[j]
+        line = int(lines[idx[j]])
+        found.append((line, order, Problem(
+            path, line, ",".join(key),
+            f"repeats row {int(first[j])} ({', '.join(_key_text(v) for v in row)})",
+            "delete the duplicate or correct its key")))
+
+
+def _key_text(v: Any) -> str:
+    """A key part as the row-by-row reader printed it (an int column read as float prints 3)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+_SPLIT_BEFORE = re.compile(r"\s*\d{1,3}")
+_SPLIT_AFTER = re.compile(r"\d{3}(\.\d+)?\s*")
+
+
+def _cells_fix(record: list[str]) -> str:
+    """How to mend a row with too many cells: a split thousands separator, or an unquoted comma."""
+    for a, b in zip(record, record[1:], strict=False):
+        if b[:1].isdigit() and _SPLIT_BEFORE.fullmatch(a) and _SPLIT_AFTER.fullmatch(b):
+            return (f"'{a.strip()},{b.strip()}' looks like a number with a thousands separator: "
+                    f"write it without the comma ({a.strip()}{b.strip()})")
+    return "quote any cell that contains a comma, e.g. \"a, b\""

@@ -1,0 +1,95 @@
+"""YAML data files (portfolio.yaml, report.yaml) read with the line of every key, for messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from perflib.data.door import read_bytes
+from perflib.errors import Problem
+
+
+@dataclass
+class Yaml:
+    """A YAML file's data plus the line of every key, so messages can point at it."""
+
+    path: Path
+    data: dict
+    key_lines: dict[tuple, int]
+
+    def line(self, *keys: Any) -> int | None:
+        """Return the line of a nested key (or of its nearest parent)."""
+        for n in range(len(keys), 0, -1):
+            if keys[:n] in self.key_lines:
+                return self.key_lines[keys[:n]]
+        return None
+
+
+def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = prefix + (k.value,)
+            out[key] = k.start_mark.line + 1
+            _key_lines(v, key, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out[prefix + (i,)] = v.start_mark.line + 1
+            _key_lines(v, prefix + (i,), out)
+
+
+def read_yaml(path: Path, problems: list[Problem], optional_file: bool = False) -> Yaml | None:
+    """Read a YAML mapping, recording the line of every key for later messages."""
+    raw = read_bytes(path, problems,
+                     None if optional_file else "create it as data/README.md describes")
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        problems.append(Problem(path, None, None, "the file is not valid UTF-8",
+                                "save it as UTF-8"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(path, mark.line + 1 if mark else None, None,
+                                f"is not valid YAML ({getattr(exc, 'problem', exc)})",
+                                "check indentation and quote text containing ': '"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(path, None, None, "must be a mapping of keys to values",
+                                "start each top-level line with 'key: value'"))
+        return None
+    lines: dict[tuple, int] = {}
+    _key_lines(node, (), lines)
+    return Yaml(path, data, lines)
+
+
+def require(doc: Yaml, problems: list[Problem], keys: tuple, kind: type | tuple[type, ...],
+            fix: str) -> Any:
+    """Fetch a nested key from a YAML document, recording a problem when it is absent or mistyped."""
+    value: Any = doc.data
+    for k in keys:
+        if isinstance(value, dict) and k in value:
+            value = value[k]
+        elif isinstance(value, list) and isinstance(k, int) and k < len(value):
+            value = value[k]
+        else:
+            problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
+                                    "is missing", fix))
+            return None
+    if value is None or value == "":
+        problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
+                                "is still blank", fix, todo=True))
+        return None
+    if isinstance(value, bool) and kind in (int, float, (int, float)):
+        value = "bool"
+    if not isinstance(value, kind):
+        problems.append(Problem(doc.path, doc.line(*keys), ".".join(map(str, keys)),
+                                f"'{value}' has the wrong type", fix))
+        return None
+    return value

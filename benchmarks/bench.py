@@ -235,9 +235,10 @@ def data_checks(rows: int, runs: int) -> None:
     The files are fictional: invented area codes, names, metrics, measures and figures.
     """
     from perflib import config
-    from perflib.data.comparators import VALUES, check_values
+    from perflib.data.comparators import check_values
     from perflib.data.csvfile import read_csv
     from perflib.data.portfolio import load_portfolio
+    from perflib.data.specs import VALUES
 
     scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-data-"))
     config.PROJECT_ROOT = scratch

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from perflib.data import comparators as data
+from perflib.data import specs
 from perflib.data.csvfile import read_csv
 from perflib.errors import CAP, DataError, Problem
 
@@ -45,7 +46,7 @@ def test_valid_large_file_loads_with_no_problems(project):
     path = project / "values.csv"
     fictional_values(path, ROWS)
     problems: list[Problem] = []
-    t = read_csv(path, data.VALUES, problems, key=("area_code", "metric", "period"))
+    t = read_csv(path, specs.VALUES, problems, key=("area_code", "metric", "period"))
     data.check_values(t, problems)
     assert problems == []
     assert len(t.frame) == ROWS and t.lines[-1] == ROWS + 1
@@ -57,7 +58,7 @@ def test_many_errors_of_one_kind_give_a_screenful(project):
     path = project / "values.csv"
     fictional_values(path, ROWS, bad_every=2)
     problems: list[Problem] = []
-    read_csv(path, data.VALUES, problems, key=("area_code", "metric", "period"))
+    read_csv(path, specs.VALUES, problems, key=("area_code", "metric", "period"))
     assert len(problems) == ROWS // 2
     first = problems[0]
     assert (first.row, first.column) == (2, "value") and "'n/a' is not a number" in first.message
@@ -75,7 +76,7 @@ def test_many_duplicate_rows_are_capped(project):
     text = path.read_text(encoding="utf-8")
     path.write_text(text + text.split("\n", 1)[1], encoding="utf-8")
     problems: list[Problem] = []
-    read_csv(path, data.VALUES, problems, key=("area_code", "metric", "period"))
+    read_csv(path, specs.VALUES, problems, key=("area_code", "metric", "period"))
     assert len(problems) == 1_000
     assert problems[0].row == 1_002 and "repeats row 2" in problems[0].message
     out = str(DataError(problems)).splitlines()
@@ -88,7 +89,7 @@ def test_many_rows_with_a_stray_comma(project):
     text = path.read_text(encoding="utf-8").replace(",fictional source", ",fictional, source")
     path.write_text(text, encoding="utf-8")
     problems: list[Problem] = []
-    assert read_csv(path, data.VALUES, problems) is not None
+    assert read_csv(path, specs.VALUES, problems) is not None
     assert len(problems) == 5_000 and problems[0].row == 2
     assert "has 7 cells but the header has 6" in problems[0].message
     assert len(str(DataError(problems)).splitlines()) == 12
@@ -97,7 +98,7 @@ def test_many_rows_with_a_stray_comma(project):
 # --- the fast reader's edge cases, checked by their messages and lines ------------------------
 
 HEADER = "area_code,area_name,metric,period,value,source\n"
-VALUES = data.VALUES
+VALUES = specs.VALUES
 
 
 def _read(project, text: str, newline: str = "\n", bom: bool = False):

@@ -24,39 +24,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from perflib.data.csvfile import read_csv
-from perflib.data.schema import Column, Table, raise_if
+from perflib.data import files, specs
+from perflib.data.schema import Table, raise_if
 from perflib.data.specs import ABOVE_100_FIX
 from perflib.errors import Problem
 
 #: ONS GSS codes: a letter (E England, W Wales, S Scotland, N Northern Ireland, K a union of
 #: countries such as England and Wales) and eight digits, e.g. E08000007 Stockport.
 AREA_CODE_RE = re.compile(r"^[EWSNK]\d{8}$")
-ROLES = ("council", "neighbour")
+ROLES = specs.AREA_ROLES
 FOLDER = "comparators"
 FILES = ("values.csv", "neighbours.csv", "metrics.csv")
-
-VALUES = (
-    Column("area_code"),
-    Column("area_name"),
-    Column("metric", "slug"),
-    Column("period", "period"),
-    Column("value", "number", minimum=0),
-    Column("source"),
-)
-NEIGHBOURS = (
-    Column("area_code"),
-    Column("area_name"),
-    Column("role", "choice", choices=ROLES),
-    Column("source"),
-)
-METRICS = (
-    Column("measure_id", "slug"),
-    Column("metric", "slug"),
-    Column("national_code"),
-    Column("national_label"),
-)
-
 
 @dataclass
 class Comparators:
@@ -84,20 +62,20 @@ def folder(portfolio_path: Path) -> Path:
     return Path(portfolio_path) / FOLDER
 
 
-def read_comparators(path: Path, measure_ids: set[str] | None,
+def read_comparators(portfolio_path: Path, measure_ids: set[str] | None,
                      problems: list[Problem], capped: set[str] | None = None
                      ) -> Comparators | None:
-    """Read and check the comparator folder ``path``; ``None`` when the portfolio has none.
+    """Read and check a portfolio's comparators folder; ``None`` when it has none.
 
     ``measure_ids`` are the register's ids (``None`` skips that check); ``capped`` those whose
     figures are percentages within 0 to 100, so that a metric compared with one is kept there too.
+    Once the folder is there, each of its three files must be.
     """
-    path = Path(path)
-    if not path.is_dir():
+    if not folder(portfolio_path).is_dir():
         return None
-    values = read_csv(path / "values.csv", VALUES, problems, key=("area_code", "metric", "period"))
-    neighbours = read_csv(path / "neighbours.csv", NEIGHBOURS, problems, key=("area_code",))
-    metrics = read_csv(path / "metrics.csv", METRICS, problems, key=("measure_id",))
+    values, neighbours, metrics = (files.get(f"{FOLDER}/{name}").read(portfolio_path, problems,
+                                                                       required=True)
+                                   for name in FILES)
     if values is not None:
         check_values(values, problems)
     if neighbours is not None:
@@ -115,7 +93,7 @@ def load_comparators(portfolio_path: Path, measure_ids: set[str] | None = None
                      ) -> Comparators | None:
     """:func:`read_comparators` for a portfolio folder, raising :class:`DataError` on problems."""
     problems: list[Problem] = []
-    c = read_comparators(folder(portfolio_path), measure_ids, problems)
+    c = read_comparators(portfolio_path, measure_ids, problems)
     raise_if(problems)
     return c
 

@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 
 from perflib import config
-from perflib.data import periods, quarters, specs, wording
+from perflib.data import files, periods, quarters, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
-from perflib.data.comparators import folder as comparator_folder
-from perflib.data.csvfile import read_csv
 from perflib.data.schema import SLUG_RE, Table, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
@@ -54,11 +52,12 @@ class Portfolio:
     #: the words its reports use for their frame (headline key, council's short name)
     words: wording.Wording = field(default_factory=wording.Wording)
 
-    @property
-    def files(self) -> list[Path]:
-        """Data files every report of this portfolio reads."""
-        return [self.path / "portfolio.yaml", self.measures.path, self.observations.path,
-                self.overrides.path]
+    def data_file(self, name: str, year: str | None = None) -> Path | None:
+        """A registered data file of this portfolio (of ``year``, for a year's), if it is there."""
+        f = files.get(name)
+        folder = self.path / year_folder(year) if f.level == files.YEAR and year else self.path
+        path = f.path(folder)
+        return path if path.is_file() else None
 
     def broken(self, year: str) -> set[str] | None:
         """Measures whose register row or figures for ``year`` have an error; None for all.
@@ -78,15 +77,6 @@ class Portfolio:
                 if row[col] == year or not isinstance(row[col], str):
                     out.add(row["measure_id"])
         return out
-
-    def optional(self, name: str) -> Path | None:
-        """A portfolio-level optional data file (facts.csv, comparators/values.csv) if there."""
-        tables = {"facts.csv": self.facts, "museum_events.csv": self.events}
-        if name not in tables:
-            path = self.path / name
-            return path if path.is_file() else None
-        table = tables[name]
-        return table.path if table is not None else None
 
 
 def year_folder(year: str) -> str:
@@ -143,7 +133,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     data_dir = Path(data_dir or config.DATA_DIR)
     path = check_portfolio(portfolio, data_dir)
     problems: list[Problem] = []
-    doc = read_yaml(path / "portfolio.yaml", problems)
+    doc = read_yaml(files.get("portfolio.yaml").path(path), problems)
     council = name = None
     years: list[str] = []
     if doc:
@@ -158,18 +148,12 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
                 problems.append(Problem(doc.path, doc.line("years", i), f"years[{i}]", bad,
                                         "quote the year and write it like \"2020/21\""))
     words = wording.read(doc, council, problems) if doc else wording.Wording()
-    measures = read_csv(path / "measures.csv", specs.MEASURES, problems, key=("year", "measure_id"))
-    observations = read_csv(path / "observations.csv", specs.OBSERVATIONS, problems,
-                            key=("report", "measure_id", "period"))
-    overrides = read_csv(path / "overrides.csv", specs.OVERRIDES, problems,
-                         key=("year", "measure_id"))
-    facts = read_csv(path / "facts.csv", specs.FACTS, problems,
-                     key=("report", "topic", "metric", "period"), optional_file=True)
-    events = read_csv(path / "museum_events.csv", specs.EVENTS, problems,
-                      key=("report", "date", "event"), optional_file=True)
+    measures, observations, overrides, facts, events = (
+        files.get(name).read(path, problems) for name in
+        ("measures.csv", "observations.csv", "overrides.csv", "facts.csv", "museum_events.csv"))
     comparators = None
     if measures is not None:  # each comparator figure is checked against the measure it sits by
-        comparators = read_comparators(comparator_folder(path), set(measures.frame["measure_id"]),
+        comparators = read_comparators(path, set(measures.frame["measure_id"]),
                                        problems, specs.capped_ids(measures.frame))
     if facts is not None:
         _check_facts(facts, problems)

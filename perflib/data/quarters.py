@@ -28,17 +28,11 @@ import numpy as np
 import pandas as pd
 
 from perflib import rules
-from perflib.data import periods, specs
-from perflib.data.csvfile import read_csv
-from perflib.data.schema import Column, Table
+from perflib.data import files, periods, specs
+from perflib.data.schema import Table
 from perflib.errors import Problem
 
-TARGETS = (
-    Column("year", "period"),
-    Column("measure_id", "slug"),
-    Column("quarter", "choice", choices=periods.QUARTERS),
-    Column("target", "number", minimum=0),
-)
+TARGETS = specs.TARGETS
 #: Units whose quarters add up to the year (and whose targets are profiled pro rata).
 ADDITIVE = ("count", "millions")
 PRO_RATA = ("count", "millions", "cumulative count")
@@ -223,8 +217,7 @@ def _above_year(obs: Table, parts: pd.DataFrame, unit: str, mid: str, year: str,
 
 def read_targets(path: Path, problems: list[Problem]) -> Table | None:
     """The optional targets.csv: year-to-date targets by quarter."""
-    return read_csv(path / "targets.csv", TARGETS, problems, key=("year", "measure_id", "quarter"),
-                    optional_file=True)
+    return files.get("targets.csv").read(path, problems)
 
 
 def _check_targets(t: Table, measures: Table, problems: list[Problem]) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from perflib import config, rules
-from perflib.data import claims, periods, quality, specs
+from perflib.data import claims, files, periods, quality, specs
 from perflib.data import commentary as commentary_file
-from perflib.data.csvfile import read_csv
 from perflib.data.portfolio import (
     Portfolio,
     check_year,
@@ -93,14 +92,11 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
                              f"(held: {', '.join(p.years)})")
     folder = p.path / year_folder(year)
     problems += _portfolio_todos(p, year)
-    doc = read_yaml(folder / "report.yaml", problems)
+    doc = read_yaml(files.get("report.yaml").path(folder), problems)
     meta, finance, cash = read_meta(doc, problems) if doc else ({}, {}, None)
-    reserves = read_csv(folder / "reserves.csv", specs.RESERVES, problems)
-    savings = read_csv(folder / "savings.csv", specs.SAVINGS, problems)
-    engagement = read_csv(folder / "engagement.csv", specs.ENGAGEMENT, problems,
-                          optional_file=True)
-    responses = read_csv(folder / "responses.csv", specs.RESPONSES, problems,
-                         optional_file=True)
+    reserves, savings, engagement, responses = (
+        files.get(name).read(folder, problems)
+        for name in ("reserves.csv", "savings.csv", "engagement.csv", "responses.csv"))
     register = p.measures.frame[p.measures.frame["year"] == year]
     commentary = commentary_file.parse(commentary_file.path_of(folder),
                                        set(register["measure_id"]), problems)
@@ -143,11 +139,8 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
                                 "a final report needs the approver's initials",
                                 "write approved_by, or set status: draft until it is approved"))
 
-    files = [*p.files, doc.path, commentary_file.path_of(folder), folder / "reserves.csv",
-             folder / "savings.csv"]
-    files += [t.path for t in (engagement, responses) if t is not None]
     report = Report(p, year, meta, measures, obs, commentary, cash, finance, reserves_f,
-                    savings_f, frame(engagement), frame(responses), files, yaml=doc,
+                    savings_f, frame(engagement), frame(responses), yaml=doc,
                     sound=broken == set() and all(q.todo for q in p.problems))
     if not unread:  # an unread commentary.md's own error says so
         problems += _commentary_problems(report, broken)

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, periods, specs
+from perflib.data import edits, files, periods
 from perflib.data.claims import draft_sentence
 from perflib.data.door import read_bytes
 from perflib.data.portfolio import Portfolio, check_year, load_portfolio, year_folder
@@ -113,8 +113,9 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
         "report.yaml": _report_yaml(year, previous).encode("utf-8"),
         "commentary.md": "".join(f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}"
                                  "\n\n" for mid in ids).encode("utf-8"),
-        "reserves.csv": (",".join(c.name for c in specs.RESERVES) + "\n").encode("utf-8"),
-        "savings.csv": (",".join(c.name for c in specs.SAVINGS) + "\n").encode("utf-8"),
+        # the year's required tables start empty, each with its header (the registry's)
+        **{f.name: f.header().encode("utf-8") for f in files.level(files.YEAR)
+           if f.columns and f.required},
     }
     change.write()
 

@@ -123,3 +123,35 @@ def capped(register: pd.DataFrame) -> pd.Series:
 def capped_ids(register: pd.DataFrame) -> set[str]:
     """measure_ids that are capped percentages in any year of the register."""
     return set(register.loc[capped(register), "measure_id"].dropna())
+#: Year-to-date target profiles for quarterly reports (targets.csv).
+TARGETS = (
+    Column("year", "period"),
+    Column("measure_id", "slug"),
+    Column("quarter", "choice", choices=QUARTERS),
+    Column("target", "number", minimum=0),
+)
+#: What a comparator area is to the council: the council itself or one of its neighbours.
+AREA_ROLES = ("council", "neighbour")
+#: comparators/values.csv: one figure per area, metric and period, with its source.
+VALUES = (
+    Column("area_code"),
+    Column("area_name"),
+    Column("metric", "slug"),
+    Column("period", "period"),
+    Column("value", "number", minimum=0),
+    Column("source"),
+)
+#: comparators/neighbours.csv: the council and the areas it compares itself with.
+NEIGHBOURS = (
+    Column("area_code"),
+    Column("area_name"),
+    Column("role", "choice", choices=AREA_ROLES),
+    Column("source"),
+)
+#: comparators/metrics.csv: which measure is compared on which metric, against which area.
+METRICS = (
+    Column("measure_id", "slug"),
+    Column("metric", "slug"),
+    Column("national_code"),
+    Column("national_label"),
+)

@@ -38,7 +38,6 @@ class Report:
     savings: pd.DataFrame
     engagement: pd.DataFrame | None
     responses: pd.DataFrame | None
-    files: list[Path] = field(default_factory=list)
     #: what is still to fill in (a draft builds with these; a final year has none)
     todos: list[Problem] = field(default_factory=list)
     #: where the commentary or the published figures disagree (perflib.data.quality)

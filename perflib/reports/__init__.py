@@ -43,10 +43,9 @@ class ReportKind:
     #: topic in facts.csv and the metrics it reads, each with its meaning (all optional)
     facts_topic: str = ""
     facts: dict[str, str] = field(default_factory=dict)
-    #: optional portfolio-level files it reads beyond the register (e.g. museum_events.csv)
+    #: the data files it reads beyond what every report reads (perflib.data.files names them,
+    #: e.g. commentary.md, facts.csv): a change to one rebuilds it
     files: tuple[str, ...] = ()
-    #: whether it reads the whole year folder (the annual report) or only report.yaml
-    whole_year: bool = False
     #: data checks of its own, run at load time for a portfolio that declares it:
     #: ``check(report) -> list[Problem]``
     check: Callable[[Any], list[Any]] | None = None
@@ -99,6 +98,15 @@ def kinds() -> dict[str, ReportKind]:
         out.update({name: ep.load() for name, ep in sorted(found.items())})
         _KINDS = out
     return _KINDS
+
+
+def readers() -> dict[str, list[str]]:
+    """Each data file's readers: the kinds that name it in their files."""
+    out: dict[str, list[str]] = {}
+    for name, kind in kinds().items():
+        for f in kind.files:
+            out.setdefault(f, []).append(name)
+    return out
 
 
 def declared(portfolio_reports: dict[str, dict[str, str]]) -> list[ReportKind]:

@@ -31,8 +31,8 @@ KIND = ReportKind(
     title="Portfolio Performance and Resources Annual Report",
     notebook="annual_report",
     csv="measures.csv",
-    whole_year=True,
-    files=(*comparators.FILES, "targets.csv"),
+    files=("commentary.md", "reserves.csv", "savings.csv", "engagement.csv", "responses.csv",
+           *comparators.FILES, "targets.csv"),
 )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from perflib import __version__, config
+from perflib.data import files
 from perflib.data.door import read_bytes
 from perflib.data.portfolio import year_folder
 from perflib.data.report import Report
@@ -57,17 +58,13 @@ def code_hash() -> str:
 
 
 def inputs(kind: ReportKind, r: Report) -> list[Path]:
-    """The data files a report of this kind reads.
+    """The data files a report of this kind reads: what every report reads, and its own.
 
     A deep dive does not read the commentary, so a commentary edit does not rebuild it.
     """
-    p = r.portfolio
-    if kind.whole_year:
-        files = list(r.files)
-    else:
-        files = [*p.files, p.path / r.folder / "report.yaml"]
-    files += [f for f in (p.optional(name) for name in kind.files) if f is not None]
-    return list(dict.fromkeys(files))
+    names = [*files.every_report(), *kind.files]
+    found = (r.portfolio.data_file(name, r.year) for name in dict.fromkeys(names))
+    return [f for f in found if f is not None]
 
 
 def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:

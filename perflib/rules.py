@@ -8,6 +8,8 @@ Both run as NumPy array expressions so a million observations take a fraction of
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -76,3 +78,13 @@ def trend(
     improved = np.where(high, change > 0, change < 0)
     out = np.where(stable, STABLE, np.where(improved, BETTER, WORSE))
     return np.where(missing, "", out).astype(object)
+
+
+def rate(m: Any, tolerance: float) -> Any:
+    """The rule's rating of every measure in a register frame (annual or year to date alike).
+
+    ``m`` has the columns value, target, polarity, category and target_type; a contextual
+    measure, or one without a numerical target, gets no rating.
+    """
+    rateable = (m["category"] != "Contextual") & (m["target_type"] == "numerical")
+    return rag(m["value"], m["target"], m["polarity"], rateable, tolerance)

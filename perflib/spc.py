@@ -20,6 +20,7 @@ This module only computes; :mod:`perflib.spc_chart` draws.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -267,3 +268,35 @@ def latest_variation(frame: pd.DataFrame) -> str:
     'common cause'
     """
     return str(frame["variation"].iloc[-1])
+
+
+@dataclass(frozen=True)
+class Result:
+    """One measure's SPC, worked out once: the chart draws it and the report words it."""
+
+    #: the :func:`xmr` frame: a row per point, with its limits and signals
+    frame: pd.DataFrame
+    improvement: Improvement
+    target: float | None
+    #: the variation at the latest point (:func:`latest_variation`)
+    variation: str
+    #: "pass", "fail", "hit or miss", or None (no target, or neither direction better)
+    assurance: str | None
+
+    @property
+    def side(self) -> str | None:
+        """Which side of the mean the latest special-cause point is on ("high", "low")."""
+        side = self.frame["side"].iloc[-1] if "side" in self.frame else None
+        return side if isinstance(side, str) else None
+
+
+def analyse(values: Sequence[float] | pd.Series, improvement: Improvement,
+            target: float | None = None, **options: object) -> Result:
+    """The XmR frame, the latest variation and the target's assurance of one series, once.
+
+    ``options`` go to :func:`xmr` (``shift``, ``trend`` ...).
+    """
+    frame = xmr(values, improvement, **options)  # type: ignore[arg-type]
+    target = None if target is None or pd.isna(target) else float(target)
+    return Result(frame, improvement, target, latest_variation(frame),
+                  assurance(frame, target, improvement))

@@ -18,8 +18,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from perflib.present.spc_chart import assurance_icon, spc_summary_words, variation_icon, xmr_chart
-from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
+from perflib.present.spc_chart import (
+    assurance_icon,
+    assurance_key,
+    spc_summary_words,
+    variation_icon,
+    xmr_chart,
+)
+from perflib.spc import (
+    Result,
+    analyse,
+    assurance,
+    enough_points,
+    latest_variation,
+    minimum_points,
+    xmr,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "spc"
 BASE = [9, 11] * 6  # indexes 0-11, the last (11) above the mean
@@ -303,14 +317,21 @@ def test_invalid_input(args, kw, message):
 
 # --- chart, icons and words --------------------------------------------------------------------
 
-def months_frame(improvement: str = "increase") -> pd.DataFrame:
+def months_series() -> pd.Series:
     values = BASE + [9] + [10.5] * 7
-    s = pd.Series(values, index=pd.date_range("2022-01-01", periods=len(values), freq="MS"))
-    return xmr(s, improvement, baseline=12)
+    return pd.Series(values, index=pd.date_range("2022-01-01", periods=len(values), freq="MS"))
+
+
+def months_frame(improvement: str = "increase") -> pd.DataFrame:
+    return xmr(months_series(), improvement, baseline=12)
+
+
+def months_result(improvement: str = "increase", target: float | None = None) -> Result:
+    return analyse(months_series(), improvement, target, baseline=12)
 
 
 def test_chart():
-    chart = xmr_chart(months_frame(), "Fictional visits", "Visits (number)", target=16)
+    chart = xmr_chart(months_result(target=16), "Fictional visits", "Visits (number)")
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
     assert chart.data.headers == ["Period", "Value", "Mean", "Lower limit", "Upper limit",
                                   "Special cause"]
@@ -328,8 +349,8 @@ def test_chart():
 
 
 def test_chart_percent_and_short_series():
-    f = xmr([50, 52, 51, 49, 50, 53], "decrease")
-    chart = xmr_chart(f, "Fictional rate", "Rate (%)", percent=True)
+    r = analyse([50, 52, 51, 49, 50, 53], "decrease")
+    chart = xmr_chart(r, "Fictional rate", "Rate (%)", percent=True)
     assert "53.0%" in chart.alt and "fewer than the 12 needed" in chart.alt
     assert "trial limits" in chart.caption
 
@@ -373,13 +394,22 @@ def test_assurance_icon(result, letter, words):
                     "direction counts as better."),
 ])
 def test_summary_words(improvement, target, expected):
-    assert spc_summary_words(xmr(BASE, improvement), target) == expected
+    assert spc_summary_words(analyse(BASE, improvement, target)) == expected
 
 
 def test_summary_words_signal_and_too_few_points():
-    words = spc_summary_words(months_frame("neither"), None)
+    words = spc_summary_words(months_result("neither"))
     assert words.startswith("Special cause variation (high values; neither direction")
-    assert "fewer than the 12" in spc_summary_words(xmr([1, 2, 3], "increase"), 2)
+    assert "fewer than the 12" in spc_summary_words(analyse([1, 2, 3], "increase", 2))
+
+
+def test_one_result_for_the_chart_its_key_and_its_words():
+    r = months_result(target=16)
+    assert (r.variation, r.assurance, r.side) == ("special cause improving", "fail", "high")
+    assert assurance_key(r).startswith("Fail: the target lies beyond the process limits")
+    assert assurance_key(analyse(BASE, "increase")) == "None: there is no target"
+    assert assurance_key(analyse(BASE, "neither", 12)) == (
+        "None: neither direction counts as better")
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3])

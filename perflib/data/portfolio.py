@@ -49,6 +49,8 @@ class Portfolio:
     yaml: Yaml | None = None
     #: national and nearest-neighbour figures (comparators/), when the portfolio has them
     comparators: Comparators | None = None
+    #: year-to-date target profiles (targets.csv), when the portfolio has them
+    targets: Table | None = None
     #: the words its reports use for their frame (headline key, council's short name)
     words: wording.Wording = field(default_factory=wording.Wording)
 
@@ -103,7 +105,7 @@ def nan(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def check_portfolio(portfolio: str, data_dir: Path) -> Path:
+def portfolio_folder(portfolio: str, data_dir: Path) -> Path:
     """The portfolio's folder, or a ParameterError naming the portfolios there are."""
     if not SLUG_RE.match(str(portfolio)):
         raise ParameterError(f"portfolio '{portfolio}' is not a portfolio id: use the name of a "
@@ -131,7 +133,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     be read at all; a file with bad cells still gives a portfolio, its problems on it.
     """
     data_dir = Path(data_dir or config.DATA_DIR)
-    path = check_portfolio(portfolio, data_dir)
+    path = portfolio_folder(portfolio, data_dir)
     problems: list[Problem] = []
     doc = read_yaml(files.get("portfolio.yaml").path(path), problems)
     council = name = None
@@ -165,14 +167,14 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         gaps = _check_history(observations, measures, years, problems)
     if measures is not None and overrides is not None:
         _check_known(overrides, measures, "year", problems)
-    quarters.check_portfolio(path, years, measures, observations, overrides, problems)
+    targets = quarters.check(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
     if doc is None or None in (measures, observations, overrides):
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
     return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
                      facts, events, reports, list(problems), gaps, doc, comparators,
-                     words), problems
+                     targets, words), problems
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,

@@ -46,19 +46,22 @@ def _nan(x: Any) -> bool:
 
 # ----------------------------------------------------------------------------------- checks
 
-def check_portfolio(path: Path, years: list[str], measures: Table | None,
-                    observations: Table | None, overrides: Table | None,
-                    problems: list[Problem]) -> None:
-    """The checks quarters and months need, run by :func:`perflib.data.portfolio.load_portfolio`."""
+def check(path: Path, years: list[str], measures: Table | None, observations: Table | None,
+          overrides: Table | None, problems: list[Problem]) -> Table | None:
+    """The checks quarters and months need; the portfolio's targets.csv, read once, if it has one.
+
+    Run by :func:`perflib.data.portfolio.read_portfolio`.
+    """
     _check_report_years([(measures, "year"), (observations, "report"), (overrides, "year")],
                         problems)
+    targets = read_targets(path, problems)
     if measures is None:
-        return
+        return targets
     if observations is not None:
         _check_sub_periods(observations, measures, problems)
-    targets = read_targets(path, problems)
     if targets is not None:
         _check_targets(targets, measures, problems)
+    return targets
 
 
 def _check_report_years(tables: list[tuple[Table | None, str]], problems: list[Problem]) -> None:
@@ -397,9 +400,7 @@ def quarter_measures(portfolio: Any, register: pd.DataFrame, year: str, quarter:
     m["previous_quarter"] = (periods.quarter_label(year, quarter - 1) if quarter > 1
                              else periods.quarter_label(last, 4))
     m["last_year_quarter"] = periods.quarter_label(last, quarter)
-    rateable = (m["category"] != "Contextual") & (m["target_type"] == "numerical")
-    m["rule_rating"] = rules.rag(m["value"], m["target"], m["polarity"], rateable,
-                                 rule["amber_tolerance"])
+    m["rule_rating"] = rules.rate(m, rule["amber_tolerance"])
     m["rating"] = m["rule_rating"]
     m["trend_quarter"] = rules.trend(m["quarter_value"], m["previous_value"], m["polarity"],
                                      rule["stable_threshold"])
@@ -438,6 +439,6 @@ def spc_series(rows: pd.DataFrame, unit: str) -> pd.Series:
     return values.iloc[start:]
 
 
-__all__ = ["TARGETS", "aggregate", "check_portfolio", "figures", "has_data", "own", "parsed",
+__all__ = ["TARGETS", "aggregate", "check", "figures", "has_data", "own", "parsed",
            "quarter_measures", "read_targets", "spc_series", "through", "year_to_date",
            "ytd_target"]

@@ -203,9 +203,7 @@ def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
     m["previous_period"] = ids.map(prev["period"])
     m["previous"] = pd.to_numeric(ids.map(prev["value"]), errors="coerce")
     m["target"] = pd.to_numeric(m["target"], errors="coerce")
-    rateable = (m["category"] != "Contextual") & (m["target_type"] == "numerical")
-    m["rule_rating"] = rules.rag(m["value"], m["target"], m["polarity"], rateable,
-                                 rule["amber_tolerance"])
+    m["rule_rating"] = rules.rate(m, rule["amber_tolerance"])
     m["trend"] = rules.trend(m["value"], m["previous"], m["polarity"], rule["stable_threshold"])
     m["rating"] = m["rule_rating"]
     m["override_reason"] = ""

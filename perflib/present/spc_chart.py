@@ -14,7 +14,7 @@ import pandas as pd
 from perflib.present import axes
 from perflib.present.blocks import Figure
 from perflib.present.charts import PALETTE, _png, figure, theme
-from perflib.spc import assurance, enough_points, latest_variation, minimum_points
+from perflib.spc import Result, enough_points, minimum_points
 
 IMPROVING, CONCERNING, NEITHER, COMMON = PALETTE[0], PALETTE[1], "#CC79A7", "#8C8C8C"
 #: Marker shape per variation, so signals read in greyscale and without colour vision.
@@ -44,48 +44,58 @@ def _fmt(v: float, percent: bool) -> str:
     return f"{v:.1f}%" if percent else f"{v:,.1f}" if v % 1 else f"{v:,.0f}"
 
 
-def _variation_words(frame: pd.DataFrame) -> str:
-    last = frame.iloc[-1]
-    variation = latest_variation(frame)
-    if variation == "special cause neither":
-        return f"Special cause variation ({last['side']} values; neither direction is better)"
-    return f"{variation.capitalize()} variation"
+def _variation_words(result: Result) -> str:
+    if result.variation == "special cause neither":
+        return (f"Special cause variation ({result.frame.iloc[-1]['side']} values; neither "
+                "direction is better)")
+    return f"{result.variation.capitalize()} variation"
 
 
-def spc_summary_words(frame: pd.DataFrame, target: float | None = None,
-                      improvement: str | None = None) -> str:
+def no_assurance(result: Result) -> str:
+    """Why a chart has no assurance: no target, or no better direction."""
+    return "there is no target" if result.target is None else "neither direction counts as better"
+
+
+def assurance_words(result: Result) -> str:
+    """What the assurance means, for the chart's summary sentence."""
+    if result.assurance is not None:
+        return ASSURANCE_WORDS[result.assurance]
+    if result.target is None:
+        return no_assurance(result)
+    return f"there is no target assurance because {no_assurance(result)}"
+
+
+def assurance_key(result: Result) -> str:
+    """The assurance as the chart's key gives it: 'Pass: the target lies ...', 'None: ...'."""
+    if result.assurance is not None:
+        return f"{result.assurance.capitalize()}: {ASSURANCE_WORDS[result.assurance]}"
+    return f"None: {no_assurance(result)}"
+
+
+def spc_summary_words(result: Result) -> str:
     """One plain sentence on the latest variation and whether the target will be met.
 
     Written for committee papers, where members need the conclusion rather than the method.
 
-    >>> from perflib.spc import xmr
-    >>> f = xmr([10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9], "increase")
-    >>> spc_summary_words(f, 12)  # doctest: +ELLIPSIS
+    >>> from perflib.spc import analyse
+    >>> r = analyse([10, 11, 9, 10, 11, 9, 10, 11, 9, 10, 11, 9], "increase", 12)
+    >>> spc_summary_words(r)  # doctest: +ELLIPSIS
     'Common cause variation; the target lies within the process limits, so it will be hit or...'
     """
-    if not enough_points(len(frame)):
-        return (f"Only {len(frame)} points, fewer than the {minimum_points} needed for a "
+    if not enough_points(len(result.frame)):
+        return (f"Only {len(result.frame)} points, fewer than the {minimum_points} needed for a "
                 "statistical process control chart.")
-    improvement = improvement or frame.attrs.get("improvement", "neither")
-    result = assurance(frame, target, improvement)
-    if result is not None:
-        tail = ASSURANCE_WORDS[result]
-    elif target is None or pd.isna(target):
-        tail = "there is no target"
-    else:
-        tail = "there is no target assurance because neither direction counts as better"
-    return f"{_variation_words(frame)}; {tail}."
+    return f"{_variation_words(result)}; {assurance_words(result)}."
 
 
-def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None = None,
-              improvement: str | None = None, percent: bool = False) -> Figure:
-    """Draw an XmR chart from :func:`perflib.spc.xmr` output, with alt text and data table.
+def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False) -> Figure:
+    """Draw an XmR chart of an SPC :class:`~perflib.spc.Result`, with alt text and data table.
 
     The mean is solid, the limits dashed and the target dotted; limits break where the process
     was rebased. Special-cause points are marked by shape as well as colour: improving an
     upward triangle, concerning a downward triangle, neither a square.
     """
-    improvement = improvement or frame.attrs.get("improvement", "neither")
+    frame, target = result.frame, result.target
     m = theme()
     fig, ax = m.plt.subplots(figsize=(7.5, 3.8))
     x = pd.RangeIndex(len(frame))
@@ -125,7 +135,7 @@ def xmr_chart(frame: pd.DataFrame, title: str, ylabel: str, target: float | None
            + (f", target {_fmt(target, percent)}" if target is not None and pd.notna(target)
               else "")
            + f". {signals} point{'s' if signals != 1 else ''} show special cause variation. "
-           + spc_summary_words(frame, target, improvement)
+           + spc_summary_words(result)
            + ("" if from_zero else f" {axes.NOT_FROM_ZERO}"))
     words = frame["variation"].str.capitalize().where(
         ~frame["special_cause"], frame["variation"].str.capitalize() + " (" + frame["rule"] + ")")

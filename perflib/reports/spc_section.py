@@ -16,13 +16,13 @@ from perflib.data import periods, quarters
 from perflib.data.report import Report
 from perflib.present.blocks import Block, Definitions, Group, Paragraph, Span
 from perflib.present.spc_chart import (
-    ASSURANCE_WORDS,
     assurance_icon,
+    assurance_key,
     spc_summary_words,
     variation_icon,
     xmr_chart,
 )
-from perflib.spc import assurance, enough_points, latest_variation, minimum_points, xmr
+from perflib.spc import analyse, enough_points, minimum_points
 
 IMPROVEMENT = {"High": "increase", "Low": "decrease"}
 YLABEL = {"percentage": "Percentage", "count": "Number", "cumulative count": "Number in the period",
@@ -36,8 +36,8 @@ HOW_TO_READ = (
 
 
 def targets_of(r: Report) -> pd.DataFrame | None:
-    """The portfolio's year-to-date target profile (targets.csv), or None (checked at load)."""
-    t = quarters.read_targets(r.portfolio.path, [])
+    """The portfolio's year-to-date target profile (targets.csv, read and checked at load)."""
+    t = r.portfolio.targets
     return t.frame if t is not None else None
 
 
@@ -60,32 +60,27 @@ def too_few_sentence(short: int, charted: int) -> str:
 def chart(m: pd.Series, series: pd.Series, kind: str,
           targets: pd.DataFrame | None) -> tuple[Group, dict]:
     """One measure's XmR chart with its variation and assurance in words."""
-    improvement = IMPROVEMENT.get(m["polarity"], "neither")
-    frame = xmr(series, improvement)
     last = periods.parse(str(series.index[-1]))
     target = quarters.period_target(m, targets, kind, last.quarter if last else 4)
-    target = None if math.isnan(target) else target
+    result = analyse(series, IMPROVEMENT.get(m["polarity"], "neither"),
+                     None if math.isnan(target) else target)
     title = f"{m['pi_code']}: {m['short_name']}"
-    fig = xmr_chart(frame, title, YLABEL.get(m["unit"], "Value"), target, improvement,
+    fig = xmr_chart(result, title, YLABEL.get(m["unit"], "Value"),
                     percent=m["unit"] == "percentage")
-    variation = latest_variation(frame)
-    result = assurance(frame, target, improvement)
-    words = (f"{result.capitalize()}: {ASSURANCE_WORDS[result]}" if result
-             else "None: there is no target" if target is None
-             else "None: neither direction counts as better")
-    side = frame["side"].iloc[-1] if "side" in frame else None
-    v_icon = Span("icon", variation_icon(variation, improvement,
-                                         side if isinstance(side, str) else None))
-    a_icon = Span("icon", assurance_icon(result))
+    variation = result.variation
+    words = assurance_key(result)
+    v_icon = Span("icon", variation_icon(variation, result.improvement, result.side))
+    a_icon = Span("icon", assurance_icon(result.assurance))
     # the chart's title is its figure's caption: no heading repeats it, nor the image itself
     group = Group([fig,
                    Definitions([("Variation", [v_icon, Span("", f" {variation.capitalize()} at "
                                                             f"the latest point ({series.index[-1]})")]),
                                 ("Assurance", [a_icon, Span("", f" {words}")])], cls="spc-key"),
-                   Paragraph(spc_summary_words(frame, target, improvement))],
+                   Paragraph(spc_summary_words(result))],
                   cls="spc", id=f"spc-{m['measure_id']}")
     row = {"measure_id": m["measure_id"], "points": len(series), "first": series.index[0],
-           "latest": series.index[-1], "variation": variation, "assurance": result or ""}
+           "latest": series.index[-1], "variation": variation,
+           "assurance": result.assurance or ""}
     return group, row
 
 

@@ -21,7 +21,12 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import config  # noqa: E402
-from perflib.data.portfolio import check_portfolio, check_year, portfolios, year_folder  # noqa: E402
+from perflib.data.portfolio import (  # noqa: E402
+    check_year,
+    portfolio_folder,
+    portfolios,
+    year_folder,
+)
 from perflib.data.report import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
@@ -51,7 +56,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     if year is not None:
         check_year(year)
     if portfolio is not None:
-        check_portfolio(portfolio, data)
+        portfolio_folder(portfolio, data)
     # parameters checked, and every folder the build could replace is perflib's, before the
     # first write (even the lock)
     versions.prepare(out, [portfolio] if portfolio else portfolios(data),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from perflib.formats.html import finish
+from perflib.formats.html import finish_page
 from perflib.formats.pdf_ua import link_texts, unmarked
 from perflib.present.blocks import Cover, Figure, Span, Table
 from perflib.present.html import block, inline, table
@@ -60,12 +60,12 @@ def test_the_title_comes_before_the_contents():
                         [("Date", "1 May 2022")]))
     page = ('<html lang="en"><head><title>x</title></head><body><!-- perflib:toc --><main>'
             f"{cover}<section><h2 id='s1'>One</h2></section></main></body></html>")
-    html = finish(page, "Parks Annual Report 2021/22", [(2, "s1", "One")])
+    html = finish_page(page, "Parks Annual Report 2021/22", [(2, "s1", "One")])
     assert "<!-- perflib:toc -->" not in html
     assert html.index("<h1>") < html.index('<nav class="toc"') < html.index("<h2")
     assert html.index("</header>") < html.index('<nav class="toc"')
     # a page with no cover keeps its contents at the top
-    bare = finish(page.replace(cover, ""), "T", [(2, "s1", "One")])
+    bare = finish_page(page.replace(cover, ""), "T", [(2, "s1", "One")])
     assert bare.index('<nav class="toc"') < bare.index("<main>")
 
 

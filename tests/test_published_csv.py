@@ -30,7 +30,7 @@ def lines(text: str) -> list[str]:
 
 
 def test_data_quality_csv_names_files_as_the_project_does(data_copy):
-    text = published(annual.publish(load_report("cfe", "2020/21", data_copy)))["data-quality.csv"]
+    text = published(annual.data_files(load_report("cfe", "2020/21", data_copy)))["data-quality.csv"]
     root = str(data_copy.parent)
     assert root not in text and "/tmp" not in text
     assert ("2020/21,CFE1.2,complaints_s1_upheld,data/cfe/facts.csv,2,warning,Stage 1 complaints "
@@ -42,7 +42,7 @@ def test_data_quality_csv_names_files_as_the_project_does(data_copy):
 
 
 def test_measures_csv_prints_counts_whole_and_figures_to_their_decimals():
-    text = published(annual.publish(load_report("cfe", "2020/21")))["measures.csv"]
+    text = published(annual.data_files(load_report("cfe", "2020/21")))["measures.csv"]
     got = lines(text)
     assert ("2020/21,CFE3.1,museum_visits,Number of visits to Stockport museums,Partnership,High,"
             "count,2020/21,3484,,,actual,numerical,10000,Red,Red,,Getting worse,2019/20,156557,,,"
@@ -63,16 +63,16 @@ def test_measures_csv_prints_counts_whole_and_figures_to_their_decimals():
 
 def test_deep_dive_csvs_print_counts_whole():
     r = load_report("cfe", "2020/21")
-    c = published(complaints.publish(complaints.compute(r)))["complaints.csv"]
+    c = published(complaints.data_files(complaints.compute(r)))["complaints.csv"]
     assert lines(c)[:3] == ["stage,measure,period,percent,number,out_of,target,report,figure_kind",
                             "Stage 1,on time,2017/18,90,,,,2019/20,actual",
                             "Stage 1,on time,2018/19,91.4,106,116,,2020/21,actual"]
     assert "Stage 2,upheld,2020/21,31.1,19,61,31,2020/21,actual" in lines(c)
-    d = published(digital_inclusion.publish(digital_inclusion.compute(r)))["digital_inclusion.csv"]
+    d = published(digital_inclusion.data_files(digital_inclusion.compute(r)))["digital_inclusion.csv"]
     assert "2020/21,digital_inclusion_people,2020/21,9387,actual,10000,measure,," in lines(d)
     assert ("2020/21,lending_purpose_education,2020/21,41,,,fact,percentage,Share of loaned "
             "devices used for education") in lines(d)
-    m = published(museum_visits.publish(museum_visits.compute(r)))["museum_visits.csv"]
+    m = published(museum_visits.data_files(museum_visits.compute(r)))["museum_visits.csv"]
     assert lines(m)[:2] == ["period,value,target,report,series,derived",
                             "2017/18,131379,,2019/20,visits per year,"]
     assert "2020/21 Q2,1837,,2020/21,visits by quarter,False" in lines(m)
@@ -94,13 +94,13 @@ def test_the_complaints_deep_dive_prints_percentages_as_the_annual_report_does(f
     d = complaints.compute(load_report("housing", "2021/22"))
     (upheld, _) = [b for b in walk(complaints.summary(d)) if isinstance(b, Table)]
     assert upheld.rows[3] == ["Stage 2 2021/22", "20", "6", "30.0%", "25.0%", "2021/22"]
-    text = published(complaints.publish(d))["complaints.csv"]
+    text = published(complaints.data_files(d))["complaints.csv"]
     assert "Stage 2,upheld,2021/22,30.0,6,20,25.0,2021/22,actual" in lines(text)
 
 
 def test_quarterly_csv_prints_figures_as_the_report_does(fictional):
     q = quarterly.load(load_report("riverside", "2021/22"), "Q2")
-    got = lines(published(quarterly.publish(q))["quarterly_q2.csv"])
+    got = lines(published(quarterly.data_files(q))["quarterly_q2.csv"])
     assert ("2021/22,2021/22 Q2,NS1.2,visits,Visits to libraries (fictional),count,20067,,,actual,"
             "20000,40000,Green,10492,2021/22 Q1,9575,Getting better,2020/21 Q2,10679,"
             "Getting worse") in got

@@ -235,7 +235,7 @@ def test_annual_only_measures_are_listed_apart_as_reported_at_year_end(data):
     assert [[plain(c) for c in row] for row in apart.rows] == [
         ["NS2.3 Residents satisfied with their area (fictional)", "2", "High"]]
     assert "reported at year end, in the 2021/22 annual report" in render(quarterly.performance(q))
-    csv = quarterly.publish(q).files["quarterly_q1.csv"]
+    csv = quarterly.data_files(q).files["quarterly_q1.csv"]
     assert "satisfaction" not in set(csv["measure_id"])
 
 

@@ -102,10 +102,10 @@ def docx_from_html(html: str, *, title: str, author: str, lang: str = "en-GB") -
             extra_args=["--sandbox", f"--reference-doc={REFERENCE}", "--metadata", f"lang={lang}"],
         )
         data = out.read_bytes()
-    return finish(data, title=title, author=author, lang=lang)
+    return make_accessible(data, title=title, author=author, lang=lang)
 
 
-def finish(data: bytes, *, title: str, author: str, lang: str = "en-GB") -> bytes:
+def make_accessible(data: bytes, *, title: str, author: str, lang: str = "en-GB") -> bytes:
     """Set what Word's accessibility checker looks for, whatever pandoc did."""
     from docx import Document
 

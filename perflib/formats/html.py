@@ -74,7 +74,7 @@ class PageExporter(HTMLExporter):
         resources["perflib_author"] = cover.council if cover else "perflib"
         resources["perflib_blocks"] = content  # decoded once: every other format reads them
         page, resources = super().from_notebook_node(nb, resources, **kw)
-        return finish(page, resources["perflib_title"], blocks.contents(content)), resources
+        return finish_page(page, resources["perflib_title"], blocks.contents(content)), resources
 
 
 def _for_the_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -98,7 +98,7 @@ def _for_the_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 _COVER_END = re.compile(r'<header class="cover".*?</header>', re.S)
 
 
-def finish(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
+def finish_page(html: str, title: str, toc: list[tuple[int, str, str]]) -> str:
     """British English, the report's title, and its table of contents.
 
     The contents follow the cover, so the page's title (its h1) comes before them, as a

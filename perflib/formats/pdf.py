@@ -112,7 +112,7 @@ class Printer:
         """Print one HTML page: A4, tagged, bookmarked, 'Page X of Y', metadata and artifacts."""
         from perflib.formats.pdf_ua import link_texts
 
-        return finish(self._print(html, header), title=header, links=link_texts(html))
+        return make_accessible(self._print(html, header), title=header, links=link_texts(html))
 
     def _print(self, html: str, header: str) -> bytes:
         page = self._page
@@ -253,7 +253,7 @@ def mark_artifacts(ops: list) -> list:
     return out
 
 
-def finish(data: bytes, title: str, lang: str = "en-GB",
+def make_accessible(data: bytes, title: str, lang: str = "en-GB",
            links: Mapping[str, str] | None = None) -> bytes:
     """Make Chromium's tagged PDF a PDF/UA-1 file, and claim so only if the checks pass.
 

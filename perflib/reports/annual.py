@@ -298,7 +298,7 @@ def measures_csv(r: Report) -> pd.DataFrame:
     return out
 
 
-def publish(r: Report) -> Published:
+def data_files(r: Report) -> Published:
     """The data behind the report, computed in the kernel from the figures it printed."""
     from perflib.data import quality
 
@@ -306,4 +306,4 @@ def publish(r: Report) -> Published:
 
 
 __all__ = ["KIND", "Span", "appendix", "cover", "data_quality", "finance", "measures_csv",
-           "overview", "priorities", "publish", "revisions", "spc"]
+           "overview", "priorities", "data_files", "revisions", "spc"]

@@ -211,7 +211,7 @@ def ombudsman(d: Complaints) -> Blocks:
         ["Decision", "Year", "Number", "Published in report", "Note"], rows, numeric=(2,))])
 
 
-def publish(d: Complaints) -> Published:
+def data_files(d: Complaints) -> Published:
     """The figures the tables and charts printed, as the CSV beside the report."""
     return Published({KIND.csv: data(d)})
 

@@ -188,6 +188,6 @@ def data(d: Digital) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
-def publish(d: Digital) -> Published:
+def data_files(d: Digital) -> Published:
     """The CSV beside the report."""
     return Published({KIND.csv: data(d)})

@@ -193,6 +193,6 @@ def data(d: Museums) -> pd.DataFrame:
     return out.astype(object).where(out.notna(), None)
 
 
-def publish(d: Museums) -> Published:
+def data_files(d: Museums) -> Published:
     """The CSV beside the report."""
     return Published({KIND.csv: data(d)})

@@ -262,7 +262,7 @@ CSV_COLUMNS = ["year", "quarter", "pi_code", "measure_id", "short_name", "unit",
                "last_year_quarter", "last_year_value", "trend_year"]
 
 
-def publish(q: QuarterReport) -> Published:
+def data_files(q: QuarterReport) -> Published:
     """The figures the report's measure tables print, as ``quarterly_q<n>.csv`` beside it."""
     m = quarterly_measures(q)
     out = m[CSV_COLUMNS].copy()
@@ -279,4 +279,4 @@ def publish(q: QuarterReport) -> Published:
 
 
 __all__ = ["KIND", "QuarterReport", "cover", "declared_quarters", "finance", "finance_quarters",
-           "load", "performance", "publish", "spc"]
+           "load", "performance", "data_files", "spc"]

@@ -20,14 +20,15 @@ BETTER, STABLE, WORSE = "Getting better", "Stable", "Getting worse"
 _EPS = 1e-9
 
 
-def _prepare(a: npt.ArrayLike, b: npt.ArrayLike, polarity: npt.ArrayLike):
+def _prepare(a: npt.ArrayLike, b: npt.ArrayLike, polarity: npt.ArrayLike
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Two float columns, whether higher is better, and where either a value or polarity is missing."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    polarity = np.asarray(polarity)
-    high = polarity == "High"
-    missing = ~(high | (polarity == "Low")) | np.isnan(a) | np.isnan(b)
-    return a, b, high, missing
+    x = np.asarray(a, dtype=float)
+    y = np.asarray(b, dtype=float)
+    pol = np.asarray(polarity)
+    high = pol == "High"
+    missing = ~(high | (pol == "Low")) | np.isnan(x) | np.isnan(y)
+    return x, y, high, missing
 
 
 def rag(
@@ -47,10 +48,10 @@ def rag(
     >>> rag([31.1], [31], ["Low"]).tolist()
     ['Amber']
     """
-    value, target, high, missing = _prepare(value, target, polarity)
-    shortfall = np.where(high, target - value, value - target)
-    allowed = np.asarray(tolerance, dtype=float) * np.abs(target)
-    slack = _EPS * np.maximum(np.abs(target), 1.0)
+    v, t, high, missing = _prepare(value, target, polarity)
+    shortfall = np.where(high, t - v, v - t)
+    allowed = np.asarray(tolerance, dtype=float) * np.abs(t)
+    slack = _EPS * np.maximum(np.abs(t), 1.0)
     out = np.where(shortfall <= slack, GREEN, np.where(shortfall <= allowed + slack, AMBER, RED))
     ok = ~missing & np.asarray(rateable, dtype=bool)
     return np.where(ok, out, "").astype(object)
@@ -69,10 +70,10 @@ def trend(
     >>> trend([28.9], [33.9], ["Low"]).tolist()
     ['Getting better']
     """
-    current, previous, high, missing = _prepare(current, previous, polarity)
-    change = current - previous
+    now, before, high, missing = _prepare(current, previous, polarity)
+    change = now - before
     with np.errstate(divide="ignore", invalid="ignore"):
-        relative = np.where(previous != 0, np.abs(change) / np.abs(previous),
+        relative = np.where(before != 0, np.abs(change) / np.abs(before),
                             np.where(change == 0, 0.0, np.inf))
     stable = relative < np.asarray(threshold, dtype=float) - _EPS
     improved = np.where(high, change > 0, change < 0)

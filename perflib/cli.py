@@ -85,13 +85,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"perflib: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("perflib: interrupted; published reports are unchanged", file=sys.stderr)
+        print("perflib: interrupted; each report folder published before it is complete and "
+              "listed in the index, the others are unchanged", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug or a broken machine: still one line, and nothing published
         if debugging():
             raise
-        print(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are unchanged; "
-              "set PERFLIB_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(f"perflib: unexpected {type(exc).__name__}: {exc} (each report folder published "
+              "before it is complete, the others are unchanged; set PERFLIB_DEBUG=1 for the "
+              "traceback)", file=sys.stderr)
         return 1
 
 

@@ -2,9 +2,11 @@
 
 The steps, each in a module of its own: the plan (:mod:`perflib.run.plan`: what is stale, from the
 build logs), the pool the notebooks run on (:mod:`perflib.run.pool`: warm kernels on threads, or
-a Dask cluster), printing through one browser while they run (here), and publishing each report
-folder in one rename (:mod:`perflib.run.versions`). A failed notebook keeps its report's last good
-version and its executed copy under ``reports/.failed``.
+a Dask cluster), each task coming back as a finished report (printed by the browser beside its
+kernel, :mod:`perflib.run.printing`), and publishing each report folder in one rename
+(:mod:`perflib.run.versions`) as soon as all its reports are back. The index is written at the
+end, and also when a build stops part-way, listing every folder published by then. A failed
+notebook keeps its report's last good version and its executed copy under ``reports/.failed``.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ from perflib.data.report import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
 from perflib.reports.checks import load_all  # noqa: E402
+from perflib.run import execute, versions  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
-from perflib.run import versions  # noqa: E402
 from perflib.run.plan import Plan  # noqa: E402
 from perflib.run.pool import Pool, Resident, pool_for  # noqa: E402
+from perflib.run.printing import PrintService  # noqa: E402
 from perflib.run.tasks import Outcome, Summary, Task  # noqa: E402
 
 
@@ -112,39 +115,22 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         say(f"  up to date  {label}")
     for label in summary.waiting:
         say(f"  waiting     {label}")
-    tasks = [t for p in plans for t in p.tasks]
-    outcomes, pdfs, printer_error = run_and_print(tasks, pool, resident)
-
     failures: list[NotebookError] = []
-    for p in plans:
-        published_any = False
-        for task in p.tasks:
-            o = outcomes[task.key]
-            if o.error:
-                failures.append(NotebookError(
-                    f"notebooks/{Path(task.notebook).name} ({task.portfolio} {task.year})", o.cell,
-                    o.error, versions.keep_failed(out, task)))
-                summary.failed.append(task.label)
-                # keep the last good outputs of a notebook that failed this time
-                before = p.previous.get("notebooks", {}).get(task.output)
-                if before:
-                    versions.reuse(p.folder, p.version, before["files"])
-                    p.log["notebooks"][task.output] = before
-                else:
-                    p.log["notebooks"].pop(task.output, None)
-                continue
-            _write(p, task, o, pdfs.get(task.key))
-            summary.built.append(task.label)
-            published_any = True
-        if published_any or not p.folder.exists():
-            (p.version / planning.LOG_NAME).write_text(json.dumps(p.log, indent=2),
-                                                       encoding="utf-8")
-            versions.publish(p.folder, p.version, out)
-        else:
-            versions.remove_version(p.version, staged)
-    from perflib.run.index import write_index
+    printer = resident.printer if resident and resident.printer else PrintService()
+    try:
+        for p in plans:
+            if not p.tasks:  # nothing to run: its reused outputs are the report
+                _finish(p, out, staged, summary)
+        printer_error = _run(plans, out, pool, printer, summary, failures)
+    finally:
+        if printer is not (resident.printer if resident else None):
+            printer.close()
+        for p in plans:  # what did not finish stays unpublished, and its version goes
+            if not p.done:
+                versions.remove_version(p.version, staged)
+        from perflib.run.index import write_index
 
-    write_index(out)
+        write_index(out)  # every report published so far, even if the build stops here
     waits = f", waiting {len(summary.waiting)}" if summary.waiting else ""
     say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
         f"failed {len(summary.failed)}{waits} -> {out}")
@@ -158,13 +144,96 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
     return summary
 
 
-def _write(p: Plan, task: Task, o: Outcome, pdf: bytes | None) -> None:
+def _run(plans: list[Plan], out: Path, pool: Pool, printer: PrintService, summary: Summary,
+         failures: list[NotebookError]) -> BrowserNotFound | None:
+    """Run every plan's tasks; publish each report folder as soon as its last task is back.
+
+    Each outcome's files are written into its version at once and then dropped, so the build
+    holds only the reports in flight, however many it builds.
+    """
+    tasks = [t for p in plans for t in p.tasks]
+    if not tasks:
+        return None
+    from perflib.run.progress import Progress
+
+    owner = {t.key: p for p in plans for t in p.tasks}
+    left = {id(p): len(p.tasks) for p in plans}
+    told: set[str] = set()
+    if pool.prints_here:
+        printer.start()  # the browser starts while the kernels do
+    with Progress(len(tasks)) as progress:
+        for t in tasks:
+            progress.write(f"  running     {t.label}")
+        for o in pool.outcomes(tasks, printer):
+            t, p = o.task, owner[o.task.key]
+            if not o.error and "pdf" not in o.documents and not pool.prints_here:
+                if o.worker not in told:  # said once per worker
+                    told.add(o.worker)
+                    progress.write(f"  no browser  on {o.worker or 'a worker'} ({o.unprinted}): "
+                                   "this machine prints its PDFs")
+                _print_here(o, printer)
+            ok = not o.error
+            progress.done(f"  {'executed' if ok else 'failed':<11} {t.label} ({o.seconds:.1f} s)",
+                          ok)
+            _record(p, o, out, summary, failures)
+            left[id(p)] -= 1
+            if left[id(p)] == 0:
+                _finish(p, out, p.version.parent, summary)
+                progress.write(f"  published   {p.report.portfolio.id} {p.report.year}")
+    return printer.error
+
+
+def _print_here(o: Outcome, printer: PrintService) -> None:
+    """Print a report whose worker had no browser, through this machine's."""
+    if printer.error is not None:
+        return
+    try:
+        o.documents["pdf"] = printer.pdf(Rendered(o.html, [], o.title, o.author))
+    except BrowserNotFound:
+        pass  # said once, at the end, as a local build without a browser says it
+    except Exception as exc:  # a page that will not print fails its report, not the build
+        o.error = f"printing the PDF failed: {execute.failure(exc)}"
+
+
+def _record(p: Plan, o: Outcome, out: Path, summary: Summary,
+            failures: list[NotebookError]) -> None:
+    """Write one outcome into its report's version, or keep the last good outputs if it failed."""
+    task = o.task
+    if o.error:
+        failures.append(NotebookError(
+            f"notebooks/{Path(task.notebook).name} ({task.portfolio} {task.year})", o.cell,
+            o.error, versions.keep_failed(out, task)))
+        summary.failed.append(task.label)
+        # keep the last good outputs of a notebook that failed this time
+        before = p.previous.get("notebooks", {}).get(task.output)
+        if before:
+            versions.reuse(p.folder, p.version, before["files"])
+            p.log["notebooks"][task.output] = before
+        else:
+            p.log["notebooks"].pop(task.output, None)
+        return
+    _write(p, task, o)
+    summary.built.append(task.label)
+    p.published_any = True
+
+
+def _finish(p: Plan, out: Path, staged: Path, summary: Summary) -> None:
+    """Publish a report folder whose runs are all back (with its build log), or drop it."""
+    p.done = True
+    if p.published_any or not p.folder.exists():
+        (p.version / planning.LOG_NAME).write_text(json.dumps(p.log, indent=2),
+                                                   encoding="utf-8")
+        versions.publish(p.folder, p.version, out)
+    else:
+        versions.remove_version(p.version, staged)
+
+
+def _write(p: Plan, task: Task, o: Outcome) -> None:
     """Write one successful run's documents and data files into the version; log what it made."""
-    documents = {**o.documents, **({"pdf": pdf} if pdf is not None else {})}
     files = [f"{task.output}.ipynb", f"{task.output}.html"]
     for name, fmt in FORMATS.items():
-        if name in documents:
-            (p.version / f"{task.output}{fmt.extension}").write_bytes(documents[name])
+        if name in o.documents:
+            (p.version / f"{task.output}{fmt.extension}").write_bytes(o.documents[name])
             files.append(f"{task.output}{fmt.extension}")
     for name, text in o.files.items():
         (p.version / name).write_text(text, encoding="utf-8")
@@ -174,56 +243,9 @@ def _write(p: Plan, task: Task, o: Outcome, pdf: bytes | None) -> None:
     entry["files"] = files
     entry["built"] = dt.datetime.now().isoformat(timespec="seconds")
     entry["seconds"] = round(o.seconds, 2)
-    if pdf is None:
+    if "pdf" not in o.documents:
         entry["inputs_hash"] = ""  # no PDF yet: rebuild next time
+    o.documents, o.html = {}, ""  # written: the build holds only the reports in flight
 
 
-def run_and_print(tasks: list[Task], pool: Pool, resident: Resident | None = None
-                  ) -> tuple[dict[tuple, Outcome], dict[tuple, bytes], BrowserNotFound | None]:
-    """Run every task on ``pool`` and print each PDF through one browser while the rest run."""
-    outcomes: dict[tuple, Outcome] = {}
-    pdfs: dict[tuple, bytes] = {}
-    if not tasks:
-        return outcomes, pdfs, None
-    from perflib.formats.pdf import Printer
-    from perflib.run.progress import Progress
-
-    printer = resident.printer if resident else None
-    error = None
-    progress = Progress(len(tasks))
-    for t in tasks:
-        progress.write(f"  running     {t.label}")
-    pdf = FORMATS["pdf"]
-    try:
-        for o in pool.outcomes(tasks):
-            if printer is None and error is None:  # start the browser while the kernels start
-                try:
-                    printer = Printer().__enter__()
-                    if resident is not None:
-                        resident.printer = printer  # kept open for the next build
-                except BrowserNotFound as exc:
-                    error = exc
-            if o is None:
-                continue
-            t = o.task
-            outcomes[t.key] = o
-            line = f"  {'failed' if o.error else 'executed':<11} {t.label} ({o.seconds:.1f} s)"
-            if o.error or error:
-                progress.done(line, not o.error)
-                continue
-            progress.write(line)
-            try:
-                pdfs[t.key] = pdf.make(Rendered(o.html, [], o.title, o.author), printer=printer)
-            except Exception as exc:  # a page that will not print fails its report, not the build
-                o.error = f"printing the PDF failed: {type(exc).__name__}: {str(exc).splitlines()[0]}"
-                progress.done(f"  failed      {t.label} (printing)", False)
-                continue
-            progress.done(f"  printed     {t.label}", True)
-    finally:
-        progress.close()
-        if printer is not None and resident is None:
-            printer.__exit__(None, None, None)
-    return outcomes, pdfs, error
-
-
-__all__ = ["build", "run_and_print", "say"]
+__all__ = ["build", "say"]

@@ -9,15 +9,18 @@ charge of everything that touches the reports folder.
 Division of labour:
 
 - the **client** (the machine running ``perflib build``) holds the lock, checks the data, plans
-  the tasks, prints every PDF through its one browser while the workers run, and publishes each
-  report folder atomically, exactly as a local build;
-- each **worker** runs notebooks on its warm kernel and renders them to HTML, and sends back the
-  executed notebook and the HTML.
+  the tasks, and writes and publishes each report folder atomically as soon as all its reports
+  are back, exactly as a local build;
+- each **worker** runs notebooks on its warm kernel, prints each report's PDF through the one
+  browser it keeps open beside the kernel (:class:`Printing`, a worker plugin: started as the
+  worker starts, closed as it closes), makes the Word and Markdown files while it prints, and
+  sends back the finished files.
 
-PDFs stay on the client: printing costs a fraction of a second per report on a browser that is
-already running, the client overlaps it with the workers' notebooks, and workers then need no
-Chromium. For builds so large that one browser cannot keep up (see the README), printing would
-move to the workers.
+A worker without a browser says so in its log as it starts and sends its reports back unprinted;
+the client then prints them through a browser of its own, started only if one is needed, and says
+once which worker it prints for. Printing on the workers is what lets a cluster grow: one browser
+on the client prints one report at a time, so past a few workers it set the pace, and the client's
+cost per report is now writing the files it is sent.
 
 Workers share no disk with the client. Each task carries its inputs: the notebook as bytes, and
 the portfolio's data folder as a :class:`Bundle` of bytes, scattered to the workers once per
@@ -31,16 +34,23 @@ outcome, and the build then publishes nothing for that notebook, as a local buil
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from perflib.data.door import read_bytes
 from perflib.errors import ClusterError
+from perflib.run.printing import PrintService
 from perflib.run.tasks import Outcome, Task
 
 #: Retries of a task that raised on a worker (a notebook that fails is not retried: it would fail
@@ -48,6 +58,9 @@ from perflib.run.tasks import Outcome, Task
 RETRIES = 2
 #: Seconds to wait for the scheduler when connecting.
 CONNECT_TIMEOUT = 30
+#: The name the worker plugin is registered under.
+PLUGIN = "perflib-printing"
+logger = logging.getLogger("perflib.cluster")
 
 
 @dataclass(frozen=True)
@@ -104,8 +117,60 @@ def _unpack(bundle: Bundle, root: Path) -> Path:
     return data
 
 
+class Printing(WorkerPlugin):
+    """On every worker: one browser open for the worker's life, and its kernels started ahead.
+
+    Registered by the client before it submits a build's tasks (once per worker: a later build
+    finds it there), so the browser and the warm kernels start while the data is scattered.
+    """
+
+    name = PLUGIN
+    idempotent = True  # a second build keeps the browser and kernels the first one started
+
+    def __init__(self) -> None:
+        self.printer: PrintService | None = None
+
+    def setup(self, worker: Any) -> None:
+        """Start the browser and the kernels in the background; say if no browser can be had."""
+        from perflib.run import kernels
+
+        self.printer = PrintService().start()
+        kernels.prestart(worker.state.nthreads, root=str(scratch_root()))
+
+        def say_if_none(printer: PrintService = self.printer) -> None:
+            if not printer.available():
+                logger.warning("perflib: no browser on this worker, so the client prints its "
+                               "PDFs: %s", printer.error)
+
+        threading.Thread(target=say_if_none, daemon=True, name="perflib-printer-check").start()
+
+    def teardown(self, worker: Any) -> None:
+        """Close the browser and end the kernels, as the worker closes.
+
+        The kernels' processes are ended at once (their clients belong to the task threads, and
+        are closed as the process exits), so a worker closes within its nanny's patience.
+        """
+        from perflib.run import kernels
+
+        if self.printer is not None:
+            self.printer.close()
+        kernels.kill_all()
+
+
+def _printer() -> PrintService | None:
+    """This worker's browser, when the plugin started one and it did not fail."""
+    try:
+        from distributed import get_worker
+
+        plugin = get_worker().plugins.get(PLUGIN)
+    except ValueError:  # not on a worker (a test calling run_remote itself)
+        return None
+    printer = getattr(plugin, "printer", None)
+    return printer if printer is not None and printer.available() else None
+
+
 def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, bytes]:
-    """On a worker: run ``task`` from the inputs it carries; return its outcome and notebook."""
+    """On a worker: run ``task`` from the inputs it carries; return its report and notebook."""
     from perflib.run import execute
 
     root = scratch_root()
@@ -114,23 +179,28 @@ def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, by
     if not source.exists():
         source.write_bytes(notebook)
     workdir = Path(tempfile.mkdtemp(dir=root / "runs"))
+    printer = _printer()
     try:
         here = replace(task, data_dir=str(data), workdir=str(workdir))
         outcome, rendered = execute.run(here, source, root / "notebooks", root=str(root))
-        outcome = execute.documents(outcome, rendered)
+        outcome = execute.documents(outcome, rendered, printer)
+        if printer is None and not outcome.error:
+            outcome.unprinted = "no browser on this worker"
+        if "pdf" in outcome.documents:
+            outcome.html = ""  # the page travels as its file below; the client prints nothing
         executed = workdir / f"{task.output}.ipynb"
         content = executed.read_bytes() if executed.exists() else b""
+        page = workdir / f"{task.output}.html"
+        if page.exists():
+            outcome.documents["html"] = page.read_bytes()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     outcome.task = task
+    with suppress(ValueError):
+        from distributed import get_worker
+
+        outcome.worker = get_worker().address
     return outcome, content
-
-
-def shutdown_kernels() -> None:
-    """On a worker: stop its warm kernels (run by the client when a build ends, if asked)."""
-    from perflib.run import kernels
-
-    kernels.shutdown_all()
 
 
 # ---- on the client --------------------------------------------------------------------------
@@ -138,20 +208,22 @@ def shutdown_kernels() -> None:
 class Cluster:
     """The Dask cluster whose scheduler is at ``address``, as a build's pool."""
 
+    prints_here = False  # the workers print; this machine only for a worker without a browser
+
     def __init__(self, address: str, retries: int = RETRIES) -> None:
         self.address, self.retries = address, retries
 
-    def outcomes(self, tasks: list[Task]) -> Iterator[Outcome | None]:
-        """Run ``tasks`` on the cluster; ``None`` once they are submitted, then each outcome."""
+    def outcomes(self, tasks: list[Task], printer: PrintService) -> Iterator[Outcome]:
+        """Run ``tasks`` on the cluster; yield each report as it comes back."""
         return outcomes(tasks, self.address, self.retries)
 
 
-def outcomes(tasks: list[Task], address: str, retries: int = RETRIES
-             ) -> Iterator[Outcome | None]:
+def outcomes(tasks: list[Task], address: str, retries: int = RETRIES) -> Iterator[Outcome]:
     """Run ``tasks`` on the cluster at ``address``; yield outcomes as they finish.
 
     The executed notebook and HTML are written into each task's ``workdir`` on this machine, as
-    a local run would leave them. Unfinished tasks are cancelled if the caller stops early.
+    a local run would leave them, and forgotten by the cluster once they are. Unfinished tasks
+    are cancelled if the caller stops early.
     """
     from distributed import Client, as_completed
 
@@ -161,6 +233,7 @@ def outcomes(tasks: list[Task], address: str, retries: int = RETRIES
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     futures = {}
     try:
+        client.register_plugin(Printing(), name=PLUGIN)
         notebooks: dict[str, bytes] = {}
         bundles: dict[tuple[str, str], object] = {}
         for t in tasks:
@@ -175,19 +248,21 @@ def outcomes(tasks: list[Task], address: str, retries: int = RETRIES
             fut = client.submit(run_remote, t, notebooks[t.notebook], bundles[key], key=name,
                                 retries=retries, pure=False)
             futures[fut] = t
-        yield None  # submitted: the client may start its browser while the workers run
         for fut in as_completed(list(futures), loop=client.loop):
-            t = futures[fut]
+            t = futures.pop(fut)
             try:
                 outcome, executed = fut.result()
             except Exception as exc:  # the worker died too often, or the task kept raising
                 yield Outcome(t, error=f"on the cluster: {type(exc).__name__}: {exc}")
                 continue
+            finally:
+                fut.release()  # the worker may forget the result: it is here now
             workdir = Path(t.workdir)
             if executed:
                 (workdir / f"{t.output}.ipynb").write_bytes(executed)
-            if not outcome.error:
-                (workdir / f"{t.output}.html").write_text(outcome.html, encoding="utf-8")
+            page = outcome.documents.pop("html", None)
+            if page is not None and not outcome.error:
+                (workdir / f"{t.output}.html").write_bytes(page)
             outcome.task = t
             yield outcome
     finally:

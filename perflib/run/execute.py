@@ -1,26 +1,27 @@
-"""Run one notebook on a warm kernel and render its page: the work of one build task.
+"""Run one notebook on a warm kernel and make every file of its report: one build task.
 
 Shared by the local build (one thread per kernel) and the cluster (Dask workers); the caller says
 where the notebook is, which folder it runs in and, on a worker with its own scratch project,
-which ``PERFLIB_ROOT`` the kernel gets. Once the page is there, the documents made beside it (the
-formats made from the page or from the blocks: Word, Markdown) are made on the same thread, while
-the build prints the PDF.
+which ``PERFLIB_ROOT`` the kernel gets. Once the page is there, its PDF is handed to the
+process's browser (:class:`~perflib.run.printing.PrintService`) and the other formats (Word,
+Markdown) are made on this thread while it prints, so a task comes back with its report finished.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perflib import config
+from perflib.errors import BrowserNotFound
 from perflib.formats import Rendered, made_alongside
 from perflib.run.tasks import Outcome, Task
 
 if TYPE_CHECKING:
     from perflib.formats.html import PageExporter
+    from perflib.run.printing import PrintService
 
 _local = threading.local()
 
@@ -36,16 +37,14 @@ def _exporter() -> PageExporter:
     return exporter
 
 
-def locally(task: Task, ready: Callable[[Outcome], None] | None = None) -> Outcome:
-    """Run a task on this thread's warm kernel; ``ready`` is given the outcome once its page is.
+def locally(task: Task, printer: PrintService | None = None) -> Outcome:
+    """Run a task on this thread's warm kernel and make its report's files.
 
     The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
     thread (see :mod:`perflib.run.kernels`), then reset between notebooks.
     """
     outcome, rendered = run(task, Path(task.notebook), config.NOTEBOOKS_DIR)
-    if ready is not None:
-        ready(outcome)
-    return documents(outcome, rendered)
+    return documents(outcome, rendered, printer)
 
 
 def run(task: Task, source: Path, cwd: Path, root: str | None = None
@@ -93,17 +92,37 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
     return outcome, rendered
 
 
-def documents(outcome: Outcome, rendered: Rendered | None) -> Outcome:
-    """Add the documents made beside the page; a report whose document fails, fails."""
+def documents(outcome: Outcome, rendered: Rendered | None,
+              printer: PrintService | None = None) -> Outcome:
+    """Add the documents made from the page: printed by ``printer`` while the others are made.
+
+    A report whose document fails, fails. Without a browser the outcome says why in
+    ``unprinted`` and carries no PDF, for the client to print or the build to report.
+    """
     if outcome.error or rendered is None:
         return outcome
+    printing = printer.submit(rendered) if printer is not None else None
     for fmt in made_alongside():
         try:
             outcome.documents[fmt.name] = fmt.make(rendered)
         except Exception as exc:
             outcome.error = f"writing the {fmt.label} file failed: {type(exc).__name__}: {exc}"
             break
+    if printing is None:
+        outcome.unprinted = "no browser was given to this task"
+        return outcome
+    try:
+        outcome.documents["pdf"] = printing.result()
+    except BrowserNotFound as exc:
+        outcome.unprinted = str(exc)
+    except Exception as exc:  # a page that will not print fails its report, not the build
+        outcome.error = outcome.error or f"printing the PDF failed: {failure(exc)}"
     return outcome
 
 
-__all__ = ["documents", "locally", "run"]
+def failure(exc: BaseException) -> str:
+    """An exception in one line (Playwright's run to a call log of many)."""
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+
+
+__all__ = ["documents", "failure", "locally", "run"]

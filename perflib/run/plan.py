@@ -132,6 +132,10 @@ class Plan:
     tasks: list[Task] = field(default_factory=list)
     #: outputs reused unchanged from the previous version: output name -> its log entry
     reused: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: whether a run of this build wrote into the version (else an existing folder stays)
+    published_any: bool = False
+    #: whether the folder was published or dropped (a build that stops drops the rest)
+    done: bool = False
 
 
 def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: bool,

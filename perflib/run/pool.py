@@ -1,17 +1,16 @@
 """Where a build's notebooks run: threads on this machine, or a Dask cluster, behind one interface.
 
-A :class:`Pool` takes the build's tasks and yields their outcomes as they finish; once the work
-is handed out it yields ``None`` once, so the caller can start its browser meanwhile. Locally
-each of ``jobs`` threads drives one warm kernel (a process of its own, :mod:`perflib.run.kernels`)
-for all the notebooks it runs, so notebooks run in parallel while the build pays no worker
-start-up or imports, and nothing is forked after Playwright has started. On a cluster
-(:mod:`perflib.run.cluster`) each Dask worker does the same.
+A :class:`Pool` takes the build's tasks and yields their outcomes as they finish, each a finished
+report: its page, its PDF and every other format. Locally each of ``jobs`` threads drives one
+warm kernel (a process of its own, :mod:`perflib.run.kernels`) for all the notebooks it runs, and
+hands its PDFs to the build's one browser (:mod:`perflib.run.printing`), so notebooks run in
+parallel while the build pays no worker start-up or imports. On a cluster
+(:mod:`perflib.run.cluster`) each Dask worker does the same with a kernel and a browser of its own.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import queue
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -19,13 +18,17 @@ from typing import TYPE_CHECKING, Protocol
 from perflib.run.tasks import Outcome, Task
 
 if TYPE_CHECKING:
-    from perflib.formats.pdf import Printer
+    from perflib.run.printing import PrintService
 
 
 class Pool(Protocol):
-    """Runs tasks; yields ``None`` once the work is handed out, then each outcome as it comes."""
+    """Runs tasks and yields each outcome as it comes; ``printer`` is this machine's browser."""
 
-    def outcomes(self, tasks: list[Task]) -> Iterator[Outcome | None]:
+    #: whether this machine's browser prints the tasks' PDFs (else it only prints for a worker
+    #: that has none, and starts only if one has none)
+    prints_here: bool
+
+    def outcomes(self, tasks: list[Task], printer: PrintService) -> Iterator[Outcome]:
         """Run ``tasks``; a caller that stops early leaves none of them running."""
         ...
 
@@ -42,7 +45,7 @@ class Resident:
     jobs: int
     #: the hash of perflib's code the kernels were started with, recorded in every build log
     code: str
-    printer: Printer | None = None  # started by the first build that prints
+    printer: PrintService | None = None  # started with the watch, kept open
 
 
 class Threads:
@@ -52,47 +55,36 @@ class Threads:
     otherwise the threads and kernels are the build's and end with it.
     """
 
+    prints_here = True
+
     def __init__(self, jobs: int, executor: concurrent.futures.ThreadPoolExecutor | None = None):
         self.jobs, self.executor = jobs, executor
 
-    def outcomes(self, tasks: list[Task]) -> Iterator[Outcome | None]:
-        """Run ``tasks`` on the threads; yield each outcome once its page is there."""
+    def outcomes(self, tasks: list[Task], printer: PrintService) -> Iterator[Outcome]:
+        """Run ``tasks`` on the threads; yield each outcome once its report is made."""
         from perflib.run import kernels
 
         if self.executor is not None:
-            yield from self._run(self.executor, tasks)
+            yield from self._run(self.executor, tasks, printer)
             return
         try:
             with concurrent.futures.ThreadPoolExecutor(min(self.jobs, len(tasks))) as executor:
-                yield from self._run(executor, tasks)
+                yield from self._run(executor, tasks, printer)
         finally:
             kernels.shutdown_all()
 
     @staticmethod
-    def _run(executor: concurrent.futures.Executor, tasks: list[Task]
-             ) -> Iterator[Outcome | None]:
-        # An outcome is yielded once its page is there; its thread goes on to make the other
-        # documents, and all of them are done before the last outcome is yielded.
+    def _run(executor: concurrent.futures.Executor, tasks: list[Task], printer: PrintService
+             ) -> Iterator[Outcome]:
         from nbformat.validator import get_validator
 
         from perflib.run import execute
 
         get_validator()  # compiled once here (0.2 s), not by every thread racing to read a notebook
-        ready: queue.Queue[Outcome] = queue.Queue()
-        futures = [executor.submit(execute.locally, t, ready.put) for t in tasks]
+        futures = [executor.submit(execute.locally, t, printer) for t in tasks]
         try:
-            yield None  # the kernels are starting: a good moment to start the browser
-            for _ in tasks:
-                while True:
-                    try:
-                        yield ready.get(timeout=0.5)
-                        break
-                    except queue.Empty:
-                        for f in futures:
-                            if f.done():
-                                f.result()  # raises what a task raised before it was ready
-            for f in futures:
-                f.result()
+            for f in concurrent.futures.as_completed(futures):
+                yield f.result()  # raises what a task raised
         finally:  # on any way out, no task of this build is left running into the next
             for f in futures:
                 f.cancel()

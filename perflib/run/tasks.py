@@ -53,8 +53,14 @@ class Outcome:
     author: str = ""
     #: data files the report published from its kernel: name -> CSV text
     files: dict[str, str] = field(default_factory=dict)
-    #: documents made beside the page (perflib.formats): format name -> bytes
+    #: documents made from the page (perflib.formats), the PDF among them once printed:
+    #: format name -> bytes
     documents: dict[str, bytes] = field(default_factory=dict)
+    #: why the PDF was not printed where the task ran (no browser there), for the client to
+    #: print it; empty when it was printed, or when the task failed
+    unprinted: str = ""
+    #: where the task ran: a Dask worker's address, or empty for this machine
+    worker: str = ""
     error: str = ""  # empty when the task succeeded
     cell: int | None = None  # execution count of the failing cell, where there is one
     seconds: float = 0.0

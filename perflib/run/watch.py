@@ -24,7 +24,7 @@ from pathlib import Path
 
 from perflib import config
 from perflib.data.portfolio import check_year, portfolios, year_folder
-from perflib.errors import BrowserNotFound, BuildLocked, PerflibError
+from perflib.errors import BuildLocked, PerflibError
 from perflib.run import versions
 from perflib.run.build import build, say
 from perflib.run.plan import code_hash
@@ -64,8 +64,8 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     Returns 0, or :data:`RESTART` when perflib's code changed and the watch should be started
     afresh.
     """
-    from perflib.formats.pdf import Printer
     from perflib.run import kernels
+    from perflib.run.printing import PrintService
 
     stop = stop or threading.Event()
     jobs = jobs or os.cpu_count() or 1
@@ -79,13 +79,12 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     # hashed once the watcher is up and before the kernels import perflib: a later edit to the
     # code is a change the watch sees, and restarts for
     pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
-    resident = Resident(pool, jobs, code_hash())
+    printer = PrintService().start()
+    resident = Resident(pool, jobs, code_hash(), printer)
     try:
         _warm(pool, jobs)
-        try:
-            resident.printer = Printer().__enter__()
-        except BrowserNotFound as exc:
-            say(f"perflib: {exc}; building HTML and Word only")
+        if not printer.available(timeout=120):
+            say(f"perflib: {printer.error}; building HTML and Word only")
         _once(portfolio, year, out, data, resident, stop)
         while changes.wait():
             if code_hash() != resident.code:
@@ -103,8 +102,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
         kernels.kill_all()  # a notebook still running ends now (its kernel is gone)
         pool.shutdown(wait=True)
         kernels.shutdown_all()  # clients closed once no thread uses them; kernels started since
-        if resident.printer is not None:
-            resident.printer.__exit__(None, None, None)
+        printer.close()
 
 
 def _once(portfolio: str | None, year: str | None, out: Path | str | None, data: Path,
@@ -120,8 +118,8 @@ def _once(portfolio: str | None, year: str | None, out: Path | str | None, data:
         except PerflibError as exc:
             say(f"perflib: {exc}")
         except Exception as exc:  # a bug: said in one line, and the next save is tried again
-            say(f"perflib: unexpected {type(exc).__name__}: {exc} (published reports are "
-                 "unchanged)")
+            say(f"perflib: unexpected {type(exc).__name__}: {exc} (each report folder published "
+                "before it is complete, the others are unchanged)")
         break
     say(READY)
 

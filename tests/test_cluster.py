@@ -91,3 +91,29 @@ def test_killing_a_worker_mid_build_leaves_complete_reports(cluster, project):
         assert len(summary.built) == 8 and not summary.failed
     else:  # what failed kept its last good outputs
         assert error.exit_code == 1
+
+
+def test_a_worker_without_a_browser_has_the_client_print_for_it(built, tmp_path, monkeypatch,
+                                                                capfd):
+    """The workers cannot start Chromium; the client prints their reports, and says so once each."""
+    from distributed import LocalCluster
+
+    from perflib.run.build import build
+    from tests.conftest import scratch_project
+
+    out = scratch_project(tmp_path / "project", monkeypatch) / "reports"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      env={"PERFLIB_CHROMIUM": "/nonexistent/chromium"}) as blind:
+        summary = build(out=out, year="2020/21", scheduler=blind.scheduler_address)
+    assert len(summary.built) == 4 and not summary.failed
+    err = capfd.readouterr().err
+    # the worker says so in its log as it starts, the client once as it prints for it
+    assert "no browser on this worker, so the client prints its PDFs" in err
+    said = [line for line in err.splitlines() if line.startswith("  no browser")]
+    assert len(said) == 1, said
+    assert said[0].startswith("  no browser  on tcp://127.0.0.1:")
+    assert "so this machine prints its PDFs: PERFLIB_CHROMIUM is set to /nonexistent/chromium" \
+        in said[0]
+    for nb in ("annual_report", "complaints", "digital_inclusion", "museum_visits"):
+        assert pdf_text(out / "cfe/2020-21" / f"{nb}.pdf") == pdf_text(
+            built / "cfe/2020-21" / f"{nb}.pdf"), nb

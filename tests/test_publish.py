@@ -104,3 +104,32 @@ def test_a_printer_whose_browser_crashed_prints_again() -> None:
             printer.pdf(html.format(2), "T")
         text = PdfReader(io.BytesIO(printer.pdf(html.format(3), "T"))).pages[0].extract_text()
     assert "Report 3" in text
+
+
+def test_a_build_stopped_part_way_keeps_what_it_published_whole_and_indexed(project):
+    """Each report folder is published as soon as its reports are back, not at the end."""
+    reports = project / "reports"
+    before = snapshot(reports)
+    proc = cli("build", "--force", "--jobs", "1")
+    for line in proc.stderr:  # the first year's folder is out: stop the build there
+        if line.startswith("  published"):
+            assert line.split() == ["published", "cfe", "2019/20"]
+            break
+    os.killpg(proc.pid, signal.SIGINT)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 130, rest
+    assert "each report folder published before it is complete" in rest
+    after = snapshot(reports)
+    assert set(after) == set(before)  # every report there, whole
+    new = [f for f in after if after[f] != before[f]]
+    assert {f.split("/")[1] for f in new} == {"2019-20"}, "only the published year changed"
+    assert "cfe/2019-20/build-log.json" in new and "cfe/2019-20/annual_report.pdf" in new
+    log = json.loads((reports / "cfe/2019-20/build-log.json").read_text())
+    for entry in log["notebooks"].values():  # what the log lists is there
+        for name in entry["files"]:
+            assert (reports / "cfe/2019-20" / name).is_file(), name
+    index = (reports / "index.html").read_text(encoding="utf-8")  # written as the build stopped
+    assert f'<time datetime="{log["notebooks"]["annual_report"]["built"]}">' in index
+    assert "2019-20/annual_report.pdf" in index and "2020-21/annual_report.pdf" in index
+    live = {p.resolve() for p in (reports / "cfe").glob("[0-9]*")}
+    assert {p for p in (reports / ".versions").iterdir() if p.name != ".perflib-reports"} == live

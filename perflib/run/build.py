@@ -169,8 +169,8 @@ def _run(plans: list[Plan], out: Path, pool: Pool, printer: PrintService, summar
             if not o.error and "pdf" not in o.documents and not pool.prints_here:
                 if o.worker not in told:  # said once per worker
                     told.add(o.worker)
-                    progress.write(f"  no browser  on {o.worker or 'a worker'} ({o.unprinted}): "
-                                   "this machine prints its PDFs")
+                    progress.write(f"  no browser  on {o.worker or 'a worker'}, so this machine "
+                                   f"prints its PDFs: {o.unprinted}")
                 _print_here(o, printer)
             ok = not o.error
             progress.done(f"  {'executed' if ok else 'failed':<11} {t.label} ({o.seconds:.1f} s)",

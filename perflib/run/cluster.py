@@ -158,15 +158,14 @@ class Printing(WorkerPlugin):
 
 
 def _printer() -> PrintService | None:
-    """This worker's browser, when the plugin started one and it did not fail."""
+    """This worker's browser (one that failed to start says why as each page is handed in)."""
     try:
         from distributed import get_worker
 
         plugin = get_worker().plugins.get(PLUGIN)
     except ValueError:  # not on a worker (a test calling run_remote itself)
         return None
-    printer = getattr(plugin, "printer", None)
-    return printer if printer is not None and printer.available() else None
+    return getattr(plugin, "printer", None)
 
 
 def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, bytes]:
@@ -184,8 +183,6 @@ def run_remote(task: Task, notebook: bytes, bundle: Bundle) -> tuple[Outcome, by
         here = replace(task, data_dir=str(data), workdir=str(workdir))
         outcome, rendered = execute.run(here, source, root / "notebooks", root=str(root))
         outcome = execute.documents(outcome, rendered, printer)
-        if printer is None and not outcome.error:
-            outcome.unprinted = "no browser on this worker"
         if "pdf" in outcome.documents:
             outcome.html = ""  # the page travels as its file below; the client prints nothing
         executed = workdir / f"{task.output}.ipynb"

@@ -8,16 +8,18 @@ project (its data and notebooks), and each figure is the median of several runs:
   command (a fresh browser for every PDF), one after another;
 - ``perflib build`` cold (empty reports folder), with nothing changed, and after one commentary edit;
 - ``perflib watch``: from saving one commentary edit to the refreshed reports being published;
-- scale: the seed portfolio copied under 4 new ids (8 portfolio-years, 32 notebooks) in another
-  scratch project, built cold locally and on a 2-worker Dask ``LocalCluster``
+- scale: the seed portfolio copied under 4 and then 8 new ids (32 and 64 notebooks) in scratch
+  projects, built cold locally and on a 2-worker Dask ``LocalCluster``
   (``perflib build --scheduler``), with wall and CPU seconds per notebook (CPU of the build and
-  every process it or the workers started: workers, kernels, browser);
+  every process it or the workers started: workers, kernels, browsers), and the client's own CPU
+  seconds per report and peak memory (:func:`scale`);
 - the RAG and trend rules over 1,000,000 synthetic observations.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -83,35 +85,54 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def scale(env: dict, copies: int = 4) -> None:
-    """Cold builds of ``copies`` copies of the seed portfolio, locally and on a 2-worker cluster."""
+def scale(env: dict, sizes: tuple[int, ...] = (4, 8)) -> None:
+    """Cold builds of copies of the seed portfolio, locally and on a 2-worker cluster.
+
+    For each number of copies (4 copies are 32 notebooks, 8 are 64): wall time, CPU seconds per
+    notebook of every process involved, and the client's own CPU seconds per report and peak
+    memory (the ``perflib build`` process alone: what a service building many councils' reports
+    pays on the machine that publishes them). Then how the client's peak memory grows from the
+    smallest build to the largest, on the cluster.
+    """
     from distributed import LocalCluster
 
-    scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-scale-"))
-    for i in range(1, copies + 1):
-        shutil.copytree(ROOT / "data/cfe", scratch / f"data/p{i}")
-    shutil.copytree(ROOT / "notebooks", scratch / "notebooks")
-    env = {**env, "PERFLIB_ROOT": str(scratch)}
-    n = copies * len(YEARS) * len(NOTEBOOKS)
-    perflib = [str(BIN / "perflib"), "build"]
-    reports = scratch / "reports"
-
-    def measure(label: str, cmd: list[str], extra_pids: list[int]) -> None:
-        shutil.rmtree(reports, ignore_errors=True)
-        cpu0, extra0 = children_cpu(), cpu_seconds(extra_pids)
-        start = time.perf_counter()
-        run(cmd, env, scratch)
-        wall = time.perf_counter() - start
-        cpu = children_cpu() - cpu0 + cpu_seconds(extra_pids) - extra0
-        row(label, wall, note=f"({wall / n:.2f} s wall, {cpu / n:.2f} s CPU per notebook)")
-
-    measure(f"{n} notebooks, local (perflib build)", perflib, [])
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
-        workers = [w.pid for w in cluster.workers.values() if getattr(w, "pid", None)]
-        measure(f"{n} notebooks, 2-worker Dask LocalCluster", perflib + ["--scheduler",
-                cluster.scheduler_address], workers)
-    shutil.rmtree(scratch, ignore_errors=True)
+    peaks: dict[str, list[float]] = {"local": [], "cluster": []}
+    for copies in sizes:  # a fresh cluster each time, so its build is as cold as the local one
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster:
+            workers = [w.pid for w in cluster.workers.values() if getattr(w, "pid", None)]
+            scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-scale-"))
+            for i in range(1, copies + 1):
+                shutil.copytree(ROOT / "data/cfe", scratch / f"data/p{i}")
+            shutil.copytree(ROOT / "notebooks", scratch / "notebooks")
+            here = {**env, "PERFLIB_ROOT": str(scratch)}
+            n = copies * len(YEARS) * len(NOTEBOOKS)
+            for where, extra, pids in (
+                    ("local", [], []),
+                    ("cluster", ["--scheduler", cluster.scheduler_address], workers)):
+                shutil.rmtree(scratch / "reports", ignore_errors=True)
+                record = scratch / "client.json"
+                cmd = [sys.executable, str(ROOT / "benchmarks/client.py"), str(record), "build",
+                       *extra]
+                cpu0, extra0 = children_cpu(), cpu_seconds(pids)
+                start = time.perf_counter()
+                run(cmd, here, scratch)
+                wall = time.perf_counter() - start
+                cpu = children_cpu() - cpu0 + cpu_seconds(pids) - extra0
+                client = json.loads(record.read_text(encoding="utf-8"))
+                label = ("local (perflib build)" if where == "local"
+                         else "2-worker Dask LocalCluster")
+                row(f"{n} notebooks, {label}", wall,
+                    note=f"({wall / n:.2f} s wall, {cpu / n:.2f} s CPU per notebook)")
+                row(f"  client CPU per report, {where}, {n} notebooks", 1000 * client["cpu"] / n,
+                    "ms", note=f"({client['cpu']:.2f} s in all)")
+                row(f"  client peak memory, {where}, {n} notebooks", client["peak_mb"], "MB")
+                peaks[where].append(client["peak_mb"])
+            shutil.rmtree(scratch, ignore_errors=True)
+    for where, (small, *_, large) in peaks.items():
+        per = len(YEARS) * len(NOTEBOOKS)
+        row(f"client peak memory growth, {where}, {sizes[0] * per} to {sizes[-1] * per} notebooks",
+            100 * (large - small) / small, "%")
 
 
 def watch_edits(env: dict, root: Path, commentary: Path, edits: Iterator[int], runs: int
@@ -158,10 +179,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the rules engine")
     parser.add_argument("--data-only", action="store_true",
                         help="time only loading and checking large data files")
-    parser.add_argument("--copies", type=int, default=4, help="portfolio copies for the scale rows")
+    parser.add_argument("--copies", type=int, nargs="+", default=[4, 8],
+                        help="portfolio copies for the scale rows (8 notebooks each)")
+    parser.add_argument("--scale-only", action="store_true", help="time only the scale rows")
     args = parser.parse_args()
     if args.data_only:
         data_checks(args.rows, args.runs)
+        return
+    if args.scale_only:
+        scale(dict(os.environ), tuple(args.copies))
         return
 
     scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-"))
@@ -209,7 +235,7 @@ def main() -> None:
     t_watch = watch_edits(env, scratch, commentary, edits, args.runs)
     row("perflib watch, one commentary edit to refreshed reports", t_watch)
 
-    scale(env, args.copies)
+    scale(env, tuple(args.copies))
 
     from perflib.rules import rag, trend
 

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 from perflib import config
 from perflib.exporters import ExportError, ready
-from perflib.formats.docx import REFERENCE, clean_html, docx_from_html
+from perflib.formats.docx import REFERENCE
+from perflib.formats.word import document
 from perflib.present.blocks import Paragraph
 from perflib.present.display import Blocks
 from tests.htmltables import parse
@@ -56,6 +57,18 @@ def docx_text(doc) -> str:
 
 def pdf_text(path: Path) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def clean_html(html: str) -> str:
+    """The report's body as a reader of the Word file meets it: no skip link, contents or styles."""
+    import lxml.html
+
+    body = lxml.html.document_fromstring(html).body
+    for xpath in ("//a[contains(@class, 'skip-link')]", "//nav", "//style", "//script",
+                  "//*[@aria-hidden='true']", "//*[local-name()='svg']"):
+        for el in body.xpath(xpath):
+            el.drop_tree()
+    return lxml.html.tostring(body, encoding="unicode", method="html")
 
 
 def html_headings(html: str) -> list[tuple[int, str]]:
@@ -162,7 +175,7 @@ def test_reference_document_is_a4_arial_en_gb():
 
 def test_docx_needs_a_title():
     with pytest.raises(ValueError, match="title"):
-        docx_from_html("<html><body><h1>x</h1></body></html>", title=" ", author="a")
+        document([Paragraph("x")], title=" ", author="a")
 
 
 # --- the exporters: never a blank report -------------------------------------------------------

@@ -1,7 +1,7 @@
 """Word tables at full page width, each column wide enough for its longest word.
 
-A fictional measure table goes through the real exporter (pandoc, python-docx); the e2e test
-opens the Word file in LibreOffice, as an officer would, and reads the words it laid out.
+A fictional measure table goes through the real Word writer (python-docx, from the blocks); the
+e2e test opens the Word file in LibreOffice, as an officer would, and reads the words it laid out.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from perflib.formats import docx_tables
-from perflib.formats.docx import A4, MARGIN, docx_from_html
-from perflib.present.blocks import Table, spans, strong
-from perflib.present.display import Blocks
-from perflib.present.html import render
+from perflib.formats.docx import A4, MARGIN
+from perflib.formats.word import document
+from perflib.present.blocks import Heading, Table, spans, strong
 
 TEXT_WIDTH = A4[0] - 2 * MARGIN
 HEADS = ["PI code", "Good performance", "2018/19 actual", "2019/20 actual", "2020/21 actual",
@@ -26,17 +25,16 @@ ROW = ["FX1.1", "High", "88.4% (1,204 of 1,362)", "91.2% (1,256 of 1,377)",
        "90.8% (1,014 of 1,117)", "95.0%", "Amber", "Getting worse"]
 
 
-def report_html() -> str:
-    blocks = Blocks([Table(spans("FX1.1: ", strong("A headline measure (fictional)")), HEADS,
-                           [ROW], cls="measure-table"),
-                     Table("FX1.2: Another measure (fictional)", HEADS, [ROW],
-                           cls="measure-table")])
-    return f"<html><body><h1>Fictional report</h1>{render(blocks)}</body></html>"
+def report_blocks() -> list:
+    return [Heading("Fictional report", 2),
+            Table(spans("FX1.1: ", strong("A headline measure (fictional)")), HEADS, [ROW],
+                  cls="measure-table"),
+            Table("FX1.2: Another measure (fictional)", HEADS, [ROW], cls="measure-table")]
 
 
 @pytest.fixture(scope="module")
 def docx_bytes() -> bytes:
-    return docx_from_html(report_html(), title="Fictional report", author="Fictional Council")
+    return document(report_blocks(), title="Fictional report", author="Fictional Council")
 
 
 def test_tables_span_the_text_width_with_fixed_columns(docx_bytes, tmp_path):

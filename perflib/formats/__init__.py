@@ -71,8 +71,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("html", ".html", "Web page", "text/html", "html"),
     Format("pdf", ".pdf", "PDF", "application/pdf", "browser", "perflib.formats.pdf:make"),
     Format("docx", ".docx", "Word",
-           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "page",
-           "perflib.formats.docx:make"),
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "blocks",
+           "perflib.formats.word:make"),
     Format("md", ".md", "Markdown", "text/markdown", "blocks", "perflib.formats.markdown:make"),
 )}
 

@@ -1,30 +1,28 @@
-"""Word drafts of committee reports, made from the same HTML as the PDF.
+"""What makes a Word file pass Word's accessibility checker, and the reference document's styles.
 
-Officers edit reports in Word, so every report also comes out as ``.docx``. There is one source: the
-rendered HTML report goes through pandoc (the binary shipped in the ``pypandoc-binary`` wheel, so
-nothing is downloaded at run time) with a committed reference document for styles
-(``templates/perflib/reference.docx``, made by :func:`make_reference`), and ``python-docx`` then
-settles what pandoc leaves to chance, so the draft passes Word's accessibility checker: heading
-styles for the navigation pane, header rows that repeat across pages, alt text on every chart,
-title, author and language (en-GB) in the document properties and styles, A4 pages.
+Word files are written from a report's blocks (:mod:`perflib.formats.word`) into the committed
+reference document (``templates/perflib/reference.docx``, made by :func:`make_reference`), which
+gives every style its look: Arial throughout, dark bold headings, ruled tables, A4 pages with
+2 cm margins and a "Page X of Y" footer. :func:`settle` then sets what the checker asks for:
+title, author and language (en-GB) in the document properties and styles, A4 pages, header rows
+that repeat across pages, rows that do not split, tables at the page's width, and alt text on
+every picture.
 
-Pandoc was chosen over writing the document with python-docx alone because it already maps HTML
-headings, tables (with captions and header rows), figures (alt text into ``docPr/@descr``), lists
-and links to Word's own structures; python-docx alone would mean a second template of the report.
-
-Regenerate the reference document with ``python -m perflib.formats.docx``.
+The reference document starts from pandoc's default one (whose style names Word and LibreOffice
+both know), so regenerating it needs pandoc: ``python -m perflib.formats.docx``, with the
+``pypandoc-binary`` wheel installed. Building reports does not run pandoc.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from perflib import config
-from perflib.formats import Rendered, docx_tables
+from perflib.formats import docx_tables
 
 REFERENCE = config.TEMPLATES_DIR / "perflib" / "reference.docx"
 #: A4 in twentieths of a point, and the margins the PDF is printed with (about 2 cm).
@@ -36,80 +34,15 @@ HEADINGS = [("Title", 20), ("Heading 1", 18), ("Heading 2", 15), ("Heading 3", 1
             ("Heading 4", 12), ("Heading 5", 11), ("Heading 6", 11)]
 HEADING_COLOUR = "1F2937"  # contrast about 15:1 on white
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_REMOVE = (
-    "//a[contains(concat(' ', normalize-space(@class), ' '), ' skip-link ')]",
-    "//nav", "//style", "//script", "//noscript", "//template", "//link", "//meta",
-    "//*[@aria-hidden='true']", "//*[@role='presentation' or @role='none']",
-    "//img[@alt='' or not(@alt)]",
-    # inline SVG icons (SPC results): Word cannot show them, and their words stand beside them
-    "//svg", "//*[local-name()='svg']",
-)
 
 
-def _pandoc() -> str:
-    """The pandoc executable from the pypandoc-binary wheel."""
-    import pypandoc
+def settle(doc: Any, *, title: str, author: str, lang: str = "en-GB") -> None:
+    """What Word's accessibility checker looks for, set on a python-docx ``Document``.
 
-    return pypandoc.get_pandoc_path()
-
-
-def clean_html(html: str, lang: str = "en-GB") -> str:
-    """The report's body without the skip link, the contents nav, styles and decorative marks.
-
-    The HTML ``<title>`` is left out on purpose: pandoc would print it as a Title paragraph above
-    the report's own h1; the title goes into the document properties instead.
+    Title, author and language in the properties, the language in every style, A4 pages, a
+    header row repeated on every page of each table and no row split, tables at the text's
+    width, and alt text on every picture (a picture without is refused).
     """
-    import lxml.html
-
-    doc = lxml.html.document_fromstring(html)
-    body = doc.body
-    for xpath in _REMOVE:
-        for el in body.xpath(xpath):
-            parent = el.getparent()
-            if parent is None:
-                continue
-            if el.getprevious() is None and not (parent.text or "").strip() and el.tail:
-                el.tail = el.tail.lstrip()  # "▲ Amber" becomes "Amber", not " Amber"
-            el.drop_tree()
-    inner = lxml.html.tostring(body, encoding="unicode", method="html")
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"></head>'
-            f"{inner}</html>")
-
-
-def make(rendered: Rendered) -> bytes:
-    """The report as a Word document, titled and authored for Word's accessibility checker."""
-    return docx_from_html(rendered.html, title=rendered.title, author=rendered.author)
-
-
-def docx_from_html(html: str, *, title: str, author: str, lang: str = "en-GB") -> bytes:
-    """A Word document of a rendered report, ready for Word's accessibility checker.
-
-    Parameters
-    ----------
-    html
-        The report as the HTML exporter renders it (self-contained: charts as data URIs).
-    title, author, lang
-        Written to the document properties; ``lang`` also to the styles.
-    """
-    import pypandoc
-
-    if not title.strip():
-        raise ValueError("a Word report needs a title (Word's accessibility checker asks for one)")
-    with tempfile.TemporaryDirectory(prefix="perflib-docx-") as tmp:
-        out = Path(tmp) / "report.docx"
-        pypandoc.convert_text(
-            clean_html(html, lang), "docx", format="html", outputfile=str(out),
-            extra_args=["--sandbox", f"--reference-doc={REFERENCE}", "--metadata", f"lang={lang}"],
-        )
-        data = out.read_bytes()
-    return make_accessible(data, title=title, author=author, lang=lang)
-
-
-def make_accessible(data: bytes, *, title: str, author: str, lang: str = "en-GB") -> bytes:
-    """Set what Word's accessibility checker looks for, whatever pandoc did."""
-    from docx import Document
-
-    doc = Document(io.BytesIO(data))
     props = doc.core_properties
     props.title = title
     props.author = author
@@ -128,16 +61,19 @@ def make_accessible(data: bytes, *, title: str, author: str, lang: str = "en-GB"
         if not pr.get("descr"):
             raise ValueError("an image in the report has no alt text")
         pr.set("name", f"Chart {i}")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
+
+
+def qn(tag: str, namespace: str = W) -> str:
+    """A tag's qualified name: WordprocessingML's, or ``namespace``'s."""
+    return f"{{{namespace}}}{tag}"
 
 
 def _set_lang(styles, lang: str) -> None:
@@ -182,6 +118,13 @@ def _mark_header(table) -> None:
             tr_pr.append(OxmlElement("w:tblHeader"))
         if tr_pr.find(_w("cantSplit")) is None:
             tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _pandoc() -> str:
+    """The pandoc executable from the pypandoc-binary wheel (for :func:`make_reference` only)."""
+    import pypandoc
+
+    return str(pypandoc.get_pandoc_path())
 
 
 def make_reference(path: Path = REFERENCE) -> Path:

@@ -97,6 +97,7 @@ def scale(env: dict, sizes: tuple[int, ...] = (4, 8)) -> None:
     from distributed import LocalCluster
 
     peaks: dict[str, list[float]] = {"local": [], "cluster": []}
+    cpus: dict[str, list[tuple[int, float]]] = {"local": [], "cluster": []}
     for copies in sizes:  # a fresh cluster each time, so its build is as cold as the local one
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                           dashboard_address=None) as cluster:
@@ -128,11 +129,17 @@ def scale(env: dict, sizes: tuple[int, ...] = (4, 8)) -> None:
                     "ms", note=f"({client['cpu']:.2f} s in all)")
                 row(f"  client peak memory, {where}, {n} notebooks", client["peak_mb"], "MB")
                 peaks[where].append(client["peak_mb"])
+                cpus[where].append((n, client["cpu"]))
             shutil.rmtree(scratch, ignore_errors=True)
+    per = len(YEARS) * len(NOTEBOOKS)
+    span = f"{sizes[0] * per} to {sizes[-1] * per} notebooks"
     for where, (small, *_, large) in peaks.items():
-        per = len(YEARS) * len(NOTEBOOKS)
-        row(f"client peak memory growth, {where}, {sizes[0] * per} to {sizes[-1] * per} notebooks",
-            100 * (large - small) / small, "%")
+        row(f"client peak memory growth, {where}, {span}", 100 * (large - small) / small, "%")
+    for where, ((n0, c0), *_, (n1, c1)) in cpus.items():
+        # what one more report costs the client, its start-up (imports, connecting) left out
+        if n1 > n0:
+            row(f"client CPU per added report, {where}, {span}", 1000 * (c1 - c0) / (n1 - n0),
+                "ms")
 
 
 def watch_edits(env: dict, root: Path, commentary: Path, edits: Iterator[int], runs: int

@@ -104,10 +104,11 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
     versions.refuse_foreign_targets(out, [(r.portfolio.id, r.folder) for r in reports])
     staged = versions.staging(out)
     plans: list[Plan] = []
+    digests: dict[Path, str] = {}  # each data file read and hashed once per build
     for r in reports:
         version = versions.new_version(staged, r.portfolio.id, r.folder)
         p = planning.plan(r, out / r.portfolio.id / r.folder, version, data, code, force,
-                          summary)
+                          summary, digests)
         for entry in p.reused.values():
             versions.reuse(p.folder, version, entry["files"])
         plans.append(p)

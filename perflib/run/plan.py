@@ -67,10 +67,22 @@ def inputs(kind: ReportKind, r: Report) -> list[Path]:
     return [f for f in found if f is not None]
 
 
-def inputs_of(kind: ReportKind, report: Report, code: str) -> dict[str, str]:
-    """Everything a report depends on, with checksums, for the log and for incremental builds."""
-    files = {config.relative(p): sha256(p) for p in inputs(kind, report)}
-    files[config.relative(kind.notebook_path)] = file_sha256(kind.notebook_path)
+def inputs_of(kind: ReportKind, report: Report, code: str,
+              digests: dict[Path, str] | None = None) -> dict[str, str]:
+    """Everything a report depends on, with checksums, for the log and for incremental builds.
+
+    ``digests`` keeps each file's checksum for the rest of the build: every kind and year of a
+    portfolio reads its portfolio-wide files, which are then read and hashed once.
+    """
+    digests = {} if digests is None else digests
+    files = {}
+    for path in inputs(kind, report):
+        if path not in digests:
+            digests[path] = sha256(path)
+        files[config.relative(path)] = digests[path]
+    if kind.notebook_path not in digests:
+        digests[kind.notebook_path] = file_sha256(kind.notebook_path)
+    files[config.relative(kind.notebook_path)] = digests[kind.notebook_path]
     files["perflib"] = code
     return dict(sorted(files.items()))
 
@@ -139,8 +151,11 @@ class Plan:
 
 
 def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: bool,
-         summary: Summary) -> Plan:
-    """Which of a report year's notebook runs are stale, given its folder's last build log."""
+         summary: Summary, digests: dict[Path, str] | None = None) -> Plan:
+    """Which of a report year's notebook runs are stale, given its folder's last build log.
+
+    ``digests`` is the build's record of each data file's checksum (see :func:`inputs_of`).
+    """
     previous = read_log(folder)
     log: dict[str, Any] = {"perflib": __version__, "portfolio": r.portfolio.id,
                            "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
@@ -150,7 +165,7 @@ def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: b
                         if kind.waiting for why in kind.waiting(r)]
     for kind in declared(r.portfolio.reports):
         for output, extra in kind.notebooks(r):  # a quarterly kind runs once per quarter
-            deps = inputs_of(kind, r, code)
+            deps = inputs_of(kind, r, code, digests)
             task = Task(r.portfolio.id, r.year, output, str(kind.notebook_path), str(data),
                         str(version), kind=kind.name, extra=extra)
             task.inputs_hash = inputs_hash(deps, task.parameters)

@@ -76,7 +76,7 @@ def qn(tag: str, namespace: str = W) -> str:
     return f"{{{namespace}}}{tag}"
 
 
-def _set_lang(styles, lang: str) -> None:
+def _set_lang(styles: Any, lang: str) -> None:
     """Every w:lang in the styles (and the document defaults) becomes ``lang``."""
     from docx.oxml import OxmlElement
 
@@ -98,7 +98,7 @@ def _set_lang(styles, lang: str) -> None:
         el.set(_w("val"), lang)
 
 
-def _a4(section) -> None:
+def _a4(section: Any) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Twips
 
@@ -108,7 +108,7 @@ def _a4(section) -> None:
         setattr(section, side, Twips(MARGIN))
 
 
-def _mark_header(table) -> None:
+def _mark_header(table: Any) -> None:
     """The first row is the header row, repeated at the top of every page; rows do not split."""
     from docx.oxml import OxmlElement
 
@@ -205,7 +205,7 @@ def make_reference(path: Path = REFERENCE) -> Path:
     return path
 
 
-def _rule_tables(styles) -> None:
+def _rule_tables(styles: Any) -> None:
     """Give pandoc's "Table" style thin borders and cell padding, so tables read as tables."""
     from docx.oxml import OxmlElement
 

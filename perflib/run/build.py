@@ -121,8 +121,8 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
     try:
         for p in plans:
             if not p.tasks:  # nothing to run: its reused outputs are the report
-                _finish(p, out, staged, summary)
-        printer_error = _run(plans, out, pool, printer, summary, failures)
+                _finish(p, out, staged)
+        printer_error = _run(plans, out, staged, pool, printer, summary, failures)
     finally:
         if printer is not (resident.printer if resident else None):
             printer.close()
@@ -145,8 +145,8 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
     return summary
 
 
-def _run(plans: list[Plan], out: Path, pool: Pool, printer: PrintService, summary: Summary,
-         failures: list[NotebookError]) -> BrowserNotFound | None:
+def _run(plans: list[Plan], out: Path, staged: Path, pool: Pool, printer: PrintService,
+         summary: Summary, failures: list[NotebookError]) -> BrowserNotFound | None:
     """Run every plan's tasks; publish each report folder as soon as its last task is back.
 
     Each outcome's files are written into its version at once and then dropped, so the build
@@ -179,7 +179,7 @@ def _run(plans: list[Plan], out: Path, pool: Pool, printer: PrintService, summar
             _record(p, o, out, summary, failures)
             left[id(p)] -= 1
             if left[id(p)] == 0:
-                _finish(p, out, p.version.parent, summary)
+                _finish(p, out, staged)
                 progress.write(f"  published   {p.report.portfolio.id} {p.report.year}")
     return printer.error
 
@@ -218,7 +218,7 @@ def _record(p: Plan, o: Outcome, out: Path, summary: Summary,
     p.published_any = True
 
 
-def _finish(p: Plan, out: Path, staged: Path, summary: Summary) -> None:
+def _finish(p: Plan, out: Path, staged: Path) -> None:
     """Publish a report folder whose runs are all back (with its build log), or drop it."""
     p.done = True
     if p.published_any or not p.folder.exists():

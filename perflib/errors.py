@@ -48,13 +48,19 @@ class Problem:
     fix: str
     #: Something a scaffolded year still needs filled in, rather than something written wrong.
     todo: bool = False
+    #: In a workbook (a data return): the sheet and the cell as a spreadsheet names it (B7).
+    sheet: str | None = None
+    cell: str | None = None
 
     def __str__(self) -> str:
         where = self.where()
         return f"{self.file}{', ' + where if where else ''}: {self.message}. Fix: {self.fix}"
 
     def where(self) -> str:
-        """Row and column, as a message names them."""
+        """Row and column (a workbook's sheet and cell), as a message names them."""
+        if self.cell is not None:
+            column = f" ({self.column})" if self.column else ""
+            return f"sheet '{self.sheet}', cell {self.cell}{column}"
         parts = []
         if self.row is not None:
             parts.append(f"row {self.row}")

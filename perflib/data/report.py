@@ -31,6 +31,9 @@ from perflib.data.year import Report
 from perflib.errors import ParameterError, Problem, merge
 from perflib.finance import CashLimit, reserves_with_balance
 
+#: How to fill in a figure left blank (a scaffolded year's, or a data return's).
+FIGURE_FIX = "write the value and its figure_kind (actual, provisional ...), or figure_kind 'not available'"
+
 
 def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
     """To-dos in the portfolio's shared files that belong to this year."""
@@ -49,8 +52,7 @@ def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
             row = o.frame.loc[i]
             out.append(Problem(o.path, o.line(i), "value",
                                f"the {row.period} figure for {row.measure_id} is not filled in "
-                               "yet", "write the value and its figure_kind (actual, provisional "
-                               "...), or figure_kind 'not available'", todo=True))
+                               "yet", FIGURE_FIX, todo=True))
     held = set(o.frame.loc[o.frame["report"] == year, "measure_id"])
     for i in m.frame.index[(m.frame["year"] == year) & ~m.frame["measure_id"].isin(held)]:
         mid = m.frame.at[i, "measure_id"]

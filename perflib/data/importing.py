@@ -21,12 +21,13 @@ from perflib.data import edits, intake, trial
 from perflib.data import returnform as form
 from perflib.data.door import read_bytes
 from perflib.data.portfolio import Portfolio, read_portfolio, year_folder
-from perflib.data.report import FIGURE_FIX
+from perflib.data.report import FIGURE_FIX, skipped
 from perflib.errors import DataError, ParameterError, Problem
 
 #: The inputs of a return that are observations.csv's columns.
 FIGURE = ("value", "numerator", "denominator", "figure_kind")
 NOTES = ("period_label", "discrepancy")
+SKIPPED_FIX = skipped(Path(), "", "").fix
 
 
 @dataclass
@@ -286,7 +287,9 @@ def import_returns(paths: list[Path], data_dir: Path, apply: bool = False,
     changed = job.files()
     if changed:
         found = trial.new_problems(p, changed, report)
-        job.problems += [job.placed(q, changed) for q in found]
+        # a stage the trial skipped because of a figure above is said of that figure already
+        job.problems += [job.placed(q, changed) for q in found
+                         if not (q.fix == SKIPPED_FIX and (job.problems or len(found) > 1))]
     if job.problems:
         raise DataError(job.problems)
     return _summary(job, changed, apply)

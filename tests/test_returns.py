@@ -323,3 +323,25 @@ def test_commentary_sections_are_replaced_in_place():
     raw = b"## a\r\nold a\r\n\r\n## b\r\nold b\r\n"
     assert with_sections(raw, {"a": "new a\nmore", "c": "c's"}) == (
         b"## a\r\nnew a\r\nmore\r\n\r\n## b\r\nold b\r\n\r\n## c\r\nc's\r\n\r\n")
+
+
+@pytest.mark.e2e
+def test_a_year_collected_by_return_builds_with_its_figures(tmp_path, monkeypatch):
+    from tests.conftest import scratch_project
+    from tests.test_build import pdf_text, run_cli
+
+    root = scratch_project(tmp_path / "project", monkeypatch)
+    scaffold(root / "data")
+    res = run_cli("returns", "cfe", "2021/22", root=root)
+    assert res.returncode == 0, res.stderr
+    book = root / "returns/cfe/2021-22/cfe_2021-22.xlsx"
+    fill(book)
+    res = run_cli("import", str(book), "--apply", root=root)
+    assert res.returncode == 0, res.stderr
+    assert "  foi_on_time 2021/22: 93.5% (1,045 of 1,118), actual" in res.stdout
+    assert run_cli("check", root=root).returncode == 0
+    res = run_cli("build", "--portfolio", "cfe", "--year", "2021/22", root=root)
+    assert res.returncode == 0, res.stderr
+    text = pdf_text(root / "reports/cfe/2021-22/annual_report.pdf")
+    assert "93.5% (1,045 of 1,118)" in text and "88.0% (176,000 of 200,000)" in text
+    assert "commentary for testing." in text  # the return's commentary ("fi" is a ligature)

@@ -94,12 +94,12 @@ def read_export(path: Path, capped_by: str | None, problems: list[Problem]
         cells = [(n, r, r[at_code], r[at_name], rows[0][j].strip(), r[j], rows[0][j])
                  for n, r in enumerate(rows[1:], start=2) if any(x.strip() for x in r)
                  for j in cols if j < len(r)]
-    elif None not in (long["code"], long["period"], long["value"]):
+    elif (c := long["code"]) is not None and (q := long["period"]) is not None and \
+            (v := long["value"]) is not None:
         layout = "long"
         name_at = long["name"]
-        cells = [(n, r, r[long["code"]], r[name_at] if name_at is not None else "",
-                  r[long["period"]].strip(), r[long["value"]], rows[0][long["value"]])
-                 for n, r in enumerate(rows[1:], start=2) if len(r) == len(header)]
+        cells = [(n, r, r[c], r[name_at] if name_at is not None else "", r[q].strip(), r[v],
+                  rows[0][v]) for n, r in enumerate(rows[1:], start=2) if len(r) == len(header)]
     else:
         problems.append(Problem(path, 1, None, "the header names neither layout perflib reads",
                                 "give LG Inform's columns (area, area label, then one column "
@@ -218,8 +218,8 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
     changes = {held_path: new}
     if p.comparators is None:  # a new folder: the other two files start with their headers
         for name in ("neighbours.csv", "metrics.csv"):
-            f = files.get(f"comparators/{name}")
-            changes[f.path(p.path)] = f.header().encode("utf-8")
+            start = files.get(f"comparators/{name}")
+            changes[start.path(p.path)] = start.header().encode("utf-8")
     if replaced or added:
         broken = trial.new_problems(p, changes)
         if broken:

@@ -86,9 +86,9 @@ def _earlier(period: periods.Period) -> list[str]:
     per = periods.PER_YEAR[period.kind]
     ago = periods.previous_year(period.year)
     n = period.number
-    before = periods.Period(period.year, period.kind, n - 1) if n > 1 else \
+    last = periods.Period(period.year, period.kind, n - 1) if n > 1 else \
         periods.Period(ago, period.kind, per)
-    return list(dict.fromkeys([before.label, periods.Period(ago, period.kind, n).label]))
+    return list(dict.fromkeys([last.label, periods.Period(ago, period.kind, n).label]))
 
 
 def _figure(row: pd.Series | None, unit: str, decimals: int) -> str:
@@ -167,7 +167,7 @@ def _line(m: pd.Series, label: str, latest: pd.DataFrame, texts: dict[str, Any],
     mid, unit, decimals = str(m["measure_id"]), str(m["unit"]), int(m["decimals"])
     period = periods.parse(label)
     assert period is not None
-    shown = []
+    shown: list[str] = []
     for before in _earlier(period):
         row = latest.loc[(mid, before)] if (mid, before) in latest.index else None
         if row is not None or shown:

@@ -345,3 +345,30 @@ def test_a_year_collected_by_return_builds_with_its_figures(tmp_path, monkeypatc
     text = pdf_text(root / "reports/cfe/2021-22/annual_report.pdf")
     assert "93.5% (1,045 of 1,118)" in text and "88.0% (176,000 of 200,000)" in text
     assert "commentary for testing." in text  # the return's commentary ("fi" is a ligature)
+
+
+def test_a_measure_in_two_returns_is_refused(data, book):
+    fill(book)
+    twin = book.with_name("copy.xlsx")
+    shutil.copy(book, twin)
+    with pytest.raises(DataError, match=r"copy.xlsx, sheet 'Figures', cell A2 \(measure_id\): "
+                                        r"foi_on_time's 2021/22 figure is also in "
+                                        r"cfe_2021-22.xlsx, cell A2"):
+        import_returns([book, twin], data)
+    assert "15 figures" in import_returns([book, book], data)  # one file named twice is one
+
+
+def test_the_commands_exit_2_naming_the_cell(data, book):
+    from tests.test_build import run_cli
+
+    root = data.parent
+    fill(book, foi_on_time={"value": "ninety"})
+    before = snapshot(data)
+    res = run_cli("import", str(book), "--apply", root=root)
+    assert res.returncode == 2
+    assert f"{book}, sheet 'Figures', cell J2 (value): 'ninety' is not a number" in res.stderr
+    assert snapshot(data) == before
+    res = run_cli("returns", "cfe", "2021/22", root=root)
+    assert res.returncode == 2 and "has been filled in (cell J2" in res.stderr
+    assert {"returns", "import", "import-comparators"} <= set(
+        run_cli("--help").stdout.replace(",", " ").replace("{", " ").replace("}", " ").split())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from perflib.errors import Problem
+from perflib.errors import DataError, Problem
 
 #: C0 control characters other than tab, line feed and carriage return.
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -74,6 +74,19 @@ def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = No
     if found:
         problems.extend(found)
         return None
+    return raw
+
+
+def read_to_edit(path: Path) -> bytes:
+    """A data file's bytes, to be edited and written back, or the door's reasons as a DataError.
+
+    The commands that change data files (new-year, draft, the imports) must read what they
+    change through the door too, and stop before writing anything when it refuses.
+    """
+    problems: list[Problem] = []
+    raw = read_bytes(path, problems, "create it as data/README.md describes")
+    if raw is None:
+        raise DataError(problems)
     return raw
 
 

@@ -19,7 +19,7 @@ from perflib import formatting
 from perflib.data import commentary as commentary_file
 from perflib.data import edits, intake, trial
 from perflib.data import returnform as form
-from perflib.data.door import read_bytes
+from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio, year_folder
 from perflib.data.report import FIGURE_FIX, skipped
 from perflib.errors import DataError, ParameterError, Problem
@@ -75,7 +75,7 @@ class Intake:
         self.changes: list[Change] = []
         self.unchanged = 0
         o = p.observations
-        self.obs_raw = _read(o.path)
+        self.obs_raw = read_to_edit(o.path)
         self.header, records = edits.numbered(self.obs_raw)
         self.records = dict(records)
         f = o.frame
@@ -180,7 +180,7 @@ class Intake:
                 self.from_line[first + i] = (ret, row)
             out[self.p.observations.path] = edits.append_rows(raw, [c for *_, c in self.added])
         if self.new_texts:
-            raw = _read(self.commentary_path)
+            raw = read_to_edit(self.commentary_path)
             out[self.commentary_path] = commentary_file.with_sections(
                 raw, {mid: t for mid, (_, _, t) in self.new_texts.items()})
         return out
@@ -200,14 +200,6 @@ class Intake:
                         return intake.problem_in(ret, row, "commentary", q)
                     break
         return q
-
-
-def _read(path: Path) -> bytes:
-    problems: list[Problem] = []
-    raw = read_bytes(path, problems, "create it as data/README.md describes")
-    if raw is None:
-        raise DataError(problems)
-    return raw
 
 
 def _made_for(returns: list[intake.Return], portfolio: str | None, period: str | None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perflib.data import comparators, edits, files, periods, specs, trial
-from perflib.data.door import read_bytes
+from perflib.data.door import read_bytes, read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.schema import SLUG_RE, Column
 from perflib.errors import DataError, ParameterError, Problem
@@ -171,7 +171,7 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
     source = source or Path(path).name
     values = files.get("comparators/values.csv")
     held_path = values.path(p.path)
-    raw = _read(held_path) if p.comparators is not None else values.header().encode("utf-8")
+    raw = read_to_edit(held_path) if p.comparators is not None else values.header().encode("utf-8")
     header, records = edits.numbered(raw)
     at = {h: i for i, h in enumerate(header)}
     held = {(r[at["area_code"]].strip(), r[at["metric"]].strip(), r[at["period"]].strip()):
@@ -229,14 +229,6 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
         else:
             edits.Edits(files={held_path: new}).write()
     return _summary(path, layout, metric, held_path, added, replaced, same, empty)
-
-
-def _read(path: Path) -> bytes:
-    problems: list[Problem] = []
-    raw = read_bytes(path, problems, "create it as data/README.md describes")
-    if raw is None:
-        raise DataError(problems)
-    return raw
 
 
 def _summary(path: Path, layout: str, metric: str, held: Path, added: list[tuple[Figure, list[str]]],

@@ -19,7 +19,7 @@ import pandas as pd
 
 from perflib import config, formatting
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, periods, returnbook, specs
+from perflib.data import edits, intake, periods, returnbook, specs
 from perflib.data import returnform as form
 from perflib.data.portfolio import Portfolio, load_portfolio, nan, year_folder
 from perflib.errors import ParameterError, Problem
@@ -210,8 +210,6 @@ def write_returns(portfolio: str, period_text: str, data_dir: Path,
     has been filled in; one that has been is refused by name, as is a file in a return's place
     that perflib did not write, and the folder is left as it was.
     """
-    from perflib.data import intake
-
     period = check_period(period_text)
     p = load_portfolio(portfolio, data_dir)
     todo = plan(p, period)

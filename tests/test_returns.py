@@ -154,6 +154,12 @@ REFUSALS = {
     "a missing figure and kind": ({"museum_visits": {"value": None, "figure_kind": None}},
                                   "J15", "value", "the 2021/22 figure for museum_visits is not "
                                   "filled in. Fix: write the value and its figure_kind"),
+    "a figure kind not on the list": ({"foi_on_time": {"figure_kind": "estimate"}}, "M2",
+                                      "figure_kind", "'estimate' is not one of actual, "
+                                      "provisional, forecast, latest available"),
+    "latest available without its period": ({"foi_on_time": {"figure_kind": "latest available"}},
+                                            "N2", "period_label", "is empty but figure_kind is "
+                                            "latest available"),
     "a changed measure_id": ({"foi_on_time": {"measure_id": "foi_in_time"}}, "A2",
                              "measure_id", "was changed from foi_on_time to foi_in_time, but "
                              "the row is foi_on_time's figure. Fix: put back foi_on_time"),

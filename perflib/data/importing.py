@@ -206,6 +206,12 @@ def _made_for(returns: list[intake.Return], portfolio: str | None, period: str |
               ) -> tuple[str, str, list[intake.Return]]:
     """The portfolio and period the returns are for; those made for another are refused."""
     problems = []
+    if period is not None:
+        parsed = form.return_period(period)
+        if parsed is None:
+            raise ParameterError(f"--period '{period}' is not a period a return can be for: "
+                                 "give a year like 2021/22 or a quarter like \"2021/22 Q1\"")
+        period = parsed.label
     made = {(r.meta["portfolio"], r.meta["period"]) for r in returns}
     if portfolio is None and period is None and len(made) > 1:
         each = "; ".join(f"{r.path.name}: {r.meta['portfolio']} {r.meta['period']}"

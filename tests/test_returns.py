@@ -296,7 +296,11 @@ def test_a_quarters_return_asks_for_its_quarter_or_its_months(data_copy):
                     ("missed_bins", "2021/22 M10"), ("missed_bins", "2021/22 M11"),
                     ("missed_bins", "2021/22 M12"), ("volunteers", "2021/22 Q4")]
     assert ws["I2"].value == "2021/22 Q3: 87.2% (2,693 of 3,090); 2020/21 Q4: 90.7% (2,833 of 3,125)"
-    assert ws["P5"].protection.locked and not ws["P4"].protection.locked  # one commentary each
+    # the year's commentary is asked for in the year's return only: a quarter's would overwrite it
+    assert all(ws[f"P{r}"].protection.locked for r in range(2, 8))
+    assert ws["P2"].value == "asked for in the year's return"
+    commentary = data_copy / "riverside/2021-22/commentary.md"
+    before = commentary.read_bytes() if commentary.exists() else None
     held = {tuple(ln.split(",")[1:3]): ln.split(",")[3:6]
             for ln in lines if any(f",{p}," in ln for p in q4)}
     wb = load_workbook(book)
@@ -313,6 +317,7 @@ def test_a_quarters_return_asks_for_its_quarter_or_its_months(data_copy):
     got = pd.read_csv(path).set_index(["measure_id", "period"])
     want = pd.read_csv(pd.io.common.BytesIO(full)).set_index(["measure_id", "period"])
     assert got.sort_index().equals(want.sort_index())  # the quarter is back as it was
+    assert (commentary.read_bytes() if commentary.exists() else None) == before
 
 
 def test_replace_rows_keeps_every_other_byte():

@@ -72,8 +72,9 @@ COLUMNS: tuple[FormColumn, ...] = (
     FormColumn("discrepancy", True, 30, "why a figure already held is changed, or a known "
                "inconsistency in it; needed when you change a figure the performance team "
                "already holds"),
-    FormColumn("commentary", True, 60, "the measure's commentary for the report (Markdown); it "
-               "replaces the commentary held, and an empty cell keeps it"),
+    FormColumn("commentary", True, 60, "the measure's commentary for the year's report (Markdown), "
+               "asked for in the year's return only; it replaces the commentary held, and an "
+               "empty cell keeps it"),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 INPUTS = tuple(c.header for c in COLUMNS if c.input)

@@ -179,17 +179,21 @@ def _line(m: pd.Series, label: str, latest: pd.DataFrame, texts: dict[str, Any],
                 "denominator": _number(own["denominator"]), "figure_kind": own["figure_kind"],
                 "period_label": own["period_label"], "discrepancy": own["discrepancy"]}
     inputs = [h for h in form.INPUTS if unit == "percentage" or h not in form.FRACTION]
-    if first and mid in texts:
+    # A measure's commentary is one text for the year's report, so only the year's return asks
+    # for it, on the measure's first row: a quarter's text would overwrite the year's.
+    asks = first and period.kind == "year"
+    if asks and mid in texts:
         held["commentary"] = texts[mid].text or None
-    if not first:
-        inputs.remove("commentary")  # a measure's commentary is one text, on its first row
+    if not asks:
+        inputs.remove("commentary")
     context = {"measure_id": mid, "period": label, "PI code": m["pi_code"],
                "Measure": m["short_name"],
                "Definition": None if nan(m["definition"]) else m["definition"],
                "Which way is good": POLARITY_WORDS.get(m["polarity"], m["polarity"]),
                "Unit": unit, "Target for the year": _target(m),
                "Last figures": "; ".join(shown) or "none held",
-               **({} if first else {"commentary": "on this measure's first row"})}
+               **({} if asks else {"commentary": "asked for in the year's return"
+                                   if period.kind != "year" else "on this measure's first row"})}
     capped = unit == "percentage" and m["may_exceed_100"] is not True
     return Line(mid, label, context, {k: v for k, v in held.items() if not nan(v)},
                 tuple(inputs), unit, capped, owner)

@@ -17,9 +17,12 @@ import pandas as pd
 from perflib import config
 from perflib.data import files, periods, quarters, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
+from perflib.data.council import Settings, spc_options
+from perflib.data.council import settings_of as council_settings
 from perflib.data.schema import SLUG_RE, Table, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
+from perflib.spc import Options
 
 #: The reports a portfolio gets when its portfolio.yaml declares none.
 DEFAULT_REPORTS: dict[str, dict[str, str]] = {"annual": {}}
@@ -53,6 +56,10 @@ class Portfolio:
     targets: Table | None = None
     #: the words its reports use for their frame (headline key, council's short name)
     words: wording.Wording = field(default_factory=wording.Wording)
+    #: the council's settings it starts from (council.yaml), for what its own files leave out
+    settings: Settings = field(default_factory=Settings)
+    #: the special-cause rules its SPC charts use (portfolio.yaml's spc, else council.yaml's)
+    spc: Options = field(default_factory=Options)
 
     def data_file(self, name: str, year: str | None = None) -> Path | None:
         """A registered data file of this portfolio (of ``year``, for a year's), if it is there."""
@@ -149,7 +156,11 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
             if bad:
                 problems.append(Problem(doc.path, doc.line("years", i), f"years[{i}]", bad,
                                         "quote the year and write it like \"2020/21\""))
-    words = wording.read(doc, council, problems) if doc else wording.Wording()
+    # what council.yaml says every portfolio does, unless portfolio.yaml says otherwise
+    settings = council_settings(data_dir, problems)
+    words = (wording.read(doc, council, problems, settings.headline_label,
+                          settings.headline_meaning) if doc else wording.Wording())
+    spc = spc_options(doc, problems, settings.spc)
     measures, observations, overrides, facts, events = (
         files.get(name).read(path, problems) for name in
         ("measures.csv", "observations.csv", "overrides.csv", "facts.csv", "museum_events.csv"))
@@ -174,7 +185,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     good = [str(y) for y in years if not periods.year_problem(str(y))]
     return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
                      facts, events, reports, list(problems), gaps, doc, comparators,
-                     targets, words), problems
+                     targets, words, settings, spc), problems
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,

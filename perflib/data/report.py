@@ -93,7 +93,7 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     folder = p.path / year_folder(year)
     problems += _portfolio_todos(p, year)
     doc = read_yaml(files.get("report.yaml").path(folder), problems)
-    meta, finance, cash = read_meta(doc, problems) if doc else ({}, {}, None)
+    meta, finance, cash = read_meta(doc, problems, p.settings.rules) if doc else ({}, {}, None)
     reserves, savings, engagement, responses = (
         files.get(name).read(folder, problems)
         for name in ("reserves.csv", "savings.csv", "engagement.csv", "responses.csv"))

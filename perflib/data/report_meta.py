@@ -18,7 +18,8 @@ from perflib.errors import Problem
 from perflib.finance import CashLimit
 
 
-def read_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit | None]:
+def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float] | None = None
+              ) -> tuple[dict, dict, CashLimit | None]:
     """The year's settings, its finance section and its cash limit (None when a figure is bad)."""
     def get(keys: tuple, kind: Any, fix: str) -> Any:
         return require(doc, problems, keys, kind, fix)
@@ -57,8 +58,17 @@ def read_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit
                                         f"use one of {', '.join(specs.PRIORITY_TABLES)}"))
         meta["priorities"].append({"number": number, "title": title,
                                    "intro": item.get("intro") or "", "tables": tables})
-    tol = get(("rules", "amber_tolerance"), (int, float), "write a share such as 0.05")
-    thr = get(("rules", "stable_threshold"), (int, float), "write a share such as 0.01")
+    # a threshold report.yaml leaves out is the council's (council.yaml), where it gives one
+    given = doc.data.get("rules") if isinstance(doc.data.get("rules"), dict) else {}
+    defaults = default_rules or {}
+    tol = (defaults["amber_tolerance"] if "amber_tolerance" not in given and "amber_tolerance"
+           in defaults else get(("rules", "amber_tolerance"), (int, float),
+                                "write a share such as 0.05 (or give the council's in "
+                                "council.yaml's rules)"))
+    thr = (defaults["stable_threshold"] if "stable_threshold" not in given and "stable_threshold"
+           in defaults else get(("rules", "stable_threshold"), (int, float),
+                                "write a share such as 0.01 (or give the council's in "
+                                "council.yaml's rules)"))
     stated = (doc.data.get("rules") or {}).get("stated", ["amber_tolerance", "stable_threshold"])
     if not isinstance(stated, list) or not set(stated) <= {"amber_tolerance", "stable_threshold"}:
         problems.append(Problem(doc.path, doc.line("rules", "stated"), "rules.stated",

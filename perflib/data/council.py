@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from perflib import config
+from perflib.data import commentary as commentary_file
+from perflib.data.report_meta import read_cover
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import Problem
 from perflib.spc import Options
@@ -197,3 +199,71 @@ def settings_of(data_dir: Path | str | None, problems: list[Problem]) -> Setting
 
 
 __all__ = ["FILE", "FOLDER", "Council", "Settings", "read_council", "settings_of", "spc_options"]
+
+
+@dataclass
+class CorporateYear:
+    """The corporate report's own files for one year: its cover details and its commentary."""
+
+    year: str
+    #: the annual report's cover (date, version, approved_by, status)
+    meta: dict[str, Any]
+    #: each quarterly report's cover, by quarter (Q1 ...)
+    quarters: dict[str, dict[str, Any]]
+    #: heading ("summary", or "<portfolio>.<measure_id>") -> its commentary
+    commentary: dict[str, Any]
+    commentary_path: Path
+    #: the files read (for the build log and incremental builds)
+    files: list[Path] = field(default_factory=list)
+
+
+def year_path(data_dir: Path | str | None, year: str) -> Path:
+    """``data/council/<YYYY-YY>``: where the corporate report's own files for a year are."""
+    return Path(data_dir or config.DATA_DIR) / FOLDER / year.replace("/", "-")
+
+
+def read_corporate(data_dir: Path | str | None, year: str, headings: set[str],
+                   problems: list[Problem]) -> CorporateYear:
+    """The corporate report's front matter and commentary for ``year``.
+
+    Without ``data/council/<YYYY-YY>/report.yaml`` the report is a draft whose cover is still to
+    be set (a to-do); its commentary's headings must be ``summary`` or one of ``headings``.
+    """
+    folder = year_path(data_dir, year)
+    path = folder / "report.yaml"
+    files: list[Path] = []
+    meta: dict[str, Any] = {"status": "draft", "date": None, "version": "",
+                            "approved_by": None}
+    quarters: dict[str, dict[str, Any]] = {}
+    if path.exists() or path.is_symlink():
+        doc = read_yaml(path, problems)
+        if doc is not None:
+            files.append(path)
+            meta = read_cover(doc, (), f"{year} corporate", doc.data, problems)
+            block = doc.data.get("quarters") or {}
+            if not isinstance(block, dict):
+                problems.append(Problem(path, doc.line("quarters"), "quarters",
+                                        "must map quarters to their cover details",
+                                        "write e.g. 'quarters:' then '  Q1: {date: 2021-09-06, "
+                                        "version: \"1.0\", approved_by: XY, status: final}'"))
+                block = {}
+            for q, item in block.items():
+                if str(q) not in ("Q1", "Q2", "Q3", "Q4") or not isinstance(item, dict):
+                    problems.append(Problem(path, doc.line("quarters", q), f"quarters.{q}",
+                                            f"'{q}' is not a quarter with its cover details",
+                                            "use Q1, Q2, Q3 or Q4, each with date, version, "
+                                            "approved_by and status"))
+                    continue
+                quarters[str(q)] = read_cover(doc, ("quarters", q), f"{year} {q} corporate",
+                                              item, problems)
+    else:
+        problems.append(Problem(path, None, None, f"the {year} corporate report has no date, "
+                                "version, approver or status yet",
+                                "create it with date, version, approved_by and status (and "
+                                "quarters: for the quarterly reports)", todo=True))
+    cpath = commentary_file.path_of(folder)
+    commentary: dict[str, Any] = {}
+    if cpath.exists() or cpath.is_symlink():
+        files.append(cpath)
+        commentary = commentary_file.parse(cpath, {"summary", *headings}, problems)
+    return CorporateYear(year, meta, quarters, commentary, cpath, files)

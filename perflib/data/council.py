@@ -227,7 +227,9 @@ def read_corporate(data_dir: Path | str | None, year: str, headings: set[str],
     """The corporate report's front matter and commentary for ``year``.
 
     Without ``data/council/<YYYY-YY>/report.yaml`` the report is a draft whose cover is still to
-    be set (a to-do); its commentary's headings must be ``summary`` or one of ``headings``.
+    be set: a to-do once data/ holds a council.yaml (a council that has said who it is), and
+    nothing to do for portfolios that are a council of their own. Its commentary's headings
+    must be ``summary`` or one of ``headings``.
     """
     folder = year_path(data_dir, year)
     path = folder / "report.yaml"
@@ -256,7 +258,7 @@ def read_corporate(data_dir: Path | str | None, year: str, headings: set[str],
                     continue
                 quarters[str(q)] = read_cover(doc, ("quarters", q), f"{year} {q} corporate",
                                               item, problems)
-    else:
+    elif (Path(data_dir or config.DATA_DIR) / FILE).exists():
         problems.append(Problem(path, None, None, f"the {year} corporate report has no date, "
                                 "version, approver or status yet",
                                 "create it with date, version, approved_by and status (and "

@@ -113,7 +113,14 @@ def nan(x: Any) -> bool:
 
 
 def portfolio_folder(portfolio: str, data_dir: Path) -> Path:
-    """The portfolio's folder, or a ParameterError naming the portfolios there are."""
+    """The portfolio's folder, or a ParameterError naming the portfolios there are.
+
+    ``council`` is no portfolio's id: data/council/ holds the corporate report's own files, and
+    reports/council/ the corporate reports.
+    """
+    if portfolio == "council":
+        raise ParameterError("'council' is the corporate report's folder, not a portfolio id: "
+                             "rename the portfolio's folder")
     if not SLUG_RE.match(str(portfolio)):
         raise ParameterError(f"portfolio '{portfolio}' is not a portfolio id: use the name of a "
                              f"folder under {data_dir}, e.g. cfe")

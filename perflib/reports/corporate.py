@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perflib import formatting as fmt
-from perflib.data import periods
+from perflib.data import claims, periods
 from perflib.data import quarters as q
 from perflib.data.council import FOLDER
 from perflib.data.year import Report
@@ -104,15 +104,15 @@ def _missing(c: Corporate) -> list[Block]:
     gone = [e for e in c.entries if e.missing]
     if not gone:
         return []
-    return [Paragraph(spans(strong("Not in this report: "),
-                            "; ".join(f"{e.name} {e.missing}" for e in gone) + "."),
+    return [Paragraph(spans(strong("Not in this report:"),
+                            " " + "; ".join(f"{e.name} {e.missing}" for e in gone) + "."),
                       cls="missing")]
 
 
 def summary(c: Corporate) -> Blocks:
     """Section 1: headline measures by rating and by trend, per portfolio and for the council."""
     n = counts(c)
-    text = c.own.commentary.get("summary")
+    text = None if c.quarter else c.own.commentary.get("summary")  # the year's, as above
     blocks: list[Block] = [Markdown(text.text)] if text else []
     blocks += _missing(c)
     if n.empty:
@@ -208,8 +208,12 @@ def measures(c: Corporate) -> Blocks:
             out.append(Paragraph("Reported at year end: " + "; ".join(e.year_end) + "."))
         for _, m in e.measures.iterrows():
             text = c.own.commentary.get(f"{e.pid}.{m['measure_id']}")
-            if text:
-                out += [Heading(f"{m['pi_code']}: {m['short_name']}", 4), Markdown(text.text)]
+            # the commentary is the year's: the annual report prints it, with each placeholder
+            # the portfolio's own figure
+            if text and e.report is not None and not c.quarter:
+                said = claims.render(text.text, e.report.figures[m["measure_id"]],
+                                     missing="[figure to be added]" if c.draft else None)
+                out += [Heading(f"{m['pi_code']}: {m['short_name']}", 4), Markdown(said)]
     return Blocks([Section("measures", "3. Headline measures by portfolio", out)])
 
 

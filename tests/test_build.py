@@ -256,11 +256,16 @@ def test_no_browser_still_builds_html_and_says_how_to_get_one(project, monkeypat
     assert res.returncode == 3
     assert "apt-get install -y chromium" in res.stderr and "playwright install chromium" in res.stderr
     folder = project / "reports/cfe/2019-20"
-    assert (folder / "annual_report.html").exists() and (folder / "measures.csv").exists()
+    title = "Citizen Focus and Engagement Portfolio Performance and Resources Annual Report 2019/20"
+    assert f"<title>{title}</title>" in (folder / "annual_report.html").read_text(encoding="utf-8")
+    foi = next(line for line in (folder / "measures.csv").read_text(encoding="utf-8").splitlines()
+               if line.startswith("2019/20,CFE1.3,foi_on_time,"))
+    assert ",93.0,1288,1384,actual,numerical,90.0,Green,Green," in foi
     assert not (folder / "annual_report.pdf").exists(), "no PDF that disagrees with the new HTML"
     monkeypatch.delenv("PERFLIB_CHROMIUM")
     assert run_cli("build", "--year", "2019/20").returncode == 0  # the PDFs follow next time
-    assert (folder / "annual_report.pdf").exists()
+    assert pdf_text(folder / "annual_report.pdf").startswith(
+        f"STOCKPORT METROPOLITAN BOROUGH COUNCIL {title} Date June 2020")
 
 
 def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):

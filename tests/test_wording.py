@@ -108,7 +108,9 @@ def test_the_key_is_headed_once():
 
 def test_headline_key_reads_only_the_measures_printed():
     r = load_report("cfe", "2020/21")
-    assert sections.headline_key(r.portfolio, r.measures) is not None
+    # the label and meaning portfolio.yaml gives, one line of the key
+    label, meaning = sections.headline_key(r.portfolio, r.measures)
+    assert label == "Bold name" and meaning.startswith("A measure in the Greater Manchester")
     assert sections.headline_key(r.portfolio, r.measures[~r.measures["headline"].astype(bool)]) is None
 
 

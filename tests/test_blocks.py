@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from typing import Any
 
+import matplotlib.image
+import numpy as np
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
-from PIL import Image
 
 from perflib.formats.docx import A4, MARGIN, docx_from_html
 from perflib.present import blocks as b
@@ -30,7 +32,7 @@ DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing
 def png() -> bytes:
     """A real (tiny) PNG, which pandoc must be able to read to place it."""
     out = io.BytesIO()
-    Image.new("RGB", (4, 3), "white").save(out, "PNG")
+    matplotlib.image.imsave(out, np.ones((3, 4, 3)), format="png")
     return out.getvalue()
 
 
@@ -140,7 +142,7 @@ def word(one: b.Block) -> Document:
     return Document(io.BytesIO(docx_from_html(page, title="Fragment", author="Fictional Council")))
 
 
-def text(p: WordParagraph, el: object) -> str:
+def text(p: WordParagraph, el: Any) -> str:
     """A paragraph's words, bold runs between ``**``, each image as ``[image: its alt text]``."""
     out = "".join(f"**{r.text}**" if r.bold else r.text for r in p.runs)
     return out + "".join(f"[image: {d.get('descr')}]" for d in el.iter(DOCPR))

@@ -196,7 +196,8 @@ def test_committed_notebook_exports_to_a_full_html_report(built, tmp_path):
     html = (tmp_path / "annual_report.html").read_text(encoding="utf-8")
     expected = (built / "cfe" / "2020-21" / "annual_report.html").read_text(encoding="utf-8")
     assert html_headings(html) == html_headings(expected)
-    assert len(parse(html).tables) == len(parse(expected).tables) > 10
+    assert [(t["caption"], t["rows"]) for t in parse(html).tables] == [
+        (t["caption"], t["rows"]) for t in parse(expected).tables]
     for figure in FIGURES["2020/21"]:
         assert figure in html.replace("&#x27;", "'"), figure
 

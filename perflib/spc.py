@@ -202,7 +202,8 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
         default="Common Cause")
     special = rule != "Common Cause"
     high = np.select([outside | on_two | on_shift, on_trend], [rtm > 0, trend_sign == 1], False)
-    side = np.where(special, np.where(high, "high", "low"), None)
+    # None where common cause; an object array, as numpy's stubs take no bare None here
+    side = np.where(special, np.where(high, "high", "low"), np.array(None, dtype=object))
     signed = np.where(high, 1, -1) * direction
     variation = np.select(
         [~special, direction == 0, signed > 0],

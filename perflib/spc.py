@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -209,7 +209,8 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
         default="Common Cause")
     special = rule != "Common Cause"
     high = np.select([outside | on_two | on_shift, on_trend], [rtm > 0, trend_sign == 1], False)
-    side = np.where(special, np.where(high, "high", "low"), None)
+    # None where common cause; an object array, as numpy's stubs take no bare None here
+    side = np.where(special, np.where(high, "high", "low"), np.array(None, dtype=object))
     signed = np.where(high, 1, -1) * direction
     variation = np.select(
         [~special, direction == 0, signed > 0],
@@ -329,14 +330,14 @@ class Result:
 
 def analyse(values: Sequence[float] | pd.Series, improvement: Improvement,
             target: float | None = None, options: Options | None = None,
-            **settings: object) -> Result:
+            **settings: Any) -> Result:
     """The XmR frame, the latest variation and the target's assurance of one series, once.
 
     ``options`` are the council's rules; ``settings`` go to :func:`xmr` as they are
     (``baseline``, ``rebase`` ...).
     """
     options = options or Options()
-    frame = xmr(values, improvement, shift=options.shift, trend=options.trend,  # type: ignore[arg-type]
+    frame = xmr(values, improvement, shift=options.shift, trend=options.trend,
                 beyond_limits=options.beyond_limits, **settings)
     target = None if target is None or pd.isna(target) else float(target)
     return Result(frame, improvement, target, latest_variation(frame),

@@ -75,8 +75,8 @@ def spc_options(doc: Yaml | None, problems: list[Problem], default: Options | No
     block = doc.data.get("spc") if doc is not None else None
     if block is None:
         return default
+    assert doc is not None  # a block was read from it
     if not isinstance(block, dict):
-        assert doc is not None
         problems.append(Problem(doc.path, doc.line("spc"), "spc", "must map the SPC options "
                                 "to their values", "write e.g. 'spc: {shift: 6, trend: 7, "
                                 "beyond_limits: true}'"))

@@ -187,10 +187,11 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         _check_known(overrides, measures, "year", problems)
     targets = quarters.check(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
-    if doc is None or None in (measures, observations, overrides):
+    if doc is None or measures is None or observations is None or overrides is None:
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
-    return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
+    # a council or portfolio name left blank is on the to-do list; a draft prints it blank
+    return Portfolio(portfolio, path, council or "", name or "", good, measures, observations, overrides,
                      facts, events, reports, list(problems), gaps, doc, comparators,
                      targets, words, settings, spc), problems
 

@@ -59,7 +59,8 @@ def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float
         meta["priorities"].append({"number": number, "title": title,
                                    "intro": item.get("intro") or "", "tables": tables})
     # a threshold report.yaml leaves out is the council's (council.yaml), where it gives one
-    given = doc.data.get("rules") if isinstance(doc.data.get("rules"), dict) else {}
+    rules = doc.data.get("rules")
+    given: dict[str, Any] = rules if isinstance(rules, dict) else {}
     defaults = default_rules or {}
     tol = (defaults["amber_tolerance"] if "amber_tolerance" not in given and "amber_tolerance"
            in defaults else get(("rules", "amber_tolerance"), (int, float),

@@ -15,6 +15,7 @@ optional and has a neutral default::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from perflib.data.yamlfile import Yaml
 from perflib.errors import Problem
@@ -42,7 +43,7 @@ class Wording:
 
 def _text(doc: Yaml, problems: list[Problem], keys: tuple[str, ...], default: str,
           fix: str) -> str:
-    value = doc.data
+    value: Any = doc.data
     for k in keys:
         value = value.get(k) if isinstance(value, dict) else None
     if value is None:

@@ -217,7 +217,7 @@ def measures(c: Corporate) -> Blocks:
     return Blocks([Section("measures", "3. Headline measures by portfolio", out)])
 
 
-def _money(v: object) -> str:
+def _money(v: float | None) -> str:
     return "Not given" if v is None or pd.isna(v) else fmt.money(float(v))
 
 

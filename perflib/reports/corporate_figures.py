@@ -274,7 +274,7 @@ def budget(c: Corporate) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["portfolio", "cash_limit", "outturn", "variance",
                                         "reserves"])
     if not frame.empty:
-        total = {"portfolio": "Council total"}
+        total: dict[str, Any] = {"portfolio": "Council total"}
         for col in ("cash_limit", "outturn", "variance", "reserves"):
             given = frame[col].dropna()
             total[col] = float(given.sum()) if len(given) else None

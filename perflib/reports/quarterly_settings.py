@@ -34,7 +34,9 @@ def declared_quarters(p: Portfolio, problems: list[Problem] | None = None) -> li
     """The quarters portfolio.yaml declares under ``reports.quarterly.quarters``."""
     problems = problems if problems is not None else []
     doc = read_yaml(p.path / "portfolio.yaml", problems)
-    settings = ((doc.data.get("reports") or {}).get("quarterly") if doc else None) or {}
+    if doc is None:  # its problem is listed; until it reads, the default quarters
+        return sorted(DEFAULT_QUARTERS)
+    settings = (doc.data.get("reports") or {}).get("quarterly") or {}
     qs = settings.get("quarters", list(DEFAULT_QUARTERS)) if isinstance(settings, dict) else []
     out = []
     for i, q in enumerate(qs if isinstance(qs, list) else [qs]):
@@ -51,10 +53,10 @@ def _report_yaml(p: Portfolio, year: str, problems: list[Problem]) -> Yaml | Non
     return read_yaml(p.path / year_folder(year) / "report.yaml", problems)
 
 
-def _by_quarter(doc: Yaml | None, key: str, example: str,
+def _by_quarter(doc: Yaml, key: str, example: str,
                 problems: list[Problem]) -> dict[str, dict]:
     """report.yaml's ``key``: a mapping of quarters to mappings, each quarter checked."""
-    block = doc.data.get(key) if doc else None
+    block = doc.data.get(key)
     if block is None:
         return {}
     if not isinstance(block, dict):
@@ -76,6 +78,8 @@ def finance_quarters(r: Any, problems: list[Problem] | None = None) -> dict[str,
     problems = problems if problems is not None else []
     doc = _report_yaml(r.portfolio, r.year, problems)
     out: dict[str, dict] = {}
+    if doc is None:  # its problem is listed
+        return out
     example = "'  Q1: {cash_limit: 1250, forecast_outturn: 1262}'"
     for q, item in _by_quarter(doc, "finance_quarters", example, problems).items():
         ok = True
@@ -103,6 +107,8 @@ def covers(r: Any, problems: list[Problem] | None = None) -> dict[str, dict]:
     """
     problems = problems if problems is not None else []
     doc = _report_yaml(r.portfolio, r.year, problems)
+    if doc is None:  # its problem is listed
+        return {}
     return {q: read_cover(doc, ("quarters", q), periods.quarter_label(r.year, q), item, problems)
             for q, item in _by_quarter(doc, "quarters", COVER_EXAMPLE, problems).items()}
 

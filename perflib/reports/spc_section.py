@@ -22,9 +22,9 @@ from perflib.present.spc_chart import (
     variation_icon,
     xmr_chart,
 )
-from perflib.spc import Result, analyse, enough_points, minimum_points
+from perflib.spc import Improvement, Result, analyse, enough_points, minimum_points
 
-IMPROVEMENT = {"High": "increase", "Low": "decrease"}
+IMPROVEMENT: dict[str, Improvement] = {"High": "increase", "Low": "decrease"}
 YLABEL = {"percentage": "Percentage", "count": "Number", "cumulative count": "Number in the period",
           "millions": "Millions"}
 HOW_TO_READ = (

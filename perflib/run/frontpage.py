@@ -131,8 +131,8 @@ def _corporate(p: Portfolio) -> str:
 
 def _overview(p: Portfolio) -> str:
     """Per year, the annual report's measures by rating, and how each count moved since."""
-    counted = [(y, p.ratings(y)) for y in reversed(p.years)]  # oldest first, for the change
-    counted = [(y, c) for y, c in counted if c is not None]
+    # oldest first, for the change from one year to the next
+    counted = [(y, c) for y in reversed(p.years) if (c := p.ratings(y)) is not None]
     if not counted:
         return ""
     rows, before = [], None

@@ -37,6 +37,7 @@ def chart(counts: pd.DataFrame, parts: Sequence[str], title: str, alt: str) -> F
     ax.set_yticks(y)
     ax.set_yticklabels(rows["portfolio"].tolist(), fontsize=8)
     ax.set_xlim(0, max(left + [1.0]) * 1.05)  # a bar chart starts at zero
+    ax.xaxis.set_major_locator(m.ticker.MaxNLocator(integer=True))  # counts are whole
     ax.set_xlabel("Headline measures (number)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     data = rows[["portfolio", *parts]].rename(columns={"portfolio": "Portfolio"})

@@ -84,17 +84,19 @@ class Corporate:
         return [e for e in self.entries if not e.missing]
 
 
-def council_of(data: Path) -> tuple[str, str, list[str]]:
+def council_of(data: Path, loaded: dict[str, Portfolio] | None = None
+               ) -> tuple[str, str, list[str]]:
     """The council's name, ONS code and portfolios in order: council.yaml's, else its portfolios'.
 
     Without council.yaml the portfolios (in id order) are a council of their own, named as
-    their portfolio.yaml files name it.
+    their portfolio.yaml files name it (``loaded`` saves reading them again).
     """
     held = portfolios(data)
     c = read_council(data, [], held)
     if c is not None:
         return c.name, c.area_code, c.portfolios
-    names = list(dict.fromkeys(load_portfolio(pid, data).council for pid in held))
+    loaded = loaded or {pid: load_portfolio(pid, data) for pid in held}
+    names = list(dict.fromkeys(loaded[pid].council for pid in held))
     return " and ".join(names), "", held
 
 
@@ -106,8 +108,9 @@ def load(year: str, quarter: str = "", data_dir: str | Path | None = None) -> Co
         raise ParameterError(f"quarter '{quarter}' is not a quarter; give Q1, Q2, Q3 or Q4, or "
                              "leave it empty for the annual report")
     data = config.data_path(data_dir)
-    name, code, pids = council_of(data)
-    entries = [_entry(load_portfolio(pid, data), year, q) for pid in pids]
+    loaded = {pid: load_portfolio(pid, data) for pid in portfolios(data)}  # each read once
+    name, code, pids = council_of(data, loaded)
+    entries = [_entry(loaded[pid], year, q) for pid in pids]
     headings = {f"{e.pid}.{mid}" for e in entries for mid in e.measures.get("measure_id", [])}
     own = read_corporate(data, year, headings, [])
     if not any(not e.missing for e in entries):
@@ -149,7 +152,8 @@ def _entry(p: Portfolio, year: str, q: str) -> Entry:
 def _annual(r: Report) -> pd.DataFrame:
     """The year's headline measures with the exceptions and improvements each shows."""
     m = r.measures[r.measures["headline"] == True].copy()  # noqa: E712 (a column of bools)
-    earlier = _previous_ratings(r)
+    # last year's ratings say only whether a Green measure was Red: read it only if one is
+    earlier = _previous_ratings(r) if (m["rating"] == rules.GREEN).any() else {}
     threshold = r.rules["stable_threshold"]
     found: list[list[str]] = []
     better: list[list[str]] = []

@@ -49,8 +49,12 @@ def test_cluster_build_equals_local_build(cluster, built, tmp_path, monkeypatch)
 
     out = scratch_project(tmp_path / "project", monkeypatch) / "reports"
     summary = build(out=out, scheduler=cluster.scheduler_address)
-    assert len(summary.built) == 8 and not summary.failed
+    assert len(summary.built) == 10 and not summary.failed  # 8 of cfe's, 2 corporate
     for year in ("2019-20", "2020-21"):
+        # the corporate report reads every portfolio and council/ on a worker with no data
+        here, there = built / "council" / year, out / "council" / year
+        assert pdf_text(there / "corporate_report.pdf") == pdf_text(here / "corporate_report.pdf")
+        assert outline(there / "corporate_report.ipynb") == outline(here / "corporate_report.ipynb")
         here, there = built / "cfe" / year, out / "cfe" / year
         for csv in ("measures.csv", "complaints.csv", "digital_inclusion.csv", "museum_visits.csv"):
             assert (there / csv).read_bytes() == (here / csv).read_bytes(), csv
@@ -95,6 +99,6 @@ def test_killing_a_worker_mid_build_leaves_complete_reports(cluster, project):
     for folder in (reports / "cfe").glob("[0-9]*"):  # year folders, not the marker
         assert folder.is_symlink() and folder.resolve().is_dir()
     if error is None:
-        assert len(summary.built) == 8 and not summary.failed
+        assert len(summary.built) == 10 and not summary.failed  # 8 of cfe's, 2 corporate
     else:  # what failed kept its last good outputs
         assert error.exit_code == 1

@@ -121,7 +121,10 @@ CAP = 10
 def merge(problems: list[Problem], more: list[Problem]) -> None:
     """Add ``more`` to ``problems`` without repeating one already there (in linear time)."""
     seen = set(problems)
-    problems.extend(q for q in more if q not in seen and not seen.add(q))
+    for q in more:
+        if q not in seen:
+            seen.add(q)
+            problems.append(q)
 
 
 def _capped(problems: list[Problem]) -> list[str]:
@@ -130,7 +133,8 @@ def _capped(problems: list[Problem]) -> list[str]:
     Only the lines shown are worded, so a million problems of one kind cost a count, not a million
     messages.
     """
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[tuple[Path, str | None, str], int] = {}
     for p in problems:
         kind = (p.file, p.column, p.fix)
         n = seen[kind] = seen.get(kind, 0) + 1

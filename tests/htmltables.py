@@ -65,6 +65,16 @@ def table(html: str, caption_start: str) -> list[list[str]]:
     raise AssertionError(f"no table captioned {caption_start!r}")
 
 
+def html_headings(html: str) -> list[tuple[int, str]]:
+    """(level, words) of every heading a reader's tools list: not the skip link's or the nav's."""
+    from perflib.formats.docx import clean_html
+
+    body = clean_html(html)
+    return [(int(level), " ".join(re.sub(r"<[^>]+>", " ", text).split()).replace("&#x27;", "'")
+             .replace("&amp;", "&"))
+            for level, text in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", body, re.S)]
+
+
 def chart_table(html: str, title_start: str) -> list[list[str]]:
     """Rows of the data table under the first chart whose title starts with ``title_start``.
 

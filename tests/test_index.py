@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from perflib.formats.pdf import ARGS, find_chromium
-from perflib.run.index import count_ratings, data_checksum, write_index
+from perflib.run.frontpage import write_index
+from perflib.run.index import count_ratings, data_checksum
 from perflib.run.progress import Progress
 from tests.htmltables import parse
 

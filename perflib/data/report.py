@@ -81,6 +81,7 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     loaders, :func:`perflib.reports.checks.load_report` and its siblings, add them.
     """
     check_year(year)
+    p: Portfolio | None
     if isinstance(portfolio, Portfolio):
         p, problems = portfolio, list(portfolio.problems)
     else:
@@ -95,14 +96,14 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     folder = p.path / year_folder(year)
     problems += _portfolio_todos(p, year)
     doc = read_yaml(files.get("report.yaml").path(folder), problems)
-    meta, finance, cash = read_meta(doc, problems) if doc else ({}, {}, None)
+    meta, finance, cash = read_meta(doc, problems, p.settings.rules) if doc else ({}, {}, None)
     reserves, savings, engagement, responses = (
         files.get(name).read(folder, problems)
         for name in ("reserves.csv", "savings.csv", "engagement.csv", "responses.csv"))
     register = p.measures.frame[p.measures.frame["year"] == year]
     commentary = commentary_file.parse(commentary_file.path_of(folder),
                                        set(register["measure_id"]), problems)
-    if not meta or not all(isinstance(meta["rules"][k], (int, float))
+    if doc is None or not meta or not all(isinstance(meta["rules"][k], (int, float))
                            for k in ("amber_tolerance", "stable_threshold")):
         return None, problems + [skipped(folder, "ratings, trends, finance totals and "
                                           "commentary were", "report.yaml or its rules could "

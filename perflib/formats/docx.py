@@ -22,9 +22,15 @@ import io
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from perflib import config
 from perflib.formats import Rendered, docx_tables
+
+if TYPE_CHECKING:  # python-docx is imported when a Word file is made, not with the registry
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.section import Section
+    from docx.table import Table
 
 REFERENCE = config.TEMPLATES_DIR / "perflib" / "reference.docx"
 #: A4 in twentieths of a point, and the margins the PDF is printed with (about 2 cm).
@@ -50,7 +56,8 @@ def _pandoc() -> str:
     """The pandoc executable from the pypandoc-binary wheel."""
     import pypandoc
 
-    return pypandoc.get_pandoc_path()
+    path: str = pypandoc.get_pandoc_path()  # pypandoc has no type hints
+    return path
 
 
 def clean_html(html: str, lang: str = "en-GB") -> str:
@@ -140,7 +147,7 @@ def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def _set_lang(styles, lang: str) -> None:
+def _set_lang(styles: BaseOxmlElement, lang: str) -> None:
     """Every w:lang in the styles (and the document defaults) becomes ``lang``."""
     from docx.oxml import OxmlElement
 
@@ -162,7 +169,7 @@ def _set_lang(styles, lang: str) -> None:
         el.set(_w("val"), lang)
 
 
-def _a4(section) -> None:
+def _a4(section: Section) -> None:
     from docx.enum.section import WD_ORIENT
     from docx.shared import Twips
 
@@ -172,7 +179,7 @@ def _a4(section) -> None:
         setattr(section, side, Twips(MARGIN))
 
 
-def _mark_header(table) -> None:
+def _mark_header(table: Table) -> None:
     """The first row is the header row, repeated at the top of every page; rows do not split."""
     from docx.oxml import OxmlElement
 
@@ -262,7 +269,7 @@ def make_reference(path: Path = REFERENCE) -> Path:
     return path
 
 
-def _rule_tables(styles) -> None:
+def _rule_tables(styles: BaseOxmlElement) -> None:
     """Give pandoc's "Table" style thin borders and cell padding, so tables read as tables."""
     from docx.oxml import OxmlElement
 

@@ -32,6 +32,8 @@ def inline(text: b.Inline) -> str:
         elif s.style == "badge":
             symbol = SYMBOLS.get(s.text, ("", ""))[0]
             out.append(f"{symbol} {_escape(s.text)}".strip())
+        elif s.style == "link":
+            out.append(f"[{_escape(s.text)}]({s.href})")
         elif s.style != "icon":  # an icon's words are printed beside it
             out.append(_escape(s.text))
     return "".join(out)

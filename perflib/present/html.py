@@ -93,6 +93,8 @@ def inline(text: Inline) -> str:
             out.append(f'<span class="note">{esc(s.text)}</span>')
         elif s.style == "badge":
             out.append(badge(s.text))
+        elif s.style == "link":
+            out.append(f'<a href="{esc(s.href)}">{esc(s.text)}</a>')
         elif s.style == "icon":  # an SVG perflib drew (spc_chart), never text from data/
             if not s.text.startswith("<svg") or "<script" in s.text.lower():
                 raise ValueError("an icon span must be an SVG drawn by perflib")

@@ -61,8 +61,10 @@ class Bundle:
 
     @classmethod
     def read(cls, data_dir: Path, task: Task) -> Bundle:
-        """The task's portfolio folder and council.yaml, or the whole data folder for a council
-        task (the corporate report reads every portfolio and ``council/``)."""
+        """What a task reads: its portfolio folder and council.yaml, or the whole data folder.
+
+        The corporate report (a council task) reads every portfolio and ``council/``.
+        """
         roots = [data_dir] if task.scope == "council" else [data_dir / task.portfolio]
         # council.yaml's rules and SPC settings reach every portfolio's report
         paths = [*([data_dir / COUNCIL_FILE] if task.scope != "council" else []),

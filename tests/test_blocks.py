@@ -95,7 +95,7 @@ HTML = [
     (COVER,
      '<header class="cover"><p class="draft-banner" role="note"><strong>DRAFT</strong>: not yet '
      'approved for publication.</p><p class="council">Fictional Council</p>'
-     '<h1><span class="portfolio">Fictional Portfolio</span> DRAFT: Annual Report 2021/22</h1>'
+     '<h1>DRAFT: <span class="portfolio">Fictional Portfolio</span> Annual Report 2021/22</h1>'
      '<dl class="cover-meta"><dt>Date</dt><dd>7 June 2022</dd><dt>Version</dt><dd>1.0</dd></dl>'
      "<p>For Cabinet.</p></header>"),
     (b.Cover("Fictional Council", "Fictional Portfolio", "Annual Report 2021/22",
@@ -195,7 +195,7 @@ WORD = [
      [("Heading 2", "3. Charts"), ("First Paragraph", "None yet.")]),
     (COVER, [("First Paragraph", "**DRAFT**: not yet approved for publication."),
              ("Body Text", "Fictional Council"),
-             ("Heading 1", "Fictional Portfolio DRAFT: Annual Report 2021/22"),
+             ("Heading 1", "DRAFT: Fictional Portfolio Annual Report 2021/22"),
              ("Definition Term", "Date"), ("Definition", "7 June 2022"),
              ("Definition Term", "Version"), ("Definition", "1.0"),
              ("First Paragraph", "For Cabinet.")]),

@@ -39,7 +39,7 @@ from perflib import rules
 from perflib.data.council import read_council
 from perflib.data.portfolio import load_portfolio
 from perflib.reports import corporate_figures as cf
-from perflib.reports.checks import check_all, check_council, load_all
+from perflib.reports.checks import check_all, check_council, councils_named, load_all
 from perflib.spc import Options, analyse
 
 ASHDOWN = Path(__file__).parent / "fixtures" / "fictional" / "ashdown"
@@ -179,16 +179,19 @@ def test_council_yaml_mistakes_name_the_key_and_the_fix(ashdown, edit, column, w
     assert mine and words in mine[0].message and mine[0].fix
 
 
-def test_portfolios_naming_two_councils_need_a_council_yaml(ashdown):
+def test_portfolios_naming_two_councils_get_no_corporate_report(ashdown):
+    """Without council.yaml they are not one council: no corporate report, no error."""
     (ashdown / "council.yaml").unlink()
+    shutil.rmtree(ashdown / "council")
     for rep in ashdown.glob("*/20*/report.yaml"):  # the rules council.yaml gave them
         rep.write_text(rep.read_text() + "rules: {amber_tolerance: 0.05, stable_threshold: 0.01}\n")
     yml = ashdown / "care" / "portfolio.yaml"
     yml.write_text(yml.read_text().replace("Ashdown District Council", "Elsewhere Council"))
-    _, problems = check_council(ashdown, load_all(ashdown))
-    assert [p.message for p in problems if "councils" in p.message] == [
-        "the portfolios name 2 councils (Ashdown District Council (fictional); Elsewhere "
-        "Council (fictional)), so the corporate report cannot say whose it is"]
+    reports = load_all(ashdown)
+    assert councils_named(reports) == ["Ashdown District Council (fictional)",
+                                       "Elsewhere Council (fictional)"]
+    assert check_council(ashdown, reports) == ({}, [])
+    assert check_all(ashdown)[1] == []
 
 
 def test_the_corporate_commentary_is_checked_against_the_portfolios_figures(ashdown):

@@ -162,8 +162,17 @@ def check_all(data_dir: Path | str | None = None
     return held, problems, loaded
 
 
-__all__ = ["check_all", "check_council", "check_report", "declaration_problems", "declared_kinds",
-           "kind_problems", "load_all", "load_report"]
+__all__ = ["check_all", "check_council", "check_report", "councils_named", "declaration_problems",
+           "declared_kinds", "kind_problems", "load_all", "load_report"]
+
+
+def councils_named(reports: list[Report]) -> list[str]:
+    """The councils the portfolios' own portfolio.yaml files name.
+
+    Without council.yaml, portfolios that name more than one are not a council: they get no
+    corporate report (the build says why), and their own reports are as before.
+    """
+    return sorted({r.portfolio.council for r in reports})
 
 
 def check_council(data_dir: Path | str | None, reports: list[Report]
@@ -177,15 +186,9 @@ def check_council(data_dir: Path | str | None, reports: list[Report]
     problems: list[Problem] = []
     held = portfolios(Path(data_dir or config.DATA_DIR))
     council = read_council(data_dir, problems, held)
-    if council is None:
-        names = sorted({r.portfolio.council for r in reports})
-        if len(names) > 1:
-            problems.append(Problem(Path(data_dir or config.DATA_DIR) / "council.yaml", None,
-                                    None, f"the portfolios name {len(names)} councils "
-                                    f"({'; '.join(names)}), so the corporate report cannot say "
-                                    "whose it is", "give the council in data/council.yaml, or "
-                                    "name it the same way in every portfolio.yaml"))
     out: dict[str, CorporateYear] = {}
+    if council is None and len(councils_named(reports)) > 1:
+        return out, problems  # no council to report on: each portfolio's reports stand alone
     for year in sorted({r.year for r in reports}):
         mine = [r for r in reports if r.year == year]
         figures = {f"{r.portfolio.id}.{mid}": (r, f) for r in mine

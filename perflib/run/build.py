@@ -33,7 +33,7 @@ from perflib.data.report import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, DataError, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
 from perflib.reports import corporate  # noqa: E402
-from perflib.reports.checks import check_council, load_all  # noqa: E402
+from perflib.reports.checks import check_council, councils_named, load_all  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
 from perflib.run import versions  # noqa: E402
 from perflib.run.frontpage import write_index  # noqa: E402
@@ -105,6 +105,11 @@ def _council(data: Path, reports: list[Report]) -> dict[str, CorporateYear]:
     own, problems = check_council(data, reports)
     if any(not q.todo for q in problems):
         raise DataError(problems)
+    names = councils_named(reports)
+    if not own and len(names) > 1:
+        say(f"  not made    council: the portfolios name {len(names)} councils "
+            f"({'; '.join(names)}), so there is no corporate report; give the council in "
+            f"{data / COUNCIL_FILE} to make one")
     for year, c in own.items():
         if c.meta.get("status") != "final":
             say(f"  draft       council {year}: the corporate report's cover is "

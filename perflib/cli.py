@@ -1,4 +1,4 @@
-"""The ``perflib`` command: check the data, build the reports, scaffold next year."""
+"""The ``perflib`` command: check the data, build the reports, scaffold next year, collect figures."""
 
 from __future__ import annotations
 
@@ -31,6 +31,30 @@ def _check(data: str | None) -> int:
     return 0
 
 
+def _collect(args: argparse.Namespace) -> int:
+    """The commands that bring figures in: returns out and back, comparators from exports."""
+    from pathlib import Path
+
+    from perflib.config import data_path
+
+    data = data_path(args.data)
+    if args.command == "returns":
+        from perflib.data.returns import write_returns
+
+        print(write_returns(args.portfolio, args.period, data))
+    elif args.command == "import":
+        from perflib.data.importing import import_returns
+
+        print(import_returns([Path(f) for f in args.files], data, args.apply, args.portfolio,
+                             args.period))
+    else:
+        from perflib.data.lginform import import_comparators
+
+        print(import_comparators(args.portfolio, Path(args.file), args.metric, data,
+                                 args.source, args.replace))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; every perflib error becomes a clear message and an exit code."""
     parser = argparse.ArgumentParser(prog="perflib", description=__doc__)
@@ -60,6 +84,30 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("portfolio", help="portfolio id, e.g. cfe")
     d.add_argument("year", help="report year, e.g. 2021/22")
     d.add_argument("--data", help=DATA_HELP)
+    r = sub.add_parser("returns", help="write the Excel data returns the services fill in for a "
+                                       "period: one per owner, under returns/")
+    r.add_argument("portfolio", help="portfolio id, e.g. cfe")
+    r.add_argument("period", help='a year like 2021/22 or a quarter like "2021/22 Q1"')
+    r.add_argument("--data", help=DATA_HELP)
+    i = sub.add_parser("import", help="check filled-in returns and show what they change; "
+                                      "--apply writes it")
+    i.add_argument("files", nargs="+", metavar="FILE.xlsx", help="filled-in returns")
+    i.add_argument("--apply", action="store_true",
+                   help="write the changes into observations.csv and commentary.md")
+    i.add_argument("--portfolio", help="refuse a return made for another portfolio")
+    i.add_argument("--period", help="refuse a return made for another period")
+    i.add_argument("--data", help=DATA_HELP)
+    ic = sub.add_parser("import-comparators", help="merge an LG Inform (or long: area, period, "
+                                                   "value) export into comparators/values.csv")
+    ic.add_argument("portfolio", help="portfolio id, e.g. cfe")
+    ic.add_argument("file", metavar="FILE.csv", help="the downloaded export")
+    ic.add_argument("--metric", required=True, help="the metric the figures are, a slug like "
+                                                     "births_registered_on_time")
+    ic.add_argument("--source", help="where the figures were published (default: the file's "
+                                     "name)")
+    ic.add_argument("--replace", action="store_true",
+                    help="take the export's figure where it differs from one already held")
+    ic.add_argument("--data", help=DATA_HELP)
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -71,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             run = scaffold.new_year if args.command == "new-year" else scaffold.draft
             print(run(args.portfolio, args.year, data_path(args.data)))
             return 0
+        if args.command in ("returns", "import", "import-comparators"):
+            return _collect(args)
         if args.command == "watch":
             from perflib.run import watch
 

@@ -10,6 +10,8 @@ PROJECT_ROOT = Path(os.environ.get("PERFLIB_ROOT", Path(__file__).resolve().pare
 DATA_DIR = PROJECT_ROOT / "data"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
+#: The data returns ``perflib returns`` writes for the services to fill in (not committed).
+RETURNS_DIR = PROJECT_ROOT / "returns"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 

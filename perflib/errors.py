@@ -48,13 +48,19 @@ class Problem:
     fix: str
     #: Something a scaffolded year still needs filled in, rather than something written wrong.
     todo: bool = False
+    #: In a workbook (a data return): the sheet and the cell as a spreadsheet names it (B7).
+    sheet: str | None = None
+    cell: str | None = None
 
     def __str__(self) -> str:
         where = self.where()
         return f"{self.file}{', ' + where if where else ''}: {self.message}. Fix: {self.fix}"
 
     def where(self) -> str:
-        """Row and column, as a message names them."""
+        """Row and column (a workbook's sheet and cell), as a message names them."""
+        if self.cell is not None:
+            column = f" ({self.column})" if self.column else ""
+            return f"sheet '{self.sheet}', cell {self.cell}{column}"
         parts = []
         if self.row is not None:
             parts.append(f"row {self.row}")
@@ -115,7 +121,10 @@ CAP = 10
 def merge(problems: list[Problem], more: list[Problem]) -> None:
     """Add ``more`` to ``problems`` without repeating one already there (in linear time)."""
     seen = set(problems)
-    problems.extend(q for q in more if q not in seen and not seen.add(q))
+    for q in more:
+        if q not in seen:
+            seen.add(q)
+            problems.append(q)
 
 
 def _capped(problems: list[Problem]) -> list[str]:
@@ -124,7 +133,8 @@ def _capped(problems: list[Problem]) -> list[str]:
     Only the lines shown are worded, so a million problems of one kind cost a count, not a million
     messages.
     """
-    out, seen = [], {}
+    out: list[str] = []
+    seen: dict[tuple[Path, str | None, str], int] = {}
     for p in problems:
         kind = (p.file, p.column, p.fix)
         n = seen[kind] = seen.get(kind, 0) + 1

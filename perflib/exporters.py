@@ -29,8 +29,11 @@ class ReportHTMLExporter(PageExporter):
 
     export_from_notebook = "Committee report (HTML)"
 
-    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
-                           **kw: Any) -> tuple[str, dict]:
+    # nbconvert's Exporter types its output as a NotebookNode, yet its own template exporters
+    # return str (and ignore the same error); ours do as they do
+    def from_notebook_node(  # type: ignore[override]
+            self, nb: nbformat.NotebookNode, resources: dict | None = None,
+            **kw: Any) -> tuple[str, dict]:
         """Run the notebook if it has not been, then render its page."""
         try:
             return super().from_notebook_node(ready(nb, resources), resources, **kw)
@@ -68,8 +71,11 @@ class _FormatExporter(ReportHTMLExporter):
     def _template_extension_default(self) -> str:
         return ".html.j2"
 
-    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
-                           **kw: Any) -> tuple[bytes, dict]:  # type: ignore[override]
+    # a binary format's exporter returns bytes where the page's returns str, as nbconvert's own
+    # webpdf exporter does over its HTML exporter (nbconvert's writers take either)
+    def from_notebook_node(  # type: ignore[override]
+            self, nb: nbformat.NotebookNode, resources: dict | None = None,
+            **kw: Any) -> tuple[bytes, dict]:
         """Render the HTML report, then make the format from it (or from its blocks)."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
         fmt = FORMATS[self.format_name]
@@ -141,10 +147,11 @@ def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
 
     def job() -> nbformat.NotebookNode:
         try:
-            return papermill.execute_notebook(
+            out: nbformat.NotebookNode = papermill.execute_notebook(  # papermill has no hints
                 nbformat.from_dict(nb), None, parameters={}, kernel_name="python3",
                 progress_bar=False, log_output=False, cwd=str(config.NOTEBOOKS_DIR),
                 kernel_manager_class=kernel.IPCKernelManager)
+            return out
         finally:
             kernel.cleanup()
 

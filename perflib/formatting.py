@@ -23,20 +23,21 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 
 
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+def _known(x: float | None) -> TypeGuard[float]:
+    """Whether there is a figure: neither None nor NaN (pandas' missing value)."""
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
 def percentage(value: float, decimals: int, numerator: float | None = None,
                denominator: float | None = None) -> str:
     """A percentage, with 'n of d' after it when both are known."""
     text = f"{value:.{decimals}f}%"
-    if not _missing(numerator) and not _missing(denominator):
+    if _known(numerator) and _known(denominator):
         text += f" ({int(numerator):,} of {int(denominator):,})"
     return text
 
@@ -59,7 +60,7 @@ def money(value: float) -> str:
 
 def money_pct(value: float) -> str:
     """A percentage of a budget, negatives in brackets."""
-    if _missing(value):
+    if not _known(value):
         return ""
     return f"({abs(value):.1f}%)" if round(value, 1) < 0 else f"{value:.1f}%"
 
@@ -72,7 +73,7 @@ def money_m(value_000: float) -> str:
 def value(unit: str, v: float | None, decimals: int, numerator: float | None = None,
           denominator: float | None = None) -> str:
     """Format a measure's value by its unit; '' when there is none."""
-    if _missing(v):
+    if not _known(v):
         return ""
     if unit == "percentage":
         return percentage(v, decimals, numerator, denominator)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -84,8 +84,8 @@ def _groups(index: pd.Index, rebase: Sequence[Hashable] | None) -> np.ndarray:
 
 
 def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift: int = 7,
-        trend: int = 7, screen_outliers: bool = True, baseline: int | None = None,
-        rebase: Sequence[Hashable] | None = None) -> pd.DataFrame:
+        trend: int = 7, beyond_limits: bool = False, screen_outliers: bool = True,
+        baseline: int | None = None, rebase: Sequence[Hashable] | None = None) -> pd.DataFrame:
     """XmR (individuals) chart figures and special-cause signals for one series.
 
     Parameters
@@ -97,7 +97,12 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
         Which way is better: ``"increase"``, ``"decrease"`` or ``"neither"``. Decides
         whether a signal is improving or concerning, not whether there is one.
     shift, trend
-        Run lengths for the shift and trend rules (7, as NHSRplotthedots and Making Data Count).
+        Run lengths for the shift and trend rules (7, as NHSRplotthedots and Making Data Count;
+        some councils and the Making Data Count Excel tool use a shift of 6).
+    beyond_limits
+        Whether a point beyond a process limit counts towards "2 of 3 near a limit", as Making
+        Data Count has since 2023; NHSRplotthedots (the default) counts only points between
+        two-thirds of the way to a limit and the limit itself.
     screen_outliers
         Drop moving ranges of 3.267 times their mean or more before setting the limits, so one
         exceptional month does not widen them (NHSRplotthedots' default; the Making Data Count
@@ -173,7 +178,9 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
     on_trend = rising_run | np.r_[rising_run[1:], False]
 
     # two of three: a window of three consecutive points in one period, all on the same side of
-    # the mean, at least two of them near (not beyond) a limit; flag the near points in it
+    # the mean, at least two of them near a limit (and, with beyond_limits, past it); flag them
+    if beyond_limits:
+        near = (y < near_lower) | (y > near_upper)
     w_near = np.zeros(n, dtype=int)
     w_side = np.zeros(n)
     w_ok = np.zeros(n, dtype=bool)
@@ -202,7 +209,8 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
         default="Common Cause")
     special = rule != "Common Cause"
     high = np.select([outside | on_two | on_shift, on_trend], [rtm > 0, trend_sign == 1], False)
-    side = np.where(special, np.where(high, "high", "low"), None)
+    # None where common cause; an object array, as numpy's stubs take no bare None here
+    side = np.where(special, np.where(high, "high", "low"), np.array(None, dtype=object))
     signed = np.where(high, 1, -1) * direction
     variation = np.select(
         [~special, direction == 0, signed > 0],
@@ -220,7 +228,8 @@ def xmr(values: Sequence[float] | pd.Series, improvement: Improvement, *, shift:
         "short_group": g.groupby(group).transform("size").to_numpy() < minimum_points,
     }, index=index)
     frame.attrs.update(improvement="neither" if direction == 0 else improvement, shift=shift,
-                       trend=trend, screen_outliers=screen_outliers, baseline=baseline)
+                       trend=trend, beyond_limits=beyond_limits,
+                       screen_outliers=screen_outliers, baseline=baseline)
     return frame
 
 
@@ -271,6 +280,33 @@ def latest_variation(frame: pd.DataFrame) -> str:
 
 
 @dataclass(frozen=True)
+class Options:
+    """The special-cause rules a council states (council.yaml's or portfolio.yaml's ``spc:``).
+
+    Making Data Count tools differ: a shift of 7 (NHSRplotthedots) or 6 (some councils, the MDC
+    Excel tool), a trend of 7 or 6, and whether a point beyond a limit counts towards "2 of 3 near
+    a limit" (MDC since 2023) or not (NHSRplotthedots). The defaults are NHSRplotthedots'.
+    """
+
+    shift: int = 7
+    trend: int = 7
+    beyond_limits: bool = False
+
+    def describe(self) -> str:
+        """The rules in a sentence, printed beneath every chart that used them.
+
+        >>> print(Options().describe())  # doctest: +NORMALIZE_WHITESPACE
+        Rules used: a shift of 7 points on one side of the mean, a trend of 7 points each
+        rising or each falling, and 2 of 3 points near a limit (points beyond a limit not
+        counted).
+        """
+        counted = "counted" if self.beyond_limits else "not counted"
+        return (f"Rules used: a shift of {self.shift} points on one side of the mean, a trend "
+                f"of {self.trend} points each rising or each falling, and 2 of 3 points near a "
+                f"limit (points beyond a limit {counted}).")
+
+
+@dataclass(frozen=True)
 class Result:
     """One measure's SPC, worked out once: the chart draws it and the report words it."""
 
@@ -282,6 +318,8 @@ class Result:
     variation: str
     #: "pass", "fail", "hit or miss", or None (no target, or neither direction better)
     assurance: str | None
+    #: the rules the signals were found with
+    options: Options = Options()
 
     @property
     def side(self) -> str | None:
@@ -291,12 +329,16 @@ class Result:
 
 
 def analyse(values: Sequence[float] | pd.Series, improvement: Improvement,
-            target: float | None = None, **options: object) -> Result:
+            target: float | None = None, options: Options | None = None,
+            **settings: Any) -> Result:
     """The XmR frame, the latest variation and the target's assurance of one series, once.
 
-    ``options`` go to :func:`xmr` (``shift``, ``trend`` ...).
+    ``options`` are the council's rules; ``settings`` go to :func:`xmr` as they are
+    (``baseline``, ``rebase`` ...).
     """
-    frame = xmr(values, improvement, **options)  # type: ignore[arg-type]
+    options = options or Options()
+    frame = xmr(values, improvement, shift=options.shift, trend=options.trend,
+                beyond_limits=options.beyond_limits, **settings)
     target = None if target is None or pd.isna(target) else float(target)
     return Result(frame, improvement, target, latest_variation(frame),
-                  assurance(frame, target, improvement))
+                  assurance(frame, target, improvement), options)

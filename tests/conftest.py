@@ -34,6 +34,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     dest = copy_seed(root / "data")
     monkeypatch.setattr(config, "PROJECT_ROOT", root)
     monkeypatch.setattr(config, "DATA_DIR", dest)
+    monkeypatch.setattr(config, "RETURNS_DIR", root / "returns")
     return dest
 
 
@@ -64,7 +65,8 @@ def scratch_project(root: Path, monkeypatch: pytest.MonkeyPatch,
         shutil.copytree(source, root / "data" / name)
     monkeypatch.setenv("PERFLIB_ROOT", str(root))  # for spawned workers and subprocesses
     for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", root / "data"),
-                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports")):
+                        ("NOTEBOOKS_DIR", root / "notebooks"), ("REPORTS_DIR", root / "reports"),
+                        ("RETURNS_DIR", root / "returns")):
         monkeypatch.setattr(config, name, value)
     return root
 

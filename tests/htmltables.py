@@ -65,6 +65,21 @@ def table(html: str, caption_start: str) -> list[list[str]]:
     raise AssertionError(f"no table captioned {caption_start!r}")
 
 
+def html_headings(html: str) -> list[tuple[int, str]]:
+    """(level, words) of every heading a reader's tools list: not the skip link's or the nav's."""
+    import lxml.html
+
+    body_el = lxml.html.document_fromstring(html).body
+    for xpath in ("//a[contains(@class, 'skip-link')]", "//nav", "//style", "//script",
+                  "//*[@aria-hidden='true']", "//*[local-name()='svg']"):
+        for el in body_el.xpath(xpath):
+            el.drop_tree()
+    body = lxml.html.tostring(body_el, encoding="unicode", method="html")
+    return [(int(level), " ".join(re.sub(r"<[^>]+>", " ", text).split()).replace("&#x27;", "'")
+             .replace("&amp;", "&"))
+            for level, text in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", body, re.S)]
+
+
 def chart_table(html: str, title_start: str) -> list[list[str]]:
     """Rows of the data table under the first chart whose title starts with ``title_start``.
 

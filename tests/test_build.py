@@ -156,25 +156,13 @@ def test_restated_figures_each_report_prints_its_own(built):
 
 
 @pytest.mark.parametrize("year", list(EXPECTED))
-def test_pdf_is_a4_and_tagged(built, year):
-    reader = PdfReader(folder(built, year) / "annual_report.pdf")
-    box = reader.pages[0].mediabox
-    assert abs(float(box.width) - 595.3) < 1.5 and abs(float(box.height) - 841.9) < 1.5  # A4
-    root = reader.trailer["/Root"]
-    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
-    assert reader.outline, "headings become bookmarks"
-
-
-@pytest.mark.parametrize("year", list(EXPECTED))
 def test_html_is_self_contained_and_has_no_code(built, year):
     html = (folder(built, year) / "annual_report.html").read_text(encoding="utf-8")
-    assert '<html lang="en-GB">' in html
     assert re.search(r"<title>Citizen Focus and Engagement Portfolio Performance and Resources "
                      r"Annual Report \d{4}/\d{2}</title>", html)
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "nothing off the machine"
     assert "<script src" not in html
     assert "from perflib" not in html and 'class="highlight' not in html  # no code shown
-    assert html.count("<h1") == 1
 
 
 def test_plain_papermill_from_a_scheduler(tmp_path):
@@ -201,11 +189,11 @@ def test_papermill_with_a_bad_parameter_prints_its_one_line(tmp_path):
     assert [e.traceback for e in errors] == [[line.split(": ", 1)[1].split(" failed: ", 1)[1]]]
 
 
-def test_nbconvert_offers_the_pdf_exporter(built, tmp_path):
+def test_nbconvert_exports_a_built_notebook_as_the_pdf_the_build_printed(built, tmp_path):
     src = folder(built, "2019/20") / "annual_report.ipynb"
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "Committee_report_PDF",
                     str(src), "--output-dir", str(tmp_path)], check=True, capture_output=True)
-    assert "Page 1 of" in pdf_text(tmp_path / "annual_report.pdf")
+    assert pdf_text(tmp_path / "annual_report.pdf") == pdf_text(src.with_suffix(".pdf"))
 
 
 def run_cli(*args: str, root: Path | None = None) -> subprocess.CompletedProcess:
@@ -256,11 +244,16 @@ def test_no_browser_still_builds_html_and_says_how_to_get_one(project, monkeypat
     assert res.returncode == 3
     assert "apt-get install -y chromium" in res.stderr and "playwright install chromium" in res.stderr
     folder = project / "reports/cfe/2019-20"
-    assert (folder / "annual_report.html").exists() and (folder / "measures.csv").exists()
+    title = "Citizen Focus and Engagement Portfolio Performance and Resources Annual Report 2019/20"
+    assert f"<title>{title}</title>" in (folder / "annual_report.html").read_text(encoding="utf-8")
+    foi = next(line for line in (folder / "measures.csv").read_text(encoding="utf-8").splitlines()
+               if line.startswith("2019/20,CFE1.3,foi_on_time,"))
+    assert ",93.0,1288,1384,actual,numerical,90.0,Green,Green," in foi
     assert not (folder / "annual_report.pdf").exists(), "no PDF that disagrees with the new HTML"
     monkeypatch.delenv("PERFLIB_CHROMIUM")
     assert run_cli("build", "--year", "2019/20").returncode == 0  # the PDFs follow next time
-    assert (folder / "annual_report.pdf").exists()
+    assert pdf_text(folder / "annual_report.pdf").startswith(
+        f"STOCKPORT METROPOLITAN BOROUGH COUNCIL {title} Date June 2020")
 
 
 def test_notebooks_run_top_to_bottom_with_their_defaults(tmp_path):

@@ -164,9 +164,36 @@ def test_a_cluster_bundle_ships_no_link_out_of_the_project(data_copy, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0\n")
     (data_copy / "cfe" / "notes.txt").symlink_to(secret)
-    bundle = Bundle.read(data_copy, "cfe")
-    assert "notes.txt" not in bundle.files
-    assert bundle.files["measures.csv"] == (data_copy / "cfe/measures.csv").read_bytes()
+    bundle = Bundle.read(data_copy, _task("cfe"))
+    assert "cfe/notes.txt" not in bundle.files
+    assert bundle.files["cfe/measures.csv"] == (data_copy / "cfe/measures.csv").read_bytes()
+
+
+def _task(portfolio: str, scope: str = "portfolio"):
+    from perflib.run.tasks import Task
+
+    return Task(portfolio, "2020/21", "report", "report.ipynb", "", "", scope=scope)
+
+
+def test_a_cluster_bundle_holds_what_its_task_reads(data_copy):
+    """A portfolio's task takes council.yaml too (its rules reach the portfolio); the corporate
+    report's takes the whole data folder."""
+    import shutil
+
+    from perflib.run.cluster import Bundle
+
+    data = data_copy
+    shutil.copytree(Path(__file__).parent / "fixtures/fictional/ashdown", data,
+                    dirs_exist_ok=True)
+    mine = Bundle.read(data, _task("leisure"))
+    assert "council.yaml" in mine.files and "leisure/measures.csv" in mine.files
+    assert not any(n.startswith(("streets/", "council/")) for n in mine.files)
+    every = Bundle.read(data, _task("council", "council"))
+    assert {n.split("/")[0] for n in every.files} >= {"council.yaml", "council", "leisure",
+                                                      "streets", "care", "cfe"}
+    assert Bundle.key(_task("x", "council")) == Bundle.key(_task("y", "council"))
+    (data / "council.yaml").write_text((data / "council.yaml").read_text() + "\n")
+    assert Bundle.read(data, _task("leisure")).digest != mine.digest
 
 
 READS = re.compile(r"\.(read_text|read_bytes|open)\(|\bopen\(|\bos\.open\(|np\.fromfile|"

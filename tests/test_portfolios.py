@@ -113,8 +113,11 @@ def test_a_scaffolded_year_builds_as_draft_then_final(scratch):
     text = pdf_text(out / "annual_report.pdf")
     from pypdf import PdfReader
 
-    pages = len(PdfReader(out / "annual_report.pdf").pages)
-    assert text.count("DRAFT: Citizen Focus") >= pages  # on every page's header
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(out / "annual_report.pdf").pages]
+    header = "DRAFT: Citizen Focus and Engagement Portfolio Performance and Resources Annual Report"
+    n = len(pages)
+    assert [p.endswith(f"{header} 2021/22 Page {i} of {n}") for i, p in enumerate(pages, 1)] \
+        == [True] * n  # on every page's header
     assert "93.5% (1,045 of 1,118)" in text
     assert json.loads((out / "build-log.json").read_text())["status"] == "draft"
     # final needs approval

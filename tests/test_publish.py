@@ -52,7 +52,7 @@ def test_killing_a_build_halfway_leaves_the_last_good_reports(project):
     res = subprocess.run([sys.executable, "-m", "perflib.cli", "build", "--year", "2019/20"],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
-    live = {p.resolve() for p in (reports / "cfe").glob("[0-9]*")}
+    live = {p.resolve() for folder in ("cfe", "council") for p in (reports / folder).glob("[0-9]*")}
     assert {p for p in (reports / ".versions").iterdir() if p.name != ".perflib-reports"} == live
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from perflib import config
-from perflib.present.blocks import DATA_MIME, Table, walk
+from perflib.present.blocks import DATA_MIME, Table, plain, walk
 from perflib.reports import annual, complaints, digital_inclusion, museum_visits, quarterly
 from perflib.reports.checks import load_report
 
@@ -38,7 +38,9 @@ def test_data_quality_csv_names_files_as_the_project_does(data_copy):
             "report, 116 in the 2020/21 report\",declare the change and its reason in the "
             "discrepancy column") in lines(text)
     files = {line.split(",")[3] for line in lines(text)[1:]}
-    assert files and all((data_copy.parent / f).is_file() for f in files), files
+    assert files == {"data/cfe/facts.csv", "data/cfe/observations.csv",
+                     "data/cfe/2020-21/commentary.md"}
+    assert all((data_copy.parent / f).is_file() for f in files), "each named as the project does"
 
 
 def test_measures_csv_prints_counts_whole_and_figures_to_their_decimals():
@@ -91,11 +93,26 @@ def fictional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_the_complaints_deep_dive_prints_percentages_as_the_annual_report_does(fictional):
     """30.0% in the annual report is 30.0% in the deep dive and its CSV, not 30%."""
-    d = complaints.compute(load_report("housing", "2021/22"))
+    r = load_report("housing", "2021/22")
+    (hs2,) = [row for b in walk(annual.priorities(r)) if isinstance(b, Table)
+              for row in b.rows if plain(row[0]) == "HS2"]
+    assert [plain(c) for c in hs2[2:5]] == ["20.0% (4 of 20)", "30.0% (6 of 20)", "25.0%"]
+    d = complaints.compute(r)
     (upheld, _) = [b for b in walk(complaints.summary(d)) if isinstance(b, Table)]
+    assert upheld.rows[1] == ["Stage 1 2021/22", "100", "28", "28.0%", "30.0%", "2021/22"]
     assert upheld.rows[3] == ["Stage 2 2021/22", "20", "6", "30.0%", "25.0%", "2021/22"]
     text = published(complaints.data_files(d))["complaints.csv"]
     assert "Stage 2,upheld,2021/22,30.0,6,20,25.0,2021/22,actual" in lines(text)
+
+
+def test_the_complaints_deep_dive_prints_percentages_as_the_reports_did():
+    d = complaints.compute(load_report("cfe", "2020/21"))
+    (summary,) = complaints.summary(d)
+    upheld = next(b for b in walk([summary]) if isinstance(b, Table))
+    rows = {plain(row[0]): [plain(c) for c in row[3:5]] for row in upheld.rows}
+    assert rows["Stage 1 2020/21"] == ["28.9%", "33%"]  # the 2020/21 register: 1 and 0 places
+    assert rows["Stage 1 2019/20"] == ["33.9%", "34%"]  # restated by the 2020/21 report
+    assert rows["Stage 1 2017/18"] == ["36%", "Not available"]  # as the 2019/20 report printed it
 
 
 def test_quarterly_csv_prints_figures_as_the_report_does(fictional):

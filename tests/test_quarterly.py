@@ -304,7 +304,13 @@ def test_charts_only_for_measures_with_enough_points(data):
     blocks = list(walk(quarterly.spc(q)))
     figures = [b for b in blocks if isinstance(b, Figure)]
     assert [f.title.split(":")[0] for f in figures] == ["NS1.1", "NS1.2", "NS2.1"]
-    assert all(f.alt.startswith("XmR chart of") and len(f.data.rows) >= 12 for f in figures)
+    # every point since the series began, up to the quarter reported on (monthly: to its end)
+    assert [(f.data.rows[0][0], f.data.rows[-1][0], len(f.data.rows)) for f in figures] == [
+        ("2018/19 Q1", "2021/22 Q1", 13), ("2018/19 Q1", "2021/22 Q1", 13),
+        ("2020/21 M01", "2021/22 M03", 15)]
+    assert [f.alt.startswith(f"XmR chart of {f.title}: {len(f.data.rows)} points from "
+                             f"{f.data.rows[0][0]} to {f.data.rows[-1][0]}") for f in figures] \
+        == [True] * 3
     # each chart's title once: its figure's, with no heading over it and none drawn in the image
     assert not [b for b in blocks if type(b).__name__ == "Heading"]
     sentences = [b.text for b in blocks if isinstance(b, Paragraph)]

@@ -136,6 +136,7 @@ def test_an_export_refused_inside_a_server_raises_and_exits_only_nbconvert(monke
     """Under jupyter nbconvert a refusal is its message and exit 1; in any other application
     (JupyterLab's server, which shares traitlets' instance slot with NbConvertApp) it raises, so
     the server answers with the message instead of stopping the thread that exports."""
+    import nbformat
     from jupyter_core.application import JupyterApp
     from nbconvert.nbconvertapp import NbConvertApp
 
@@ -146,10 +147,13 @@ def test_an_export_refused_inside_a_server_raises_and_exits_only_nbconvert(monke
     class Server(JupyterApp):
         pass
 
-    for app, raised in ((Server, ExportError), (NbConvertApp, SystemExit)):
+    # not a perflib report, so refused before anything runs
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    for app, raised, says in ((Server, ExportError, "not a perflib report"),
+                              (NbConvertApp, SystemExit, "1")):
         app.instance()
         try:
-            with pytest.raises(raised):
-                ReportHTMLExporter()._refuse(ExportError("report.ipynb was not exported"))
+            with pytest.raises(raised, match=says):
+                ReportHTMLExporter().from_notebook_node(other)
         finally:
             app.clear_instance()

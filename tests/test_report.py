@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -70,7 +73,11 @@ def test_blocks_round_trip_through_json(r2021):
     assert render(from_json(to_json(blocks))) == render(blocks)
 
 
-def test_every_registered_kind_names_a_notebook_that_exists():
+def test_every_registered_kind_names_a_notebook_that_prints_it():
     for kind in kinds().values():
-        assert kind.notebook_path.exists(), kind.name
+        nb = json.loads(kind.notebook_path.read_text(encoding="utf-8"))
+        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        module = re.search(r"^from perflib\.reports import (\w+)$", code, re.M)
+        assert module, f"{kind.notebook} imports no report kind"
+        assert import_module(f"perflib.reports.{module.group(1)}").KIND is kind, kind.name
         assert kind.csv.endswith(".csv")

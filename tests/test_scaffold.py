@@ -60,7 +60,7 @@ def test_a_years_list_it_cannot_extend_is_refused_before_anything_is_written(dat
     assert snapshot(data_copy) == before  # nothing written, not even a temporary file
     yml.write_text(text)  # fixed by hand: the rerun works
     assert new_year("cfe", "2021/22", data_copy).startswith("Scaffolded cfe 2021/22 from 2020/21")
-    assert (data_copy / "cfe/2021-22/report.yaml").exists()
+    assert "\nstatus: draft\ndate: null\n" in (data_copy / "cfe/2021-22/report.yaml").read_text()
 
 
 def test_a_write_that_fails_leaves_every_file_as_it_was(data_copy, monkeypatch):

@@ -49,7 +49,7 @@ def test_a_cover_is_the_council_the_title_as_heading_1_and_its_details():
     assert paragraphs(doc) == [
         ("First Paragraph", "DRAFT: not yet approved for publication."),
         ("Body Text", "Fictional Council"),
-        ("Heading 1", "Fictional Portfolio DRAFT: Annual Report 2031/32"),
+        ("Heading 1", "DRAFT: Fictional Portfolio Annual Report 2031/32"),
         ("Definition Term", "Date"), ("Definition", "1 April 2032"),
         ("Definition Term", "Version"), ("Definition", "0.1"),
         ("First Paragraph", "A note.")]

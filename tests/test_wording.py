@@ -108,30 +108,7 @@ def test_the_key_is_headed_once():
 
 def test_headline_key_reads_only_the_measures_printed():
     r = load_report("cfe", "2020/21")
-    assert sections.headline_key(r.portfolio, r.measures) is not None
+    # the label and meaning portfolio.yaml gives, one line of the key
+    label, meaning = sections.headline_key(r.portfolio, r.measures)
+    assert label == "Bold name" and meaning.startswith("A measure in the Greater Manchester")
     assert sections.headline_key(r.portfolio, r.measures[~r.measures["headline"].astype(bool)]) is None
-
-
-def test_the_complaints_deep_dive_prints_percentages_as_the_reports_did():
-    from perflib.reports import complaints
-
-    d = complaints.compute(load_report("cfe", "2020/21"))
-    (summary,) = complaints.summary(d)
-    upheld = next(b for b in walk([summary]) if isinstance(b, Table))
-    rows = {plain(row[0]): [plain(c) for c in row[3:5]] for row in upheld.rows}
-    assert rows["Stage 1 2020/21"] == ["28.9%", "33%"]  # the 2020/21 register: 1 and 0 places
-    assert rows["Stage 1 2019/20"] == ["33.9%", "34%"]  # restated by the 2020/21 report
-    assert rows["Stage 1 2017/18"] == ["36%", "Not available"]  # as the 2019/20 report printed it
-
-
-def test_a_deep_dive_prints_a_whole_percentage_with_the_measures_decimals(tmp_path, monkeypatch):
-    from perflib.reports import complaints
-
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "housing", root / "data" / "housing")
-    monkeypatch.setattr(config, "PROJECT_ROOT", root)
-    monkeypatch.setattr(config, "DATA_DIR", root / "data")
-    d = complaints.compute(load_report("housing", "2021/22"))
-    html = render(complaints.summary(d))
-    assert ">28.0%</td>" in html and ">30.0%</td>" in html and ">28%</td>" not in html
-    assert "30.0%" in render(annual.priorities(load_report("housing", "2021/22")))

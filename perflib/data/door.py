@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from perflib.errors import Problem
+from perflib.errors import DataError, Problem
 
 #: C0 control characters other than tab, line feed and carriage return.
 CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -30,14 +30,16 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
 
 
 def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = None,
-               text: bool = True) -> bytes | None:
+               text: bool = True, inside: bool = True) -> bytes | None:
     """A data file's bytes, or ``None`` with the reason added to ``problems``.
 
     Only a regular file inside the project is read (a link is followed only while it stays
     inside); anything else is refused without being opened for long, so nothing can block.
     A file that is not there is a problem when ``missing_fix`` says how to create it, and quietly
     ``None`` otherwise (an optional file). With ``text`` (every data file) a file saved as UTF-16
-    or holding control characters is refused too, naming each line that holds one.
+    or holding control characters is refused too, naming each line that holds one. Without
+    ``inside`` a file outside the project is read too (a data return, saved wherever its email
+    put it: it is read as a workbook and its figures checked, never printed as it is).
     """
     from perflib import config
 
@@ -47,7 +49,7 @@ def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = No
         return None
     target = path.resolve()
     root = config.PROJECT_ROOT.resolve()
-    if not target.is_relative_to(root):
+    if inside and not target.is_relative_to(root):
         problems.append(Problem(path, None, None,
                                 f"is a link to {target}, outside the project",
                                 "replace the link with a copy of the file inside the project"))
@@ -72,6 +74,19 @@ def read_bytes(path: Path, problems: list[Problem], missing_fix: str | None = No
     if found:
         problems.extend(found)
         return None
+    return raw
+
+
+def read_to_edit(path: Path) -> bytes:
+    """A data file's bytes, to be edited and written back, or the door's reasons as a DataError.
+
+    The commands that change data files (new-year, draft, the imports) must read what they
+    change through the door too, and stop before writing anything when it refuses.
+    """
+    problems: list[Problem] = []
+    raw = read_bytes(path, problems, "create it as data/README.md describes")
+    if raw is None:
+        raise DataError(problems)
     return raw
 
 

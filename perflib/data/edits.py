@@ -52,6 +52,32 @@ def records(raw: bytes) -> tuple[list[str], list[list[str]]]:
     return header, [r for r in rows[1:] if "".join(r).strip()]
 
 
+def numbered(raw: bytes) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A CSV file's header (stripped) and its non-blank records, each with its first line.
+
+    Lines are the file's (header = 1), so a record can be rewritten in place; cells are exactly
+    as written.
+    """
+    text, _ = text_of(raw)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] = []
+    out: list[tuple[int, list[str]]] = []
+    start = 1
+    for record in reader:
+        if not header and start == 1:
+            header = [h.strip() for h in record]
+        elif "".join(record).strip():
+            out.append((start, record))
+        start = reader.line_num + 1
+    return header, out
+
+
+def lines_of(raw: bytes) -> int:
+    """How many lines a file has, so the next line written to its end is this plus one."""
+    text, _ = text_of(raw)
+    return len(list(io.StringIO(text, newline="")))
+
+
 def append_rows(raw: bytes, rows: list[list[str]]) -> bytes:
     """``raw`` with ``rows`` added at its end, in the file's own line ending.
 
@@ -62,6 +88,31 @@ def append_rows(raw: bytes, rows: list[list[str]]) -> bytes:
     csv.writer(buf, lineterminator=end).writerows(rows)
     head = raw if not raw or raw.endswith((b"\n", b"\r")) else raw + end.encode()
     return head + buf.getvalue().encode("utf-8")
+
+
+def replace_rows(raw: bytes, rows: dict[int, list[str]]) -> bytes:
+    """``raw`` with the records starting on the given file lines (header = 1) rewritten.
+
+    Every other byte is kept exactly, and a rewritten record ends as it ended (CRLF, LF, or
+    nothing on a last line), so a correction changes only the rows it corrects.
+    """
+    text, bom = text_of(raw)
+    lines = list(io.StringIO(text, newline=""))  # physical lines, each with its own ending
+    reader = csv.reader(iter(lines))
+    out: list[str] = []
+    start = 0
+    for _record in reader:
+        stop = reader.line_num
+        if start + 1 in rows:
+            ending = lines[stop - 1][len(lines[stop - 1].rstrip("\r\n")):]
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator=ending).writerow(rows[start + 1])
+            out.append(buf.getvalue())
+        else:
+            out.extend(lines[start:stop])
+        start = stop
+    out.extend(lines[start:])
+    return encode("".join(out), bom)
 
 
 def add_year(path: Path, raw: bytes, year: str) -> bytes:
@@ -108,8 +159,8 @@ def add_year(path: Path, raw: bytes, year: str) -> bytes:
 class Edits:
     """Every change an edit makes, applied all together or not at all.
 
-    ``files`` are existing files' new bytes; ``folder`` is a folder to create holding ``new``
-    (file name -> bytes).
+    ``files`` are files' new bytes (an existing file keeps its permissions; one that is not there
+    yet is created); ``folder`` is a folder to create holding ``new`` (file name -> bytes).
     """
 
     files: dict[Path, bytes] = field(default_factory=dict)
@@ -131,7 +182,8 @@ class Edits:
                 target = path.resolve()  # a link inside the project stays a link
                 tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
                 tmp.write_bytes(data)
-                shutil.copymode(target, tmp)
+                if target.exists():
+                    shutil.copymode(target, tmp)
                 temps.append((tmp, target))
             if self.folder is not None:
                 made = self.folder.with_name(f".{self.folder.name}.{os.getpid()}.new")

@@ -17,9 +17,12 @@ import pandas as pd
 from perflib import config
 from perflib.data import files, periods, quarters, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
+from perflib.data.council import Settings, spc_options
+from perflib.data.council import settings_of as council_settings
 from perflib.data.schema import SLUG_RE, Table, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
+from perflib.spc import Options
 
 #: The reports a portfolio gets when its portfolio.yaml declares none.
 DEFAULT_REPORTS: dict[str, dict[str, str]] = {"annual": {}}
@@ -53,6 +56,10 @@ class Portfolio:
     targets: Table | None = None
     #: the words its reports use for their frame (headline key, council's short name)
     words: wording.Wording = field(default_factory=wording.Wording)
+    #: the council's settings it starts from (council.yaml), for what its own files leave out
+    settings: Settings = field(default_factory=Settings)
+    #: the special-cause rules its SPC charts use (portfolio.yaml's spc, else council.yaml's)
+    spc: Options = field(default_factory=Options)
 
     def data_file(self, name: str, year: str | None = None) -> Path | None:
         """A registered data file of this portfolio (of ``year``, for a year's), if it is there."""
@@ -106,7 +113,14 @@ def nan(x: Any) -> bool:
 
 
 def portfolio_folder(portfolio: str, data_dir: Path) -> Path:
-    """The portfolio's folder, or a ParameterError naming the portfolios there are."""
+    """The portfolio's folder, or a ParameterError naming the portfolios there are.
+
+    ``council`` is no portfolio's id: data/council/ holds the corporate report's own files, and
+    reports/council/ the corporate reports.
+    """
+    if portfolio == "council":
+        raise ParameterError("'council' is the corporate report's folder, not a portfolio id: "
+                             "rename the portfolio's folder")
     if not SLUG_RE.match(str(portfolio)):
         raise ParameterError(f"portfolio '{portfolio}' is not a portfolio id: use the name of a "
                              f"folder under {data_dir}, e.g. cfe")
@@ -149,7 +163,11 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
             if bad:
                 problems.append(Problem(doc.path, doc.line("years", i), f"years[{i}]", bad,
                                         "quote the year and write it like \"2020/21\""))
-    words = wording.read(doc, council, problems) if doc else wording.Wording()
+    # what council.yaml says every portfolio does, unless portfolio.yaml says otherwise
+    settings = council_settings(data_dir, problems)
+    words = (wording.read(doc, council, problems, settings.headline_label,
+                          settings.headline_meaning) if doc else wording.Wording())
+    spc = spc_options(doc, problems, settings.spc)
     measures, observations, overrides, facts, events = (
         files.get(name).read(path, problems) for name in
         ("measures.csv", "observations.csv", "overrides.csv", "facts.csv", "museum_events.csv"))
@@ -169,12 +187,13 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         _check_known(overrides, measures, "year", problems)
     targets = quarters.check(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
-    if doc is None or None in (measures, observations, overrides):
+    if doc is None or measures is None or observations is None or overrides is None:
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
-    return Portfolio(portfolio, path, council, name, good, measures, observations, overrides,
+    # a council or portfolio name left blank is on the to-do list; a draft prints it blank
+    return Portfolio(portfolio, path, council or "", name or "", good, measures, observations, overrides,
                      facts, events, reports, list(problems), gaps, doc, comparators,
-                     targets, words), problems
+                     targets, words, settings, spc), problems
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,

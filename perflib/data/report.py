@@ -31,6 +31,9 @@ from perflib.data.year import Report
 from perflib.errors import ParameterError, Problem, merge
 from perflib.finance import CashLimit, reserves_with_balance
 
+#: How to fill in a figure left blank (a scaffolded year's, or a data return's).
+FIGURE_FIX = "write the value and its figure_kind (actual, provisional ...), or figure_kind 'not available'"
+
 
 def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
     """To-dos in the portfolio's shared files that belong to this year."""
@@ -49,8 +52,7 @@ def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
             row = o.frame.loc[i]
             out.append(Problem(o.path, o.line(i), "value",
                                f"the {row.period} figure for {row.measure_id} is not filled in "
-                               "yet", "write the value and its figure_kind (actual, provisional "
-                               "...), or figure_kind 'not available'", todo=True))
+                               "yet", FIGURE_FIX, todo=True))
     held = set(o.frame.loc[o.frame["report"] == year, "measure_id"])
     for i in m.frame.index[(m.frame["year"] == year) & ~m.frame["measure_id"].isin(held)]:
         mid = m.frame.at[i, "measure_id"]
@@ -79,6 +81,7 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     loaders, :func:`perflib.reports.checks.load_report` and its siblings, add them.
     """
     check_year(year)
+    p: Portfolio | None
     if isinstance(portfolio, Portfolio):
         p, problems = portfolio, list(portfolio.problems)
     else:
@@ -93,14 +96,14 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     folder = p.path / year_folder(year)
     problems += _portfolio_todos(p, year)
     doc = read_yaml(files.get("report.yaml").path(folder), problems)
-    meta, finance, cash = read_meta(doc, problems) if doc else ({}, {}, None)
+    meta, finance, cash = read_meta(doc, problems, p.settings.rules) if doc else ({}, {}, None)
     reserves, savings, engagement, responses = (
         files.get(name).read(folder, problems)
         for name in ("reserves.csv", "savings.csv", "engagement.csv", "responses.csv"))
     register = p.measures.frame[p.measures.frame["year"] == year]
     commentary = commentary_file.parse(commentary_file.path_of(folder),
                                        set(register["measure_id"]), problems)
-    if not meta or not all(isinstance(meta["rules"][k], (int, float))
+    if doc is None or not meta or not all(isinstance(meta["rules"][k], (int, float))
                            for k in ("amber_tolerance", "stable_threshold")):
         return None, problems + [skipped(folder, "ratings, trends, finance totals and "
                                           "commentary were", "report.yaml or its rules could "

@@ -18,7 +18,8 @@ from perflib.errors import Problem
 from perflib.finance import CashLimit
 
 
-def read_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit | None]:
+def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float] | None = None
+              ) -> tuple[dict, dict, CashLimit | None]:
     """The year's settings, its finance section and its cash limit (None when a figure is bad)."""
     def get(keys: tuple, kind: Any, fix: str) -> Any:
         return require(doc, problems, keys, kind, fix)
@@ -57,8 +58,18 @@ def read_meta(doc: Yaml, problems: list[Problem]) -> tuple[dict, dict, CashLimit
                                         f"use one of {', '.join(specs.PRIORITY_TABLES)}"))
         meta["priorities"].append({"number": number, "title": title,
                                    "intro": item.get("intro") or "", "tables": tables})
-    tol = get(("rules", "amber_tolerance"), (int, float), "write a share such as 0.05")
-    thr = get(("rules", "stable_threshold"), (int, float), "write a share such as 0.01")
+    # a threshold report.yaml leaves out is the council's (council.yaml), where it gives one
+    rules = doc.data.get("rules")
+    given: dict[str, Any] = rules if isinstance(rules, dict) else {}
+    defaults = default_rules or {}
+    tol = (defaults["amber_tolerance"] if "amber_tolerance" not in given and "amber_tolerance"
+           in defaults else get(("rules", "amber_tolerance"), (int, float),
+                                "write a share such as 0.05 (or give the council's in "
+                                "council.yaml's rules)"))
+    thr = (defaults["stable_threshold"] if "stable_threshold" not in given and "stable_threshold"
+           in defaults else get(("rules", "stable_threshold"), (int, float),
+                                "write a share such as 0.01 (or give the council's in "
+                                "council.yaml's rules)"))
     stated = (doc.data.get("rules") or {}).get("stated", ["amber_tolerance", "stable_threshold"])
     if not isinstance(stated, list) or not set(stated) <= {"amber_tolerance", "stable_threshold"}:
         problems.append(Problem(doc.path, doc.line("rules", "stated"), "rules.stated",
@@ -125,3 +136,42 @@ def check_stated(doc: Yaml, cash: CashLimit, reserves: pd.DataFrame, savings: pd
             problems.append(Problem(doc.path, doc.line(*where), ".".join(where),
                                     f"states {value:g} but the figures add up to {computed:g}",
                                     "correct the figures it is made of, or the stated total"))
+
+
+def read_cover(doc: Yaml, keys: tuple, label: str, item: dict, problems: list[Problem]) -> dict:
+    """A report's own cover details (date, version, approver, status) from a mapping in ``doc``.
+
+    ``keys`` say where the mapping is (``("quarters", "Q1")``, or ``()`` for the whole file) and
+    ``label`` names the report in messages. A date is a date, a status is draft or final (final
+    by default), and a final report names its approver; a missing date or version is a to-do,
+    printed on the cover as still to be set.
+    """
+    def problem(key: str, message: str, fix: str, todo: bool = False) -> None:
+        problems.append(Problem(doc.path, doc.line(*keys, key), ".".join(map(str, (*keys, key))),
+                                message, fix, todo=todo))
+
+    status = item.get("status", "final")
+    if status not in specs.REPORT_STATUSES:
+        problem("status", f"'{status}' is not draft or final",
+                f"write status: draft while the {label} report is prepared, final when it is "
+                "approved")
+        status = "draft"
+    date = item.get("date")
+    if date is None:
+        problem("date", f"the {label} report's date is not given yet",
+                "write the date on its cover as YYYY-MM-DD", todo=True)
+    elif not isinstance(date, dt.date):
+        problem("date", f"'{date}' is not a date", "write the date as YYYY-MM-DD")
+        date = None
+    version = item.get("version")
+    if version is None or isinstance(version, bool):
+        problem("version", f"the {label} report's version is not given yet",
+                "quote the version, e.g. \"1.0\"", todo=True)
+        version = None
+    approved = item.get("approved_by")
+    if status == "final" and not approved:
+        problem("approved_by", f"a final {label} report needs the approver's initials",
+                "write approved_by, or set status: draft until it is approved")
+    return {"status": status, "date": date, "date_label": item.get("date_label"),
+            "version": "" if version is None else str(version),
+            "approved_by": str(approved) if approved else None}

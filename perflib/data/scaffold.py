@@ -14,7 +14,7 @@ import yaml
 from perflib.data import commentary as commentary_file
 from perflib.data import edits, files, periods
 from perflib.data.claims import draft_sentence
-from perflib.data.door import read_bytes
+from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, check_year, load_portfolio, year_folder
 from perflib.data.report import Report, read_report
 from perflib.errors import DataError, ParameterError, Problem
@@ -23,15 +23,6 @@ from perflib.errors import DataError, ParameterError, Problem
 def _next(year: str) -> str:
     start = int(year[:4]) + 1
     return f"{start}/{(start + 1) % 100:02d}"
-
-
-def _read(path: Path) -> bytes:
-    """A data file's bytes through the data door, or the door's reasons as a DataError."""
-    problems: list[Problem] = []
-    raw = read_bytes(path, problems, "create it as data/README.md describes")
-    if raw is None:
-        raise DataError(problems)
-    return raw
 
 
 def _register_rows(raw: bytes, latest: str, year: str) -> tuple[list[list[str]], list[str]]:
@@ -98,14 +89,14 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
 
     change = edits.Edits(folder=folder)
     yml = p.path / "portfolio.yaml"
-    change.files[yml] = edits.add_year(yml, _read(yml), year)  # may refuse: nothing written yet
-    raw = _read(p.measures.path)
+    change.files[yml] = edits.add_year(yml, read_to_edit(yml), year)  # may refuse: nothing written yet
+    raw = read_to_edit(p.measures.path)
     rows, ids = _register_rows(raw, latest, year)
     change.files[p.measures.path] = edits.append_rows(raw, rows)
-    raw = _read(p.observations.path)
+    raw = read_to_edit(p.observations.path)
     change.files[p.observations.path] = edits.append_rows(raw, _history_rows(raw, latest, year, ids))
 
-    previous = yaml.safe_load(edits.text_of(_read(p.path / year_folder(latest) / "report.yaml"))[0])
+    previous = yaml.safe_load(edits.text_of(read_to_edit(p.path / year_folder(latest) / "report.yaml"))[0])
     # the drafted first sentence takes its shape from last year's figures and its numbers, through
     # placeholders, from this year's once they are filled in
     shape = _loaded(p, latest).figures
@@ -143,7 +134,7 @@ def draft(portfolio: str, year: str, data_dir: Path) -> str:
         raise DataError([q for q in problems if not q.todo] or problems)
     figures = report.figures
     path = report.commentary_path
-    raw = _read(path)
+    raw = read_to_edit(path)
     text, bom = edits.text_of(raw)
     end = edits.eol(raw)
     lines = text.splitlines(keepends=True)

@@ -42,6 +42,10 @@ MEASURES = (
     Column("target_decimals", "int", required=False, minimum=0, maximum=3),
     # a percentage that may pass 100 (a rate of change, occupancy over capacity): optional
     Column("may_exceed_100", "yesno", required=False, optional=True),
+    # who sends the measure's figures (perflib returns writes one workbook per owner): optional
+    Column("owner", required=False, optional=True),
+    # what the measure counts, printed in its data return for the service: optional
+    Column("definition", required=False, optional=True),
 )
 #: Units whose figures are whole numbers.
 WHOLE_UNITS = ("count", "cumulative count")

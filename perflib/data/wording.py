@@ -15,6 +15,7 @@ optional and has a neutral default::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from perflib.data.yamlfile import Yaml
 from perflib.errors import Problem
@@ -42,7 +43,7 @@ class Wording:
 
 def _text(doc: Yaml, problems: list[Problem], keys: tuple[str, ...], default: str,
           fix: str) -> str:
-    value = doc.data
+    value: Any = doc.data
     for k in keys:
         value = value.get(k) if isinstance(value, dict) else None
     if value is None:
@@ -54,8 +55,13 @@ def _text(doc: Yaml, problems: list[Problem], keys: tuple[str, ...], default: st
     return value.strip()
 
 
-def read(doc: Yaml, council: str | None, problems: list[Problem]) -> Wording:
-    """The portfolio's own words from portfolio.yaml, each setting checked where it is given."""
+def read(doc: Yaml, council: str | None, problems: list[Problem],
+         label: str | None = None, meaning: str | None = None) -> Wording:
+    """The portfolio's own words from portfolio.yaml, each setting checked where it is given.
+
+    ``label`` and ``meaning`` are the council's headline words (council.yaml), which a
+    portfolio.yaml's own ``headline`` overrides.
+    """
     headline = doc.data.get("headline")
     if headline is not None and not isinstance(headline, dict):
         problems.append(Problem(doc.path, doc.line("headline"), "headline",
@@ -65,11 +71,10 @@ def read(doc: Yaml, council: str | None, problems: list[Problem]) -> Wording:
         headline = None
     short = _text(doc, problems, ("council_short",), council or "",
                   "write how a sentence names the council, e.g. 'Example'")
-    label = meaning = None
     if headline is not None:
-        label = _text(doc, problems, ("headline", "label"), HEADLINE_LABEL,
+        label = _text(doc, problems, ("headline", "label"), label or HEADLINE_LABEL,
                       "write the bold sample the key prints, e.g. 'Bold name'")
-        meaning = _text(doc, problems, ("headline", "meaning"), HEADLINE_MEANING,
+        meaning = _text(doc, problems, ("headline", "meaning"), meaning or HEADLINE_MEANING,
                         "write what a bold measure name means, e.g. 'Headline measure'")
     codes = _names(doc, problems, "shared_codes", "PI code labels", "[LAA]")
     areas = _names(doc, problems, "comparison_areas", "names of areas", "[Example County]")

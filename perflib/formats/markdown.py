@@ -32,6 +32,8 @@ def inline(text: b.Inline) -> str:
         elif s.style == "badge":
             symbol = SYMBOLS.get(s.text, ("", ""))[0]
             out.append(f"{symbol} {_escape(s.text)}".strip())
+        elif s.style == "link":
+            out.append(f"[{_escape(s.text)}]({s.href})")
         elif s.style != "icon":  # an icon's words are printed beside it
             out.append(_escape(s.text))
     return "".join(out)
@@ -61,9 +63,10 @@ def block(x: b.Block) -> str:
     """One block as Markdown."""
     if isinstance(x, b.Cover):
         details = "\n".join(f"- **{k}:** {_escape(v)}" for k, v in x.details)
-        title = f"{'DRAFT: ' if x.draft else ''}{x.title}"
+        mark = "DRAFT: " if x.draft else ""
         note = f"\n\n{_escape(x.note)}" if x.note else ""
-        return f"{_escape(x.council)}\n\n# {_escape(x.portfolio)} {_escape(title)}\n\n{details}{note}"
+        return (f"{_escape(x.council)}\n\n# {mark}{_escape(x.portfolio)} {_escape(x.title)}\n\n"
+                f"{details}{note}")
     if isinstance(x, b.Section):
         return f"## {inline(x.title)}\n\n{render(x.blocks)}"
     if isinstance(x, b.Heading):

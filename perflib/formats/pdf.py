@@ -15,9 +15,13 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from perflib.errors import BrowserNotFound
 from perflib.formats import Rendered
+
+if TYPE_CHECKING:  # imported when a Printer starts: a build with no PDFs never loads Playwright
+    from playwright.sync_api import Browser, Page, Playwright
 
 logger = logging.getLogger("perflib.pdf")
 
@@ -65,35 +69,36 @@ class Printer:
     """
 
     def __init__(self) -> None:
-        self._pw = None
-        self._browser = None
-        self._page = None
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+        self._page: Page | None = None
 
     def __enter__(self) -> Printer:
         from playwright.sync_api import sync_playwright
 
-        self._pw = sync_playwright().start()
+        self._pw = pw = sync_playwright().start()
         try:
-            self._launch()
+            self._launch(pw)
         except BrowserNotFound:
-            self._pw.stop()
+            pw.stop()
             raise
         return self
 
-    def _launch(self) -> None:
+    def _launch(self, pw: Playwright) -> None:
         from playwright.sync_api import Error
 
         path = find_chromium()
         try:
-            self._browser = self._pw.chromium.launch(executable_path=path, args=ARGS)
+            self._browser = browser = pw.chromium.launch(executable_path=path, args=ARGS)
         except Error as exc:
             where = path or "Playwright's own Chromium"
             raise BrowserNotFound(f"could not start {where}: {str(exc).splitlines()[0]}; "
                                   f"{INSTALL_HINT}") from None
-        self._page = self._new_page()
+        self._page = self._new_page(browser)
 
-    def _new_page(self):
-        page = self._browser.new_page(java_script_enabled=False)
+    @staticmethod
+    def _new_page(browser: Browser) -> Page:
+        page = browser.new_page(java_script_enabled=False)
         # Reports are self-contained; anything that tries the network is refused, not awaited.
         page.route("**/*", lambda route: route.abort()
                    if not route.request.url.startswith(("data:", "about:")) else
@@ -115,7 +120,9 @@ class Printer:
         return make_accessible(self._print(html, header), title=header, links=link_texts(html))
 
     def _print(self, html: str, header: str) -> bytes:
-        page = self._page
+        if self._pw is None or self._browser is None or self._page is None:
+            raise RuntimeError("a Printer prints only inside its `with` block")
+        pw, browser, page = self._pw, self._browser, self._page
         try:
             page.set_content(html, wait_until="load")
             return page.pdf(
@@ -131,10 +138,10 @@ class Printer:
                 page.close()
             except Exception:
                 pass
-            if self._browser.is_connected():
-                self._page = self._new_page()
+            if browser.is_connected():
+                self._page = self._new_page(browser)
             else:
-                self._launch()
+                self._launch(pw)
             raise
 
 

@@ -222,7 +222,7 @@ def _structure_problems(pdf: pikepdf.Pdf) -> list[str]:
 
 def _bare_fonts(page: pikepdf.Page) -> list[str]:
     """Names of the page's fonts whose programs are not embedded (Type 3 fonts are drawn)."""
-    fonts = page.resources.get("/Font", {})
+    fonts: pikepdf.Object | dict[str, pikepdf.Object] = page.resources.get("/Font", {})
     bare = []
     for name, font in fonts.items():
         if font.get("/Subtype") == "/Type3":

@@ -79,8 +79,7 @@ class _Blocks:
                 w.paragraph([b.Span("strong", "DRAFT"),
                              b.Span("", ": not yet approved for publication.")])
             w.paragraph(x.council)
-            title = f"{'DRAFT: ' if x.draft else ''}{x.title}"
-            w.heading(f"{x.portfolio} {title}", 1)
+            w.heading(f"{'DRAFT: ' if x.draft else ''}{x.portfolio} {x.title}", 1)
             self.definitions([(k, v) for k, v in x.details])
             if x.note:
                 w.paragraph(x.note)

@@ -24,14 +24,16 @@ DATA_MIME = "application/vnd.perflib.data+json"
 
 @dataclass(frozen=True)
 class Span:
-    """A run of inline text with one style: plain, strong, em, note, badge or icon.
+    """A run of inline text with one style: plain, strong, em, note, badge, icon or link.
 
     A badge is a rating word; an icon is an SVG perflib drew, with its words in its aria-label
-    (outputs that cannot show SVG drop it, the words beside it stay).
+    (outputs that cannot show SVG drop it, the words beside it stay); a link's ``href`` is a
+    relative address perflib made (another report beside this one), never one from data/.
     """
 
     style: str
     text: str
+    href: str = ""
 
 
 Inline = Union[str, list[Span]]  # noqa: UP007 (a runtime alias)
@@ -50,6 +52,11 @@ def em(text: str) -> list[Span]:
 def badge(label: str) -> list[Span]:
     """A rating or trend, printed as a symbol and its word."""
     return [Span("badge", label)]
+
+
+def link(text: str, href: str) -> list[Span]:
+    """Words that lead to another report perflib built (``href`` relative to this one)."""
+    return [Span("link", text, href)]
 
 
 def spans(*parts: str | list[Span]) -> list[Span]:
@@ -212,7 +219,7 @@ def contents(blocks: Iterable[Block]) -> list[tuple[int, str, str]]:
 
 def _encode(value: Any) -> Any:
     if isinstance(value, Span):
-        return [value.style, value.text]
+        return [value.style, value.text, value.href] if value.href else [value.style, value.text]
     if isinstance(value, bytes):
         return {"base64": base64.b64encode(value).decode("ascii")}
     if isinstance(value, (list, tuple)):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from perflib.formatting import PART_OF_MONTH
 from perflib.present import axes
-from perflib.present.blocks import Figure, Table
+from perflib.present.blocks import Figure, Inline, Table
 
 #: Okabe-Ito colours, chosen so neighbours also differ in lightness (greyscale printing).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#000000"]
@@ -60,7 +60,7 @@ def theme() -> Any:
 
 def figure(title: str, alt: str, data: pd.DataFrame, png: bytes, caption: str = "") -> Figure:
     """A chart block: the image, its alt text and caption, and the figures it plots as a table."""
-    rows = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+    rows: list[list[Inline]] = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
     return Figure(title, alt, png, caption,
                   Table(f"Figures plotted in the chart: {title}", [str(c) for c in data.columns],
                         rows, cls="chart-data"))

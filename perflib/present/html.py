@@ -93,6 +93,8 @@ def inline(text: Inline) -> str:
             out.append(f'<span class="note">{esc(s.text)}</span>')
         elif s.style == "badge":
             out.append(badge(s.text))
+        elif s.style == "link":
+            out.append(f'<a href="{esc(s.href)}">{esc(s.text)}</a>')
         elif s.style == "icon":  # an SVG perflib drew (spc_chart), never text from data/
             if not s.text.startswith("<svg") or "<script" in s.text.lower():
                 raise ValueError("an icon span must be an SVG drawn by perflib")
@@ -170,9 +172,9 @@ def _cover(c: Cover) -> str:
     draft = ('<p class="draft-banner" role="note"><strong>DRAFT</strong>: not yet approved for '
              "publication.</p>" if c.draft else "")
     note = f"<p>{esc(c.note)}</p>" if c.note else ""
-    title = f"{'DRAFT: ' if c.draft else ''}{c.title}"
+    mark = "DRAFT: " if c.draft else ""  # first, as every page's header and the title say it
     return (f'<header class="cover">{draft}<p class="council">{esc(c.council)}</p>'
-            f'<h1><span class="portfolio">{esc(c.portfolio)}</span> {esc(title)}</h1>'
+            f'<h1>{mark}<span class="portfolio">{esc(c.portfolio)}</span> {esc(c.title)}</h1>'
             f'<dl class="cover-meta">{details}</dl>{note}</header>')
 
 

@@ -52,6 +52,9 @@ class ReportKind:
     #: data-quality findings of its own for the year's data-quality.csv:
     #: ``findings(report) -> list[Finding]``
     findings: Callable[[Any], list[Any]] | None = None
+    #: whose report it is: one portfolio's year ("portfolio"), or the whole council's ("council",
+    #: the corporate report, built once per year into reports/council/)
+    scope: str = "portfolio"
     #: the notebooks it makes for one report year, as (output name, extra notebook parameters):
     #: ``runs(report) -> list[tuple[str, dict[str, str]]]``; by default one, named after its notebook
     runs: Callable[[Any], list[tuple[str, dict[str, str]]]] | None = None
@@ -77,6 +80,7 @@ BUILTIN = {
     "digital_inclusion": "perflib.reports.digital_inclusion:KIND",
     "museum_visits": "perflib.reports.museum_visits:KIND",
     "quarterly": "perflib.reports.quarterly:KIND",
+    "corporate": "perflib.reports.corporate:KIND",
 }
 _KINDS: dict[str, ReportKind] | None = None
 
@@ -111,4 +115,10 @@ def readers() -> dict[str, list[str]]:
 
 def declared(portfolio_reports: dict[str, dict[str, str]]) -> list[ReportKind]:
     """The kinds a portfolio declares, in registry order."""
-    return [k for name, k in kinds().items() if name in portfolio_reports]
+    return [k for name, k in kinds().items() if name in portfolio_reports
+            and k.scope == "portfolio"]
+
+
+def council_kinds() -> list[ReportKind]:
+    """The kinds of the council as a whole (the corporate report), built for every council."""
+    return [k for k in kinds().values() if k.scope == "council"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from perflib import formatting as fmt
@@ -123,6 +125,8 @@ def priorities(r: Report) -> Blocks:
 def responses(r: Report) -> Table:
     """Consultation responses by quarter, where the year's data has them."""
     t = r.responses
+    if t is None:
+        raise ValueError(f"the {r.year} report has no responses.csv to print")
     rows: list[list[Inline]] = [[q.quarter, q.programme, fmt.count(q.responses)]
                                 for q in t.itertuples()]
     return Table(f"Responses to consultations, {r.year}",
@@ -183,7 +187,8 @@ def finance(r: Report) -> Blocks:
               x.note or ""] for x in sv.itertuples()],
             foot=[["Total", "", fmt.money(sv["value"].sum()), fmt.money(sv["achieved"].sum()), ""]],
             numeric=(2, 3), cls="finance"), Markdown(f.get("savings_note") or "")]
-        ratings = [(badge(k), v) for k, v in (f.get("risk_ratings") or {}).items()]
+        ratings: list[tuple[Inline, Inline]] = [
+            (badge(k), v) for k, v in (f.get("risk_ratings") or {}).items()]
         if ratings:
             blocks += [Heading("Risk rating", 4), Definitions(ratings, cls="risk-key")]
     return Blocks([Section("finance", "2. Financial resources and monitoring", blocks)])
@@ -226,7 +231,7 @@ def revisions(r: Report) -> Blocks:
         return Blocks([Section("revisions", title, [Paragraph(
             f"No figure for an earlier year differs from the {max(earlier)} report.")])])
 
-    def figure(x: object, side: str) -> str:
+    def figure(x: Any, side: str) -> str:  # x: a row of the revisions frame
         places = x.old_decimals if side == "old" else x.decimals
         return fmt.value(x.unit, getattr(x, f"{side}_value"), int(places),
                          getattr(x, f"{side}_numerator"), getattr(x, f"{side}_denominator"))

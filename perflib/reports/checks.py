@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from perflib.data import quality
-from perflib.data.portfolio import Portfolio
+from perflib import config
+from perflib.data import claims, quality
+from perflib.data.council import CorporateYear, read_corporate, read_council
+from perflib.data.portfolio import Portfolio, portfolios
 from perflib.data.report import Report, read_report, skipped, years
 from perflib.data.schema import raise_if
 from perflib.errors import DataError, Problem, merge
@@ -29,7 +31,7 @@ def declaration_problems(p: Portfolio) -> list[Problem]:
     doc = p.yaml
     if doc is None:
         return []
-    known = kinds()
+    known = {name: k for name, k in kinds().items() if k.scope == "portfolio"}
     out: list[Problem] = []
     for name, roles in p.reports.items():
         where = ("reports", name)
@@ -58,7 +60,7 @@ def declaration_problems(p: Portfolio) -> list[Problem]:
 
 def declared_kinds(p: Portfolio) -> list[ReportKind]:
     """The kinds a portfolio declares that perflib knows, in registry order."""
-    return [k for name, k in kinds().items() if name in p.reports]
+    return [k for name, k in kinds().items() if name in p.reports and k.scope == "portfolio"]
 
 
 def kind_problems(report: Report, declared_ok: bool = True) -> list[Problem]:
@@ -145,16 +147,67 @@ def check_all(data_dir: Path | str | None = None
     problems: list[Problem] = []
     held: list[tuple[str, str]] = []
     loaded: list[Report] = []
+    every: list[Report] = []
     for p, year in years(data_dir, problems):
         held.append((p.id, year))
         report, found = _checked(p, year, None)
         merge(problems, found)
+        if report is not None and all(q.todo for q in found):
+            every.append(report)
         # a draft's findings are printed even while its year has errors; a final year's errors
         # are among the problems already
         if report is not None and (report.draft or all(q.todo for q in found)):
             loaded.append(report)
+    merge(problems, check_council(data_dir, every)[1])
     return held, problems, loaded
 
 
-__all__ = ["check_all", "check_report", "declaration_problems", "declared_kinds",
-           "kind_problems", "load_all", "load_report"]
+__all__ = ["check_all", "check_council", "check_report", "councils_named", "declaration_problems",
+           "declared_kinds", "kind_problems", "load_all", "load_report"]
+
+
+def councils_named(reports: list[Report]) -> list[str]:
+    """The councils the portfolios' own portfolio.yaml files name.
+
+    Without council.yaml, portfolios that name more than one are not a council: they get no
+    corporate report (the build says why), and their own reports are as before.
+    """
+    return sorted({r.portfolio.council for r in reports})
+
+
+def check_council(data_dir: Path | str | None, reports: list[Report]
+                  ) -> tuple[dict[str, CorporateYear], list[Problem]]:
+    """council.yaml and the corporate report's own files, for every year ``reports`` hold.
+
+    The corporate commentary (``## <portfolio>.<measure_id>`` sections) is checked against that
+    portfolio's figures like any other commentary; ``## summary`` for its placeholders alone.
+    Returns each year's own files, read, and every problem and to-do.
+    """
+    problems: list[Problem] = []
+    held = portfolios(Path(data_dir or config.DATA_DIR))
+    council = read_council(data_dir, problems, held)
+    out: dict[str, CorporateYear] = {}
+    if council is None and len(councils_named(reports)) > 1:
+        return out, problems  # no council to report on: each portfolio's reports stand alone
+    for year in sorted({r.year for r in reports}):
+        mine = [r for r in reports if r.year == year]
+        figures = {f"{r.portfolio.id}.{mid}": (r, f) for r in mine
+                   for mid, f in r.figures.items()
+                   if bool(r.measures.set_index("measure_id")["headline"].get(mid, False))}
+        own = read_corporate(data_dir, year, set(figures), problems)
+        out[year] = own
+        status = own.meta.get("status", "draft")
+        for heading, c in own.commentary.items():
+            for p in claims.placeholder_problems(c.text, c.line):
+                problems.append(Problem(own.commentary_path, p.line, None, p.message, p.fix))
+            if heading not in figures:
+                continue
+            r, f = figures[heading]
+            found = claims.check(c.text, f, str(own.commentary_path), c.line, status,
+                                 r.portfolio.words.comparison_areas)
+            if status == "final":
+                problems += [Problem(own.commentary_path, x.line, heading,
+                                     f"{x.pi_code}: {x.finding}: '{x.words}' (the data says "
+                                     f"{x.data_says})", x.fix)
+                             for x in found if x.severity == claims.ERROR]
+    return out, problems

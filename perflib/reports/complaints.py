@@ -67,6 +67,9 @@ def findings(r: Report) -> list[Finding]:
                     f"{fmt.count(a)} as the base for upheld and {fmt.count(b)} for on time",
                     "say why the two bases differ (for example complaints still open), or "
                     "correct one"))
+        facts = r.portfolio.facts
+        if facts is None:  # no facts.csv: nothing stated earlier to restate
+            continue
         f = deepdive.facts(r, KIND.facts_topic)
         stated = f[(f["metric"] == f"stage{n}_received") & (f["report"] < r.year)]
         for x in stated.itertuples():
@@ -74,7 +77,7 @@ def findings(r: Report) -> list[Finding]:
                 continue
             if x.period in up.index and pd.notna(up[x.period]) and up[x.period] != x.value:
                 out.append(Finding(
-                    str(r.portfolio.facts.path), r.portfolio.facts.line(x.Index),
+                    str(facts.path), facts.line(x.Index),
                     ids[f"stage{n}_upheld"], code.get(ids[f"stage{n}_upheld"], ""), "warning",
                     f"Stage {n} complaints received in {x.period} restated without a note",
                     f"{fmt.count(x.value)} in the {x.report} report, {fmt.count(up[x.period])} "

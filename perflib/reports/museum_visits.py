@@ -23,9 +23,9 @@ def check(r: Report) -> list[Problem]:
     """Quarterly visits must not add up to more than the year's (found by ``perflib check``)."""
     d = compute(r)
     q = d.quarters
-    if q is None or not q["derived"].any() or q["visits"].min() >= 0:
+    t = r.portfolio.facts  # where the quarters come from
+    if t is None or q is None or not q["derived"].any() or q["visits"].min() >= 0:
         return []
-    t = r.portfolio.facts
     return [Problem(t.path, None, "value",
                     f"the {r.year} quarters of museum visits add up to more than the year's "
                     f"{d.years.set_index('Year')['Visits'].get(r.year):,.0f}",

@@ -22,9 +22,9 @@ from perflib.present.spc_chart import (
     variation_icon,
     xmr_chart,
 )
-from perflib.spc import analyse, enough_points, minimum_points
+from perflib.spc import Improvement, Result, analyse, enough_points, minimum_points
 
-IMPROVEMENT = {"High": "increase", "Low": "decrease"}
+IMPROVEMENT: dict[str, Improvement] = {"High": "increase", "Low": "decrease"}
 YLABEL = {"percentage": "Percentage", "count": "Number", "cumulative count": "Number in the period",
           "millions": "Millions"}
 HOW_TO_READ = (
@@ -57,31 +57,41 @@ def too_few_sentence(short: int, charted: int) -> str:
     return head + f"{short} measures in this report have fewer, so they have none."
 
 
-def chart(m: pd.Series, series: pd.Series, kind: str,
-          targets: pd.DataFrame | None) -> tuple[Group, dict]:
-    """One measure's XmR chart with its variation and assurance in words."""
-    last = periods.parse(str(series.index[-1]))
-    target = quarters.period_target(m, targets, kind, last.quarter if last else 4)
-    result = analyse(series, IMPROVEMENT.get(m["polarity"], "neither"),
-                     None if math.isnan(target) else target)
+def chart(m: pd.Series, result: Result) -> tuple[Group, dict]:
+    """One measure's XmR chart with its variation and assurance in words, and the rules used."""
+    index = result.frame.index
     title = f"{m['pi_code']}: {m['short_name']}"
     fig = xmr_chart(result, title, YLABEL.get(m["unit"], "Value"),
                     percent=m["unit"] == "percentage")
     variation = result.variation
-    words = assurance_key(result)
     v_icon = Span("icon", variation_icon(variation, result.improvement, result.side))
     a_icon = Span("icon", assurance_icon(result.assurance))
     # the chart's title is its figure's caption: no heading repeats it, nor the image itself
     group = Group([fig,
                    Definitions([("Variation", [v_icon, Span("", f" {variation.capitalize()} at "
-                                                            f"the latest point ({series.index[-1]})")]),
-                                ("Assurance", [a_icon, Span("", f" {words}")])], cls="spc-key"),
-                   Paragraph(spc_summary_words(result))],
+                                                            f"the latest point ({index[-1]})")]),
+                                ("Assurance", [a_icon, Span("", f" {assurance_key(result)}")])],
+                               cls="spc-key"),
+                   Paragraph(spc_summary_words(result)),
+                   Paragraph(result.options.describe(), cls="note")],
                   cls="spc", id=f"spc-{m['measure_id']}")
-    row = {"measure_id": m["measure_id"], "points": len(series), "first": series.index[0],
-           "latest": series.index[-1], "variation": variation,
-           "assurance": result.assurance or ""}
+    row = {"measure_id": m["measure_id"], "points": len(index), "first": index[0],
+           "latest": index[-1], "variation": variation, "assurance": result.assurance or ""}
     return group, row
+
+
+def result_of(r: Report, m: pd.Series, quarter: int = 4,
+              targets: pd.DataFrame | None = None) -> Result | None:
+    """One measure's SPC result to the end of ``quarter``, or ``None`` with too few points."""
+    fig = quarters.through(quarters.figures(r.portfolio, r.year, [m["measure_id"]]), r.year,
+                           quarter)
+    series = quarters.spc_series(fig, m["unit"])
+    if not enough_points(len(series)):
+        return None
+    last = periods.parse(str(series.index[-1]))
+    target = quarters.period_target(m, targets, quarters.kind_of(fig), last.quarter if last else 4)
+    return analyse(series, IMPROVEMENT.get(m["polarity"], "neither"),
+                   None if math.isnan(target) else target, r.portfolio.spc)
 
 
 def blocks(r: Report, quarter: int = 4, targets: pd.DataFrame | None = None) -> list[Block]:
@@ -89,18 +99,14 @@ def blocks(r: Report, quarter: int = 4, targets: pd.DataFrame | None = None) -> 
 
     ``quarter`` is the last quarter of ``r.year`` the report covers (4 for the annual report).
     """
-    register = r.measures
-    fig = quarters.through(quarters.figures(r.portfolio, r.year, list(register["measure_id"])),
-                           r.year, quarter)
     charts: list[Block] = []
     short = 0
-    for _, m in register.iterrows():
-        rows = fig[fig["measure_id"] == m["measure_id"]]
-        series = quarters.spc_series(rows, m["unit"])
-        if not enough_points(len(series)):
+    for _, m in r.measures.iterrows():
+        result = result_of(r, m, quarter, targets)
+        if result is None:
             short += 1
             continue
-        charts.append(chart(m, series, quarters.kind_of(rows), targets)[0])
+        charts.append(chart(m, result)[0])
     out: list[Block] = []
     if short:
         out.append(Paragraph(too_few_sentence(short, len(charts))))

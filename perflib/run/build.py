@@ -23,6 +23,8 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from perflib import config  # noqa: E402
+from perflib.data.council import FILE as COUNCIL_FILE  # noqa: E402
+from perflib.data.council import FOLDER, CorporateYear  # noqa: E402
 from perflib.data.portfolio import (  # noqa: E402
     check_year,
     portfolio_folder,
@@ -30,11 +32,13 @@ from perflib.data.portfolio import (  # noqa: E402
     year_folder,
 )
 from perflib.data.report import Report  # noqa: E402
-from perflib.errors import BrowserNotFound, NotebookError, ParameterError  # noqa: E402
+from perflib.errors import BrowserNotFound, DataError, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
-from perflib.reports.checks import load_all  # noqa: E402
+from perflib.reports import corporate  # noqa: E402
+from perflib.reports.checks import check_council, councils_named, load_all  # noqa: E402
 from perflib.run import execute, versions  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
+from perflib.run.frontpage import write_index  # noqa: E402
 from perflib.run.plan import Plan  # noqa: E402
 from perflib.run.pool import Pool, Resident, pool_for  # noqa: E402
 from perflib.run.printing import PrintService  # noqa: E402
@@ -62,7 +66,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
         portfolio_folder(portfolio, data)
     # parameters checked, and every folder the build could replace is perflib's, before the
     # first write (even the lock)
-    versions.prepare(out, [portfolio] if portfolio else portfolios(data),
+    versions.prepare(out, [portfolio] if portfolio else [*portfolios(data), FOLDER],
                      year_folder(year) if year else None)
     code = resident.code if resident else planning.code_hash()  # once: the logs and tasks use it
     jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
@@ -76,8 +80,10 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
             ahead = min(jobs, planning.stale(out, force, portfolio, year, code))
             stack.enter_context(kernels.session(ahead))
         reports = _load(portfolio, year, data)
+        # the council's corporate report, from every portfolio: not when one is asked for alone
+        council = {} if portfolio is not None else _council(data, reports)
         return _build(reports, out, data, force, code, pool_for(jobs, scheduler, resident),
-                      resident)
+                      resident, council)
 
 
 def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
@@ -97,21 +103,51 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
     return reports
 
 
+def _council(data: Path, reports: list[Report]) -> dict[str, CorporateYear]:
+    """The corporate report's own files for every year, checked with council.yaml (or an error)."""
+    own, problems = check_council(data, reports)
+    if any(not q.todo for q in problems):
+        raise DataError(problems)
+    names = councils_named(reports)
+    if not own and len(names) > 1:
+        say(f"  not made    council: the portfolios name {len(names)} councils "
+            f"({'; '.join(names)}), so there is no corporate report; give the council in "
+            f"{data / COUNCIL_FILE} to make one")
+    for year, c in own.items():
+        if c.meta.get("status") != "final":
+            say(f"  draft       council {year}: the corporate report's cover is "
+                f"{'still to be set' if not c.files else 'a draft'}")
+    return own
+
+
 def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str, pool: Pool,
-           resident: Resident | None = None) -> Summary:
+           resident: Resident | None = None,
+           council: dict[str, CorporateYear] | None = None) -> Summary:
     summary = Summary()
+    council = council or {}
     # every folder this build could write in or replace is perflib's, or nothing is written
-    versions.refuse_foreign_targets(out, [(r.portfolio.id, r.folder) for r in reports])
+    versions.refuse_foreign_targets(out, [(r.portfolio.id, r.folder) for r in reports]
+                                    + [(FOLDER, year_folder(y)) for y in council])
     staged = versions.staging(out)
     plans: list[Plan] = []
     digests: dict[Path, str] = {}  # each data file read and hashed once per build
     for r in reports:
         version = versions.new_version(staged, r.portfolio.id, r.folder)
-        p = planning.plan(r, out / r.portfolio.id / r.folder, version, data, code, force,
-                          summary, digests)
+        plans.append(planning.plan(r, out / r.portfolio.id / r.folder, version, data, code,
+                                   force, summary, digests))
+    if council:
+        name = corporate.council_of(data)[0]
+        yaml = data / COUNCIL_FILE
+        for year, own in council.items():
+            version = versions.new_version(staged, FOLDER, year_folder(year))
+            files = [*([yaml] if yaml.is_file() else []), *own.files]
+            plans.append(planning.plan_council(
+                year, [r for r in reports if r.year == year], name,
+                own.meta.get("status", "draft"), files, out / FOLDER / year_folder(year),
+                version, data, code, force, summary, digests))
+    for p in plans:
         for entry in p.reused.values():
-            versions.reuse(p.folder, version, entry["files"])
-        plans.append(p)
+            versions.reuse(p.folder, p.version, entry["files"])
     for label in summary.skipped:
         say(f"  up to date  {label}")
     for label in summary.waiting:
@@ -129,8 +165,6 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         for p in plans:  # what did not finish stays unpublished, and its version goes
             if not p.done:
                 versions.remove_version(p.version, staged)
-        from perflib.run.index import write_index
-
         write_index(out)  # every report published so far, even if the build stops here
     waits = f", waiting {len(summary.waiting)}" if summary.waiting else ""
     say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
@@ -180,7 +214,7 @@ def _run(plans: list[Plan], out: Path, staged: Path, pool: Pool, printer: PrintS
             left[id(p)] -= 1
             if left[id(p)] == 0:
                 _finish(p, out, staged)
-                progress.write(f"  published   {p.report.portfolio.id} {p.report.year}")
+                progress.write(f"  published   {p.label}")
     return printer.error
 
 

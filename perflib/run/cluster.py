@@ -23,8 +23,9 @@ on the client prints one report at a time, so past a few workers it set the pace
 cost per report is now writing the files it is sent.
 
 Workers share no disk with the client. Each task carries its inputs: the notebook as bytes, and
-the portfolio's data folder as a :class:`Bundle` of bytes, scattered to the workers once per
-portfolio rather than once per task. A worker writes them into a scratch project of its own (a
+the data files it reads as a :class:`Bundle` of bytes (its portfolio's folder and council.yaml;
+the whole data folder for the corporate report), scattered to the workers once per portfolio
+rather than once per task. A worker writes them into a scratch project of its own (a
 temporary folder used as ``PERFLIB_ROOT`` by its kernel), under a folder named by the bundle's
 checksum, so changed data never meets a stale copy. A task whose worker dies is rerun elsewhere
 by Dask; one that raises is retried :data:`RETRIES` times; one that still fails becomes a failed
@@ -48,6 +49,7 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from perflib.data.council import FILE as COUNCIL_FILE
 from perflib.data.door import read_bytes
 from perflib.errors import ClusterError
 from perflib.run.printing import PrintService
@@ -65,25 +67,34 @@ logger = logging.getLogger("perflib.cluster")
 
 @dataclass(frozen=True)
 class Bundle:
-    """A portfolio's data folder as bytes: what a worker without the data needs to run a task."""
+    """The data files a task reads, as bytes: what a worker without the data needs to run it."""
 
-    portfolio: str
-    files: dict[str, bytes]  # path under the portfolio folder -> content
+    files: dict[str, bytes]  # path under the data folder -> content
     digest: str
 
     @classmethod
-    def read(cls, data_dir: Path, portfolio: str) -> Bundle:
-        """Read every file under ``data_dir/portfolio``."""
-        folder = data_dir / portfolio
+    def read(cls, data_dir: Path, task: Task) -> Bundle:
+        """What a task reads: its portfolio folder and council.yaml, or the whole data folder.
+
+        The corporate report (a council task) reads every portfolio and ``council/``.
+        """
+        roots = [data_dir] if task.scope == "council" else [data_dir / task.portfolio]
+        # council.yaml's rules and SPC settings reach every portfolio's report
+        paths = [*([data_dir / COUNCIL_FILE] if task.scope != "council" else []),
+                 *(p for root in roots for p in sorted(root.rglob("*")))]
         # through the data door, so a link out of the project is not shipped as a plain file
         # (the build refused it, with its reason, when it loaded the data)
-        read = ((p, read_bytes(p, [], text=False)) for p in sorted(folder.rglob("*"))
-                if not p.is_dir())
-        files = {p.relative_to(folder).as_posix(): raw for p, raw in read if raw is not None}
-        h = hashlib.sha256(portfolio.encode())
-        for name, content in files.items():
+        read = ((p, read_bytes(p, [], text=False)) for p in paths if p.is_file())
+        files = {p.relative_to(data_dir).as_posix(): raw for p, raw in read if raw is not None}
+        h = hashlib.sha256()
+        for name, content in sorted(files.items()):
             h.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
-        return cls(portfolio, files, h.hexdigest())
+        return cls(files, h.hexdigest())
+
+    @staticmethod
+    def key(task: Task) -> tuple[str, str, str]:
+        """Tasks with the same key read the same files (so share one scattered bundle)."""
+        return (task.data_dir, task.scope, task.portfolio if task.scope != "council" else "")
 
 
 # ---- on the worker --------------------------------------------------------------------------
@@ -102,12 +113,12 @@ def scratch_root() -> Path:
 
 
 def _unpack(bundle: Bundle, root: Path) -> Path:
-    """Write the bundle under ``root/data/<digest>/<portfolio>`` once; return the data folder."""
+    """Write the bundle under ``root/data/<digest>/`` once; return the data folder."""
     data = root / "data" / bundle.digest[:20]
     if not data.exists():
         tmp = Path(tempfile.mkdtemp(dir=root / "data"))
         for name, content in bundle.files.items():
-            path = tmp / bundle.portfolio / name
+            path = tmp / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
         try:
@@ -232,13 +243,13 @@ def outcomes(tasks: list[Task], address: str, retries: int = RETRIES) -> Iterato
     try:
         client.register_plugin(Printing(), name=PLUGIN)
         notebooks: dict[str, bytes] = {}
-        bundles: dict[tuple[str, str], object] = {}
+        bundles: dict[tuple[str, str, str], object] = {}
         for t in tasks:
             if t.notebook not in notebooks:
                 notebooks[t.notebook] = Path(t.notebook).read_bytes()
-            key = (t.data_dir, t.portfolio)
+            key = Bundle.key(t)
             if key not in bundles:
-                bundle = Bundle.read(Path(t.data_dir), t.portfolio)
+                bundle = Bundle.read(Path(t.data_dir), t)
                 # on every worker, so losing one worker loses no input
                 bundles[key] = client.scatter(bundle, broadcast=True, hash=False)
             name = f"perflib-{t.portfolio}-{t.year.replace('/', '-')}-{t.output}-{uuid.uuid4().hex[:8]}"

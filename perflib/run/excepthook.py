@@ -22,8 +22,11 @@ from perflib import errors
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _names(cls: type) -> set[str]:
-    return {cls.__name__}.union(*(_names(sub) for sub in cls.__subclasses__()))
+def _names(cls: type[BaseException]) -> set[str]:
+    names = {cls.__name__}
+    for subclass in cls.__subclasses__():
+        names |= _names(subclass)
+    return names
 
 
 def cell_failure(exc: BaseException) -> str | None:

@@ -20,7 +20,7 @@ from perflib.data import files
 from perflib.data.door import read_bytes
 from perflib.data.portfolio import year_folder
 from perflib.data.report import Report
-from perflib.reports import ReportKind, declared
+from perflib.reports import ReportKind, corporate, declared
 from perflib.run.tasks import Summary, Task
 
 LOG_NAME = "build-log.json"
@@ -134,7 +134,8 @@ def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None
 class Plan:
     """One report year's part of a build: the runs it needs and the log it will publish."""
 
-    report: Report
+    #: the report year it is of (None for the council's corporate report)
+    report: Report | None
     #: the published report folder, ``<out>/<portfolio>/<YYYY-YY>``
     folder: Path
     #: the version being written, swapped in for ``folder`` when it is complete
@@ -148,6 +149,11 @@ class Plan:
     published_any: bool = False
     #: whether the folder was published or dropped (a build that stops drops the rest)
     done: bool = False
+
+    @property
+    def label(self) -> str:
+        """How progress messages name it: 'cfe 2020/21', or 'council 2020/21'."""
+        return f"{self.log.get('portfolio', '')} {self.log.get('year', '')}"
 
 
 def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: bool,
@@ -165,23 +171,57 @@ def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: b
                         if kind.waiting for why in kind.waiting(r)]
     for kind in declared(r.portfolio.reports):
         for output, extra in kind.notebooks(r):  # a quarterly kind runs once per quarter
-            deps = inputs_of(kind, r, code, digests)
             task = Task(r.portfolio.id, r.year, output, str(kind.notebook_path), str(data),
                         str(version), kind=kind.name, extra=extra)
-            task.inputs_hash = inputs_hash(deps, task.parameters)
-            before = previous.get("notebooks", {}).get(output, {})
-            if (not force and before.get("inputs_hash") == task.inputs_hash
-                    and all((folder / f).exists() for f in before.get("files", []))):
-                summary.skipped.append(task.label)
-                log["notebooks"][output] = before
-                p.reused[output] = before
-                continue
-            log["notebooks"][output] = {"kind": kind.name, "title": "",
-                                        "inputs_hash": task.inputs_hash, "inputs": deps,
-                                        "parameters": task.parameters}
-            p.tasks.append(task)
+            _stale_or_reused(p, task, inputs_of(kind, r, code, digests), force, summary)
     return p
 
 
+def plan_council(year: str, reports: list[Report], council: str, status: str,
+                 own_files: list[Path], folder: Path, version: Path, data: Path, code: str,
+                 force: bool, summary: Summary, digests: dict[Path, str] | None = None
+                 ) -> Plan:
+    """The corporate report's runs for ``year``: stale when any portfolio's data for it changed.
+
+    ``reports`` are the portfolio years it is made from; ``own_files`` council.yaml and its own
+    report.yaml and commentary.md, where they are; ``digests`` as for :func:`inputs_of`.
+    """
+    previous = read_log(folder)
+    log: dict[str, Any] = {"perflib": __version__, "portfolio": corporate.FOLDER,
+                           "portfolio_name": "Council-wide", "council": council, "year": year,
+                           "status": status, "scope": "council", "notebooks": {}}
+    p = Plan(None, folder, version, previous, log)
+    read = {config.relative(f): sha256(f) for f in own_files}
+    for r in reports:  # what the portfolios' own reports read, the corporate report reads too
+        for kind in declared(r.portfolio.reports):
+            read.update(inputs_of(kind, r, code, digests))
+    kind = corporate.KIND
+    read[config.relative(kind.notebook_path)] = file_sha256(kind.notebook_path)
+    read["perflib"] = code
+    deps = dict(sorted(read.items()))
+    for output, extra in corporate.runs(reports):
+        task = Task(corporate.FOLDER, year, output, str(kind.notebook_path), str(data),
+                    str(version), kind=kind.name, extra=extra, scope="council")
+        _stale_or_reused(p, task, deps, force, summary)
+    return p
+
+
+def _stale_or_reused(p: Plan, task: Task, deps: dict[str, str], force: bool,
+                     summary: Summary) -> None:
+    """Plan ``task`` to run, unless its inputs are what its last build read (then reuse it)."""
+    task.inputs_hash = inputs_hash(deps, task.parameters)
+    before = p.previous.get("notebooks", {}).get(task.output, {})
+    if (not force and before.get("inputs_hash") == task.inputs_hash
+            and all((p.folder / f).exists() for f in before.get("files", []))):
+        summary.skipped.append(task.label)
+        p.log["notebooks"][task.output] = before
+        p.reused[task.output] = before
+        return
+    p.log["notebooks"][task.output] = {"kind": task.kind, "title": "",
+                                       "inputs_hash": task.inputs_hash, "inputs": deps,
+                                       "parameters": task.parameters}
+    p.tasks.append(task)
+
+
 __all__ = ["LOG_NAME", "Plan", "code_hash", "file_sha256", "inputs", "inputs_hash", "inputs_of",
-           "plan", "read_log", "sha256", "stale"]
+           "plan", "plan_council", "read_log", "sha256", "stale"]

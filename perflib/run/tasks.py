@@ -23,6 +23,8 @@ class Task:
     #: parameters beyond portfolio, year and data_dir (a quarterly report's quarter)
     extra: dict[str, str] = field(default_factory=dict)
     inputs_hash: str = ""
+    #: "portfolio", or "council" for the corporate report (its notebook takes no portfolio)
+    scope: str = "portfolio"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,8 @@ class Task:
     @property
     def parameters(self) -> dict[str, str]:
         """The notebook's parameters, as papermill injects them."""
+        if self.scope == "council":
+            return {"year": self.year, "data_dir": self.data_dir, **self.extra}
         return {"portfolio": self.portfolio, "year": self.year, "data_dir": self.data_dir,
                 **self.extra}
 

@@ -108,13 +108,13 @@ def known(f: Figures) -> list[_Known]:
         if pct and p.numerator is not None and p.denominator:
             add("percent", 100.0 * p.numerator / p.denominator, 0.0, period, f"{period} n/d")
     v = None if f.value is None else f.value * scale
-    p = None if f.previous is None else f.previous * scale
+    prev = None if f.previous is None else f.previous * scale
     t = None if f.target is None else f.target * scale
     add(vkind, t, 0.0, None, "the target")
     diff_kind = "points" if pct else "number"
-    derived(diff_kind, v, h, p, h, "diff", "the change on last year")
+    derived(diff_kind, v, h, prev, h, "diff", "the change on last year")
     derived(diff_kind, v, h, t, 0.0, "diff", "the gap to target")
-    derived("percent", v, h, p, h, "ratio", "the change on last year in per cent")
+    derived("percent", v, h, prev, h, "ratio", "the change on last year in per cent")
     derived("percent", v, h, t, 0.0, "ratio", "the gap to target in per cent")
     derived("number", f.numerator, 0, f.previous_numerator, 0, "diff", "the change in numerator")
     derived("number", f.denominator, 0, f.previous_denominator, 0, "diff", "the change in denominator")
@@ -217,6 +217,8 @@ def _verdict(words: str, said: str | None, owners: set[str], earlier: bool,
         if owners - {f.year}:
             return None
         return _Stale(words, f.previous_year or _EARLIER, f.year)  # by default, last year's
+    if said is None:  # never: a figure said of no period the report holds is not judged
+        return None
     return _Stale(words, said, _latest(owners))
 
 
@@ -276,8 +278,8 @@ def _judge_direction(word: Word, f: Figures, up: bool | None, better: bool | Non
         return  # "up from 161 ...": a count of something else, not this rate
     compared = resolve(word.compared, f) if word.compared else None
     other = f.figure(compared) if compared else None
-    if compared not in (None, f.year, f.previous_year) and other.value is not None \
-            and f.value is not None:
+    if compared and other is not None and compared not in (f.year, f.previous_year) \
+            and other.value is not None and f.value is not None:
         up = None if f.value == other.value else f.value > other.value
         better = None if up is None or f.polarity not in ("High", "Low") else \
             up == (f.polarity == "High")

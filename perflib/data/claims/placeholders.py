@@ -20,6 +20,8 @@ PLACEHOLDERS = ("actual", "value", "numerator", "denominator", "target", "previo
 KNOWN = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
 #: ``{{``/``}}``, a ``{name}``, or a brace that is neither (group 2)
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}\s]*)\}|([{}])")
+#: What an unclosed placeholder's message quotes: the brace and up to 20 characters after it.
+_OPENED = re.compile(r"\{[^{}\s]{0,20}")
 
 
 class PlaceholderProblem(NamedTuple):
@@ -39,7 +41,8 @@ def placeholder_problems(text: str, first_line: int = 1) -> list[PlaceholderProb
             if m.group(0) in ("{{", "}}"):
                 continue
             if m.group(2) == "{":
-                words = re.match(r"\{[^{}\s]{0,20}", line[m.start():]).group(0)
+                opened = _OPENED.match(line, m.start())  # always matches: the brace is there
+                words = opened.group(0) if opened else "{"
                 out.append(PlaceholderProblem(
                     n, words, f"'{words}' opens a placeholder that is never closed",
                     "close it with } (e.g. {actual}), or write {{ for a literal brace"))

@@ -11,7 +11,7 @@ from perflib.data.claims.figures import ERROR, WARNING, Figures, Finding
 from perflib.data.claims.placeholders import placeholder_problems, render
 
 
-def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
+def check(text: str, figures: Figures, file: str = "", first_line: int | None = 1,
           status_of_report: str = "draft", areas: tuple[str, ...] = ()) -> list[Finding]:
     """Everything in one measure's commentary that its figures contradict or cannot confirm.
 
@@ -22,7 +22,8 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
     figures
         The measure's figures for this report.
     file, first_line
-        Where the text is, so each finding names the line to edit.
+        Where the text is, so each finding names the line to edit (``first_line`` is None for
+        a measure with no commentary: its finding has no line to name).
     status_of_report
         ``"draft"`` or ``"final"``: a draft marker left in a final report is an error, in a draft
         only a warning, because drafts are meant to carry them.
@@ -43,7 +44,8 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
             find(WARNING, "the measure has a figure but no commentary", "",
                  f"{f.fmt(f.value)} in {f.year}", "write commentary, e.g. start from draft_sentence")
         return out
-    for p in placeholder_problems(text, first_line):
+    start = 1 if first_line is None else first_line
+    for p in placeholder_problems(text, start):
         line[0] = p.line
         find(ERROR, p.message, p.words, "", p.fix)
     if out:
@@ -56,7 +58,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int = 1,
         return out
 
     figures_known = judge.known(f)
-    for n, text_line in enumerate(text.splitlines(), start=first_line):
+    for n, text_line in enumerate(text.splitlines(), start=start):
         line[0] = n
         if "[Draft" in text_line and status_of_report == "final":  # a draft lists it as a to-do
             find(ERROR, "a draft marker is still in the text", DRAFT_MARKER, "",

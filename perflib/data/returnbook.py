@@ -1,0 +1,220 @@
+"""A data return as an Excel workbook: an accessible form, written with openpyxl.
+
+What makes a spreadsheet usable with a screen reader and a keyboard (GOV.UK's and Microsoft's
+guidance alike): named sheets, instructions on a sheet of their own, one table per sheet with a
+header row marked as one, no merged cells, no blank rows or columns inside the table, text that
+wraps instead of hiding, and meaning never by colour alone (the input columns are named in the
+instructions, and the locked ones refuse an edit by saying so). Excel's data validation stops a
+wrong figure as it is typed; the import checks every cell again, since a pasted value passes it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from perflib.data import returnform as form
+from perflib.data import specs
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from perflib.data.returns import Line
+
+LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+OPEN = Protection(locked=False)
+TOP = Alignment(vertical="top", wrap_text=True)
+
+
+def make(meta: dict[str, str], lines: Sequence[Line]) -> bytes:
+    """The workbook of one return, as the bytes of an .xlsx file."""
+    wb = Workbook()
+    ins = wb.active
+    assert ins is not None
+    ins.title = form.INSTRUCTIONS
+    fig = wb.create_sheet(form.FIGURES)
+    _instructions(ins, meta, len(lines))
+    written = _figures(fig, lines)
+    record = wb.create_sheet(form.RECORD)
+    record.append(["key", "value"])
+    for key in form.META:
+        record.append([key, meta[key]])
+    mirror = wb.create_sheet(form.WRITTEN)
+    for row in written:
+        mirror.append(row)
+    for sheet in (record, mirror):
+        sheet.sheet_state = "veryHidden"
+        sheet.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)  # sheets stay named, none unhidden
+    wb.active = 0
+    who = meta["owner"] or "the whole portfolio"
+    wb.properties.title = f"Data return: {meta['portfolio_name']}, {meta['period']} ({who})"
+    wb.properties.subject = f"{meta['council']}: figures for {meta['period']}"
+    wb.properties.creator = "perflib"
+    wb.properties.language = "en-GB"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _instructions(ws: Worksheet, meta: dict[str, str], rows: int) -> None:
+    who = meta["owner"] or "the whole portfolio"
+    text: list[tuple[str, bool]] = [
+        (f"Data return: {meta['portfolio_name']}, {meta['period']}", True),
+        (f"{meta['council']}. For: {who}. {rows} figure{'s' if rows != 1 else ''} to give. "
+         f"Written by perflib on {meta['written'][:10]}.", False),
+        ("What to do", True),
+        ("1. Open the Figures sheet. Each row is one measure's figure for one period. The columns "
+         "value, numerator, denominator, figure_kind, period_label, discrepancy and commentary "
+         "are yours to fill in (white cells). The others are locked: they say which measure and "
+         "period the row is for, its target and the figures last reported.", False),
+        ("2. Write each figure in value as a number, without commas, % or £: a percentage as "
+         "93.5, between 0 and 100 unless the measure may pass 100. For a percentage, give the "
+         "numerator and denominator too where you have them.", False),
+        ("3. figure_kind says what kind of figure it is: choose it from the cell's list. actual "
+         "is the usual one; provisional or forecast for a figure that may change; latest "
+         "available, with the period it relates to in period_label; not available, not "
+         "collected or not applicable with value left empty.", False),
+        ("4. A row that already shows a figure is one the performance team holds. If you change "
+         "it, say why in discrepancy: a changed figure without a reason is not accepted.", False),
+        ("5. commentary is the text the report prints for the measure. What you write replaces "
+         "the commentary held; leave the cell as it is to keep it. {actual}, {target} and "
+         "{previous} print the figures as the report does.", False),
+        ("6. Do not add, delete, move or rename rows, columns or sheets. Save the workbook as an "
+         "Excel workbook (.xlsx) and send it back. It is read with perflib import, which names "
+         "every cell it cannot accept and says how to put it right.", False),
+        ("The columns of the Figures sheet", True),
+    ]
+    for i, (line, heading) in enumerate(text, start=1):
+        c = ws.cell(row=i, column=1, value=line)
+        c.alignment = TOP
+        c.font = Font(name="Calibri", bold=heading, size=14 if i == 1 else 11)
+    first = len(text) + 1
+    ws.append(["Column", "Filled in by", "What it holds"])
+    for col in form.COLUMNS:
+        ws.append([col.header, "you" if col.input else "perflib (locked)", col.about])
+    last = ws.max_row
+    for row in ws.iter_rows(min_row=first, max_row=last):
+        for c in row:
+            c.alignment = TOP
+    for c in ws[first]:
+        c.font, c.fill = Font(name="Calibri", bold=True), HEADER_FILL
+    ws.add_table(Table(displayName="ColumnsOfTheReturn", ref=f"A{first}:C{last}",
+                       tableStyleInfo=TableStyleInfo(name="TableStyleLight1",
+                                                     showRowStripes=False)))
+    for name, width in (("A", 100), ("B", 18), ("C", 80)):
+        ws.column_dimensions[name].width = width
+    _fit_rows(ws)
+    ws.protection.sheet = True
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _figures(ws: Worksheet, lines: Sequence[Line]) -> list[list[Any]]:
+    """Fill the figures sheet; return every cell as written, with each row's open inputs."""
+    ws.append(list(form.HEADERS))
+    written: list[list[Any]] = [[*form.HEADERS, "inputs"]]
+    for c in ws[1]:
+        c.font, c.fill, c.alignment = Font(name="Calibri", bold=True), HEADER_FILL, TOP
+    for line in lines:
+        values = [line.held.get(h) if h in line.inputs else line.context.get(h)
+                  for h in form.HEADERS]
+        ws.append(values)
+        written.append([*values, " ".join(line.inputs)])
+        r = ws.max_row
+        for h, c in zip(form.HEADERS, ws[r], strict=True):
+            c.alignment = TOP
+            if h in line.inputs:
+                c.protection = OPEN
+            else:
+                c.fill = LOCKED_FILL
+    _validate(ws, lines)
+    last = max(ws.max_row, 2)
+    ws.add_table(Table(displayName="FiguresOfTheReturn",
+                       ref=f"A1:{form.letter(form.HEADERS[-1])}{last}",
+                       tableStyleInfo=TableStyleInfo(name="TableStyleLight1",
+                                                     showRowStripes=False)))
+    for col in form.COLUMNS:
+        ws.column_dimensions[form.letter(col.header)].width = col.width
+    _fit_rows(ws)
+    ws.freeze_panes = "C2"  # the measure and period stay in view beside the figures
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = "A:B"  # and on every printed page
+    ws.protection.sheet = True
+    ws.protection.formatColumns = ws.protection.formatRows = False  # widen, to read
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 2, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return written
+
+
+def _fit_rows(ws: Worksheet) -> None:
+    """Give each row the height its wrapped text needs.
+
+    A spreadsheet sizes a row to its text when the text is typed, not when a file is opened
+    (LibreOffice and Excel alike), so a form written by a program would show one line of each.
+    """
+    widths = {k: v.width for k, v in ws.column_dimensions.items() if v.width}
+    for row in ws.iter_rows():
+        lines = 1
+        for c in row:
+            if c.value is None:
+                continue
+            width = max(widths.get(c.column_letter, 10) * 1.05 - 1, 1)
+            need = sum(max(1, math.ceil(len(part) / width)) for part in str(c.value).split("\n"))
+            lines = max(lines, need)
+        size = max((c.font.size or 11) for c in row)
+        ws.row_dimensions[row[0].row].height = lines * size * 1.35 + 2
+
+
+def _rule(kind: str, title: str, error: str, prompt: str, **limits: Any) -> DataValidation:
+    return DataValidation(type=kind, allow_blank=True, showErrorMessage=True,
+                          showInputMessage=True, errorTitle=title, error=error,
+                          promptTitle=title, prompt=prompt, **limits)
+
+
+def _validate(ws: Worksheet, lines: Sequence[Line]) -> None:
+    """Excel's own checks on the input cells, worded as the import words its refusals."""
+    pct = _rule("decimal", "Percentage", "Write the percentage between 0 and 100, without %.",
+                "A percentage between 0 and 100, without % (93.5).", operator="between",
+                formula1="0", formula2="100")
+    number = _rule("decimal", "Number", "Write a number of at least 0, digits only (no commas, "
+                   "% or £).", "A number, digits only (no commas, % or £).",
+                   operator="greaterThanOrEqual", formula1="0")
+    whole = _rule("whole", "Whole number", "Write a whole number of at least 0, digits only.",
+                  "A whole number, digits only (no commas).", operator="greaterThanOrEqual",
+                  formula1="0")
+    kinds = _rule("list", "figure_kind", "Choose one of " + ", ".join(specs.FIGURE_KINDS) + ".",
+                  "Choose the kind of figure from the list.",
+                  formula1='"' + ",".join(specs.FIGURE_KINDS) + '"')
+    for r, line in enumerate(lines, start=form.FIRST_ROW):
+        value = form.cell("value", r)
+        if line.capped:
+            pct.add(value)
+        elif line.unit in specs.WHOLE_UNITS:
+            whole.add(value)
+        else:
+            number.add(value)
+        if "numerator" in line.inputs:
+            whole.add(form.cell("numerator", r))
+            whole.add(form.cell("denominator", r))
+        kinds.add(form.cell("figure_kind", r))
+    for rule in (pct, number, whole, kinds):
+        if rule.sqref:
+            ws.add_data_validation(rule)
+
+
+__all__ = ["make"]

@@ -1,0 +1,121 @@
+"""The layout of a data return: the sheets, columns and record that writing and reading share.
+
+A return is an Excel workbook a service fills in (``perflib returns`` writes it, ``perflib
+import`` reads it back). Both sides take its shape from here, so a column added to the form is
+added once: its header, whether the service fills it in, and what the instructions say of it.
+
+The workbook keeps a record of itself on two sheets the service does not see: what it was made
+for (portfolio, council, period, owner) and every cell of the figures sheet as it was written,
+with the cells of each row that are the service's to fill in. Reading compares the figures sheet
+with that record, so an edited locked cell is named even when the sheet's protection (which any
+spreadsheet lets a user lift) was taken off.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openpyxl.utils import get_column_letter
+
+from perflib.data import periods
+
+INSTRUCTIONS = "Instructions"
+FIGURES = "Figures"
+#: What the return was made for, as key and value rows (a hidden sheet).
+RECORD = "perflib"
+#: The figures sheet as written, cell for cell, and each row's input cells (a hidden sheet).
+WRITTEN = "perflib_written"
+#: The record's first row says what wrote it; a workbook without it is not a return.
+FORMAT = "perflib data return, format 1"
+META = ("format", "portfolio", "council", "portfolio_name", "period", "report", "owner",
+        "written")
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    """One column of the figures sheet."""
+
+    #: the header, as observations.csv names it for the service's inputs
+    header: str
+    #: the service fills it in (else perflib fills it in for context, and it is locked)
+    input: bool
+    width: int
+    #: what the instructions sheet says the column holds
+    about: str
+
+
+COLUMNS: tuple[FormColumn, ...] = (
+    FormColumn("measure_id", False, 24, "the measure's id: the row is for this measure"),
+    FormColumn("period", False, 11, "the year (2021/22), quarter (2021/22 Q1) or month "
+               "(2021/22 M01) the figure is for"),
+    FormColumn("PI code", False, 9, "the measure's code in the report"),
+    FormColumn("Measure", False, 40, "the measure's name as the report prints it"),
+    FormColumn("Definition", False, 40, "what the measure counts, where the register gives it"),
+    FormColumn("Which way is good", False, 16, "whether a higher or a lower figure is better"),
+    FormColumn("Unit", False, 14, "percentage, count, cumulative count (the total so far this "
+               "year) or millions"),
+    FormColumn("Target for the year", False, 16, "the year's target, or what the measure aims "
+               "for"),
+    FormColumn("Last figures", False, 30, "the figures held for the period before and the "
+               "same period a year earlier"),
+    FormColumn("value", True, 12, "the figure: a number without commas, % or £ (a percentage "
+               "as 93.5, between 0 and 100; millions as 0.46); leave it empty only when "
+               "figure_kind is not available, not collected or not applicable"),
+    FormColumn("numerator", True, 12, "for a percentage: the whole number meeting the measure "
+               "(optional, with the denominator)"),
+    FormColumn("denominator", True, 12, "for a percentage: the whole number it is out of"),
+    FormColumn("figure_kind", True, 16, "choose from the list: actual, provisional, forecast, "
+               "latest available, not available, not collected or not applicable"),
+    FormColumn("period_label", True, 14, "for latest available only: the period the figure "
+               "really relates to, such as 2016"),
+    FormColumn("discrepancy", True, 30, "why a figure already held is changed, or a known "
+               "inconsistency in it; needed when you change a figure the performance team "
+               "already holds"),
+    FormColumn("commentary", True, 60, "the measure's commentary for the year's report (Markdown), "
+               "asked for in the year's return only; it replaces the commentary held, and an "
+               "empty cell keeps it"),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+INPUTS = tuple(c.header for c in COLUMNS if c.input)
+#: The inputs a row of a measure that is not a percentage has no use for.
+FRACTION = ("numerator", "denominator")
+#: Where the figures start: row 1 is the header.
+FIRST_ROW = 2
+
+
+def letter(header: str) -> str:
+    """The column letter of a figures sheet column: 'value' -> 'J'."""
+    return get_column_letter(HEADERS.index(header) + 1)
+
+
+def cell(header: str, row: int) -> str:
+    """A figures sheet cell as a spreadsheet names it: ('value', 7) -> 'J7'."""
+    return f"{letter(header)}{row}"
+
+
+def folder_name(period: str) -> str:
+    """The folder of a period's returns: '2021/22' -> '2021-22', '2021/22 Q1' -> '2021-22-Q1'."""
+    return period.replace("/", "-").replace(" ", "-")
+
+
+def slug(owner: str) -> str:
+    """An owner's name as part of a file name: 'Customer Services' -> 'customer-services'."""
+    return re.sub(r"[^a-z0-9]+", "-", owner.lower()).strip("-") or "owner"
+
+
+def workbook_name(portfolio: str, period: str, owner: str | None) -> str:
+    """The return's file name, which says whose it is when it comes back by email."""
+    tail = f"_{slug(owner)}" if owner else ""
+    return f"{portfolio}_{folder_name(period)}{tail}.xlsx"
+
+
+def return_period(text: str) -> periods.Period | None:
+    """A period a return may be for: a year or a quarter (a month is part of a quarter's)."""
+    p = periods.parse(text)
+    return p if p is not None and p.kind in ("year", "quarter") else None
+
+
+__all__ = ["COLUMNS", "FIGURES", "FIRST_ROW", "FORMAT", "FRACTION", "HEADERS", "INPUTS",
+           "INSTRUCTIONS", "META", "RECORD", "WRITTEN", "FormColumn", "cell", "folder_name",
+           "letter", "return_period", "slug", "workbook_name"]

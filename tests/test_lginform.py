@@ -1,0 +1,121 @@
+"""Comparators from the national data services: fictional exports in both layouts, merged.
+
+Every export and portfolio here is fictional (tests/fixtures/fictional/lginform, fernvale, parks).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from perflib.data.lginform import import_comparators
+from perflib.errors import DataError
+from tests.test_build import run_cli
+from tests.test_scaffold import snapshot
+
+FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
+EXPORTS = FIXTURES / "lginform"
+METRIC = "escalated_fictional"
+
+
+@pytest.fixture
+def data(data_copy: Path) -> Path:
+    for name in ("fernvale", "parks"):
+        shutil.copytree(FIXTURES / name, data_copy / name)
+    return data_copy
+
+
+def values(data: Path, portfolio: str = "fernvale") -> str:
+    return (data / portfolio / "comparators/values.csv").read_text()
+
+
+def test_an_lg_inform_export_is_merged_without_duplicates(data):
+    held = values(data)
+    said = import_comparators("fernvale", EXPORTS / "escalated-lginform.csv", METRIC, data,
+                              source="LG Inform (fictional export)")
+    assert said.splitlines()[0] == ("escalated-lginform.csv (LG Inform layout), "
+                                    "escalated_fictional: 5 figures added, 0 replaced, 5 already "
+                                    "held; 2 cells without a figure left out.")
+    text = values(data)
+    assert text.startswith(held)  # every row held is kept as it was, and none twice
+    assert text[len(held):] == (
+        "E92000001,England,escalated_fictional,2020/21,6.9,LG Inform (fictional export)\n"
+        "E07990100,Fernvale (fictional),escalated_fictional,2020/21,8.2,LG Inform (fictional export)\n"
+        "E07990100,Fernvale (fictional),escalated_fictional,2021/22,7.4,LG Inform (fictional export)\n"
+        "E07990101,Alderford (fictional),escalated_fictional,2020/21,8.1,LG Inform (fictional export)\n"
+        "E07990103,Coldwater (fictional),escalated_fictional,2020/21,5.5,LG Inform (fictional export)\n")
+    before = snapshot(data)
+    again = import_comparators("fernvale", EXPORTS / "escalated-lginform.csv", METRIC, data)
+    assert "0 figures added, 0 replaced, 10 already held" in again and "Nothing to change" in again
+    assert snapshot(data) == before
+
+
+def test_a_long_export_takes_names_from_the_figures_held(data):
+    said = import_comparators("fernvale", EXPORTS / "escalated-long.csv", METRIC, data)
+    assert "(long layout)" in said and "3 figures added" in said
+    assert values(data).endswith(
+        "E92000001,England,escalated_fictional,2019/20,7.2,escalated-long.csv\n"
+        "E07990101,Alderford (fictional),escalated_fictional,2019/20,8.4,escalated-long.csv\n"
+        "E07990103,Coldwater (fictional),escalated_fictional,2019/20,6.0,escalated-long.csv\n")
+
+
+def test_a_figure_that_differs_from_one_held_is_shown_and_needs_replace(data):
+    before = snapshot(data)
+    path = EXPORTS / "escalated-revised.csv"
+    with pytest.raises(DataError) as err:
+        import_comparators("fernvale", path, METRIC, data, source="revised (fictional)")
+    held = data / "fernvale/comparators/values.csv"
+    assert str(err.value).splitlines()[1] == (
+        f"  - {path}, row 2, column 'value': E07990104 escalated_fictional 2021/22 is 7.4 here, "
+        f"but {held} holds 7.1 (row 6, source: A fictional benchmarking club). Fix: run again "
+        "with --replace to take this export's figures, or leave the export out")
+    assert snapshot(data) == before
+    said = import_comparators("fernvale", path, METRIC, data, source="revised (fictional)",
+                              replace=True)
+    assert "0 figures added, 1 replaced, 1 already held" in said
+    assert values(data).splitlines()[5] == \
+        "E07990104,Dunmere (fictional),escalated_fictional,2021/22,7.4,revised (fictional)"
+
+
+def test_every_bad_line_is_named_and_nothing_written(data):
+    before = snapshot(data)
+    path = EXPORTS / "escalated-broken.csv"
+    with pytest.raises(DataError) as err:
+        import_comparators("fernvale", path, METRIC, data)
+    assert str(err.value).splitlines()[1:] == [
+        f"  - {path}, row 2, column 'area code': 'E0799010' is not an ONS area code. Fix: write "
+        "the nine-character GSS code, e.g. E08000007 for Stockport or E92000001 for England",
+        f"  - {path}, row 3, column 'value': 'lots' is not a number. Fix: write a number of at "
+        "least 0, digits only (no commas, % or £)",
+        f"  - {path}, row 4, column 'value': 150 is above 100%, but the metric is compared with "
+        "fv_escalated, a percentage. Fix: write the percentage between 0 and 100, without %; if "
+        "this measure may pass 100, write yes in its may_exceed_100 column in measures.csv",
+        f"  - {path}, row 6, column 'value': repeats row 5 (E07990103, 2018/19). Fix: delete the "
+        "duplicate or correct its key"]
+    assert snapshot(data) == before
+
+
+def test_a_portfolio_without_comparators_gets_the_folder_whole(data):
+    import_comparators("parks", EXPORTS / "escalated-lginform.csv", "escalated_fictional", data,
+                       source="LG Inform (fictional export)")
+    folder = data / "parks/comparators"
+    assert sorted(p.name for p in folder.iterdir()) == ["metrics.csv", "neighbours.csv",
+                                                        "values.csv"]
+    assert (folder / "neighbours.csv").read_text() == "area_code,area_name,role,source\n"
+    assert values(data, "parks").count("\n") == 11  # the header and ten figures
+    from perflib.data.portfolio import read_portfolio
+
+    assert read_portfolio("parks", data)[1] == []
+
+
+def test_the_command_exits_2_naming_the_line(data):
+    root = data.parent
+    res = run_cli("import-comparators", "fernvale", str(EXPORTS / "escalated-revised.csv"),
+                  "--metric", METRIC, root=root)
+    assert res.returncode == 2 and "row 2, column 'value': E07990104" in res.stderr
+    res = run_cli("import-comparators", "fernvale", str(EXPORTS / "escalated-revised.csv"),
+                  "--metric", METRIC, "--replace", "--source", "fictional", root=root)
+    assert res.returncode == 0, res.stderr
+    assert "1 replaced" in res.stdout

@@ -1,0 +1,385 @@
+"""Data returns: written as Excel forms, filled in by a script through openpyxl, imported back.
+
+The 2021/22 figures are fictional (tests/fixtures/fictional/cfe-2021-22), filled into a year that
+``perflib new-year`` scaffolds in a scratch copy of the seed; the quarterly portfolio is fictional
+too (tests/fixtures/fictional/quarterly/riverside).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from perflib import config
+from perflib.data import returnform as form
+from perflib.data.importing import import_returns
+from perflib.data.returns import write_returns
+from perflib.data.scaffold import new_year
+from perflib.errors import DataError, ParameterError
+from tests.test_scaffold import snapshot
+
+FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
+FIGURES = pd.read_csv(FIXTURES / "cfe-2021-22" / "figures.csv").set_index("measure_id")
+COMMENTARY = "A fictional commentary for testing."
+
+
+def scaffold(data: Path) -> None:
+    """cfe 2021/22 scaffolded, with its targets, cover, finance and tables from the fixtures."""
+    new_year("cfe", "2021/22", data)
+    m = pd.read_csv(data / "cfe/measures.csv", dtype=str, keep_default_na=False)
+    now = (m["year"] == "2021/22") & (m["target_type"] == "numerical")
+    m.loc[now, "target"] = [f"{FIGURES.at[i, 'target']:g}" for i in m.loc[now, "measure_id"]]
+    m.to_csv(data / "cfe/measures.csv", index=False)
+    for name in ("report.yaml", "reserves.csv", "savings.csv"):
+        shutil.copy(FIXTURES / "cfe-2021-22" / name, data / "cfe/2021-22" / name)
+
+
+def fill(path: Path, **changes: dict[str, object]) -> None:
+    """Fill a return in as a service would, with the fictional figures; ``changes`` then sets
+    cells by measure_id: ``fill(p, foi_on_time={"value": "ninety"})``."""
+    wb = load_workbook(path)
+    ws = wb[form.FIGURES]
+    col = {h: i + 1 for i, h in enumerate(form.HEADERS)}
+    for r in range(form.FIRST_ROW, ws.max_row + 1):
+        mid = ws.cell(r, col["measure_id"]).value
+        f = FIGURES.loc[mid]
+        ws.cell(r, col["value"]).value = float(f["value"])
+        if not pd.isna(f["numerator"]):
+            ws.cell(r, col["numerator"]).value = int(f["numerator"])
+            ws.cell(r, col["denominator"]).value = int(f["denominator"])
+        ws.cell(r, col["commentary"]).value = COMMENTARY
+        for header, value in changes.get(mid, {}).items():
+            ws.cell(r, col[header]).value = value
+    wb.save(path)
+
+
+def put(path: Path, cell: str, value: object, sheet: str = form.FIGURES) -> None:
+    wb = load_workbook(path)
+    wb[sheet][cell].value = value
+    wb.save(path)
+
+
+@pytest.fixture
+def data(data_copy: Path) -> Path:
+    scaffold(data_copy)
+    return data_copy
+
+
+@pytest.fixture
+def book(data: Path) -> Path:
+    """The year's one return, written."""
+    write_returns("cfe", "2021/22", data)
+    return config.RETURNS_DIR / "cfe" / "2021-22" / "cfe_2021-22.xlsx"
+
+
+def test_a_return_is_an_accessible_form(book):
+    wb = load_workbook(book)
+    assert wb.sheetnames == ["Instructions", "Figures", "perflib", "perflib_written"]
+    assert [wb[s].sheet_state for s in wb.sheetnames] == ["visible", "visible", "veryHidden",
+                                                          "veryHidden"]
+    assert wb.properties.title == "Data return: Citizen Focus and Engagement, 2021/22 " \
+                                  "(the whole portfolio)"
+    ws = wb["Figures"]
+    assert [c.value for c in ws[1]] == [
+        "measure_id", "period", "PI code", "Measure", "Definition", "Which way is good", "Unit",
+        "Target for the year", "Last figures", "value", "numerator", "denominator",
+        "figure_kind", "period_label", "discrepancy", "commentary"]
+    assert ws.tables["FiguresOfTheReturn"].ref == "A1:P16"  # the header row marked as one
+    assert not ws.merged_cells.ranges and not wb["Instructions"].merged_cells.ranges
+    assert ws.protection.sheet and wb.security.lockStructure
+    foi = {h: c for h, c in zip(form.HEADERS, ws[2], strict=True)}
+    assert foi["measure_id"].value == "foi_on_time" and foi["period"].value == "2021/22"
+    assert foi["Target for the year"].value == "95.0%"
+    assert foi["Which way is good"].value == "Higher is better"
+    assert foi["Last figures"].value == ("2020/21: 90.8% (1,014 of 1,117); "
+                                         "2019/20: 93.1% (1,288 of 1,384)")
+    assert foi["figure_kind"].value == "actual" and foi["value"].value is None
+    assert foi["commentary"].value.startswith("In {year} the figure was {actual}")
+    assert [h for h, c in foi.items() if not c.protection.locked] == list(form.INPUTS)
+    visits = {h: c for h, c in zip(form.HEADERS, ws[15], strict=True)}
+    assert visits["measure_id"].value == "museum_visits"
+    assert visits["numerator"].protection.locked  # a count has no fraction to give
+    rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1, dv.formula2)
+             for dv in ws.data_validations.dataValidation}
+    percentages = next(k for k, v in rules.items() if v[0] == "decimal" and v[3] == "100")
+    assert "J2" in percentages.split() and "J15" not in percentages.split()
+    kinds = next(v for v in rules.values() if v[0] == "list")
+    assert kinds[2] == ('"actual,provisional,forecast,latest available,not available,'
+                        'not collected,not applicable"')
+    steps = [r[0] for r in wb["Instructions"].iter_rows(values_only=True) if r[0]]
+    assert "What to do" in steps and "The columns of the Figures sheet" in steps
+
+
+def test_a_filled_return_is_shown_then_applied_then_changes_nothing(data, book):
+    fill(book)
+    before = snapshot(data)
+    shown = import_returns([book], data)
+    assert "  foi_on_time 2021/22: 93.5% (1,045 of 1,118), actual [cfe_2021-22.xlsx, J2]" in shown
+    assert "  museum_visits 2021/22: 60,000, actual [cfe_2021-22.xlsx, J15]" in shown
+    assert "Nothing written (a trial): run again with --apply" in shown
+    assert snapshot(data) == before
+    done = import_returns([book], data, apply=True)
+    assert "Wrote " in done
+    obs = (data / "cfe/observations.csv").read_text()
+    assert "2021/22,foi_on_time,2021/22,93.5,1045,1118,actual,,\n" in obs
+    assert "2021/22,museum_visits,2021/22,60000,,,actual,,\n" in obs
+    assert obs.startswith((config.DATA_DIR / "cfe/observations.csv").read_text()[:2000])
+    text = (data / "cfe/2021-22/commentary.md").read_text()
+    assert text.count(COMMENTARY) == 15 and "[Draft" not in text
+    after = snapshot(data)
+    again = import_returns([book], data, apply=True)
+    assert "Nothing to change" in again and "Unchanged: 15 figures" in again
+    assert snapshot(data) == after
+    from perflib.reports.checks import check_all
+
+    _, problems, _ = check_all(data)
+    assert [str(p) for p in problems] == []  # perflib check passes
+
+
+REFUSALS = {
+    "text in a number cell": ({"foi_on_time": {"value": "ninety"}}, "J2", "value",
+                              "'ninety' is not a number. Fix: write a number of at least 0, "
+                              "digits only (no commas, % or £)"),
+    "a percentage of 150": ({"calls_answered": {"value": 150, "numerator": None,
+                                                "denominator": None}}, "J7", "value",
+                            "150 is above 100%. Fix: write the percentage between 0 and 100, "
+                            "without %"),
+    "a missing figure": ({"museum_visits": {"value": None}}, "J15", "value",
+                         "is empty but figure_kind is actual. Fix: write the value, or set "
+                         "figure_kind to not available"),
+    "a missing figure and kind": ({"museum_visits": {"value": None, "figure_kind": None}},
+                                  "J15", "value", "the 2021/22 figure for museum_visits is not "
+                                  "filled in. Fix: write the value and its figure_kind"),
+    "a figure kind not on the list": ({"foi_on_time": {"figure_kind": "estimate"}}, "M2",
+                                      "figure_kind", "'estimate' is not one of actual, "
+                                      "provisional, forecast, latest available"),
+    "latest available without its period": ({"foi_on_time": {"figure_kind": "latest available"}},
+                                            "N2", "period_label", "is empty but figure_kind is "
+                                            "latest available"),
+    "a changed measure_id": ({"foi_on_time": {"measure_id": "foi_in_time"}}, "A2",
+                             "measure_id", "was changed from foi_on_time to foi_in_time, but "
+                             "the row is foi_on_time's figure. Fix: put back foi_on_time"),
+    "a locked cell edited": ({"foi_on_time": {"Target for the year": "90.0%"}}, "H2",
+                             "Target for the year", "was changed from '95.0%' to '90.0%', but "
+                             "it is locked: perflib filled it in and reads it back unchanged"),
+    "a fraction that does not agree": ({"foi_on_time": {"numerator": 1000}}, "J2", "value",
+                                       "93.5% does not match 1,000 of 1,118 (89.45%)"),
+    "a heading in commentary": ({"foi_on_time": {"commentary": "Good.\n## digital_contacts"}},
+                                "P2", "commentary", "holds the line '## digital_contacts'"),
+    "an unknown placeholder": ({"foi_on_time": {"commentary": "We met {actul}."}}, "P2",
+                               "commentary", "{actul}"),
+}
+
+
+@pytest.mark.parametrize("changes,cell,column,words", REFUSALS.values(), ids=list(REFUSALS))
+def test_each_refusal_names_workbook_sheet_cell_and_fix_and_writes_nothing(
+        data, book, changes, cell, column, words):
+    fill(book, **changes)
+    before = snapshot(data)
+    with pytest.raises(DataError) as err:
+        import_returns([book], data, apply=True)
+    assert snapshot(data) == before  # byte for byte: nothing written
+    assert f"{book}, sheet 'Figures', cell {cell} ({column}): " in str(err.value)
+    line = next(ln for ln in str(err.value).splitlines() if f"cell {cell} " in ln)
+    assert words in line, line
+
+
+def test_a_revised_figure_needs_its_reason(data, book):
+    fill(book)
+    import_returns([book], data, apply=True)
+    put(book, "J15", 61000)
+    before = snapshot(data)
+    with pytest.raises(DataError) as err:
+        import_returns([book], data, apply=True)
+    assert str(err.value).splitlines()[1] == (
+        f"  - {book}, sheet 'Figures', cell O15 (discrepancy): museum_visits's 2021/22 figure is "
+        "already published as 60,000, actual; the return changes it to 61,000, actual without "
+        "saying why. Fix: declare the change and its reason in the discrepancy column (cell "
+        "O15), or put back 60,000, actual")
+    assert snapshot(data) == before
+    put(book, "O15", "late counts from one site")
+    shown = import_returns([book], data, apply=True)
+    assert ("  museum_visits 2021/22: 60,000, actual -> 61,000, actual; reason: late counts from "
+            "one site") in shown
+    assert "2021/22,museum_visits,2021/22,61000,,,actual,,late counts from one site\n" in \
+        (data / "cfe/observations.csv").read_text()
+
+
+def test_a_return_for_another_period_or_portfolio_is_refused(data, book):
+    fill(book)
+    before = snapshot(data)
+    with pytest.raises(DataError, match=r"sheet 'Figures', cell B2 \(period\): the return was "
+                                        r"made for 2021/22, not 2021/22 Q1"):
+        import_returns([book], data, apply=True, period="2021/22 Q1")
+    with pytest.raises(DataError, match=r"sheet 'Instructions', cell A1: was made for the "
+                                        r"portfolio 'cfe' \(Citizen Focus and Engagement\), "
+                                        r"not 'parks'"):
+        import_returns([book], data, apply=True, portfolio="parks")
+    put(book, "B4", "Another Council (fictional)", sheet="perflib")  # another council's cfe
+    with pytest.raises(DataError, match=r"cell A2: was made for Another Council \(fictional\), "
+                                        r"but .* is Stockport Metropolitan Borough Council's"):
+        import_returns([book], data, apply=True)
+    assert snapshot(data) == before
+
+
+def test_a_percentage_typed_with_a_percent_sign_is_refused(data, book):
+    fill(book)
+    wb = load_workbook(book)
+    wb["Figures"]["J2"].value, wb["Figures"]["J2"].number_format = 0.935, "0.0%"
+    wb.save(book)
+    with pytest.raises(DataError, match=r"cell J2 \(value\): is formatted as a percentage, so "
+                                        r"it holds 0.935, not 93.5"):
+        import_returns([book], data)
+
+
+def test_a_filled_return_is_never_written_over(data, book):
+    again = write_returns("cfe", "2021/22", data)
+    assert "cfe_2021-22.xlsx: 15 figures, for the whole portfolio (written afresh: it had not " \
+           "been filled in)" in again
+    put(book, "J2", 93.5)
+    held = book.read_bytes()
+    with pytest.raises(ParameterError, match=r"cfe_2021-22.xlsx has been filled in \(cell J2 of "
+                                             r"sheet Figures\); nothing was written"):
+        write_returns("cfe", "2021/22", data)
+    assert book.read_bytes() == held
+    book.write_bytes(b"not a workbook")
+    with pytest.raises(ParameterError, match="is not a return perflib can write over"):
+        write_returns("cfe", "2021/22", data)
+    assert book.read_bytes() == b"not a workbook"
+
+
+def test_one_workbook_per_owner(data):
+    path = data / "cfe/measures.csv"
+    m = pd.read_csv(path, dtype=str, keep_default_na=False)
+    m["owner"] = ""
+    m.loc[(m["year"] == "2021/22") & m["measure_id"].str.startswith("complaints"),
+          "owner"] = "Customer Services"
+    m.to_csv(path, index=False)
+    said = write_returns("cfe", "2021/22", data)
+    folder = config.RETURNS_DIR / "cfe" / "2021-22"
+    assert sorted(p.name for p in folder.iterdir()) == ["cfe_2021-22.xlsx",
+                                                         "cfe_2021-22_customer-services.xlsx"]
+    assert "cfe_2021-22_customer-services.xlsx: 4 figures, for Customer Services" in said
+    assert "cfe_2021-22.xlsx: 11 figures, for the whole portfolio" in said
+    ws = load_workbook(folder / "cfe_2021-22_customer-services.xlsx")["Figures"]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == [
+        "complaints_s1_upheld", "complaints_s2_upheld", "complaints_s1_on_time",
+        "complaints_s2_on_time"]
+
+
+def test_a_period_without_its_year_or_figures_is_refused(data):
+    with pytest.raises(ParameterError, match="2022/23 is not a report year of 'cfe'"):
+        write_returns("cfe", "2022/23", data)
+    with pytest.raises(ParameterError, match="is not a period a return can be for"):
+        write_returns("cfe", "2021/22 M01", data)
+    with pytest.raises(ParameterError, match="no measure of 'cfe' has figures by quarter"):
+        write_returns("cfe", "2021/22 Q1", data)
+    assert not config.RETURNS_DIR.exists()
+
+
+def test_a_quarters_return_asks_for_its_quarter_or_its_months(data_copy):
+    shutil.copytree(FIXTURES / "quarterly/riverside", data_copy / "riverside")
+    path = data_copy / "riverside/observations.csv"
+    full = path.read_bytes()
+    q4 = ("2021/22 Q4", "2021/22 M10", "2021/22 M11", "2021/22 M12")
+    lines = full.decode().splitlines(keepends=True)
+    path.write_text("".join(ln for ln in lines if not any(f",{p}," in ln for p in q4)))
+    write_returns("riverside", "2021/22 Q4", data_copy)
+    book = config.RETURNS_DIR / "riverside/2021-22-Q4/riverside_2021-22-Q4.xlsx"
+    ws = load_workbook(book)["Figures"]
+    rows = [r[:2] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert rows == [("calls_answered", "2021/22 Q4"), ("visits", "2021/22 Q4"),
+                    ("missed_bins", "2021/22 M10"), ("missed_bins", "2021/22 M11"),
+                    ("missed_bins", "2021/22 M12"), ("volunteers", "2021/22 Q4")]
+    assert ws["I2"].value == "2021/22 Q3: 87.2% (2,693 of 3,090); 2020/21 Q4: 90.7% (2,833 of 3,125)"
+    # the year's commentary is asked for in the year's return only: a quarter's would overwrite it
+    assert all(ws[f"P{r}"].protection.locked for r in range(2, 8))
+    assert ws["P2"].value == "asked for in the year's return"
+    commentary = data_copy / "riverside/2021-22/commentary.md"
+    before = commentary.read_bytes() if commentary.exists() else None
+    held = {tuple(ln.split(",")[1:3]): ln.split(",")[3:6]
+            for ln in lines if any(f",{p}," in ln for p in q4)}
+    wb = load_workbook(book)
+    ws = wb["Figures"]
+    for r in range(2, 8):
+        value, num, den = held[(ws[f"A{r}"].value, ws[f"B{r}"].value)]
+        ws[f"J{r}"].value = float(value)
+        if num:
+            ws[f"K{r}"].value, ws[f"L{r}"].value = int(num), int(den)
+    wb.save(book)
+    shown = import_returns([book], data_copy, apply=True)
+    assert "  calls_answered 2021/22 Q4: 89.9% (2,934 of 3,262), actual" in shown
+    assert "  missed_bins 2021/22 M12: " in shown
+    got = pd.read_csv(path).set_index(["measure_id", "period"])
+    want = pd.read_csv(pd.io.common.BytesIO(full)).set_index(["measure_id", "period"])
+    assert got.sort_index().equals(want.sort_index())  # the quarter is back as it was
+    assert (commentary.read_bytes() if commentary.exists() else None) == before
+
+
+def test_replace_rows_keeps_every_other_byte():
+    from perflib.data.edits import replace_rows
+
+    raw = b'a,b\r\n1,2\r\n"x\r\ny",3\r\n4,5'
+    assert replace_rows(raw, {3: ["z", "z"], 5: ["7", "7"]}) == b'a,b\r\n1,2\r\nz,z\r\n7,7'
+    assert replace_rows(raw, {}) == raw
+
+
+def test_commentary_sections_are_replaced_in_place():
+    from perflib.data.commentary import with_sections
+
+    raw = b"## a\r\nold a\r\n\r\n## b\r\nold b\r\n"
+    assert with_sections(raw, {"a": "new a\nmore", "c": "c's"}) == (
+        b"## a\r\nnew a\r\nmore\r\n\r\n## b\r\nold b\r\n\r\n## c\r\nc's\r\n\r\n")
+
+
+@pytest.mark.e2e
+def test_a_year_collected_by_return_builds_with_its_figures(tmp_path, monkeypatch):
+    from tests.conftest import scratch_project
+    from tests.test_build import pdf_text, run_cli
+
+    root = scratch_project(tmp_path / "project", monkeypatch)
+    scaffold(root / "data")
+    res = run_cli("returns", "cfe", "2021/22", root=root)
+    assert res.returncode == 0, res.stderr
+    book = root / "returns/cfe/2021-22/cfe_2021-22.xlsx"
+    fill(book)
+    res = run_cli("import", str(book), "--apply", root=root)
+    assert res.returncode == 0, res.stderr
+    assert "  foi_on_time 2021/22: 93.5% (1,045 of 1,118), actual" in res.stdout
+    assert run_cli("check", root=root).returncode == 0
+    res = run_cli("build", "--portfolio", "cfe", "--year", "2021/22", root=root)
+    assert res.returncode == 0, res.stderr
+    text = pdf_text(root / "reports/cfe/2021-22/annual_report.pdf")
+    assert "93.5% (1,045 of 1,118)" in text and "88.0% (176,000 of 200,000)" in text
+    assert "commentary for testing." in text  # the return's commentary ("fi" is a ligature)
+
+
+def test_a_measure_in_two_returns_is_refused(data, book):
+    fill(book)
+    twin = book.with_name("copy.xlsx")
+    shutil.copy(book, twin)
+    with pytest.raises(DataError, match=r"copy.xlsx, sheet 'Figures', cell A2 \(measure_id\): "
+                                        r"foi_on_time's 2021/22 figure is also in "
+                                        r"cfe_2021-22.xlsx, cell A2"):
+        import_returns([book, twin], data)
+    assert "15 figures" in import_returns([book, book], data)  # one file named twice is one
+
+
+def test_the_commands_exit_2_naming_the_cell(data, book):
+    from tests.test_build import run_cli
+
+    root = data.parent
+    fill(book, foi_on_time={"value": "ninety"})
+    before = snapshot(data)
+    res = run_cli("import", str(book), "--apply", root=root)
+    assert res.returncode == 2
+    assert f"{book}, sheet 'Figures', cell J2 (value): 'ninety' is not a number" in res.stderr
+    assert snapshot(data) == before
+    res = run_cli("returns", "cfe", "2021/22", root=root)
+    assert res.returncode == 2 and "has been filled in (cell J2" in res.stderr
+    assert {"returns", "import", "import-comparators"} <= set(
+        run_cli("--help").stdout.replace(",", " ").replace("{", " ").replace("}", " ").split())

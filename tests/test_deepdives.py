@@ -186,3 +186,17 @@ def test_complaints_csv_rows_are_the_summary_rows(built, year):
         assert [r[0] for r in rows] == [f"{s.stage} {s.period}" for s in x.itertuples()]
         assert [r[3] for r in rows] == [f"{s.percent:g}%" for s in x.itertuples()]
         assert [r[5] for r in rows] == list(x["report"])
+
+
+def test_quarters_that_add_up_to_more_than_the_year_are_named(data_copy):
+    """A derived quarter below zero means the stated ones exceed the year: named, with the fix."""
+    from perflib.reports.checks import check_all
+
+    facts = data_copy / "cfe" / "facts.csv"
+    facts.write_text(facts.read_text().replace(
+        "2020/21,museums,visits_q2,2020/21,1837,", "2020/21,museums,visits_q2,2020/21,999999,"))
+    problems = [p for p in check_all(data_copy)[1] if "quarters of museum visits" in p.message]
+    assert [(p.file, p.column) for p in problems] == [(facts, "value")]
+    assert problems[0].message.startswith("the 2020/21 quarters of museum visits add up to more "
+                                          "than the year's ")
+    assert "visits_q1..visits_q4" in problems[0].fix

@@ -89,14 +89,15 @@ def council_of(data: Path, loaded: dict[str, Portfolio] | None = None
     """The council's name, ONS code and portfolios in order: council.yaml's, else its portfolios'.
 
     Without council.yaml the portfolios (in id order) are a council of their own, named as
-    their portfolio.yaml files name it (``loaded`` saves reading them again).
+    their portfolio.yaml files name it (``loaded``, those already read, are not read again).
     """
     held = portfolios(data)
     c = read_council(data, [], held)
     if c is not None:
         return c.name, c.area_code, c.portfolios
-    loaded = loaded or {pid: load_portfolio(pid, data) for pid in held}
-    names = list(dict.fromkeys(loaded[pid].council for pid in held))
+    given = loaded or {}
+    have = {pid: given[pid] if pid in given else load_portfolio(pid, data) for pid in held}
+    names = list(dict.fromkeys(have[pid].council for pid in held))
     return " and ".join(names), "", held
 
 

@@ -136,7 +136,7 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         plans.append(planning.plan(r, out / r.portfolio.id / r.folder, version, data, code,
                                    force, summary, digests))
     if council:
-        name = corporate.council_of(data)[0]
+        name = corporate.council_of(data, {r.portfolio.id: r.portfolio for r in reports})[0]
         yaml = data / COUNCIL_FILE
         for year, own in council.items():
             version = versions.new_version(staged, FOLDER, year_folder(year))

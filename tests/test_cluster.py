@@ -116,7 +116,7 @@ def test_a_worker_without_a_browser_has_the_client_print_for_it(built, tmp_path,
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
                       env={"PERFLIB_CHROMIUM": "/nonexistent/chromium"}) as blind:
         summary = build(out=out, year="2020/21", scheduler=blind.scheduler_address)
-    assert len(summary.built) == 4 and not summary.failed
+    assert len(summary.built) == 5 and not summary.failed  # cfe's 4 and the corporate report
     err = capfd.readouterr().err
     # the worker says so in its log as it starts, the client once as it prints for it
     assert "no browser on this worker, so the client prints its PDFs" in err
@@ -128,3 +128,5 @@ def test_a_worker_without_a_browser_has_the_client_print_for_it(built, tmp_path,
     for nb in ("annual_report", "complaints", "digital_inclusion", "museum_visits"):
         assert pdf_text(out / "cfe/2020-21" / f"{nb}.pdf") == pdf_text(
             built / "cfe/2020-21" / f"{nb}.pdf"), nb
+    assert pdf_text(out / "council/2020-21/corporate_report.pdf") == pdf_text(
+        built / "council/2020-21/corporate_report.pdf")

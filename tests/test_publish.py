@@ -131,5 +131,5 @@ def test_a_build_stopped_part_way_keeps_what_it_published_whole_and_indexed(proj
     index = (reports / "index.html").read_text(encoding="utf-8")  # written as the build stopped
     assert f'<time datetime="{log["notebooks"]["annual_report"]["built"]}">' in index
     assert "2019-20/annual_report.pdf" in index and "2020-21/annual_report.pdf" in index
-    live = {p.resolve() for p in (reports / "cfe").glob("[0-9]*")}
+    live = {p.resolve() for folder in ("cfe", "council") for p in (reports / folder).glob("[0-9]*")}
     assert {p for p in (reports / ".versions").iterdir() if p.name != ".perflib-reports"} == live

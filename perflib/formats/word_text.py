@@ -120,14 +120,17 @@ class Writer:
             else:
                 self._inline(p, p._p, part, {}, tail=False)
         parts.clear()
+        _trim(p)
 
     def _block(self, el: Any, style: str | None = None, level: int = 0) -> None:
         if el.tag in _HEADINGS:
             p = self.heading("", _HEADINGS[el.tag])
             self._children(p, p._p, el, {})
+            _trim(p)
         elif el.tag == "p":
             p = self.paragraph("", style)
             self._children(p, p._p, el, {})
+            _trim(p)
         elif el.tag == "blockquote":
             for child in el:
                 self._block(child, "Block Text", level)
@@ -153,6 +156,7 @@ class Writer:
                         self._text(p, p._p, child.tail or "", {})
                     else:
                         self._inline(p, p._p, child, {})
+                _trim(p)
             self._first = False
 
     def _children(self, p: Any, parent: Any, el: Any, fmt: dict[str, Any]) -> None:
@@ -243,6 +247,14 @@ class Writer:
         if not ordered:
             self._bullets = num_id
         return num_id
+
+
+
+def _trim(p: Any) -> None:
+    """No white space to end a paragraph, as a browser shows none (a removed tag can leave it)."""
+    texts = list(p._p.iter(qn("w:t")))
+    if texts and texts[-1].text:
+        texts[-1].text = texts[-1].text.rstrip()
 
 
 __all__ = ["BODY", "FIRST", "Writer"]

@@ -97,17 +97,19 @@ def read_csv(
         if blank.any():
             lines = lines[~blank]
             distinct = {n: (d, codes[~blank]) for n, (d, codes) in distinct.items()}
-    frame = pd.DataFrame(index=pd.RangeIndex(len(lines)))
+    index = pd.RangeIndex(len(lines))
+    data: dict[str, pd.Series] = {}  # the frame is made once: a column at a time costs more
     bad: set[tuple[int, str]] = set()
     for order, col in enumerate(columns):
         if col.name not in distinct:  # an optional column left out: every cell is empty
             number = col.kind in ("int", "number")
-            frame[col.name] = pd.Series(np.nan if number else None, index=frame.index,
-                                        dtype=float if number else object)
+            data[col.name] = pd.Series(np.nan if number else None, index=index,
+                                       dtype=float if number else object)
             continue
         values, failed = _parse_column(col, *distinct[col.name], lines, path, order, found)
-        frame[col.name] = values
+        data[col.name] = values
         bad.update((i, col.name) for i in failed.tolist())
+    frame = pd.DataFrame(data, index=index)
     if key and len(frame):
         _duplicates(frame, lines, key, path, len(columns), found)
     found.sort(key=operator.itemgetter(0, 1))
@@ -328,9 +330,14 @@ def _parse_column(col: Column, distinct: pa.Array, codes: np.ndarray, lines: np.
     return pd.Series(out, dtype=object), failed
 
 
+_SMALL = 50_000  # rows
+
+
 def _duplicates(frame: pd.DataFrame, lines: np.ndarray, key: tuple[str, ...], path: Path,
                 order: int, found: list[tuple[int, int, Problem]]) -> None:
     """Report every row whose key repeats an earlier row's (rows with an empty key part aside)."""
+    if len(frame) <= _SMALL and len(set(zip(*(frame[c].tolist() for c in key)))) == len(frame):
+        return  # no key repeats: a small file is answered faster than pandas sets up
     keys = frame[list(key)]
     whole = keys.notna().all(axis=1).to_numpy()
     if not whole.any():

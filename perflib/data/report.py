@@ -196,20 +196,22 @@ def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
     obs = obs.sort_values(["measure_id", "period"])
     last = obs.groupby("measure_id").tail(1).set_index("measure_id")
     prev = obs.groupby("measure_id").nth(-2).set_index("measure_id")
-    m = register.sort_values(["priority", "order"]).reset_index(drop=True).copy()
-    ids = m["measure_id"]
-    m["period"] = ids.map(last["period"])
-    m["value"] = pd.to_numeric(ids.map(last["value"]), errors="coerce")
-    m["numerator"] = ids.map(last["numerator"])
-    m["denominator"] = ids.map(last["denominator"])
-    m["figure_kind"] = ids.map(last["figure_kind"])
-    m["previous_period"] = ids.map(prev["period"])
-    m["previous"] = pd.to_numeric(ids.map(prev["value"]), errors="coerce")
-    m["target"] = pd.to_numeric(m["target"], errors="coerce")
-    m["rule_rating"] = rules.rate(m, rule["amber_tolerance"])
-    m["trend"] = rules.trend(m["value"], m["previous"], m["polarity"], rule["stable_threshold"])
-    m["rating"] = m["rule_rating"]
-    m["override_reason"] = ""
+    m = register.sort_values(["priority", "order"]).reset_index(drop=True)
+    now, before = last.reindex(m["measure_id"]), prev.reindex(m["measure_id"])
+    cols = {c: m[c] for c in m.columns}  # the frame is made once, not a column at a time
+    cols.update(
+        period=now["period"].to_numpy(),
+        value=pd.to_numeric(now["value"], errors="coerce").to_numpy(),
+        numerator=now["numerator"].to_numpy(), denominator=now["denominator"].to_numpy(),
+        figure_kind=now["figure_kind"].to_numpy(), previous_period=before["period"].to_numpy(),
+        previous=pd.to_numeric(before["value"], errors="coerce").to_numpy(),
+        target=pd.to_numeric(m["target"], errors="coerce").to_numpy())
+    m = pd.DataFrame(cols)
+    rating = rules.rate(m, rule["amber_tolerance"])
+    m = pd.concat([m, pd.DataFrame({
+        "rule_rating": rating,
+        "trend": rules.trend(m["value"], m["previous"], m["polarity"], rule["stable_threshold"]),
+        "rating": rating, "override_reason": ""}, index=m.index)], axis=1)
     return m
 
 

@@ -41,47 +41,52 @@ def findings(r: Report) -> list[Finding]:
     """Counts of one thing that disagree, for the year's data-quality findings.
 
     Two bases for a stage's complaints within one report, and a year's complaints received
-    restated by a later report with no note.
+    restated by a later report with no note. The rows are walked as plain values: a portfolio's
+    files are small, and this runs for every report year on every build.
     """
     ids = deepdive.roles(r, KIND)
     obs = r.portfolio.observations
-    o = obs.frame[obs.frame["report"] == r.year]
+    o = obs.frame
+    rows = list(zip(o.index.tolist(), o["report"].tolist(), o["measure_id"].tolist(),
+                    o["period"].tolist(), o["denominator"].tolist(), strict=True))
     # a base the earlier report printed with its fraction is a revision (declared elsewhere)
-    printed = obs.frame.dropna(subset=["denominator"])
-    printed = set(zip(printed["report"], printed["measure_id"], printed["period"], strict=True))
+    printed = {(rep, mid, per) for _, rep, mid, per, d in rows if pd.notna(d)}
+    this = [(i, mid, per, d) for i, rep, mid, per, d in rows if rep == r.year]
+    facts = r.portfolio.facts
+    stated = [] if facts is None else [
+        x for x in zip(facts.frame.index.tolist(), facts.frame["report"].tolist(),
+                       facts.frame["topic"].tolist(), facts.frame["metric"].tolist(),
+                       facts.frame["period"].tolist(), facts.frame["value"].tolist(),
+                       strict=True)
+        if x[2] == KIND.facts_topic and x[1] < r.year]
     code = dict(zip(r.measures["measure_id"], r.measures["pi_code"], strict=True))
     out: list[Finding] = []
     for n in ("1", "2"):
-        rows = o[o["measure_id"] == ids[f"stage{n}_upheld"]]
-        line = dict(zip(rows["period"], [obs.line(i) for i in rows.index], strict=True))
-        up = rows.set_index("period")["denominator"]
-        ok = o[o["measure_id"] == ids[f"stage{n}_on_time"]].set_index("period")["denominator"]
-        for period in up.index.intersection(ok.index):
-            a, b = up[period], ok[period]
-            if pd.notna(a) and pd.notna(b) and a != b:
+        mid = ids[f"stage{n}_upheld"]
+        up = {per: (i, d) for i, m, per, d in this if m == mid}  # in the file's order
+        ok = {per: d for _, m, per, d in this if m == ids[f"stage{n}_on_time"]}
+        for period, (i, a) in up.items():
+            b = ok.get(period)
+            if period in ok and pd.notna(a) and pd.notna(b) and a != b:
                 out.append(Finding(
-                    str(obs.path), line[period], ids[f"stage{n}_upheld"],
-                    code.get(ids[f"stage{n}_upheld"], ""),
+                    str(obs.path), obs.line(i), mid, code.get(mid, ""),
                     "warning", f"the {r.year} report gives two counts of Stage {n} complaints for "
                     f"{period}", f"{fmt.count(a)} and {fmt.count(b)}",
                     f"{fmt.count(a)} as the base for upheld and {fmt.count(b)} for on time",
                     "say why the two bases differ (for example complaints still open), or "
                     "correct one"))
-        facts = r.portfolio.facts
         if facts is None:  # no facts.csv: nothing stated earlier to restate
             continue
-        f = deepdive.facts(r, KIND.facts_topic)
-        stated = f[(f["metric"] == f"stage{n}_received") & (f["report"] < r.year)]
-        for x in stated.itertuples():
-            if (x.report, ids[f"stage{n}_upheld"], x.period) in printed:
+        for i, report, _, metric, period, value in stated:
+            if metric != f"stage{n}_received" or (report, mid, period) in printed:
                 continue
-            if x.period in up.index and pd.notna(up[x.period]) and up[x.period] != x.value:
+            base = up[period][1] if period in up else None
+            if base is not None and pd.notna(base) and base != value:
                 out.append(Finding(
-                    str(facts.path), facts.line(x.Index),
-                    ids[f"stage{n}_upheld"], code.get(ids[f"stage{n}_upheld"], ""), "warning",
-                    f"Stage {n} complaints received in {x.period} restated without a note",
-                    f"{fmt.count(x.value)} in the {x.report} report, {fmt.count(up[x.period])} "
-                    f"in the {r.year} report", f"{fmt.count(up[x.period])} in this report",
+                    str(facts.path), facts.line(i), mid, code.get(mid, ""), "warning",
+                    f"Stage {n} complaints received in {period} restated without a note",
+                    f"{fmt.count(value)} in the {report} report, {fmt.count(base)} "
+                    f"in the {r.year} report", f"{fmt.count(base)} in this report",
                     "declare the change and its reason in the discrepancy column"))
     return out
 

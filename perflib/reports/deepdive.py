@@ -52,6 +52,20 @@ def history(r: Report, ids: list[str]) -> pd.DataFrame:
     return obs.sort_values(["measure_id", "period", "report"]).reset_index(drop=True)
 
 
+def published(r: Report, measure_id: str, period: str) -> float | None:
+    """One period's figure from the latest report up to this one that published it, or None.
+
+    What :func:`latest` of :func:`history` gives for one figure, without building either.
+    """
+    obs = r.portfolio.observations.frame
+    rows = obs[(obs["measure_id"] == measure_id) & (obs["period"] == period)
+               & (obs["report"] <= r.year)]
+    if rows.empty:
+        return None
+    value = rows["value"].iloc[rows["report"].to_numpy().argmax()]
+    return None if pd.isna(value) else float(value)
+
+
 def latest(h: pd.DataFrame) -> pd.DataFrame:
     """For each measure and period, the figure from the latest report that published it."""
     return h.groupby(["measure_id", "period"], sort=True).tail(1).reset_index(drop=True)

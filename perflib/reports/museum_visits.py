@@ -24,13 +24,17 @@ def check(r: Report) -> list[Problem]:
     t = r.portfolio.facts  # where the quarters come from
     if t is None:
         return []
-    years = _years(r, deepdive.roles(r, KIND))  # only what the check needs: it runs per build
-    q = _quarters(r, years)
-    if q is None or not q["derived"].any() or q["visits"].min() >= 0:
+    known = _stated_quarters(r)
+    if not known:
+        return []
+    # only the one figure the check needs: it runs on every build, the deep dive's tables do not
+    total = deepdive.published(r, deepdive.roles(r, KIND)["visits"], r.year)
+    derived = _derived(known, total)
+    if derived is None or known[derived] >= 0:
         return []
     return [Problem(t.path, None, "value",
                     f"the {r.year} quarters of museum visits add up to more than the year's "
-                    f"{years.set_index('Year')['Visits'].get(r.year):,.0f}",
+                    f"{total:,.0f}",
                     "correct the quarterly figures (facts.csv, metrics visits_q1..visits_q4)")]
 
 
@@ -80,20 +84,29 @@ def _years(r: Report, ids: dict[str, str]) -> pd.DataFrame:
                          "Published in report": h["report"].to_numpy()})
 
 
-def _quarters(r: Report, years: pd.DataFrame) -> pd.DataFrame | None:
-    """This year's visits by quarter; a single unstated quarter is derived from the year's total."""
+def _stated_quarters(r: Report) -> dict[str, float]:
+    """This year's visits of each quarter facts.csv states ('Q1' ... 'Q4')."""
     f = deepdive.facts(r, KIND.facts_topic)
     f = f[(f["period"] == r.year) & f["metric"].str.match(r"^visits_q[1-4]$")]
-    if f.empty:
+    return {m[-2:].upper(): v for m, v in zip(f["metric"], f["value"], strict=True)}
+
+
+def _derived(known: dict[str, float], total: float | None) -> str | None:
+    """Add the one unstated quarter to ``known`` from the year's total; return which it was."""
+    missing = [q for q in QUARTER_STARTS if q not in known]
+    if len(missing) != 1 or total is None:
+        return None
+    known[missing[0]] = total - sum(known.values())
+    return missing[0]
+
+
+def _quarters(r: Report, years: pd.DataFrame) -> pd.DataFrame | None:
+    """This year's visits by quarter; a single unstated quarter is derived from the year's total."""
+    known = _stated_quarters(r)
+    if not known:
         return None
     start_year = int(r.year[:4])
-    known = {m[-2:].upper(): v for m, v in zip(f["metric"], f["value"], strict=True)}
-    missing = [q for q in QUARTER_STARTS if q not in known]
-    total = years.set_index("Year")["Visits"].get(r.year)
-    derived = None
-    if len(missing) == 1 and total is not None:
-        derived = missing[0]
-        known[derived] = total - sum(known.values())
+    derived = _derived(known, years.set_index("Year")["Visits"].get(r.year))
     rows = []
     for q, (month, day) in QUARTER_STARTS.items():
         if q not in known:

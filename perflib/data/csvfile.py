@@ -336,8 +336,9 @@ _SMALL = 50_000  # rows
 def _duplicates(frame: pd.DataFrame, lines: np.ndarray, key: tuple[str, ...], path: Path,
                 order: int, found: list[tuple[int, int, Problem]]) -> None:
     """Report every row whose key repeats an earlier row's (rows with an empty key part aside)."""
-    if len(frame) <= _SMALL and len(set(zip(*(frame[c].tolist() for c in key)))) == len(frame):
-        return  # no key repeats: a small file is answered faster than pandas sets up
+    if len(frame) <= _SMALL:  # a small file is answered faster than pandas sets up
+        if len(set(zip(*(frame[c].tolist() for c in key), strict=True))) == len(frame):
+            return
     keys = frame[list(key)]
     whole = keys.notna().all(axis=1).to_numpy()
     if not whole.any():

@@ -66,8 +66,8 @@ def findings(r: Report) -> list[Finding]:
         up = {per: (i, d) for i, m, per, d in this if m == mid}  # in the file's order
         ok = {per: d for _, m, per, d in this if m == ids[f"stage{n}_on_time"]}
         for period, (i, a) in up.items():
-            b = ok.get(period)
-            if period in ok and pd.notna(a) and pd.notna(b) and a != b:
+            b = ok.get(period, float("nan"))
+            if pd.notna(a) and pd.notna(b) and a != b:
                 out.append(Finding(
                     str(obs.path), obs.line(i), mid, code.get(mid, ""),
                     "warning", f"the {r.year} report gives two counts of Stage {n} complaints for "

@@ -191,9 +191,11 @@ def check_council(data_dir: Path | str | None, reports: list[Report]
         return out, problems  # no council to report on: each portfolio's reports stand alone
     for year in sorted({r.year for r in reports}):
         mine = [r for r in reports if r.year == year]
+        headline = {r.portfolio.id: {m for m, h in zip(r.measures["measure_id"],
+                                                       r.measures["headline"], strict=True)
+                                     if bool(h)} for r in mine}
         figures = {f"{r.portfolio.id}.{mid}": (r, f) for r in mine
-                   for mid, f in r.figures.items()
-                   if bool(r.measures.set_index("measure_id")["headline"].get(mid, False))}
+                   for mid, f in r.figures.items() if mid in headline[r.portfolio.id]}
         own = read_corporate(data_dir, year, set(figures), problems)
         out[year] = own
         status = own.meta.get("status", "draft")

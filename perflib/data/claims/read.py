@@ -192,6 +192,7 @@ _TOKENS = [  # (kind, pattern); earlier patterns win over overlapping later ones
     ("count", re.compile(r"^\W*(\d+)\s+(?=[A-Za-z])")),
     ("count", re.compile(r"\b[Tt]here\s+(?:were|are|was|is)\s+(\d+)\b(?![.,]\d)")),
 ]
+_DIGIT = re.compile(r"\d")
 _SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 _FROM = re.compile(r"\b(?:from|compared\s+(?:with|to))\s+(?:the\s+|a\s+)?(?:about\s+|around\s+)?$",
                    re.I)
@@ -209,6 +210,8 @@ def _parse(s: str, scale: float = 1.0) -> tuple[float, float]:
 def _quantities(clause: str) -> list[tuple[Quantity, int, str]]:
     """Figures the clause states, each with its end and role (``from`` or ``""``)."""
     out: list[tuple[Quantity, int, str]] = []
+    if not _DIGIT.search(clause):
+        return out  # every figure's pattern holds a digit: most clauses are answered here
     group = 0
     for kind, m in _matches(_TOKENS, clause):
         s, e = m.span()

@@ -6,7 +6,7 @@ import pikepdf
 import pytest
 
 from perflib.formats.html import finish_page
-from perflib.formats.pdf_ua import link_texts, unmarked
+from perflib.formats.pdf_ua import link_texts, operator_names, unmarked
 from perflib.present.blocks import Cover, Figure, Span, Table
 from perflib.present.html import block, inline, table
 
@@ -84,4 +84,4 @@ def test_unmarked_counts_only_paint_outside_marked_content():
     pdf.pages[0].Contents = pdf.make_stream(
         b"/P <</MCID 0>> BDC BT (a) Tj ET EMC /Artifact BMC 0 0 1 1 re f EMC "
         b"BT (loose) Tj ET 0 0 2 2 re f")
-    assert unmarked(list(pikepdf.parse_content_stream(pdf.pages[0]))) == 2
+    assert unmarked(operator_names(pikepdf.parse_content_stream(pdf.pages[0]))) == 2

@@ -9,9 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
+import hashlib
 import io
 import operator
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -39,13 +42,47 @@ def read_csv(
     Returns ``None`` when the file is too broken to read further (missing, empty, not UTF-8,
     or missing columns); otherwise a :class:`Table` whose bad cells are ``None``.
     """
-    columns = list(columns)
-    names = [c.name for c in columns]
+    columns = tuple(columns)
     needed = [c.name for c in columns if not c.optional]
     raw = read_bytes(path, problems,
                      None if optional_file else f"create it with the header {','.join(needed)}")
     if raw is None:
         return None
+    memo = (str(path), columns, tuple(key), hashlib.blake2b(raw, digest_size=16).digest())
+    with _LOCK:
+        hit = _PARSED.get(memo)
+        if hit is not None:
+            _PARSED.move_to_end(memo)
+    if hit is not None:  # the same bytes read again (the next notebook, the next watch build)
+        problems.extend(hit[1])
+        return _copy(hit[0])
+    before = len(problems)
+    table = _parse(path, raw, columns, needed, problems, key)
+    if table is None or len(table.frame) <= _SMALL:  # a large file is not kept in memory
+        with _LOCK:
+            _PARSED[memo] = (_copy(table), problems[before:])
+            while len(_PARSED) > _KEEP:
+                _PARSED.popitem(last=False)
+    return table
+
+
+#: Files parsed in this process, by path, columns and content: a warm kernel runs notebook after
+#: notebook on the same portfolio, and ``perflib watch`` checks every file again on each edit.
+#: Keyed by the bytes themselves, so a changed file is always parsed again.
+_PARSED: OrderedDict[tuple, tuple[Table | None, list[Problem]]] = OrderedDict()
+_KEEP = 512
+_LOCK = threading.Lock()
+
+
+def _copy(t: Table | None) -> Table | None:
+    """A table its reader may change without changing the one kept."""
+    return None if t is None else Table(t.path, t.frame.copy(), list(t.lines), set(t.bad))
+
+
+def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str],
+           problems: list[Problem], key: tuple[str, ...]) -> Table | None:
+    """:func:`read_csv` on the file's bytes, once the door has let them in."""
+    names = [c.name for c in columns]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -27,7 +27,6 @@ from perflib.data import specs
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from perflib.data.returns import Line
 
 LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
 HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
@@ -35,7 +34,7 @@ OPEN = Protection(locked=False)
 TOP = Alignment(vertical="top", wrap_text=True)
 
 
-def make(meta: dict[str, str], lines: Sequence[Line]) -> bytes:
+def make(meta: dict[str, str], lines: Sequence[form.Line]) -> bytes:
     """The workbook of one return, as the bytes of an .xlsx file."""
     wb = Workbook()
     ins = wb.active
@@ -122,7 +121,7 @@ def _instructions(ws: Worksheet, meta: dict[str, str], rows: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _figures(ws: Worksheet, lines: Sequence[Line]) -> list[list[Any]]:
+def _figures(ws: Worksheet, lines: Sequence[form.Line]) -> list[list[Any]]:
     """Fill the figures sheet; return every cell as written, with each row's open inputs."""
     ws.append(list(form.HEADERS))
     written: list[list[Any]] = [[*form.HEADERS, "inputs"]]
@@ -186,7 +185,7 @@ def _rule(kind: str, title: str, error: str, prompt: str, **limits: Any) -> Data
                           promptTitle=title, prompt=prompt, **limits)
 
 
-def _validate(ws: Worksheet, lines: Sequence[Line]) -> None:
+def _validate(ws: Worksheet, lines: Sequence[form.Line]) -> None:
     """Excel's own checks on the input cells, worded as the import words its refusals."""
     pct = _rule("decimal", "Percentage", "Write the percentage between 0 and 100, without %.",
                 "A percentage between 0 and 100, without % (93.5).", operator="between",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -116,6 +117,24 @@ def return_period(text: str) -> periods.Period | None:
     return p if p is not None and p.kind in ("year", "quarter") else None
 
 
+@dataclass
+class Line:
+    """One row of a return: a measure's figure for one period, with its context."""
+
+    measure_id: str
+    period: str
+    #: the context columns' text, by header
+    context: dict[str, Any]
+    #: what the input cells start with (the figure and commentary already held), by header
+    held: dict[str, Any]
+    #: the input columns open on this row
+    inputs: tuple[str, ...]
+    unit: str
+    #: a percentage kept within 0 to 100
+    capped: bool
+    owner: str | None = None
+
+
 __all__ = ["COLUMNS", "FIGURES", "FIRST_ROW", "FORMAT", "FRACTION", "HEADERS", "INPUTS",
-           "INSTRUCTIONS", "META", "RECORD", "WRITTEN", "FormColumn", "cell", "folder_name",
+           "INSTRUCTIONS", "META", "RECORD", "WRITTEN", "FormColumn", "Line", "cell", "folder_name",
            "letter", "return_period", "slug", "workbook_name"]

@@ -22,28 +22,11 @@ from perflib.data import commentary as commentary_file
 from perflib.data import edits, intake, periods, returnbook, specs
 from perflib.data import returnform as form
 from perflib.data.portfolio import Portfolio, load_portfolio, nan, year_folder
+from perflib.data.returnform import Line
 from perflib.errors import ParameterError, Problem
 
 POLARITY_WORDS = {"High": "Higher is better", "Low": "Lower is better",
                   "Not applicable": "Neither: contextual"}
-
-
-@dataclass
-class Line:
-    """One row of a return: a measure's figure for one period, with its context."""
-
-    measure_id: str
-    period: str
-    #: the context columns' text, by header
-    context: dict[str, Any]
-    #: what the input cells start with (the figure and commentary already held), by header
-    held: dict[str, Any]
-    #: the input columns open on this row
-    inputs: tuple[str, ...]
-    unit: str
-    #: a percentage kept within 0 to 100
-    capped: bool
-    owner: str | None = None
 
 
 @dataclass
@@ -264,4 +247,4 @@ def _summary(todo: Plan, folder: Path, again: list[str]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Line", "Plan", "check_period", "plan", "write_returns"]
+__all__ = ["Plan", "check_period", "plan", "write_returns"]

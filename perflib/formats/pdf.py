@@ -115,11 +115,10 @@ class Printer:
 
     def pdf(self, html: str, header: str = "") -> bytes:
         """Print one HTML page: A4, tagged, bookmarked, 'Page X of Y', metadata and artifacts."""
-        from perflib.formats.pdf_ua import link_texts
+        return finish(self.print_page(html, header), html, header)
 
-        return make_accessible(self._print(html, header), title=header, links=link_texts(html))
-
-    def _print(self, html: str, header: str) -> bytes:
+    def print_page(self, html: str, header: str) -> bytes:
+        """The page as Chromium prints it, before :func:`finish` makes it PDF/UA."""
         if self._pw is None or self._browser is None or self._page is None:
             raise RuntimeError("a Printer prints only inside its `with` block")
         pw, browser, page = self._pw, self._browser, self._page
@@ -143,6 +142,13 @@ class Printer:
             else:
                 self._launch(pw)
             raise
+
+
+def finish(raw: bytes, html: str, header: str) -> bytes:
+    """Chromium's PDF of ``html`` made PDF/UA-1 (:func:`make_accessible`), its links described."""
+    from perflib.formats.pdf_ua import link_texts
+
+    return make_accessible(raw, title=header, links=link_texts(html))
 
 
 def _escape(text: str) -> str:
@@ -223,11 +229,13 @@ def _counts(flags: list[bool]) -> list[int]:
     return out
 
 
-def mark_artifacts(ops: list) -> list:
+def mark_artifacts(ops: list) -> tuple[list, list[str]]:
     """Wrap every painted unit that lies outside marked content in ``/Artifact BMC ... EMC``.
 
     Chromium tags the page body but leaves its header, footer and page background unmarked; PDF/UA
     readers need those marked as artifacts so they are not read out as content on every page.
+    Returns the operators and their names (what the PDF/UA check reads: naming each operator
+    again cost as much as marking them).
     """
     import pikepdf
 
@@ -236,28 +244,34 @@ def mark_artifacts(ops: list) -> list:
     ends = _ends(names)
     marked = _counts([name in ("BDC", "BMC", "EMC") for name in names])
     painted = _counts([name in _PAINT or im for name, im in zip(names, inline, strict=True)])
-    out, depth, i = [], 0, 0
+    out: list = []
+    out_names: list[str] = []
+    depth, i = 0, 0
     while i < len(ops):
         name = names[i]
         if depth == 0 and (name in ("q", "BT", "Do", "sh") or name in _PATH or inline[i]):
             j = ends[i]
             if name == "q" and marked[j + 1] > marked[i]:
                 out.append(ops[i])  # marked content inside: look at what the q holds instead
+                out_names.append(name)
                 i += 1
                 continue
             if painted[j + 1] > painted[i]:
                 out.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
                 out.extend(ops[i:j + 1])
                 out.append(([], pikepdf.Operator("EMC")))
+                out_names += ["BMC", *names[i:j + 1], "EMC"]
             else:
                 out.extend(ops[i:j + 1])
+                out_names += names[i:j + 1]
             i = j + 1
             continue
         depth += name in ("BDC", "BMC")
         depth -= name == "EMC"
         out.append(ops[i])
+        out_names.append(name)
         i += 1
-    return out
+    return out, out_names
 
 
 def make_accessible(data: bytes, title: str, lang: str = "en-GB",
@@ -282,9 +296,9 @@ def make_accessible(data: bytes, title: str, lang: str = "en-GB",
     with pikepdf.open(io.BytesIO(data)) as pdf:
         contents = []
         for page in pdf.pages:
-            ops = mark_artifacts(list(pikepdf.parse_content_stream(page)))
+            ops, names = mark_artifacts(list(pikepdf.parse_content_stream(page)))
             page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
-            contents.append(ops)
+            contents.append(names)
         pdf.Root.Lang = pikepdf.String(lang)
         pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         pdf.docinfo["/Title"] = pikepdf.String(title)

@@ -139,11 +139,18 @@ def mend(pdf: pikepdf.Pdf, links: Mapping[str, str] | None = None) -> None:
         page.obj.Tabs = pikepdf.Name.S  # tab through annotations in structure order (§7.18.3)
 
 
-def unmarked(ops: list) -> int:
-    """How many painting operators of a page's content lie outside any marked content."""
+def operator_names(ops: list) -> list[str]:
+    """Each operator's name in a parsed content stream (an inline image's is 'INLINE IMAGE')."""
+    return [str(instruction[1]) for instruction in ops]  # indexing: unpacking copies operands
+
+
+def unmarked(names: list[str]) -> int:
+    """How many painting operators of a page's content lie outside any marked content.
+
+    ``names`` are the page's operators by name (:func:`operator_names`).
+    """
     depth = loose = 0
-    for instruction in ops:
-        name = str(instruction[1])  # indexing: unpacking would copy every operand list
+    for name in names:
         if name in ("BDC", "BMC"):
             depth += 1
         elif name == "EMC":
@@ -153,10 +160,11 @@ def unmarked(ops: list) -> int:
     return loose
 
 
-def problems(pdf: pikepdf.Pdf, contents: list[list] | None = None) -> list[str]:
+def problems(pdf: pikepdf.Pdf, contents: list[list[str]] | None = None) -> list[str]:
     """What keeps the file from PDF/UA-1, as far as the file itself can tell; empty if nothing.
 
-    ``contents`` is each page's parsed content stream when the caller already holds it.
+    ``contents`` is each page's operator names (:func:`operator_names`) when the caller holds
+    them already.
     """
     found: list[str] = []
     mark = pdf.Root.get("/MarkInfo")
@@ -185,8 +193,9 @@ def problems(pdf: pikepdf.Pdf, contents: list[list] | None = None) -> list[str]:
         if page.obj.get("/Tabs") != "/S":
             found.append(f"page {number}: has annotations but no /Tabs /S")
     for number, page in enumerate(pdf.pages, start=1):
-        ops = contents[number - 1] if contents else pikepdf.parse_content_stream(page)
-        if loose := unmarked(ops):
+        names = (contents[number - 1] if contents
+                 else operator_names(pikepdf.parse_content_stream(page)))
+        if loose := unmarked(names):
             found.append(f"page {number}: {loose} marks neither tagged nor an artifact")
         found += [f"page {number}: font {name} is not embedded" for name in _bare_fonts(page)]
     return found

@@ -8,17 +8,28 @@ Markdown files while its PDF prints, and gets back a finished report. The browse
 first page (or at once, with :meth:`PrintService.start`, to overlap its start-up with the
 kernels'); a browser that cannot be had fails every page with the same
 :class:`~perflib.errors.BrowserNotFound`, which the build reports once.
+
+Making Chromium's PDF a PDF/UA file (:func:`perflib.formats.pdf.finish`: reading every drawing
+operator of every page, marking the artifacts, writing the file again) costs more CPU than the
+printing, and in one Python process it competes with the build's own threads for the
+interpreter. So it runs in a process of its own, started (by ``spawn``, never a fork of a process
+that holds a browser) as the service starts, while the browser prints the next page. Where a
+process may not start one (a Dask worker is a daemon process), or the process is lost, the
+service's own thread finishes each page as before.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import multiprocessing
 import queue
 import threading
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 
 from perflib.errors import BrowserNotFound
-from perflib.formats import FORMATS, Rendered
+from perflib.formats import Rendered
 
 _STOP = None
 
@@ -39,6 +50,7 @@ class PrintService:
         self._up = threading.Event()  # set once the browser has started, or failed to
         #: why the browser could not be had, once it was tried
         self.error: BrowserNotFound | None = None
+        self._finisher: concurrent.futures.ProcessPoolExecutor | None = None
 
     @property
     def started(self) -> bool:
@@ -49,6 +61,7 @@ class PrintService:
         """Start the browser now, in the background; a second call does nothing."""
         with self._lock:
             if self._thread is None:
+                self._finisher = _finisher()
                 self._thread = threading.Thread(target=self._serve, name="perflib-printer",
                                                 daemon=True)
                 self._thread.start()
@@ -77,7 +90,6 @@ class PrintService:
     def _serve(self) -> None:
         from perflib.formats.pdf import Printer
 
-        pdf = FORMATS["pdf"]
         try:
             printer = Printer().__enter__()
         except BrowserNotFound as exc:
@@ -94,12 +106,37 @@ class PrintService:
                     future.set_exception(self.error or BrowserNotFound("no browser"))
                     continue
                 try:
-                    future.set_result(pdf.make(rendered, printer=printer))
+                    raw = printer.print_page(rendered.html, rendered.title)
                 except BaseException as exc:  # the page's failure, handed to whoever asked
                     future.set_exception(exc)
+                    continue
+                self._finish(raw, rendered, future)
         finally:
             if printer is not None:
                 printer.__exit__(None, None, None)
+
+    def _finish(self, raw: bytes, rendered: Rendered, future: concurrent.futures.Future[bytes]
+                ) -> None:
+        """Make the printed page PDF/UA, in the finishing process if there is one."""
+        from perflib.formats.pdf import finish
+
+        if self._finisher is not None:
+            try:
+                done = self._finisher.submit(finish, raw, rendered.html, rendered.title)
+            except (BrokenProcessPool, RuntimeError):
+                self._finisher = None  # lost: this thread finishes the pages from now on
+            else:
+                def hand_on(f: concurrent.futures.Future[bytes]) -> None:
+                    try:
+                        future.set_result(f.result())
+                    except BrokenProcessPool:  # the process died with the page: finish it here
+                        _settle(future, lambda: finish(raw, rendered.html, rendered.title))
+                    except BaseException as exc:
+                        future.set_exception(exc)
+
+                done.add_done_callback(hand_on)
+                return
+        _settle(future, lambda: finish(raw, rendered.html, rendered.title))
 
     def close(self) -> None:
         """Print what was handed in, then close the browser; safe to call twice."""
@@ -108,6 +145,9 @@ class PrintService:
         if thread is not None:
             self._jobs.put(_STOP)
             thread.join()
+        finisher, self._finisher = self._finisher, None
+        if finisher is not None:
+            finisher.shutdown(wait=True)  # every page handed in is finished before this returns
 
     def __enter__(self) -> PrintService:
         return self
@@ -115,6 +155,31 @@ class PrintService:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def _settle(future: concurrent.futures.Future[bytes], make: Callable[[], bytes]) -> None:
+    try:
+        future.set_result(make())
+    except BaseException as exc:  # the page's failure, handed to whoever asked
+        future.set_exception(exc)
+
+
+def _finisher() -> concurrent.futures.ProcessPoolExecutor | None:
+    """A process to finish PDFs in, warming up its imports now; None where none may start."""
+    if multiprocessing.current_process().daemon:
+        return None  # a daemon process (a Dask worker) may not have children
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(_warm_up)
+    except (OSError, RuntimeError):
+        return None
+    return pool
+
+
+def _warm_up() -> None:
+    import perflib.formats.pdf  # noqa: F401  (pikepdf and the PDF/UA checks, before a page)
+    import perflib.formats.pdf_ua  # noqa: F401
 
 
 __all__ = ["PrintService"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import os
 import shutil
@@ -108,10 +109,13 @@ class Printer:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self._browser is not None:
-            self._browser.close()
-        if self._pw is not None:
-            self._pw.stop()
+        # an interrupted build's Ctrl-C reaches Playwright's driver too: a browser already gone
+        # is closed, and saying so would only bury the build's own message
+        for close in (self._browser.close if self._browser is not None else None,
+                      self._pw.stop if self._pw is not None else None):
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    close()
 
     def pdf(self, html: str, header: str = "") -> bytes:
         """Print one HTML page: A4, tagged, bookmarked, 'Page X of Y', metadata and artifacts."""

@@ -170,11 +170,18 @@ def _finisher() -> concurrent.futures.ProcessPoolExecutor | None:
         return None  # a daemon process (a Dask worker) may not have children
     try:
         pool = concurrent.futures.ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("spawn"))
+            1, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_interrupts)
         pool.submit(_warm_up)
     except (OSError, RuntimeError):
         return None
     return pool
+
+
+def _ignore_interrupts() -> None:
+    """A Ctrl-C is the build's to handle: it closes this process when it has finished its pages."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _warm_up() -> None:

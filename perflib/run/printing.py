@@ -21,6 +21,7 @@ service's own thread finishes each page as before.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import multiprocessing
 import queue
 import threading
@@ -120,9 +121,10 @@ class PrintService:
         """Make the printed page PDF/UA, in the finishing process if there is one."""
         from perflib.formats.pdf import finish
 
+        job = functools.partial(finish, raw, rendered.html, rendered.title)
         if self._finisher is not None:
             try:
-                done = self._finisher.submit(finish, raw, rendered.html, rendered.title)
+                done = self._finisher.submit(job)
             except (BrokenProcessPool, RuntimeError):
                 self._finisher = None  # lost: this thread finishes the pages from now on
             else:
@@ -130,13 +132,13 @@ class PrintService:
                     try:
                         future.set_result(f.result())
                     except BrokenProcessPool:  # the process died with the page: finish it here
-                        _settle(future, lambda: finish(raw, rendered.html, rendered.title))
+                        _settle(future, job)
                     except BaseException as exc:
                         future.set_exception(exc)
 
                 done.add_done_callback(hand_on)
                 return
-        _settle(future, lambda: finish(raw, rendered.html, rendered.title))
+        _settle(future, job)
 
     def close(self) -> None:
         """Print what was handed in, then close the browser; safe to call twice."""

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 #: Exact versions, with hashes, of everything perflib and its tests install (make lock refreshes it)
 LOCK := requirements.lock
 
-.PHONY: help venv browser reports watch test test-fast bench lint lock clean
+.PHONY: help venv bytecode browser reports watch test test-fast bench lint lock clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -26,24 +26,30 @@ $(STAMP): pyproject.toml $(LOCK)
 
 venv: $(STAMP) ## Create .venv and install perflib with its test tools
 
+# perflib's compiled modules, brought up to date (only what changed is compiled): every process a
+# build starts (kernels, the PDF/UA process, Dask workers) then reads them instead of compiling
+# perflib again, even where PYTHONDONTWRITEBYTECODE keeps Python from writing them itself
+bytecode: $(STAMP)
+	@$(BIN)/python -m compileall -q perflib
+
 browser: $(STAMP) ## Make sure a Chromium is available to print PDFs
 	@$(BIN)/python -m perflib.formats.browser
 
-reports: $(STAMP) ## Build every report into reports/ (HTML even when no browser can be had)
+reports: $(STAMP) bytecode ## Build every report into reports/ (HTML even when no browser can be had)
 	@$(MAKE) --no-print-directory browser || echo "make: no browser: building the HTML reports only" >&2
 	$(BIN)/perflib build
 
-watch: $(STAMP) ## Build, then rebuild the reports on every save under data/ (Ctrl-C to stop)
+watch: $(STAMP) bytecode ## Build, then rebuild the reports on every save under data/ (Ctrl-C to stop)
 	@$(MAKE) --no-print-directory browser || echo "make: no browser: HTML and Word reports only" >&2
 	$(BIN)/perflib watch
 
-test: $(STAMP) browser ## Run every test, including real builds in Chromium
+test: $(STAMP) bytecode browser ## Run every test, including real builds in Chromium
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## Run the fast tests only: no browser, no notebook run (under a minute)
+test-fast: $(STAMP) bytecode ## Run the fast tests only: no browser, no notebook run (under a minute)
 	$(BIN)/python -m pytest -m "not e2e"
 
-bench: $(STAMP) browser ## Time the naive chain against perflib build, and the rules engine
+bench: $(STAMP) bytecode browser ## Time the naive chain against perflib build, and the rules engine
 	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP) ## Lint the package and tests, and type-check the package

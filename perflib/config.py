@@ -15,6 +15,11 @@ RETURNS_DIR = PROJECT_ROOT / "returns"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
+def year_folder(year: str) -> str:
+    """Folder name for a report year, in data/ and reports/ alike: '2020/21' -> '2020-21'."""
+    return year.replace("/", "-")
+
+
 DATA_RULE = ("the data folder must lie inside the project (the folder holding perflib/ and "
              "notebooks/), so that no file outside it can be printed into a report")
 

@@ -8,7 +8,7 @@ import pytest
 
 from perflib import config
 from perflib.run.build import build
-from perflib.run.plan import stale
+from perflib.run.logs import stale
 
 pytestmark = pytest.mark.e2e
 CFE = {f"cfe {y} {n}" for y in ("2019/20", "2020/21")

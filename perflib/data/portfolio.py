@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from perflib import config
+from perflib.config import year_folder
 from perflib.data import files, periods, quarters, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.council import Settings, spc_options
@@ -86,11 +87,6 @@ class Portfolio:
                 if row[col] == year or not isinstance(row[col], str):
                     out.add(row["measure_id"])
         return out
-
-
-def year_folder(year: str) -> str:
-    """Folder name for a report year: '2020/21' -> '2020-21'."""
-    return year.replace("/", "-")
 
 
 def check_year(year: str) -> str:

@@ -36,7 +36,7 @@ from perflib.errors import BrowserNotFound, DataError, NotebookError, ParameterE
 from perflib.formats import FORMATS, Rendered  # noqa: E402
 from perflib.reports import corporate  # noqa: E402
 from perflib.reports.checks import check_council, councils_named, load_all  # noqa: E402
-from perflib.run import execute, versions  # noqa: E402
+from perflib.run import execute, logs, versions  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
 from perflib.run.frontpage import write_index  # noqa: E402
 from perflib.run.plan import Plan  # noqa: E402
@@ -68,7 +68,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     # first write (even the lock)
     versions.prepare(out, [portfolio] if portfolio else [*portfolios(data), FOLDER],
                      year_folder(year) if year else None)
-    code = resident.code if resident else planning.code_hash()  # once: the logs and tasks use it
+    code = resident.code if resident else logs.code_hash()  # once: the logs and tasks use it
     jobs = resident.jobs if resident else jobs or os.cpu_count() or 1
     with ExitStack() as stack:
         stack.enter_context(versions.locked(out))
@@ -77,7 +77,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
 
             # Kernels start and warm up while the data is read and checked, as many as the
             # build logs say will be needed (none when nothing changed).
-            ahead = min(jobs, planning.stale(out, force, portfolio, year, code))
+            ahead = min(jobs, logs.stale(out, force, portfolio, year, code))
             stack.enter_context(kernels.session(ahead))
         reports = _load(portfolio, year, data)
         # the council's corporate report, from every portfolio: not when one is asked for alone
@@ -256,7 +256,7 @@ def _finish(p: Plan, out: Path, staged: Path) -> None:
     """Publish a report folder whose runs are all back (with its build log), or drop it."""
     p.done = True
     if p.published_any or not p.folder.exists():
-        (p.version / planning.LOG_NAME).write_text(json.dumps(p.log, indent=2),
+        (p.version / logs.LOG_NAME).write_text(json.dumps(p.log, indent=2),
                                                    encoding="utf-8")
         versions.publish(p.folder, p.version, out)
     else:

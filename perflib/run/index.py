@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from perflib.formats import FORMATS
-from perflib.run.plan import LOG_NAME, read_log
+from perflib.run.logs import LOG_NAME, read_log
 
 INDEX_NAME = "index.html"
 _YEAR = re.compile(r"^\d{4}-\d{2}$")

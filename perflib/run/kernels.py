@@ -179,13 +179,33 @@ def prestart(n: int = 1, kernel_name: str = "python3", root: str | None = None) 
         threading.Thread(target=start, name="perflib-kernel-start", daemon=True).start()
 
 
+def head_start(out: str | None, jobs: int | None, force: bool, portfolio: str | None,
+               year: str | None) -> None:
+    """Start the kernels a build of these arguments will need, before the build's own imports.
+
+    ``perflib build`` calls this first: its imports (pandas, to check the data) and the kernels'
+    then overlap. How many is read from the build logs (:func:`perflib.run.logs.stale`); the
+    build's :func:`session` starts no more than that.
+    """
+    from pathlib import Path
+
+    from perflib import config
+    from perflib.run import logs
+
+    folder = Path(out).resolve() if out else config.REPORTS_DIR
+    prestart(min(jobs or os.cpu_count() or 1, logs.stale(folder, force, portfolio, year)))
+
+
 @contextmanager
 def session(ahead: int = 0) -> Iterator[None]:
-    """The kernels of one build: ``ahead`` started now, every one this process started ended after.
+    """The kernels of one build: ``ahead`` ready or starting, and all this process started ended.
 
-    A build enters this before it reads its data, so the kernels' start-up overlaps with it.
+    A build enters this before it reads its data, so the kernels' start-up overlaps with it; a
+    kernel :func:`head_start` already started counts.
     """
-    prestart(ahead)
+    with _lock:
+        started = len(_spares)
+    prestart(ahead - started)
     try:
         yield
     finally:

@@ -10,51 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from perflib import __version__, config
 from perflib.data import files
-from perflib.data.door import read_bytes
-from perflib.data.portfolio import year_folder
 from perflib.data.report import Report
 from perflib.reports import ReportKind, corporate, declared
+from perflib.run.logs import file_sha256, read_log, sha256
 from perflib.run.tasks import Summary, Task
-
-LOG_NAME = "build-log.json"
-
-
-def sha256(path: Path) -> str:
-    """A data file's SHA-256, read through the data door; '' for a file the door refuses.
-
-    Such a file was refused, with its reason, when the data was loaded; here it must only not
-    block (a FIFO) or crash (a folder) the build.
-    """
-    raw = read_bytes(path, [], text=False)
-    return hashlib.sha256(raw).hexdigest() if raw is not None else ""
-
-
-def file_sha256(path: Path) -> str:
-    """A file's SHA-256 wherever it is: a report kind's notebook may be in an installed package."""
-    if path.is_relative_to(config.PROJECT_ROOT):
-        return sha256(path)
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-    except OSError:
-        return ""
-
-
-def code_hash() -> str:
-    """Hash of perflib's own source and templates: a change to the code rebuilds everything."""
-    h = hashlib.sha256(__version__.encode())
-    root = Path(__file__).resolve().parent.parent
-    for p in sorted(root.rglob("*")):
-        if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"):
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def inputs(kind: ReportKind, r: Report) -> list[Path]:
@@ -91,43 +56,6 @@ def inputs_hash(deps: dict[str, str], params: dict[str, str]) -> str:
     """One hash of a run's inputs and parameters (the data folder left out: it may move)."""
     blob = json.dumps({"inputs": deps, "params": {**params, "data_dir": ""}}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def read_log(folder: Path) -> dict[str, Any]:
-    """A report folder's build log, or an empty one."""
-    try:
-        log = json.loads((folder / LOG_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return log if isinstance(log, dict) else {}
-
-
-def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None = None,
-          code: str | None = None) -> int:
-    """Roughly how many notebooks a build will run, from the build logs alone (a guess, cheap).
-
-    Every input a log records is hashed again; a notebook with any input changed counts, and
-    with no logs (or ``force``) everything does.
-    """
-    pattern = f"{portfolio or '*'}/{year_folder(year) if year else '*'}/{LOG_NAME}"
-    logs = [log for log in out.glob(pattern) if not log.parts[-3].startswith(".")]
-    if force or not logs:
-        return sys.maxsize
-    code, digests, count = code or code_hash(), {}, 0
-    for log in logs:
-        for entry in read_log(log.parent).get("notebooks", {}).values():
-            for name, digest in entry.get("inputs", {}).items():
-                if name == "perflib":
-                    now = code
-                else:
-                    path = config.PROJECT_ROOT / name
-                    if name not in digests:
-                        digests[name] = file_sha256(path)
-                    now = digests[name]
-                if now != digest:
-                    count += 1
-                    break
-    return count
 
 
 @dataclass
@@ -223,5 +151,4 @@ def _stale_or_reused(p: Plan, task: Task, deps: dict[str, str], force: bool,
     p.tasks.append(task)
 
 
-__all__ = ["LOG_NAME", "Plan", "code_hash", "file_sha256", "inputs", "inputs_hash", "inputs_of",
-           "plan", "plan_council", "read_log", "sha256", "stale"]
+__all__ = ["Plan", "inputs", "inputs_hash", "inputs_of", "plan", "plan_council"]

@@ -27,7 +27,7 @@ from perflib.data.portfolio import check_year, portfolios, year_folder
 from perflib.errors import BuildLocked, PerflibError
 from perflib.run import versions
 from perflib.run.build import build, say
-from perflib.run.plan import code_hash
+from perflib.run.logs import code_hash
 from perflib.run.pool import Resident
 
 READY = "watching for changes (Ctrl-C to stop)"

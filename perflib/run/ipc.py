@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
@@ -47,6 +48,16 @@ class IPCKernelManager(AsyncKernelManager):
     @default("ip")
     def _ip_default(self) -> str:
         return str(_socket_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        """Launch the kernel forked from the fork server (:mod:`perflib.run.forked`)."""
+        if self.provisioner is None:
+            from perflib.run.forked import ForkedProvisioner
+
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id,
+                                                 kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
 
     async def _async_interrupt_kernel(self) -> None:
         # jupyter_client interrupts a kernel before asking it to shut down; an idle kernel then

@@ -1,0 +1,220 @@
+"""Kernels forked from one warm process, so that a build pays for a kernel's imports once.
+
+Importing pandas, matplotlib, seaborn and IPython costs a kernel more than a notebook does. A
+process of this module's (:func:`serve`, started once per process that starts kernels) imports
+them once, leaves them out of garbage collection (a kernel that collected them would write to,
+and so copy, every page it shares) and forks each kernel from there: a second kernel, or one that
+replaces a kernel a failed notebook left, starts with them imported, sharing their memory.
+
+The forked process becomes the kernel jupyter_client asked for: the environment, working folder,
+standard output and error, and command line of the request, in a session of its own (the
+terminal's Ctrl-C is the build's, not the kernel's), watching the fork server as its parent. The
+fork server ends when the process that started it does, and its kernels then end themselves.
+
+Nothing of perflib's is imported before the fork (its paths are read from the environment at
+import, and each kernel is given its own), and nothing of the requesting process is imported
+after it (multiprocessing's fork server would import the requesting program's main module in every
+kernel: a script that builds reports would then build them again in each). Where a process cannot
+be forked or waited on (no ``fork``, no ``pidfd_open``: not Linux) a kernel is started afresh, as
+jupyter_client starts it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+#: How a kernel is launched (``python -m perflib.run.ipc ...``): its arguments follow this.
+LAUNCHER = "perflib.run.ipc"
+#: Imported once, in the fork server, for every kernel forked from it.
+PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython",
+           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")
+
+_lock = threading.Lock()
+_server: tuple[subprocess.Popen, socket.socket] | None = None
+
+
+def available() -> bool:
+    """Whether kernels can be forked here."""
+    return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
+
+
+def start() -> None:
+    """Start this process's fork server now (its imports then overlap the caller's work)."""
+    if available():
+        with _lock:
+            _connection()
+
+
+def _connection() -> socket.socket:
+    """This process's fork server (started if it is not running): the socket to ask it on."""
+    global _server
+    if _server is not None and _server[0].poll() is None:
+        return _server[1]
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    with theirs:
+        process = subprocess.Popen(
+            [sys.executable, "-c", f"from perflib.run.forked import serve; serve({theirs.fileno()})"],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+    _server = (process, ours)
+    return ours
+
+
+def fork_kernel(args: list[str], env: dict[str, str], cwd: str) -> Forked:
+    """A kernel forked from the fork server, given the launcher's ``args``."""
+    request = json.dumps({"args": args, "env": env, "cwd": cwd}).encode()
+    with _lock:
+        conn = _connection()
+        socket.send_fds(conn, [request], [sys.stdout.fileno(), sys.stderr.fileno()])
+        reply, fds, _, _ = socket.recv_fds(conn, 1024, 1)
+    if not fds:
+        raise RuntimeError(f"the kernel fork server did not fork a kernel: {reply.decode()}")
+    return Forked(int(reply), fds[0])
+
+
+class Forked:
+    """A forked kernel's process, as much of :class:`subprocess.Popen` as jupyter_client uses.
+
+    The kernel is not this process's child, so it is watched through a pidfd (which cannot name
+    another process once the kernel has gone). Its exit code is not known here: 0, or minus the
+    signal this process ended it with.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, pidfd: int) -> None:
+        self.pid, self._fd = pid, pidfd
+        self.returncode: int | None = None
+        self._signal = 0
+
+    def poll(self) -> int | None:
+        """The exit code once the kernel has ended, else None."""
+        return self.wait(0) if self._ended(0) else None
+
+    def _ended(self, timeout: float | None) -> bool:
+        if self.returncode is not None:
+            return True
+        return bool(select.select([self._fd], [], [], timeout)[0])
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel to end, as :meth:`subprocess.Popen.wait` does."""
+        if not self._ended(timeout):
+            raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+        if self.returncode is None:
+            self.returncode = -self._signal
+            os.close(self._fd)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel, unless it has already gone."""
+        if self.returncode is None:
+            signal.pidfd_send_signal(self._fd, signum)
+            if signum in (signal.SIGKILL, signal.SIGTERM):
+                self._signal = signum
+
+    def kill(self) -> None:
+        """End the kernel now."""
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """Ask the kernel to end."""
+        self.send_signal(signal.SIGTERM)
+
+
+class ForkedProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching the kernel forked from the fork server."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        """Fork the kernel ``cmd`` describes; start it afresh where kernels cannot be forked."""
+        if not available() or LAUNCHER not in cmd:
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        process = fork_kernel(cmd[cmd.index(LAUNCHER) + 1:], dict(kwargs.get("env") or os.environ),
+                              cwd)
+        self.process = process  # type: ignore[assignment]  # as much of a Popen as is used
+        self.pid = self.pgid = process.pid  # the kernel leads a session of its own
+        self.cwd = cwd
+        return self.connection_info
+
+
+# ---- the fork server -------------------------------------------------------------------------
+
+def serve(fd: int) -> None:
+    """The fork server: import :data:`PRELOAD`, then fork a kernel for each request on ``fd``."""
+    import gc
+    import importlib
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the build's to handle
+    for name in PRELOAD:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels that end are reaped by the system
+    conn = socket.socket(fileno=fd)
+    while True:
+        try:
+            request, fds, _, _ = socket.recv_fds(conn, 1 << 20, 2)
+        except OSError:
+            return
+        if not request:  # the process that started this one has gone
+            return
+        pid = os.fork()
+        if pid == 0:
+            _become_kernel(conn, json.loads(request), fds)
+        for f in fds:
+            os.close(f)
+        pidfd = os.pidfd_open(pid)
+        try:
+            socket.send_fds(conn, [str(pid).encode()], [pidfd])
+        except OSError:
+            return
+        finally:
+            os.close(pidfd)
+
+
+def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
+    """In the forked process: become the kernel asked for, run it, and never return."""
+    code = 1
+    try:
+        conn.close()
+        for sig in (signal.SIGCHLD, signal.SIGINT):
+            signal.signal(sig, signal.SIG_DFL if sig == signal.SIGCHLD else
+                          signal.default_int_handler)
+        for target, f in zip((1, 2), fds, strict=False):
+            os.dup2(f, target)
+            os.close(f)
+        os.setsid()
+        os.environ.clear()
+        os.environ.update(request["env"])
+        parent = str(os.getppid())
+        os.environ["JPY_PARENT_PID"] = parent
+        os.chdir(request["cwd"])
+        # ipykernel read JPY_PARENT_PID as it was imported, in the fork server: it is given again
+        # here, so that the kernel ends itself when the fork server goes
+        sys.argv = [LAUNCHER, *request["args"], f"--IPKernelApp.parent_handle={parent}"]
+        from perflib.run.ipc import launch
+
+        launch()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+__all__ = ["Forked", "ForkedProvisioner", "available", "fork_kernel", "start"]

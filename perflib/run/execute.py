@@ -9,6 +9,7 @@ Markdown) are made on this thread while it prints, so a task comes back with its
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 import time
 from pathlib import Path
@@ -37,14 +38,16 @@ def _exporter() -> PageExporter:
     return exporter
 
 
-def locally(task: Task, printer: PrintService | None = None) -> Outcome:
-    """Run a task on this thread's warm kernel and make its report's files.
+def locally(task: Task, printer: PrintService | None = None) -> concurrent.futures.Future[Outcome]:
+    """Run a task on this thread's warm kernel and make its report's files; the report, once printed.
 
     The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
-    thread (see :mod:`perflib.run.kernels`), then reset between notebooks.
+    thread (see :mod:`perflib.run.kernels`), then reset between notebooks. This returns once the
+    notebook has run and the documents other than the PDF are made, so the thread's kernel runs
+    the next notebook while this one prints.
     """
     outcome, rendered = run(task, Path(task.notebook), config.NOTEBOOKS_DIR)
-    return documents(outcome, rendered, printer)
+    return finishing(outcome, rendered, printer)
 
 
 def run(task: Task, source: Path, cwd: Path, root: str | None = None
@@ -94,13 +97,21 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
 
 def documents(outcome: Outcome, rendered: Rendered | None,
               printer: PrintService | None = None) -> Outcome:
-    """Add the documents made from the page: printed by ``printer`` while the others are made.
+    """Add the documents made from the page, the PDF among them: the finished report."""
+    return finishing(outcome, rendered, printer).result()
+
+
+def finishing(outcome: Outcome, rendered: Rendered | None,
+              printer: PrintService | None = None) -> concurrent.futures.Future[Outcome]:
+    """Make the documents other than the PDF now, while ``printer`` prints it; done when printed.
 
     A report whose document fails, fails. Without a browser the outcome says why in
     ``unprinted`` and carries no PDF, for the client to print or the build to report.
     """
+    done: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
     if outcome.error or rendered is None:
-        return outcome
+        done.set_result(outcome)
+        return done
     printing = printer.submit(rendered) if printer is not None else None
     for fmt in made_alongside():
         try:
@@ -110,14 +121,20 @@ def documents(outcome: Outcome, rendered: Rendered | None,
             break
     if printing is None:
         outcome.unprinted = "no browser was given to this task"
-        return outcome
-    try:
-        outcome.documents["pdf"] = printing.result()
-    except BrowserNotFound as exc:
-        outcome.unprinted = str(exc)
-    except Exception as exc:  # a page that will not print fails its report, not the build
-        outcome.error = outcome.error or f"printing the PDF failed: {failure(exc)}"
-    return outcome
+        done.set_result(outcome)
+        return done
+
+    def printed(f: concurrent.futures.Future[bytes]) -> None:
+        try:
+            outcome.documents["pdf"] = f.result()
+        except BrowserNotFound as exc:
+            outcome.unprinted = str(exc)
+        except Exception as exc:  # a page that will not print fails its report, not the build
+            outcome.error = outcome.error or f"printing the PDF failed: {failure(exc)}"
+        done.set_result(outcome)
+
+    printing.add_done_callback(printed)
+    return done
 
 
 def failure(exc: BaseException) -> str:
@@ -125,4 +142,4 @@ def failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
 
 
-__all__ = ["documents", "failure", "locally", "run"]
+__all__ = ["documents", "failure", "finishing", "locally", "run"]

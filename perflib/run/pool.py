@@ -81,14 +81,41 @@ class Threads:
         from perflib.run import execute
 
         get_validator()  # compiled once here (0.2 s), not by every thread racing to read a notebook
+        # a thread's task is back once its notebook has run; its report, once printed
         futures = [executor.submit(execute.locally, t, printer) for t in tasks]
         try:
-            for f in concurrent.futures.as_completed(futures):
-                yield f.result()  # raises what a task raised
+            for done in concurrent.futures.as_completed([_printed(f) for f in futures]):
+                yield done.result()  # raises what a task raised
         finally:  # on any way out, no task of this build is left running into the next
             for f in futures:
                 f.cancel()
             concurrent.futures.wait(futures)
+
+
+def _printed(ran: concurrent.futures.Future[concurrent.futures.Future[Outcome]]
+             ) -> concurrent.futures.Future[Outcome]:
+    """The outcome of a task whose thread gave back its report still printing, once printed."""
+    done: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+
+    def hand_on(f: concurrent.futures.Future[Outcome]) -> None:
+        try:
+            done.set_result(f.result())
+        except BaseException as exc:
+            done.set_exception(exc)
+
+    def then(f: concurrent.futures.Future[concurrent.futures.Future[Outcome]]) -> None:
+        if f.cancelled():
+            done.cancel()
+            return
+        try:
+            printing = f.result()
+        except BaseException as exc:
+            done.set_exception(exc)
+            return
+        printing.add_done_callback(hand_on)
+
+    ran.add_done_callback(then)
+    return done
 
 
 def pool_for(jobs: int, scheduler: str | None = None, resident: Resident | None = None) -> Pool:

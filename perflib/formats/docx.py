@@ -4,9 +4,8 @@ Word files are written from a report's blocks (:mod:`perflib.formats.word`) into
 reference document (``templates/perflib/reference.docx``, made by :func:`make_reference`), which
 gives every style its look: Arial throughout, dark bold headings, ruled tables, A4 pages with
 2 cm margins and a "Page X of Y" footer. :func:`settle` then sets what the checker asks for:
-title, author and language (en-GB) in the document properties and styles, A4 pages, header rows
-that repeat across pages, rows that do not split, tables at the page's width, and alt text on
-every picture.
+title, author and language (en-GB) in the document properties and styles, A4 pages, and alt
+text on every picture (tables come with their header rows: :mod:`perflib.formats.docx_tables`).
 
 The reference document starts from pandoc's default one (whose style names Word and LibreOffice
 both know), so regenerating it needs pandoc: ``python -m perflib.formats.docx``, with the
@@ -22,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from perflib import config
-from perflib.formats import docx_tables
 
 REFERENCE = config.TEMPLATES_DIR / "perflib" / "reference.docx"
 #: A4 in twentieths of a point, and the margins the PDF is printed with (about 2 cm).
@@ -39,9 +37,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 def settle(doc: Any, *, title: str, author: str, lang: str = "en-GB") -> None:
     """What Word's accessibility checker looks for, set on a python-docx ``Document``.
 
-    Title, author and language in the properties, the language in every style, A4 pages, a
-    header row repeated on every page of each table and no row split, tables at the text's
-    width, and alt text on every picture (a picture without is refused).
+    Title, author and language in the properties, the language in every style, A4 pages, and
+    alt text on every picture (a picture without is refused). Tables are written with their
+    header rows and widths (:func:`perflib.formats.docx_tables.table_xml`).
     """
     props = doc.core_properties
     props.title = title
@@ -52,10 +50,6 @@ def settle(doc: Any, *, title: str, author: str, lang: str = "en-GB") -> None:
     _set_lang(doc.styles.element, lang)
     for section in doc.sections:
         _a4(section)
-    for table in doc.tables:
-        _mark_header(table)
-    for table in doc.element.body.iter(_w("tbl")):
-        docx_tables.fit(table, A4[0] - 2 * MARGIN)
     for i, pr in enumerate(doc.element.body.iter(f"{{{_WP}}}docPr"), start=1):
         pr.set("id", str(i))  # unique drawing ids, or Word offers to repair the file
         if not pr.get("descr"):
@@ -106,18 +100,6 @@ def _a4(section: Any) -> None:
     section.page_width, section.page_height = Twips(A4[0]), Twips(A4[1])
     for side in ("top_margin", "bottom_margin", "left_margin", "right_margin"):
         setattr(section, side, Twips(MARGIN))
-
-
-def _mark_header(table: Any) -> None:
-    """The first row is the header row, repeated at the top of every page; rows do not split."""
-    from docx.oxml import OxmlElement
-
-    for n, row in enumerate(table.rows):
-        tr_pr = row._tr.get_or_add_trPr()
-        if n == 0 and tr_pr.find(_w("tblHeader")) is None:
-            tr_pr.append(OxmlElement("w:tblHeader"))
-        if tr_pr.find(_w("cantSplit")) is None:
-            tr_pr.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _pandoc() -> str:

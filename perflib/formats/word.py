@@ -25,10 +25,10 @@ import io
 from typing import Any
 
 from docx import Document
-from docx.oxml import OxmlElement
+from docx.oxml import parse_xml
 from docx.shared import Emu, Twips
 
-from perflib.formats import Rendered, docx
+from perflib.formats import Rendered, docx, docx_tables
 from perflib.formats.word_text import Writer
 from perflib.present import blocks as b
 from perflib.present.html import PLOTTED
@@ -112,29 +112,16 @@ class _Blocks:
         """A captioned table: header row repeated on each page, rows kept whole, page-wide."""
         caption = t.caption if caption is None else caption
         self.w.paragraph(caption, "Table Caption")
-        rows = [t.headers, *t.rows, *t.foot]
-        width = max(len(r) for r in rows)
-        table = self.w.doc.add_table(rows=len(rows), cols=width)
-        for i, row in enumerate(rows):
-            cells = table.rows[i].cells
-            for j, value in enumerate(row):
-                self.w.fill(cells[j].paragraphs[0], value, "Compact")
-        tbl_pr = table._tbl.tblPr
-        # named even though it is the default table style: LibreOffice draws no rules otherwise
-        style = OxmlElement("w:tblStyle")
-        style.set(docx.qn("val"), "Table")
-        tbl_pr.insert(0, style)
-        look = OxmlElement("w:tblLook")
-        for key, value in (("firstRow", "1"), ("lastRow", "0"), ("firstColumn", "0"),
-                           ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "0"),
-                           ("val", "0020")):
-            look.set(docx.qn(key), value)
-        for old in tbl_pr.findall(docx.qn("tblLook")):
-            tbl_pr.remove(old)
-        tbl_pr.append(look)
-        name = OxmlElement("w:tblCaption")
-        name.set(docx.qn("val"), b.plain(caption))
-        tbl_pr.append(name)
+        rows = [[_runs(v) for v in row] for row in [t.headers, *t.rows, *t.foot]]
+        xml = docx_tables.table_xml(rows, b.plain(caption), TEXT_WIDTH,
+                                    paragraph_style=self.w.style_id("Compact"))
+        body = self.w.doc.element.body
+        end = body.find(docx.qn("sectPr"))  # the last child of a document's body
+        table = parse_xml(xml)
+        if end is not None:
+            end.addprevious(table)
+        else:
+            body.append(table)
         self.w.after_block()
 
     def figure(self, f: b.Figure) -> None:
@@ -148,6 +135,13 @@ class _Blocks:
         note = f" {f.caption}" if f.caption else ""
         self.w.paragraph(f"{f.title}.{note}", "Image Caption")
         self.table(f.data, caption=PLOTTED)
+
+
+def _runs(text: b.Inline) -> list[docx_tables.Run]:
+    """A cell's text as runs, as :meth:`Writer.runs` writes them: an icon left out."""
+    spans = [b.Span("", text)] if isinstance(text, str) else text
+    return [(s.text, s.style == "strong", s.style == "em") for s in spans
+            if s.style != "icon" and s.text]
 
 
 def _describe(picture: Any, alt: str) -> None:

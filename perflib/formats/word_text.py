@@ -39,11 +39,15 @@ class Writer:
         self._bullets: str | None = None
         self._ids: dict[str, str] = {}
 
-    def styled(self, paragraph: Any, style: str) -> Any:
-        """Give ``paragraph`` a style by its id (python-docx looks a name up at every call)."""
+    def style_id(self, style: str) -> str:
+        """A style's id, from its name (python-docx would look it up at every use)."""
         if style not in self._ids:
             self._ids[style] = self.doc.styles[style].style_id
-        paragraph._p.get_or_add_pPr().style = self._ids[style]
+        return self._ids[style]
+
+    def styled(self, paragraph: Any, style: str) -> Any:
+        """Give ``paragraph`` a style by its id."""
+        paragraph._p.get_or_add_pPr().style = self.style_id(style)
         return paragraph
 
     def add(self, style: str) -> Any:
@@ -66,11 +70,6 @@ class Writer:
         if style is None:
             self._first = False
         return p
-
-    def fill(self, paragraph: Any, text: b.Inline, style: str) -> None:
-        """Put ``text`` into a paragraph python-docx made (a table cell's)."""
-        self.styled(paragraph, style)
-        self.runs(paragraph, text)
 
     def after_block(self) -> None:
         """Running text after a table or a chart is not a first paragraph."""

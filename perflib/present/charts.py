@@ -78,9 +78,15 @@ def _cell(v: object) -> str:
     return str(v)
 
 
+#: zlib's effort on a chart's PNG: PIL's default (6) takes about twice as long as 3 for a file
+#: a tenth smaller, which the browser decodes and the PDF compresses again anyway.
+PNG_COMPRESSION = 3
+
+
 def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
+    fig.savefig(buf, format="png", bbox_inches="tight",
+                pil_kwargs={"compress_level": PNG_COMPRESSION})
     lib().plt.close(fig)
     return buf.getvalue()
 

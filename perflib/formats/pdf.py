@@ -189,95 +189,6 @@ def print_html(html: str, header: str = "") -> bytes:
         return pool.submit(job).result()
 
 
-# Operators that put marks on the page; a unit containing one of them is content, or an artifact.
-_PAINT = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "sh", "BI",
-          "INLINE IMAGE"}
-_PATH = {"m", "l", "c", "v", "y", "h", "re"}
-_PATH_END = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "n"}
-
-
-def _ends(names: list[str]) -> list[int]:
-    """For each operator, the index of the last operator of the graphics unit it starts.
-
-    A ``q`` or ``BT`` unit runs to its matching ``Q`` or ``ET`` (or the stream's end), a path to
-    the operator that paints or ends it; any other operator is a unit of its own. One pass each
-    way, so a page of many thousand operators costs no more than reading it.
-    """
-    n = len(names)
-    ends = list(range(n))
-    stacks: dict[str, list[int]] = {"q": [], "BT": []}
-    for i, name in enumerate(names):
-        if name in stacks:
-            stacks[name].append(i)
-        elif name in ("Q", "ET"):
-            stack = stacks["q" if name == "Q" else "BT"]
-            if stack:
-                ends[stack.pop()] = i
-    for stack in stacks.values():
-        for i in stack:
-            ends[i] = n - 1
-    next_end = None
-    for i in range(n - 1, -1, -1):
-        if names[i] in _PATH_END:
-            next_end = i
-        if names[i] in _PATH and next_end is not None:
-            ends[i] = next_end
-    return ends
-
-
-def _counts(flags: list[bool]) -> list[int]:
-    """Running totals: ``c[j + 1] - c[i]`` is how many of ``flags[i:j + 1]`` are true."""
-    out = [0]
-    for f in flags:
-        out.append(out[-1] + f)
-    return out
-
-
-def mark_artifacts(ops: list) -> tuple[list, list[str]]:
-    """Wrap every painted unit that lies outside marked content in ``/Artifact BMC ... EMC``.
-
-    Chromium tags the page body but leaves its header, footer and page background unmarked; PDF/UA
-    readers need those marked as artifacts so they are not read out as content on every page.
-    Returns the operators and their names (what the PDF/UA check reads: naming each operator
-    again cost as much as marking them).
-    """
-    import pikepdf
-
-    names = [str(op[1]) for op in ops]
-    inline = [isinstance(op, pikepdf.ContentStreamInlineImage) for op in ops]
-    ends = _ends(names)
-    marked = _counts([name in ("BDC", "BMC", "EMC") for name in names])
-    painted = _counts([name in _PAINT or im for name, im in zip(names, inline, strict=True)])
-    out: list = []
-    out_names: list[str] = []
-    depth, i = 0, 0
-    while i < len(ops):
-        name = names[i]
-        if depth == 0 and (name in ("q", "BT", "Do", "sh") or name in _PATH or inline[i]):
-            j = ends[i]
-            if name == "q" and marked[j + 1] > marked[i]:
-                out.append(ops[i])  # marked content inside: look at what the q holds instead
-                out_names.append(name)
-                i += 1
-                continue
-            if painted[j + 1] > painted[i]:
-                out.append(([pikepdf.Name.Artifact], pikepdf.Operator("BMC")))
-                out.extend(ops[i:j + 1])
-                out.append(([], pikepdf.Operator("EMC")))
-                out_names += ["BMC", *names[i:j + 1], "EMC"]
-            else:
-                out.extend(ops[i:j + 1])
-                out_names += names[i:j + 1]
-            i = j + 1
-            continue
-        depth += name in ("BDC", "BMC")
-        depth -= name == "EMC"
-        out.append(ops[i])
-        out_names.append(name)
-        i += 1
-    return out, out_names
-
-
 def make_accessible(data: bytes, title: str, lang: str = "en-GB",
            links: Mapping[str, str] | None = None) -> bytes:
     """Make Chromium's tagged PDF a PDF/UA-1 file, and claim so only if the checks pass.
@@ -296,13 +207,10 @@ def make_accessible(data: bytes, title: str, lang: str = "en-GB",
     import pikepdf
 
     from perflib.formats import pdf_ua
+    from perflib.formats.pdf_content import mark_page
 
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        contents = []
-        for page in pdf.pages:
-            ops, names = mark_artifacts(list(pikepdf.parse_content_stream(page)))
-            page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
-            contents.append(names)
+        contents = [mark_page(pdf, page) for page in pdf.pages]
         pdf.Root.Lang = pikepdf.String(lang)
         pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
         pdf.docinfo["/Title"] = pikepdf.String(title)

@@ -13,7 +13,7 @@ their alt text, links tied to their annotations. What it leaves, :func:`mend` ad
 claims PDF/UA-1 in its XMP (``pdfuaid:part``) only when it finds none: a claim a document
 management system or an accessibility audit can rely on. Decorative page marks (headers,
 footers, the shapes of badges and icons whose words are printed beside them) are made artifacts
-by :func:`perflib.formats.pdf.mark_artifacts`, whose output :func:`problems` also checks.
+by :func:`perflib.formats.pdf_content.mark_page`, whose output :func:`problems` also checks.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 Importing pandas, matplotlib, seaborn and IPython costs a kernel more than a notebook does. A
 process of this module's (:func:`serve`, started once per process that starts kernels) imports
-them once, leaves them out of garbage collection (a kernel that collected them would write to,
-and so copy, every page it shares) and forks each kernel from there: a second kernel, or one that
-replaces a kernel a failed notebook left, starts with them imported, sharing their memory.
+them once, draws one chart (so fonts and renderer are loaded once too), leaves them out of
+garbage collection (a kernel that collected them would write to, and so copy, every page it
+shares) and forks each kernel from there: a second kernel, or one that replaces a kernel a
+failed notebook left, starts with them imported, sharing their memory.
 
 The forked process becomes the kernel jupyter_client asked for: the environment, working folder,
 standard output and error, and command line of the request, in a session of its own (the
@@ -156,6 +157,7 @@ def serve(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the build's to handle
     for name in PRELOAD:
         importlib.import_module(name)
+    _draw_once()
     gc.collect()
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # kernels that end are reaped by the system
@@ -179,6 +181,29 @@ def serve(fd: int) -> None:
             return
         finally:
             os.close(pidfd)
+
+
+def _draw_once() -> None:
+    """Draw and save one small chart, as a report does, leaving no state behind.
+
+    matplotlib loads its fonts, renderer and PNG writer on first use: loaded here, they are
+    loaded once for every kernel. The chart is drawn through the object API, so pyplot, the
+    backend and rcParams are as a kernel that imported matplotlib itself would find them.
+    """
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot([0, 1, 2], [1, 3, 2], marker="o", linestyle="--", label="series")
+    ax.bar([0, 1, 2], [1, 2, 3], hatch="//")
+    ax.set_title("Title")
+    ax.set_xlabel("Quarter")
+    ax.legend()
+    fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
 
 
 def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:

@@ -51,6 +51,17 @@ class Watch:
         raise AssertionError(f"no line like {pattern!r} in {timeout} s; last: {self.seen[-5:]}")
 
 
+def kernel_processes(pid: int) -> list[psutil.Process]:
+    """The kernels under process ``pid``: started afresh, or forked from its fork server."""
+    found = []
+    for p in psutil.Process(pid).children(recursive=True):
+        parent = p.parent()
+        if "perflib.run.ipc" in " ".join(p.cmdline()) or (
+                parent is not None and "perflib.run.forked" in " ".join(parent.cmdline())):
+            found.append(p)
+    return found
+
+
 def test_watch_rebuilds_what_an_edit_changes_and_survives_bad_data(project: Path) -> None:
     report = project / "reports/cfe/2020-21"
     commentary = project / "data/cfe/2020-21/commentary.md"
@@ -59,8 +70,7 @@ def test_watch_rebuilds_what_an_edit_changes_and_survives_bad_data(project: Path
     try:
         first = w.until(re.escape(READY))
         assert any(line.startswith("built 0, up to date 10, failed 0") for line in first), first
-        kernels = [p for p in psutil.Process(w.proc.pid).children(recursive=True)
-                   if "perflib.run.ipc" in " ".join(p.cmdline())]
+        kernels = kernel_processes(w.proc.pid)
         assert len(kernels) == 1  # --jobs 1: one warm kernel, kept between builds
 
         # An edit to the commentary rebuilds the annual report (and the corporate report, whose

@@ -37,8 +37,9 @@ from jupyter_client.provisioning import LocalProvisioner
 #: How a kernel is launched (``python -m perflib.run.ipc ...``): its arguments follow this.
 LAUNCHER = "perflib.run.ipc"
 #: Imported once, in the fork server, for every kernel forked from it.
-PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython",
-           "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell")
+PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "markdown_it", "nh3",
+           "yaml", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+           "ipykernel.debugger", "debugpy")
 
 _lock = threading.Lock()
 _server: tuple[subprocess.Popen, socket.socket] | None = None
@@ -47,13 +48,6 @@ _server: tuple[subprocess.Popen, socket.socket] | None = None
 def available() -> bool:
     """Whether kernels can be forked here."""
     return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
-
-
-def start() -> None:
-    """Start this process's fork server now (its imports then overlap the caller's work)."""
-    if available():
-        with _lock:
-            _connection()
 
 
 def _connection() -> socket.socket:
@@ -155,8 +149,19 @@ def serve(fd: int) -> None:
     import importlib
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the build's to handle
+    # debugpy (ipykernel's debugger) warns on stderr, as it is imported, that breakpoints in
+    # frozen modules may be missed: a kernel's stderr goes to its client, this process's to the
+    # build's terminal
+    quiet = {"PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    before = {k: os.environ.get(k) for k in quiet}
+    os.environ.update(quiet)
     for name in PRELOAD:
         importlib.import_module(name)
+    for k, v in before.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
     _draw_once()
     gc.collect()
     gc.freeze()
@@ -242,4 +247,4 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
         os._exit(code)
 
 
-__all__ = ["Forked", "ForkedProvisioner", "available", "fork_kernel", "start"]
+__all__ = ["Forked", "ForkedProvisioner", "available", "fork_kernel"]

@@ -186,7 +186,9 @@ def _run(plans: list[Plan], out: Path, staged: Path, pool: Pool, printer: PrintS
     Each outcome's files are written into its version at once and then dropped, so the build
     holds only the reports in flight, however many it builds.
     """
-    tasks = [t for p in plans for t in p.tasks]
+    # the corporate reports, which read every portfolio, first: the longest notebooks go first
+    # so that none is left to run alone at the end while the other kernels wait
+    tasks = sorted((t for p in plans for t in p.tasks), key=lambda t: t.scope != "council")
     if not tasks:
         return None
     from perflib.run.progress import Progress

@@ -56,7 +56,7 @@ def kernel_processes(pid: int) -> list[psutil.Process]:
     found = []
     for p in psutil.Process(pid).children(recursive=True):
         parent = p.parent()
-        if "perflib.run.ipc" in " ".join(p.cmdline()) or (
+        if "perflib.run.launch" in " ".join(p.cmdline()) or (
                 parent is not None and "perflib.run.forked" in " ".join(parent.cmdline())):
             found.append(p)
     return found
@@ -70,7 +70,10 @@ def test_watch_rebuilds_what_an_edit_changes_and_survives_bad_data(project: Path
     try:
         first = w.until(re.escape(READY))
         assert any(line.startswith("built 0, up to date 10, failed 0") for line in first), first
-        kernels = kernel_processes(w.proc.pid)
+        # the kernel is forked once the fork server has imported pandas and the rest
+        deadline = time.monotonic() + 60
+        while not (kernels := kernel_processes(w.proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert len(kernels) == 1  # --jobs 1: one warm kernel, kept between builds
 
         # An edit to the commentary rebuilds the annual report (and the corporate report, whose

@@ -34,8 +34,8 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-#: How a kernel is launched (``python -m perflib.run.ipc ...``): its arguments follow this.
-LAUNCHER = "perflib.run.ipc"
+from perflib.run.launch import LAUNCHER, launch
+
 #: Imported once, in the fork server, for every kernel forked from it.
 PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "markdown_it", "nh3",
            "yaml", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
@@ -231,8 +231,6 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
         # ipykernel read JPY_PARENT_PID as it was imported, in the fork server: it is given again
         # here, so that the kernel ends itself when the fork server goes
         sys.argv = [LAUNCHER, *request["args"], f"--IPKernelApp.parent_handle={parent}"]
-        from perflib.run.ipc import launch
-
         launch()
         code = 0
     except SystemExit as exc:

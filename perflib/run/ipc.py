@@ -1,9 +1,8 @@
 """Kernels for unattended builds that listen on no TCP port.
 
 Jupyter kernels talk to their client over five ZeroMQ channels, on TCP ports by default; here they
-use IPC (Unix sockets in a private temporary folder). ipykernel also binds a loopback TCP port to
-collect output from processes a notebook forks; report notebooks fork nothing, so the kernel is
-launched through :func:`launch`, which turns that pipe off.
+use IPC (Unix sockets in a private temporary folder), and the kernel is started through
+:mod:`perflib.run.launch`, which turns off the loopback TCP pipe ipykernel would also open.
 """
 
 from __future__ import annotations
@@ -17,6 +16,8 @@ from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
+
+from perflib.run.launch import LAUNCHER
 
 _DIR: Path | None = None
 
@@ -67,24 +68,6 @@ class IPCKernelManager(AsyncKernelManager):
             await super()._async_interrupt_kernel()
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        """Start the kernel through :func:`launch` instead of ``ipykernel_launcher``."""
+        """Start the kernel through :mod:`perflib.run.launch` instead of ``ipykernel_launcher``."""
         cmd = super().format_kernel_cmd(extra_arguments)
-        return ["perflib.run.ipc" if part == "ipykernel_launcher" else part for part in cmd]
-
-
-def launch() -> None:
-    """Start an IPython kernel whose IOPub thread opens no loopback TCP pipe."""
-    from ipykernel import iostream, kernelapp
-
-    original = iostream.IOPubThread.__init__
-
-    def init(self: iostream.IOPubThread, socket: object, pipe: bool = False,
-             **kw: object) -> None:
-        original(self, socket, pipe=False, **kw)
-
-    iostream.IOPubThread.__init__ = init  # type: ignore[method-assign,assignment]
-    kernelapp.launch_new_instance()
-
-
-if __name__ == "__main__":
-    launch()
+        return [LAUNCHER if part == "ipykernel_launcher" else part for part in cmd]

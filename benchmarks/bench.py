@@ -40,7 +40,8 @@ YEARS = ["2019/20", "2020/21"]
 
 def row(label: str, value: float, unit: str = "s", note: str = "") -> None:
     """One line of the table: every figure in one column, whatever the label's length."""
-    digits = 3 if value < 1 and unit == "s" else 2 if unit == "s" else 1
+    # a ratio near its limit (1.10 x) needs its second decimal
+    digits = 3 if value < 1 and unit == "s" else 2 if unit == "s" or (unit == "x" and value < 2) else 1
     print(f"  {label:<58} {value:8.{digits}f} {unit}{'  ' + note if note else ''}", flush=True)
 
 

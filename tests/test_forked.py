@@ -127,6 +127,25 @@ def test_kernels_end_when_the_process_that_started_them_is_killed(tmp_path):
     assert not alive(kernel), "a kernel outlived the process that started it"
 
 
+def test_a_lost_fork_server_is_started_again(fresh_thread_kernel):
+    first = warm.WarmKernel()
+    server = parent_of(first.km.provisioner.process.pid)
+    first.shutdown()
+    os.kill(server, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while alive(server) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    again = warm.WarmKernel()
+    try:
+        assert parent_of(again.km.provisioner.process.pid) not in (server, os.getpid())
+        again.run("x = 1")
+        again.km.provisioner.process.kill()
+        again.km.provisioner.process.wait(10)
+        again.km.provisioner.process.kill()  # ended already: nothing to signal, no error
+    finally:
+        again.shutdown()
+
+
 def test_without_fork_a_kernel_is_started_afresh(monkeypatch, fresh_thread_kernel):
     monkeypatch.setattr(forked, "available", lambda: False)
     k = warm.WarmKernel()

@@ -22,6 +22,7 @@ jupyter_client starts it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -53,8 +54,10 @@ def available() -> bool:
 def _connection() -> socket.socket:
     """This process's fork server (started if it is not running): the socket to ask it on."""
     global _server
-    if _server is not None and _server[0].poll() is None:
-        return _server[1]
+    if _server is not None:
+        if _server[0].poll() is None:
+            return _server[1]
+        _server[1].close()  # it ended (killed, say): a new one is started
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     with theirs:
         process = subprocess.Popen(
@@ -110,11 +113,13 @@ class Forked:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        """Signal the kernel, unless it has already gone."""
-        if self.returncode is None:
+        """Signal the kernel, unless it has already gone (as Popen does nothing then)."""
+        if self.poll() is not None:
+            return
+        if signum in (signal.SIGKILL, signal.SIGTERM):
+            self._signal = signum
+        with contextlib.suppress(ProcessLookupError):  # it ended since the poll
             signal.pidfd_send_signal(self._fd, signum)
-            if signum in (signal.SIGKILL, signal.SIGTERM):
-                self._signal = signum
 
     def kill(self) -> None:
         """End the kernel now."""

@@ -126,10 +126,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return watch.main(argv, portfolio=args.portfolio,
                               year=args.year, out=args.out, jobs=args.jobs, data_dir=args.data)
-        if args.scheduler is None:  # the kernels start while the build imports what it needs
+        if args.scheduler is None:  # kernels get ready while the build imports what it needs
             from perflib.run import kernels
 
-            kernels.head_start(args.out, args.jobs, args.force, args.portfolio, args.year)
+            kernels.head_start(args.out, args.force, args.portfolio, args.year)
         from perflib.run.build import build
 
         build(args.portfolio, args.year, args.out, args.jobs, args.force, args.data,

@@ -146,6 +146,22 @@ def test_a_lost_fork_server_is_started_again(fresh_thread_kernel):
         again.shutdown()
 
 
+def test_a_kernel_is_forked_from_a_notebook_whose_output_is_no_file(monkeypatch,
+                                                                    fresh_thread_kernel):
+    """Inside a notebook sys.stdout is the kernel's stream to its client, with no file behind it:
+    a kernel started there gets the process's own output, as one started afresh does."""
+    import io
+
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    k = warm.WarmKernel()
+    try:
+        assert isinstance(k.km.provisioner.process, forked.Forked)
+        k.run("x = 1")
+    finally:
+        k.shutdown()
+
+
 def test_without_fork_a_kernel_is_started_afresh(monkeypatch, fresh_thread_kernel):
     monkeypatch.setattr(forked, "available", lambda: False)
     k = warm.WarmKernel()

@@ -51,13 +51,20 @@ def available() -> bool:
     return hasattr(os, "fork") and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")
 
 
+def start() -> None:
+    """Start this process's fork server now, so that its imports overlap the caller's work."""
+    if available():
+        with _lock:
+            _connection()
+
+
 def _connection() -> socket.socket:
     """This process's fork server (started if it is not running): the socket to ask it on."""
     global _server
     if _server is not None:
         if _server[0].poll() is None:
             return _server[1]
-        _server[1].close()  # it ended (killed, say): a new one is started
+        _stop()  # it ended (killed, say): a new one is started
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     with theirs:
         process = subprocess.Popen(
@@ -69,14 +76,43 @@ def _connection() -> socket.socket:
 
 def fork_kernel(args: list[str], env: dict[str, str], cwd: str) -> Forked:
     """A kernel forked from the fork server, given the launcher's ``args``."""
-    request = json.dumps({"args": args, "env": env, "cwd": cwd}).encode()
+    # this process's own standard output and error, as a kernel started afresh inherits them
+    # (not sys.stdout's: inside a notebook that is the kernel's stream to its client)
+    stdio = [fd for fd in (1, 2) if _is_open(fd)]
+    request = json.dumps({"args": args, "env": env, "cwd": cwd, "stdio": stdio}).encode()
     with _lock:
-        conn = _connection()
-        socket.send_fds(conn, [request], [sys.stdout.fileno(), sys.stderr.fileno()])
-        reply, fds, _, _ = socket.recv_fds(conn, 1024, 1)
+        for attempt in (1, 2):  # a server lost since it was last asked is started again, once
+            conn = _connection()
+            try:
+                socket.send_fds(conn, [request], stdio)
+                reply, fds, _, _ = socket.recv_fds(conn, 1024, 1)
+            except OSError:
+                reply, fds = b"", []
+            if fds or attempt == 2:
+                break
+            _stop()
     if not fds:
-        raise RuntimeError(f"the kernel fork server did not fork a kernel: {reply.decode()}")
+        raise RuntimeError("the kernel fork server did not fork a kernel")
     return Forked(int(reply), fds[0])
+
+
+def _stop() -> None:
+    """Forget this process's fork server, ending it if it still runs."""
+    global _server
+    if _server is not None:
+        process, conn = _server
+        _server = None
+        conn.close()  # a server still running reads the end of its requests, and ends
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(5)
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 
 class Forked:
@@ -224,7 +260,7 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
         for sig in (signal.SIGCHLD, signal.SIGINT):
             signal.signal(sig, signal.SIG_DFL if sig == signal.SIGCHLD else
                           signal.default_int_handler)
-        for target, f in zip((1, 2), fds, strict=False):
+        for target, f in zip(request["stdio"], fds, strict=True):
             os.dup2(f, target)
             os.close(f)
         os.setsid()
@@ -250,4 +286,4 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
         os._exit(code)
 
 
-__all__ = ["Forked", "ForkedProvisioner", "available", "fork_kernel"]
+__all__ = ["Forked", "ForkedProvisioner", "available", "fork_kernel", "start"]

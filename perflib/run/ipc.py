@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -27,8 +28,21 @@ def _socket_dir() -> Path:
     global _DIR
     if _DIR is None:
         _DIR = Path(tempfile.mkdtemp(prefix="perflib-kernels-"))
-        atexit.register(shutil.rmtree, _DIR, True)
+        atexit.register(_at_exit, _DIR)
     return _DIR
+
+
+def _at_exit(folder: Path) -> None:
+    """Remove the socket folder, unless the warm kernels' own shutdown will, after them.
+
+    Exit handlers run last registered first, so this one would otherwise pull the sockets from
+    under a kernel still starting (which would print its failure to bind as the build exits):
+    :func:`perflib.run.kernels.shutdown_all` stops every kernel, then calls :func:`cleanup`.
+    """
+    kernels = sys.modules.get("perflib.run.kernels")
+    if kernels is not None and getattr(kernels, "_registered", False):
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def cleanup() -> None:

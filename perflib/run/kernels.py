@@ -179,33 +179,35 @@ def prestart(n: int = 1, kernel_name: str = "python3", root: str | None = None) 
         threading.Thread(target=start, name="perflib-kernel-start", daemon=True).start()
 
 
-def head_start(out: str | None, jobs: int | None, force: bool, portfolio: str | None,
-               year: str | None) -> None:
-    """Start the kernels a build of these arguments will need, before the build's own imports.
+def head_start(out: str | None, force: bool, portfolio: str | None, year: str | None) -> None:
+    """Start the process kernels are forked from, before the build's own imports.
 
-    ``perflib build`` calls this first: its imports (pandas, to check the data) and the kernels'
-    then overlap. How many is read from the build logs (:func:`perflib.run.logs.stale`); the
-    build's :func:`session` starts no more than that.
+    ``perflib build`` calls this first, so that the fork server's imports (pandas, matplotlib,
+    seaborn, IPython: :mod:`perflib.run.forked`) and the build's (pandas, to check the data)
+    overlap; the kernels themselves are forked once the build's arguments are checked
+    (:func:`session`). A build the logs say has nothing to run (:func:`perflib.run.logs.stale`)
+    starts nothing. Never raises: the build itself says what is wrong with its arguments.
     """
     from pathlib import Path
 
     from perflib import config
-    from perflib.run import logs
+    from perflib.run import forked, logs
 
-    folder = Path(out).resolve() if out else config.REPORTS_DIR
-    prestart(min(jobs or os.cpu_count() or 1, logs.stale(folder, force, portfolio, year)))
+    try:
+        folder = Path(out).resolve() if out else config.REPORTS_DIR
+        if logs.stale(folder, force, portfolio, year):
+            forked.start()
+    except Exception:  # a folder that cannot be read, say: the build reports it
+        return
 
 
 @contextmanager
 def session(ahead: int = 0) -> Iterator[None]:
-    """The kernels of one build: ``ahead`` ready or starting, and all this process started ended.
+    """The kernels of one build: ``ahead`` started now, every one this process started ended after.
 
-    A build enters this before it reads its data, so the kernels' start-up overlaps with it; a
-    kernel :func:`head_start` already started counts.
+    A build enters this before it reads its data, so the kernels' start-up overlaps with it.
     """
-    with _lock:
-        started = len(_spares)
-    prestart(ahead - started)
+    prestart(ahead)
     try:
         yield
     finally:

@@ -51,7 +51,8 @@ def _collect(args: argparse.Namespace) -> int:
         from perflib.data.lginform import import_comparators
 
         print(import_comparators(args.portfolio, Path(args.file), args.metric, data,
-                                 args.source, args.replace))
+                                 args.source, args.replace, args.where, args.column,
+                                 args.measure))
     return 0
 
 
@@ -97,12 +98,24 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("--portfolio", help="refuse a return made for another portfolio")
     i.add_argument("--period", help="refuse a return made for another period")
     i.add_argument("--data", help=DATA_HELP)
-    ic = sub.add_parser("import-comparators", help="merge an LG Inform (or long: area, period, "
-                                                   "value) export into comparators/values.csv")
+    ic = sub.add_parser("import-comparators", help="merge an export (LG Inform's, the Office for "
+                                                   "Local Government's, or a long table of area, "
+                                                   "period and value) into "
+                                                   "comparators/values.csv")
     ic.add_argument("portfolio", help="portfolio id, e.g. cfe")
     ic.add_argument("file", metavar="FILE.csv", help="the downloaded export")
-    ic.add_argument("--metric", required=True, help="the metric the figures are, a slug like "
+    ic.add_argument("--metric", required=True, help="the metric the figures are, as "
+                                                     "comparators/metrics.csv names it, e.g. "
                                                      "births_registered_on_time")
+    ic.add_argument("--where", action="append", metavar="COLUMN=VALUE",
+                    help="take only the rows whose COLUMN holds VALUE, e.g. Code=ASC1 to pick "
+                         "one indicator from a file of several (repeatable)")
+    ic.add_argument("--column", action="append", metavar="ROLE=HEADER",
+                    help="read the column HEADER as ROLE (area, area_name, period or value), "
+                         "for a layout perflib does not know (repeatable)")
+    ic.add_argument("--measure", metavar="MEASURE_ID",
+                    help="add the metric to comparators/metrics.csv, compared with this measure, "
+                         "when it is not there yet")
     ic.add_argument("--source", help="where the figures were published (default: the file's "
                                      "name)")
     ic.add_argument("--replace", action="store_true",

@@ -98,12 +98,29 @@ def test_every_bad_line_is_named_and_nothing_written(data):
 
 
 def test_a_portfolio_without_comparators_gets_the_folder_whole(data):
-    import_comparators("parks", EXPORTS / "escalated-lginform.csv", "escalated_fictional", data,
-                       source="LG Inform (fictional export)")
+    with pytest.raises(DataError) as err:
+        import_comparators("parks", EXPORTS / "escalated-lginform.csv", METRIC, data)
+    assert str(err.value).splitlines()[1] == (
+        f"  - {data / 'parks/comparators'}: the portfolio has no comparators folder yet, so no "
+        "metrics.csv names 'escalated_fictional'. Fix: run again with --measure MEASURE_ID (the "
+        "measure this metric is compared with) to start the folder with the metric named in its "
+        "metrics.csv")
+    assert not (data / "parks/comparators").exists()
+    said = import_comparators("parks", EXPORTS / "escalated-lginform.csv", METRIC, data,
+                              source="LG Inform (fictional export)",
+                              measure="pitch_bookings_on_time")
     folder = data / "parks/comparators"
     assert sorted(p.name for p in folder.iterdir()) == ["metrics.csv", "neighbours.csv",
                                                         "values.csv"]
     assert (folder / "neighbours.csv").read_text() == "area_code,area_name,role,source\n"
+    assert (folder / "metrics.csv").read_text() == (
+        "measure_id,metric,national_code,national_label\n"
+        "pitch_bookings_on_time,escalated_fictional,,\n")
+    assert said.splitlines()[-2:] == [
+        "Added escalated_fictional to comparators/metrics.csv, compared with "
+        "pitch_bookings_on_time (no national figure: name its area in national_code and "
+        "national_label to print one).",
+        f"Wrote {folder / 'values.csv'} and {folder / 'metrics.csv'}."]
     assert values(data, "parks").count("\n") == 11  # the header and ten figures
     from perflib.data.portfolio import read_portfolio
 

@@ -151,6 +151,15 @@ def check_metrics(t: Table, values: Table | None, measure_ids: set[str] | None,
     """Each mapped measure exists, its national code is well formed and has figures."""
     f = t.frame
     _bad_codes(t, "national_code", problems)
+    # both or neither: a national figure is printed by its label (a metric compared with its
+    # neighbours alone leaves both empty)
+    _emit(t, f["national_code"].notna() & f["national_label"].isna(), "national_label",
+          "is empty, but national_code names the national area",
+          "write how the report names the national figure, e.g. England average", problems)
+    _emit(t, f["national_label"].notna() & f["national_code"].isna(), "national_code",
+          "is empty, but national_label names a national figure",
+          "write the national area's GSS code, e.g. E92000001 for England, or leave both empty "
+          "to compare with the neighbours alone", problems)
     if measure_ids is not None:
         _emit(t, f["measure_id"].notna() & ~f["measure_id"].isin(measure_ids), "measure_id",
               lambda r: f"'{r.measure_id}' is not a measure_id in measures.csv",
@@ -213,15 +222,16 @@ def ordinal(n: int) -> str:
 
 COLUMNS = ["measure_id", "metric", "comparator_value", "comparator_label", "comparator_source",
            "comparator_period", "rank", "ranked", "quartile", "tied", "neighbours",
-           "neighbours_with_data"]
+           "neighbours_with_data", "neighbours_source"]
 
 
 def comparisons(c: Comparators | None, measures: pd.DataFrame, year: str) -> pd.DataFrame:
     """One row per measure of ``measures`` (a report year's rated register) that has a comparator.
 
     The national figure is the one for the report year, or the latest before it (its label says
-    which year). Rank and quartile are among the council and those of its neighbours with a
-    figure for the same metric and period as the council's; empty when no neighbour has one.
+    which year); empty when metrics.csv names no national area. Rank and quartile are among the
+    council and those of its neighbours with a figure for the same metric and period as the
+    council's; empty when no neighbour has one. A measure with neither has no row.
     """
     if c is None or measures.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -229,35 +239,40 @@ def comparisons(c: Comparators | None, measures: pd.DataFrame, year: str) -> pd.
     v = v[v["period"] <= year]
     mapping = c.metrics.frame.dropna(subset=["measure_id", "metric"]).set_index("measure_id")
     nb = c.neighbours.frame
-    council = c.council
     neighbour_codes = list(nb.loc[nb["role"] == "neighbour", "area_code"])
     rows = []
     for m in measures[measures["measure_id"].isin(mapping.index)].itertuples():
         spec = mapping.loc[m.measure_id]
         metric = v[v["metric"] == spec.metric]
+        row: dict[str, Any] = dict.fromkeys(COLUMNS)
+        row.update({"measure_id": m.measure_id, "metric": spec.metric, "tied": False,
+                    "neighbours": len(neighbour_codes), "neighbours_with_data": 0})
         national = metric[metric["area_code"] == spec.national_code].sort_values("period")
-        if national.empty:
-            continue
-        nat = national.iloc[-1]
-        row: dict[str, Any] = {
-            "measure_id": m.measure_id, "metric": spec.metric,
-            "comparator_value": nat["value"],
-            "comparator_label": f"{spec.national_label} {nat['period']}",
-            "comparator_source": nat["source"], "comparator_period": nat["period"],
-            "rank": None, "ranked": None, "quartile": None, "tied": False,
-            "neighbours": len(neighbour_codes), "neighbours_with_data": 0}
-        same = metric[(metric["period"] == year) & metric["area_code"].isin(neighbour_codes)]
-        if council and not same.empty and not pd.isna(m.value):
-            figures = pd.concat([same.set_index("area_code")["value"],
-                                 pd.Series({council: float(m.value)})])
-            figures = figures[~figures.index.duplicated(keep="last")]
-            ranked = rank_among(figures, council, m.polarity)
-            row["neighbours_with_data"] = int(same["value"].notna().sum())
-            if ranked:
-                row["rank"], row["ranked"], row["quartile"] = ranked
-                row["tied"] = bool((figures == figures[council]).sum() > 1)
-        rows.append(row)
+        if not pd.isna(spec.national_code) and not national.empty:
+            nat = national.iloc[-1]
+            row.update({"comparator_value": nat["value"],
+                        "comparator_label": f"{spec.national_label} {nat['period']}",
+                        "comparator_source": nat["source"], "comparator_period": nat["period"]})
+        _rank(row, metric[(metric["period"] == year) & metric["area_code"].isin(neighbour_codes)],
+              c.council, m)
+        if row["comparator_value"] is not None or row["rank"] is not None:
+            rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _rank(row: dict[str, Any], same: pd.DataFrame, council: str | None, m: Any) -> None:
+    """The council's rank among the neighbours' figures ``same`` (the report year's), into ``row``."""
+    if not council or same.empty or pd.isna(m.value):
+        return
+    figures = pd.concat([same.set_index("area_code")["value"],
+                         pd.Series({council: float(m.value)})])
+    figures = figures[~figures.index.duplicated(keep="last")]
+    ranked = rank_among(figures, council, m.polarity)
+    row["neighbours_with_data"] = int(same["value"].notna().sum())
+    row["neighbours_source"] = "; ".join(dict.fromkeys(same["source"].dropna()))
+    if ranked:
+        row["rank"], row["ranked"], row["quartile"] = ranked
+        row["tied"] = bool((figures == figures[council]).sum() > 1)
 
 
 def neighbour_figures(c: Comparators, metric: str, year: str, council_value: float

@@ -25,9 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from perflib.data.csvrows import FIELD_LIMIT, may_hold_long_cell, rows, too_long
 from perflib.data.door import read_bytes
 from perflib.data.schema import SLUG_RE, Column, Table
-from perflib.errors import Problem
+from perflib.errors import DataError, Problem
 
 
 def read_csv(
@@ -95,8 +96,11 @@ def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str
         problems.append(Problem(path, None, None, "the file is empty",
                                 f"start it with the header line {','.join(needed)}"))
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
+    try:
+        header = [h.strip() for h in next(rows(text, path))[1]]
+    except DataError as exc:  # a cell past the bound in the header itself
+        problems.extend(exc.problems)
+        return None
     if len(header) == 1 and header[0].count(";") >= 1 and len(names) > 1:
         problems.append(Problem(path, 1, None,
                                 "the file is separated by semicolons, not commas",
@@ -121,7 +125,11 @@ def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str
     if not ok:
         return None
     found: list[tuple[int, int, Problem]] = []  # (line, order in the row, problem)
-    cells, lines = _records(_body(raw), len(header), path, found)
+    try:
+        cells, lines = _records(_body(raw), len(header), path, found, header)
+    except DataError as exc:  # a cell past the bound: the file is not read further
+        problems.extend(exc.problems)
+        return None
     # each column as its distinct values (stripped) and, per row, which of them it holds
     distinct: dict[str, tuple[pa.Array, np.ndarray]] = {}
     for name in (n for n in names if n in header):
@@ -163,8 +171,8 @@ def _body(raw: bytes) -> bytes:
     return raw.partition(b"\n")[2]
 
 
-def _records(body: bytes, width: int, path: Path,
-             found: list[tuple[int, int, Problem]]) -> tuple[list[pa.Array], np.ndarray]:
+def _records(body: bytes, width: int, path: Path, found: list[tuple[int, int, Problem]],
+             header: list[str]) -> tuple[list[pa.Array], np.ndarray]:
     """The data rows of a CSV file as one array of strings per column, and the file line of each.
 
     Blank lines are skipped and a row with the wrong number of cells is reported and left out,
@@ -172,14 +180,15 @@ def _records(body: bytes, width: int, path: Path,
     rows with the wrong number of cells; when every row it kept or refused is one line of the
     file (the usual case) the file lines follow from counting. A file with a quoted cell
     running over several lines, or with old Mac line ends, is read row by row with the csv
-    module instead.
+    module instead. A cell longer than :data:`~perflib.data.csvrows.FIELD_LIMIT` raises
+    :class:`DataError` naming its line and column.
     """
     if body.endswith(b"\n"):
         body = body[:-1]
     if not body:
         return _empty(width), np.zeros(0, dtype=int)
     if b"\r" in body:
-        return _records_slow(body, width, path, found)
+        return _records_slow(body, header, path, found)
     refused: list[tuple[int | None, str]] = []
 
     def invalid(row: pcsv.InvalidRow) -> str:
@@ -195,7 +204,7 @@ def _records(body: bytes, width: int, path: Path,
             convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False))
     except (pa.ArrowInvalid, ValueError):
-        return _records_slow(body, width, path, found)
+        return _records_slow(body, header, path, found)
     n_lines = body.count(b"\n") + 1
     if body.startswith(b"\n") or b"\n\n" in body:  # empty lines, which pyarrow skips
         b = np.frombuffer(body, dtype=np.uint8)
@@ -207,21 +216,24 @@ def _records(body: bytes, width: int, path: Path,
         starts = None
         filled = np.arange(n_lines)
     if table.num_rows + len(refused) != len(filled):  # a quoted cell runs over several lines
-        return _records_slow(body, width, path, found)
+        return _records_slow(body, header, path, found)
     lines = filled + 2
+    long = may_hold_long_cell(len(body))
+    if long and any(len(text) > FIELD_LIMIT for _, text in refused):
+        return _records_slow(body, header, path, found)  # it names the line of the long cell
     if refused:
         if any(number is None for number, _ in refused):
-            return _records_slow(body, width, path, found)
+            return _records_slow(body, header, path, found)
         records = np.array([number for number, _ in refused], dtype=int) - 1
         if records.min() < 0 or records.max() >= len(filled):
-            return _records_slow(body, width, path, found)
+            return _records_slow(body, header, path, found)
         if starts is None:
             starts = np.concatenate(([0], np.flatnonzero(np.frombuffer(body, np.uint8) == 10) + 1))
         at = starts[filled[records]].tolist()
         texts = [text for _, text in refused]
         # pyarrow numbers the rows it read, blank lines aside: make sure each is the line we think
         if not all(body.startswith(t.encode("utf-8"), a) for t, a in zip(texts, at, strict=True)):
-            return _records_slow(body, width, path, found)
+            return _records_slow(body, header, path, found)
         for record, line in zip(csv.reader(texts), lines[records].tolist(), strict=True):
             if not "".join(record).strip():  # blank: every cell is empty or spaces
                 continue
@@ -231,6 +243,8 @@ def _records(body: bytes, width: int, path: Path,
         keep = np.ones(len(filled), dtype=bool)
         keep[records] = False
         lines = lines[keep]
+    if long:
+        _bound(table, lines, header, path)
     return [table.column(i).combine_chunks() for i in range(width)], lines
 
 
@@ -238,14 +252,26 @@ def _empty(width: int) -> list[pa.Array]:
     return [pa.array([], type=pa.string()) for _ in range(width)]
 
 
-def _records_slow(body: bytes, width: int, path: Path,
+def _bound(table: pa.Table, lines: np.ndarray, header: list[str], path: Path) -> None:
+    """Raise :class:`DataError` at the first cell past the bound (``lines``: each row's line)."""
+    over = []
+    for i, name in enumerate(header):
+        length = pc.utf8_length(table.column(i).combine_chunks())
+        if (pc.max(length).as_py() or 0) > FIELD_LIMIT:
+            at = int(np.argmax(pc.greater(length, FIELD_LIMIT).to_numpy(zero_copy_only=False)))
+            over.append((int(lines[at]), i, name, int(length[at].as_py())))
+    if over:
+        line, _, name, size = min(over)
+        raise DataError([too_long(path, line, name, size)])
+
+
+def _records_slow(body: bytes, header: list[str], path: Path,
                   found: list[tuple[int, int, Problem]]) -> tuple[list[pa.Array], np.ndarray]:
     """:func:`_records` for a file whose cells may hold line breaks: the csv module, row by row."""
-    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""))
+    width = len(header)
     columns: list[list[str]] = [[] for _ in range(width)]
     lines: list[int] = []
-    for record in reader:
-        line = reader.line_num + 1
+    for line, record in rows(body.decode("utf-8"), path, header, first_line=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != width:

@@ -1,24 +1,23 @@
 """``perflib import-comparators``: national and neighbours' figures from a downloaded export.
 
-LG Inform (the Local Government Association's data service) exports a metric as one row per
-area, ``area``, ``area label`` and optionally ``area long label``, then one column per period
-(``2019/20``); the Office for Local Government's data explorer and most other services give a
-long table instead, one row per area and period (``area code``, ``period``, ``value``, optionally
-``area name``). Either is read, every area code and figure checked with the words the comparator
-files' own checks use, and the rows merged into ``comparators/values.csv`` keyed by area, metric
-and period: a figure already held is left as it is, and one that differs is shown and taken only
-with ``replace``. The new file is tried through the portfolio's checks first
+The export is read by :mod:`perflib.data.exports` (LG Inform's layout, the Office for Local
+Government's, a long table, or any layout with ``--column``; one indicator of several with
+``--where``), every area code, period and figure checked with the words the comparator files'
+own checks use, and the rows merged into ``comparators/values.csv`` keyed by area, metric and
+period: a figure already held is left as it is, and one that differs is shown and taken only
+with ``replace``. The metric must be one ``comparators/metrics.csv`` names (``measure`` adds it).
+Once neighbours.csv lists the council's neighbours, only the areas compared (the council, its
+neighbours and the metric's national area) are taken: an export of every council holds hundreds
+the reports never print. The new file is tried through the portfolio's checks first
 (:mod:`perflib.data.trial`), then written in one step, keeping every row it does not change.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from perflib.data import comparators, edits, files, periods, specs, trial
+from perflib.data import comparators, edits, exports, files, specs, trial
 from perflib.data.door import read_bytes, read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.schema import SLUG_RE, Column
@@ -26,12 +25,6 @@ from perflib.errors import DataError, ParameterError, Problem
 
 #: What an export writes where it has no figure (suppressed, not available, not applicable).
 NO_FIGURE = {"", "-", "..", ":", "n/a", "na", "x", "[x]", "[c]", "[z]", "*", "#", "~"}
-#: The long layout's column names, each as the services spell it (compared in lower case).
-LONG = {"code": ("area code", "area", "code", "gss code", "ons code"),
-        "name": ("area name", "area label", "name"),
-        "period": ("period", "year", "time period"),
-        "value": ("value",)}
-WIDE_AREA = ("area", "area label", "area long label")
 VALUE = Column("value", "number", minimum=0)
 #: How many added figures the summary lists before counting the rest.
 SHOWN = 20
@@ -50,122 +43,183 @@ class Figure:
     text: str
 
 
-def _plain(name: str) -> str:
-    return " ".join(name.replace("_", " ").lower().split())
+@dataclass
+class Read:
+    """An export's checked figures, how it was read, and how many cells had no figure."""
+
+    figures: list[Figure] = field(default_factory=list)
+    export: exports.Export | None = None
+    empty: int = 0
+
+    @property
+    def layout(self) -> str:
+        """'LG Inform', 'Office for Local Government' or 'long'."""
+        return self.export.layout if self.export is not None else ""
 
 
-def read_export(path: Path, capped_by: str | None, problems: list[Problem]
-                ) -> tuple[list[Figure], str, int]:
-    """The export's figures, its layout ('LG Inform' or 'long') and how many cells had none.
+def read_export(path: Path, capped_by: str | None, problems: list[Problem],
+                where: list[str] | None = None, columns: list[str] | None = None) -> Read:
+    """The export's figures, checked; what is wrong goes to ``problems``.
 
     ``capped_by`` is the percentage measure the metric is compared with, if any: its figures
-    must then lie within 0 to 100.
+    must then lie within 0 to 100. ``where`` (``COLUMN=VALUE``) and ``columns`` (``ROLE=HEADER``)
+    are the command's ``--where`` and ``--column``.
     """
+    picks, roles = exports.pairs(where, "--where"), exports.pairs(columns, "--column")
+    out = Read()
     raw = read_bytes(path, problems, "give the path of the downloaded export (.csv)",
                      inside=False)
     if raw is None:
-        return [], "", 0
+        return out
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         problems.append(Problem(path, None, None, "is not UTF-8 text",
                                 "download the export as CSV again, or save it as 'CSV UTF-8'"))
-        return [], "", 0
-    rows = [r for r in csv.reader(io.StringIO(text, newline=""))]
-    header = [_plain(h) for h in rows[0]] if rows else []
-    long = {k: next((header.index(n) for n in names if n in header), None)
-            for k, names in LONG.items()}
-    out: list[Figure] = []
-    empty = 0
-    if "area" in header and "area label" in header and long["period"] is None:
-        layout = "LG Inform"
-        cols = []
-        for j, h in enumerate(header):
-            if h in WIDE_AREA:
-                continue
-            bad = periods.problem(rows[0][j].strip())
-            if bad:
-                problems.append(Problem(path, 1, rows[0][j], bad, "name each period column by "
-                                        "the year it is for, like 2020/21, as LG Inform writes "
-                                        "financial years"))
-            else:
-                cols.append(j)
-        at_code, at_name = header.index("area"), header.index("area label")
-        cells = [(n, r, r[at_code], r[at_name], rows[0][j].strip(), r[j], rows[0][j])
-                 for n, r in enumerate(rows[1:], start=2) if any(x.strip() for x in r)
-                 for j in cols if j < len(r)]
-    elif (c := long["code"]) is not None and (q := long["period"]) is not None and \
-            (v := long["value"]) is not None:
-        layout = "long"
-        name_at = long["name"]
-        cells = [(n, r, r[c], r[name_at] if name_at is not None else "", r[q].strip(), r[v],
-                  rows[0][v]) for n, r in enumerate(rows[1:], start=2) if len(r) == len(header)]
-    else:
-        problems.append(Problem(path, 1, None, "the header names neither layout perflib reads",
-                                "give LG Inform's columns (area, area label, then one column "
-                                "per period such as 2019/20) or a long table's (area code, "
-                                "period, value)"))
-        return [], "", 0
-    seen: dict[tuple[str, str], int] = {}
-    for line, _, code, name, period, cell, column in cells:
-        code, cell = code.strip(), cell.strip()
-        if cell.lower() in NO_FIGURE:
-            empty += 1
+        return out
+    try:
+        ex = exports.read(path, text, picks, roles, problems)
+    except DataError as exc:  # a cell past the bound
+        problems.extend(exc.problems)
+        return out
+    if ex is None:
+        return out
+    out.export = ex
+    mixed = exports.mixed(ex, path)
+    if mixed is not None:
+        problems.append(mixed)
+    area = ex.header[ex.roles["area"]]
+    seen: dict[tuple[str, str], exports.Cell] = {}
+    for c in ex.cells:
+        if c.text.lower() in NO_FIGURE:
+            out.empty += 1
             continue
-        if not comparators.AREA_CODE_RE.match(code):
-            problems.append(Problem(path, line, rows[0][long["code"] or 0] if layout == "long"
-                                    else "area", f"'{code}' is not an ONS area code",
+        if mixed is not None and not exports.CALENDAR_YEAR.match(c.period.strip()):
+            continue  # the other indicators' figures are checked once --where picks one
+        if not comparators.AREA_CODE_RE.match(c.code):
+            problems.append(Problem(path, c.line, area, f"'{c.code}' is not an ONS area code",
                                     "write the nine-character GSS code, e.g. E08000007 for "
                                     "Stockport or E92000001 for England"))
             continue
-        bad = periods.problem(period)
-        if bad:
-            problems.append(Problem(path, line, "period", bad, "write the period like 2020/21"))
+        period, bad = exports.financial_year(c.period)
+        if bad or period is None:
+            calendar = exports.CALENDAR_YEAR.match(c.period.strip())
+            if ex.layout != "LG Inform":  # LG Inform's periods are its header's, named there
+                problems.append(Problem(path, c.line, ex.header[ex.roles["period"]], bad or "",
+                                        exports.calendar_fix(ex) if calendar else
+                                        "write the period like 2020/21"))
             continue
-        value, wrong, fix = VALUE.parse(cell)
+        value, wrong, fix = VALUE.parse(c.text)
         if wrong:
-            problems.append(Problem(path, line, column, wrong, fix or ""))
+            problems.append(Problem(path, c.line, c.column, wrong, fix or ""))
             continue
         if capped_by and value > 100:
-            problems.append(Problem(path, line, column, f"{value:g} is above 100%, but the "
+            problems.append(Problem(path, c.line, c.column, f"{value:g} is above 100%, but the "
                                     f"metric is compared with {capped_by}, a percentage",
                                     specs.ABOVE_100_FIX))
             continue
-        if (code, period) in seen:
-            problems.append(Problem(path, line, column, f"repeats row {seen[code, period]} "
-                                    f"({code}, {period})", "delete the duplicate or correct its "
-                                    "key"))
+        first = seen.get((c.code, period))
+        if first is not None:
+            problems.append(_repeat(path, ex, c, first, period))
             continue
-        seen[code, period] = line
-        out.append(Figure(line, column, code, name.strip(), period, float(value), cell))
-    return out, layout, empty
+        seen[c.code, period] = c
+        out.figures.append(Figure(c.line, c.column, c.code, c.name, period, float(value),
+                                  c.text))
+    return out
 
 
-def _capped_by(p: Portfolio, metric: str) -> str | None:
+def _repeat(path: Path, ex: exports.Export, c: exports.Cell, first: exports.Cell,
+            period: str) -> Problem:
+    """A second figure for an area and period: the column the two rows differ in, if any."""
+    fix = "delete the duplicate or correct its key"
+    differ = ex.differ(first.row, c.row) if c.row and first.row else None
+    if differ:
+        column, a, b = differ
+        fix = (f"the two rows differ in '{column}' ({a}, {b}): keep the rows of one with "
+               f"--where \"{column}={a}\"")
+    return Problem(path, c.line, c.column, f"repeats row {first.line} ({c.code}, {period})", fix)
+
+
+def _capped_by(p: Portfolio, metric: str, measure: str | None) -> str | None:
     """The percentage measure (kept within 0 to 100) a metric is compared with, if any."""
-    if p.comparators is None:
-        return None
-    m = p.comparators.metrics.frame
-    ids = set(m.loc[m["metric"] == metric, "measure_id"]) & specs.capped_ids(p.measures.frame)
+    ids = set(_measures_of(p, metric)) | ({measure} if measure else set())
+    ids &= specs.capped_ids(p.measures.frame)
     return min(ids) if ids else None
 
 
+def _measures_of(p: Portfolio, metric: str) -> list[str]:
+    """The measures metrics.csv compares on ``metric``."""
+    if p.comparators is None:
+        return []
+    m = p.comparators.metrics.frame
+    return sorted(set(m.loc[m["metric"] == metric, "measure_id"].dropna()))
+
+
+def _compared(p: Portfolio, metric: str) -> set[str] | None:
+    """The areas a report compares on ``metric``: ``None`` (every area) before any neighbour."""
+    if p.comparators is None:
+        return None
+    nb = p.comparators.neighbours.frame
+    if not (nb["role"] == "neighbour").any():
+        return None
+    m = p.comparators.metrics.frame
+    return set(nb["area_code"].dropna()) | set(
+        m.loc[m["metric"] == metric, "national_code"].dropna())
+
+
+def _metric_named(p: Portfolio, metric: str, measure: str | None, folder: Path
+                  ) -> tuple[str | None, list[Problem]]:
+    """The measure to add ``metric`` for in metrics.csv (``None``: it is there), or why not."""
+    named = _measures_of(p, metric)
+    path = files.get("comparators/metrics.csv").path(p.path)
+    if named:
+        if measure is not None and measure not in named:
+            return None, [Problem(path, None, "measure_id", f"compares {metric} with "
+                                  f"{', '.join(named)}, not {measure}", "leave --measure out, or "
+                                  "correct the metric's row in metrics.csv")]
+        return None, []
+    if measure is None:
+        example = p.measures.frame["measure_id"].iloc[0] if len(p.measures.frame) else "an_id"
+        if p.comparators is None:
+            return None, [Problem(folder, None, None, "the portfolio has no comparators folder "
+                                  f"yet, so no metrics.csv names '{metric}'", "run again with "
+                                  "--measure "
+                                  "MEASURE_ID (the measure this metric is compared with) to start "
+                                  "the folder with the metric named in its metrics.csv")]
+        return None, [Problem(path, None, "metric", f"no row names the metric '{metric}'",
+                              f"add a row for it (measure_id,metric,national_code,national_label"
+                              f", e.g. {example},{metric},E92000001,England average; leave the "
+                              "last two empty when no national figure is compared), or run again "
+                              "with --measure MEASURE_ID to add it")]
+    if measure not in set(p.measures.frame["measure_id"]):
+        register = files.get("measures.csv").path(p.path)
+        return None, [Problem(register, None, "measure_id", f"names no measure '{measure}' "
+                              "(given with --measure)", "give --measure a measure_id as "
+                              "measures.csv writes it")]
+    return measure, []
+
+
 def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
-                       source: str | None = None, replace: bool = False) -> str:
+                       source: str | None = None, replace: bool = False,
+                       where: list[str] | None = None, columns: list[str] | None = None,
+                       measure: str | None = None) -> str:
     """Merge an export's figures for ``metric`` into the portfolio's comparators/values.csv.
 
-    Raises :class:`DataError`, with nothing written, naming every line of the export that is
-    wrong and every figure that differs from one held (unless ``replace``).
+    ``where`` and ``columns`` are ``--where COLUMN=VALUE`` and ``--column ROLE=HEADER``;
+    ``measure`` adds the metric to metrics.csv (compared with that measure, without a national
+    figure) when it is not there. Raises :class:`DataError`, with nothing written, naming every
+    line of the export that is wrong and every figure that differs from one held (unless
+    ``replace``).
     """
     if not SLUG_RE.match(metric):
         raise ParameterError(f"--metric '{metric}' is not a metric id: use lower-case letters, "
                              "digits and _, as comparators/metrics.csv names it")
     p, problems = read_portfolio(portfolio, data_dir)
     folder = comparators.folder(p.path) if p is not None else None
-    if p is None or (folder is not None and folder.is_dir() and p.comparators is None):
+    if p is None or folder is None or (folder.is_dir() and p.comparators is None):
         raise DataError(problems)
-    found: list[Problem] = []
-    figures, layout, empty = read_export(Path(path), _capped_by(p, metric), found)
+    adding, found = _metric_named(p, metric, measure, folder)
+    got = read_export(Path(path), _capped_by(p, metric, adding), found, where, columns)
     if found:
         raise DataError(found)
     source = source or Path(path).name
@@ -180,22 +234,25 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
     if p.comparators is not None:
         nb = p.comparators.neighbours.frame
         names = {**dict(zip(nb["area_code"], nb["area_name"], strict=True)), **names}
-    replaced: dict[int, list[str]] = {}
-    added: list[tuple[Figure, list[str]]] = []
-    same = 0
-    for f in figures:
+    compared = _compared(p, metric)
+    tally = Tally(empty=got.empty)
+    for f in got.figures:
+        if compared is not None and f.code not in compared:
+            tally.others += 1
+            continue
         name = names.get(f.code) or f.name
         if not name:
             found.append(Problem(path, f.line, "area name", f"'{f.code}' has no name in the "
                                  "export, values.csv or neighbours.csv", "add an 'area name' "
-                                 "column to the export, or the area to comparators/neighbours.csv"))
+                                 "column to the export (or map one with --column area_name="
+                                 "HEADER), or the area to comparators/neighbours.csv"))
             continue
         cells = {"area_code": f.code, "area_name": name, "metric": metric, "period": f.period,
                  "value": f.text, "source": source}
         row = [cells.get(h, "") for h in header]
         key = (f.code, metric, f.period)
         if key not in held:
-            added.append((f, row))
+            tally.added.append((f, row))
             continue
         line, old = held[key]
         try:
@@ -203,9 +260,9 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
         except ValueError:
             before = None
         if before == f.value:
-            same += 1
+            tally.same += 1
         elif replace:
-            replaced[line] = row
+            tally.replaced[line] = row
         else:
             found.append(Problem(path, f.line, f.column, f"{f.code} {metric} {f.period} is "
                                  f"{f.text} here, but {held_path} holds {old[at['value']]} (row "
@@ -214,34 +271,74 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
                                  "leave the export out"))
     if found:
         raise DataError(found)
-    new = edits.append_rows(edits.replace_rows(raw, replaced), [r for _, r in added])
+    new = edits.append_rows(edits.replace_rows(raw, tally.replaced),
+                            [r for _, r in tally.added])
     changes = {held_path: new}
-    if p.comparators is None:  # a new folder: the other two files start with their headers
-        for name in ("neighbours.csv", "metrics.csv"):
-            start = files.get(f"comparators/{name}")
-            changes[start.path(p.path)] = start.header().encode("utf-8")
-    if replaced or added:
+    if p.comparators is None:  # a new folder: neighbours.csv starts with its header alone
+        start = files.get("comparators/neighbours.csv")
+        changes[start.path(p.path)] = start.header().encode("utf-8")
+    if adding is not None:
+        changes.update(_add_metric(p, metric, adding))
+    if tally.replaced or tally.added or adding is not None:
         broken = trial.new_problems(p, changes)
         if broken:
             raise DataError(broken)
         if p.comparators is None:
             edits.Edits(folder=folder, new={k.name: v for k, v in changes.items()}).write()
         else:
-            edits.Edits(files={held_path: new}).write()
-    return _summary(path, layout, metric, held_path, added, replaced, same, empty)
+            edits.Edits(files=changes).write()
+    return _summary(path, got, metric, held_path, tally, adding)
 
 
-def _summary(path: Path, layout: str, metric: str, held: Path, added: list[tuple[Figure, list[str]]],
-             replaced: dict[int, list[str]], same: int, empty: int) -> str:
-    lines = [f"{Path(path).name} ({layout} layout), {metric}: {len(added)} figures added, "
-             f"{len(replaced)} replaced, {same} already held; {empty} cells without a figure "
-             "left out."]
-    for f, _ in added[:SHOWN]:
+def _add_metric(p: Portfolio, metric: str, measure: str) -> dict[Path, bytes]:
+    """metrics.csv with a row comparing ``measure`` on ``metric``, without a national figure."""
+    spec = files.get("comparators/metrics.csv")
+    path = spec.path(p.path)
+    raw = read_to_edit(path) if p.comparators is not None else spec.header().encode("utf-8")
+    header, _ = edits.numbered(raw)
+    cells = {"measure_id": measure, "metric": metric}
+    return {path: edits.append_rows(raw, [[cells.get(h, "") for h in header]])}
+
+
+@dataclass
+class Tally:
+    """What a merge does with the export's figures."""
+
+    added: list[tuple[Figure, list[str]]] = field(default_factory=list)
+    replaced: dict[int, list[str]] = field(default_factory=dict)
+    same: int = 0
+    empty: int = 0
+    #: figures for areas the reports do not compare, left out
+    others: int = 0
+
+
+def _summary(path: Path, got: Read, metric: str, held: Path, t: Tally,
+             adding: str | None) -> str:
+    first = (f"{Path(path).name} ({got.layout} layout), {metric}: {_n(len(t.added), 'figure')} "
+             f"added, {len(t.replaced)} replaced, {t.same} already held; "
+             f"{_n(t.empty, 'cell')} without a figure left out")
+    if t.others:
+        first += (f"; {_n(t.others, 'figure')} for areas not compared (not the council, a "
+                  "neighbour or the national area in comparators/) left out")
+    lines = [first + ".", *(got.export.said() if got.export is not None else [])]
+    for f, _ in t.added[:SHOWN]:
         lines.append(f"  added {f.code} {f.period}: {f.text}")
-    if len(added) > SHOWN:
-        lines.append(f"  and {len(added) - SHOWN} more")
-    lines.append(f"Wrote {held}." if added or replaced else "Nothing to change.")
+    if len(t.added) > SHOWN:
+        lines.append(f"  and {len(t.added) - SHOWN} more")
+    if adding is not None:
+        lines.append(f"Added {metric} to comparators/metrics.csv, compared with {adding} (no "
+                     "national figure: name its area in national_code and national_label to "
+                     "print one).")
+    wrote = [str(held)] if t.added or t.replaced else []
+    if adding is not None:
+        wrote.append(str(held.with_name("metrics.csv")))
+    lines.append(f"Wrote {' and '.join(wrote)}." if wrote else "Nothing to change.")
     return "\n".join(lines)
 
 
-__all__ = ["Figure", "import_comparators", "read_export"]
+def _n(count: int, noun: str) -> str:
+    """'1 figure', '2 figures'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+__all__ = ["Figure", "Read", "import_comparators", "read_export"]

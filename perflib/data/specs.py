@@ -156,6 +156,6 @@ NEIGHBOURS = (
 METRICS = (
     Column("measure_id", "slug"),
     Column("metric", "slug"),
-    Column("national_code"),
-    Column("national_label"),
+    Column("national_code", required=False),  # empty: no national figure, neighbours only
+    Column("national_label", required=False),
 )

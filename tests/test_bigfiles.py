@@ -175,3 +175,41 @@ def test_empty_text_is_none_and_bad_numbers_nan(project):
     assert problems == [(2, "area_name", "is empty"), (2, "value", "'n/a' is not a number")]
     assert t.frame["area_name"].tolist() == [None]
     assert np.isnan(t.frame["value"].iloc[0])
+
+
+HEADER = "area_code,area_name,metric,period,value,source\n"
+ROW = "E08990001,Fictional Area,fictional_metric,2020/21,50.0,fictional source\n"
+LONG = "x" * 10_000_000
+
+
+@pytest.mark.parametrize(("body", "line", "column", "size"), [
+    (f'E08990001,"{LONG}",fictional_metric,2020/21,50.0,s\n', 3, "area_name", None),
+    (f'E08990001,"{LONG[:120_000]}",fictional_metric,2020/21,50.0,s\n', 3, "area_name",
+     "holds 120,000 characters"),
+    (f'E08990001,Fictional Area,fictional_metric,2020/21,50.0,"{LONG}\n', 3, "source", None),
+    (f'E08990001,"{LONG[:120_000]}\nmore",fictional_metric,2020/21,50.0,s\n', 3, "area_name",
+     "holds 120,005 characters"),
+])
+def test_a_cell_past_the_bound_is_refused_naming_line_and_column(project, body, line, column,
+                                                                 size):
+    path = project / "values.csv"
+    path.write_text(HEADER + ROW + body + ROW, encoding="utf-8")
+    problems: list[Problem] = []
+    assert read_csv(path, specs.VALUES, problems) is None
+    assert [str(p) for p in problems] == [
+        f"{path}, row {line}, column '{column}': a cell may hold 100,000 characters, but this one "
+        f"{size or 'is longer than that'}. Fix: close the quote left open at the start of the "
+        "cell (the rest of the file then runs into it), or shorten the cell"]
+
+
+def test_a_data_file_with_a_ten_million_character_cell_exits_2(data_copy):
+    from tests.test_build import run_cli
+
+    obs = data_copy / "cfe/observations.csv"
+    lines = obs.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert ",actual," in lines[2]
+    lines[2] = lines[2].replace(",actual,", f',"{LONG}",', 1)
+    obs.write_text("".join(lines), encoding="utf-8")
+    res = run_cli("check", "--data", str(data_copy), root=data_copy.parent)
+    assert res.returncode == 2
+    assert f"{obs}, row 3, column 'figure_kind': a cell may hold 100,000 characters" in res.stderr

@@ -67,6 +67,15 @@ def test_comparator_bars_from_zero_to_just_past_the_longest(national):
     assert ax.get_title() == ""  # the title is the figure's caption
 
 
+def test_comparator_bars_without_a_national_figure_draw_no_line():
+    figs, labels, m, c = fictional_neighbours(7.15)
+    c["comparator_value"], c["comparator_label"] = None, None
+    ax = comparators.draw(figs, labels, m, c).axes[0]
+    assert [ln.get_marker() for ln in ax.lines] == ["D"], "the council's diamond, no dashed line"
+    assert 7.9 < ax.get_xlim()[1] < 9
+    assert [t.get_text() for t in ax.texts] == ["7.9%", "7.1%", "6.4%", "5.8%", "5.2%"]
+
+
 def lines_data(stage2: list[float]) -> pd.DataFrame:
     years = ["2018/19", "2019/20", "2020/21", "2021/22"]
     return pd.DataFrame({"Stage": ["Stage 1"] * 4 + ["Stage 2"] * 4, "Year": years * 2,

@@ -5,7 +5,9 @@ Every export and portfolio here is fictional (tests/fixtures/fictional/lginform,
 
 from __future__ import annotations
 
+import re
 import shutil
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,43 @@ def test_the_command_exits_2_naming_the_line(data):
                   "--metric", METRIC, "--replace", "--source", "fictional", root=root)
     assert res.returncode == 0, res.stderr
     assert "1 replaced" in res.stdout
+
+
+@pytest.mark.e2e
+def test_an_oflog_export_imported_in_one_command_ranks_the_council_without_a_national_figure(
+        tmp_path, monkeypatch):
+    """Fernvale's copy takes a measure from the Office-for-Local-Government-shaped fixture (seven
+    measures, no national row) with one command, then is built: every format says its rank."""
+    from docx import Document
+
+    from tests.conftest import scratch_project
+    from tests.test_foreign import text_of_pdf
+
+    root = scratch_project(tmp_path / "project", monkeypatch, {"fernvale": FIXTURES / "fernvale"},
+                           seed=False)
+    res = run_cli("import-comparators", "fernvale", str(EXPORTS / "oflog-fictional.csv"),
+                  "--metric", "complaints_on_time_fictional", "--where", "Code=FIC3",
+                  "--measure", "fv_s1_on_time", "--source",
+                  "Office for Local Government (fictional export)", root=root)
+    assert res.returncode == 0, res.stderr
+    assert "14 figures added" in res.stdout
+    res = run_cli("build", "--portfolio", "fernvale", root=root)
+    assert res.returncode == 0, res.stderr
+    out = root / "reports/fernvale/2021-22"
+    said = ("Comparator: Fernvale 89.8%, ranked 2nd of 4 among the council and its nearest "
+            "neighbours in 2021/22 (quartile 2 of 4, 1 = best); 1 of its 4 nearest neighbours "
+            "have no 2021/22 figure. Source: Office for Local Government (fictional export).")
+    html = unescape((out / "annual_report.html").read_text(encoding="utf-8"))
+    plain_html = " ".join(re.sub(r"<[^>]+>", "", html).split())
+    assert said in plain_html
+    assert said in text_of_pdf(out / "annual_report.pdf")
+    doc = Document(str(out / "annual_report.docx"))
+    assert said in [p.text for p in doc.paragraphs]
+    md = (out / "annual_report.md").read_text(encoding="utf-8")
+    assert said.replace("Comparator:", "**Comparator:**") in " ".join(md.split())
+    # the chart of the four with figures, named in its alt text, with no national line
+    assert ("best first: Alderford (fictional) 91.4%, Fernvale (fictional) (this council) 89.8%, "
+            "Coldwater (fictional) 88.5%, Brackenby (fictional) 86.0%. The council's bar is "
+            "hatched and marked with a diamond.") in html
+    # the measure with a national figure still prints it, and its rank as before
+    assert "England average 2021/22: 6.6%; Fernvale 6.4%" in plain_html

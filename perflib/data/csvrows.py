@@ -39,7 +39,8 @@ def rows(text: str, path: Path, header: Sequence[str] | None = None, first_line:
     """Each record of CSV ``text`` with the line it starts on (``first_line`` for the first).
 
     Raises :class:`DataError` at the first cell longer than :data:`FIELD_LIMIT`; ``header``
-    names the columns for that message. Blank records are yielded too: the caller decides.
+    names the columns for that message (by default the text's first record, its header).
+    Blank records are yielded too: the caller decides.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     start = first_line
@@ -60,6 +61,8 @@ def rows(text: str, path: Path, header: Sequence[str] | None = None, first_line:
                 name = header[j] if header is not None and j < len(header) else None
                 raise DataError([too_long(path, start, name, len(cell))])
         yield start, record
+        if header is None:
+            header = record
         start = first_line + reader.line_num
 
 

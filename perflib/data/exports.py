@@ -160,44 +160,67 @@ def read(path: Path, text: str, where: list[tuple[str, str]], columns: list[tupl
         problems.append(Problem(path, None, None, "the file is empty",
                                 "download the export again"))
         return None
-    _, head = records[0]
-    header = [h.strip() for h in head]
+    header = [h.strip() for h in records[0][1]]
     names = [plain(h) for h in header]
     roles = _roles(path, header, names, records[1:], columns, problems)
     picks = _picks(path, header, names, where, problems)
     if roles is None or picks is None:
         return None
-    wide = [j for j, h in enumerate(header) if j not in roles.values() and PERIOD_HEADER.match(h)]
-    if "period" not in roles and "value" not in roles and "area" in roles and wide:
-        layout = "LG Inform"
-        for j in wide:
-            period, bad = financial_year(header[j])
-            if bad:
-                problems.append(Problem(path, 1, header[j], bad, "name each period column by the "
-                                        "financial year it is for, like 2020/21, as LG Inform "
-                                        "writes financial years"))
-    elif all(r in roles for r in ("area", "period", "value")):
-        layout = ("Office for Local Government" if {"financial year", "local authority code"}
-                  <= set(names) else "long")
-        wide = []
-    else:
-        missing = [ROLE_WORDS[r] for r in ("area", "period", "value") if r not in roles]
-        problems.append(Problem(path, 1, None, f"no column of the header is {' or '.join(missing)}",
-                                "name them with --column, e.g. --column area=\"Area Code\" "
-                                "--column period=\"Time period\" --column value=Value (perflib "
-                                "reads LG Inform's layout, the Office for Local Government's "
-                                "and a long table of area code, period and value by their own "
-                                "names)"))
+    shape = _layout(path, header, names, roles, problems)
+    if shape is None:
         return None
+    layout, wide = shape
     used = set(roles.values()) | set(wide) | {j for j, _ in picks}
     ex = Export(layout, header, roles, where=[(header[j], v) for j, v in picks],
                 ignored=[j for j in range(len(header)) if j not in used])
     ind = next((j for n in INDICATOR for j, h in enumerate(names)
                 if h == n and j not in roles.values() and j not in dict(picks)), None)
     ex.indicator = header[ind] if ind is not None else None
-    periods_of: dict[str, bool] = {}
+    matched = _cells(ex, records[1:], picks, wide, ind, path, problems)
+    for j, values in picks:
+        if not matched[j]:
+            problems.append(Problem(path, None, header[j], f"no row has {header[j]} "
+                                    f"{' or '.join(sorted(values))}", _held(header, j, records)))
+    if picks and ex.picked == 0 and all(matched.values()):
+        problems.append(Problem(path, None, header[picks[-1][0]], "no row is picked by every "
+                                "--where at once", "drop one --where, or pick values that occur "
+                                "together"))
+    return ex
+
+
+def _layout(path: Path, header: list[str], names: list[str], roles: dict[str, int],
+            problems: list[Problem]) -> tuple[str, list[int]] | None:
+    """The layout's name and, for LG Inform's, its period columns; ``None`` for neither."""
+    wide = [j for j, h in enumerate(header) if j not in roles.values() and PERIOD_HEADER.match(h)]
+    if "period" not in roles and "value" not in roles and "area" in roles and wide:
+        for j in wide:
+            bad = financial_year(header[j])[1]
+            if bad:
+                problems.append(Problem(path, 1, header[j], bad, "name each period column by the "
+                                        "financial year it is for, like 2020/21, as LG Inform "
+                                        "writes financial years"))
+        return "LG Inform", wide
+    if all(r in roles for r in ("area", "period", "value")):
+        oflog = {"financial year", "local authority code"} <= set(names)
+        return ("Office for Local Government" if oflog else "long"), []
+    missing = [ROLE_WORDS[r] for r in ("area", "period", "value") if r not in roles]
+    problems.append(Problem(path, 1, None, f"no column of the header is {' or '.join(missing)}",
+                            "name them with --column, e.g. --column area=\"Area Code\" "
+                            "--column period=\"Time period\" --column value=Value (perflib "
+                            "reads LG Inform's layout, the Office for Local Government's "
+                            "and a long table of area code, period and value by their own "
+                            "names)"))
+    return None
+
+
+def _cells(ex: Export, body: list[tuple[int, list[str]]], picks: list[tuple[int, set[str]]],
+           wide: list[int], ind: int | None, path: Path, problems: list[Problem]
+           ) -> dict[int, int]:
+    """The cells of the rows ``picks`` keeps, into ``ex``; how many rows each pick matched."""
+    header, roles = ex.header, ex.roles
+    financial: set[str] = set()
     matched = dict.fromkeys((j for j, _ in picks), 0)
-    for line, r in records[1:]:
+    for line, r in body:
         ex.rows += 1
         if len(r) != len(header):
             problems.append(Problem(path, line, None, f"has {len(r)} cells but the header has "
@@ -213,23 +236,14 @@ def read(path: Path, text: str, where: list[tuple[str, str]], columns: list[tupl
         kind = r[ind].strip() if ind is not None else ""
         ex.indicators.setdefault(kind, line)
         for j in wide or [roles["value"]]:
-            period = header[j] if wide else r[roles["period"]]
-            cell = Cell(line, header[j], r[roles["area"]].strip(),
-                        r[roles["area_name"]].strip() if "area_name" in roles else "",
-                        period.strip(), r[j].strip(), kind, r)
-            ex.cells.append(cell)
-            if financial_year(cell.period)[0] is not None:
-                periods_of[kind] = True
-    ex.financial = [k for k in ex.indicators if periods_of.get(k)]
-    for j, values in picks:
-        if not matched[j]:
-            problems.append(Problem(path, None, header[j], f"no row has {header[j]} "
-                                    f"{' or '.join(sorted(values))}", _held(header, j, records)))
-    if picks and ex.picked == 0 and all(matched.values()):
-        j = picks[-1][0]
-        problems.append(Problem(path, None, header[j], "no row is picked by every --where at "
-                                "once", "drop one --where, or pick values that occur together"))
-    return ex
+            period = (header[j] if wide else r[roles["period"]]).strip()
+            ex.cells.append(Cell(line, header[j], r[roles["area"]].strip(),
+                                 r[roles["area_name"]].strip() if "area_name" in roles else "",
+                                 period, r[j].strip(), kind, r))
+            if kind not in financial and financial_year(period)[0] is not None:
+                financial.add(kind)
+    ex.financial = [k for k in ex.indicators if k in financial]
+    return matched
 
 
 def _held(header: list[str], j: int, records: list[tuple[int, list[str]]]) -> str:

@@ -180,6 +180,13 @@ def test_a_bare_code_column_is_the_area_only_when_it_holds_area_codes(data, tmp_
     path.write_text("Code,Name,Period,Value\nE07990103,Coldwater,2019/20,6.2\n", encoding="utf-8")
     said = import_comparators("fernvale", path, METRIC, data)
     assert "Read 'Code' as the area code, 'Name' as the area name" in said
+    # the Office for Local Government's columns renamed by hand: its Code is the measure's
+    path.write_text("period,Local authority code,Code,value\n2018-19,E07990103,FIC3,6.3\n",
+                    encoding="utf-8")
+    said = import_comparators("fernvale", path, METRIC, data)
+    assert said.splitlines()[1:3] == [
+        "Read 'Local authority code' as the area code, 'period' as the period, 'value' as the "
+        "value.", "Ignored columns: Code."]
 
 
 #: Refusals: (what the file holds, the command's options, the first problem, word for word).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import re
@@ -16,7 +15,8 @@ import pytest
 
 from perflib.formats.pdf import ARGS, find_chromium
 from perflib.run.frontpage import write_index
-from perflib.run.index import count_ratings, data_checksum
+from perflib.run.index import count_ratings
+from perflib.run.logs import data_checksum
 from perflib.run.progress import Progress
 from tests.htmltables import parse
 
@@ -85,16 +85,19 @@ def test_index_lists_all_eight_reports_with_links_that_resolve(indexed):
 
 
 @pytest.mark.e2e
-def test_index_has_build_time_checksum_status_and_ratings(indexed):
+def test_index_has_build_time_status_and_ratings_and_the_log_the_checksums(indexed):
     html = (indexed / "index.html").read_text(encoding="utf-8")
     cfe = html[html.index('id="p-cfe"'):]
     assert cfe.index("<h3>2020/21</h3>") < cfe.index("<h3>2019/20</h3>"), "newest year first"
+    assert "checksum" not in html.lower() and "<code>" not in html  # for the builds' logs only
+    approvers = {"2019-20": "KB", "2020-21": "DS"}  # as each year's report.yaml names them
     for year in YEARS:
         log = json.loads((indexed / "cfe" / year / "build-log.json").read_text())
         for entry in log["notebooks"].values():
-            short = hashlib.sha256(json.dumps(entry["inputs"], sort_keys=True).encode()).hexdigest()
-            assert f"<code>{short[:12]}</code>" in html
+            assert entry["data_checksum"] == data_checksum(entry["inputs"])
+            assert len(entry["data_checksum"]) == 12
             assert f'datetime="{entry["built"]}"' in html
+            assert (entry["status"], entry["approved_by"]) == ("final", approvers[year])
         m = pd.read_csv(indexed / "cfe" / year / "measures.csv", keep_default_na=False)
         counts = m["rating"].replace("", "not rated").value_counts().to_dict()
         rows = parse(html).tables
@@ -105,7 +108,7 @@ def test_index_has_build_time_checksum_status_and_ratings(indexed):
         expected = (f"Green {counts.get('Green', 0)} Amber {counts.get('Amber', 0)} "
                     f"Red {counts.get('Red', 0)} Not rated {counts.get('not rated', 0)}")
         assert annual[-1] == expected
-        assert annual[-2] == "Final"
+        assert annual[-2] == f"Final, approved by {approvers[year]}"
 
 
 @pytest.mark.e2e
@@ -168,9 +171,65 @@ def test_index_of_a_made_up_folder(tmp_path):
     assert html.index("<h3>2022/23</h3>") < html.index("<h3>2021/22</h3>")
     assert '<span class="status-draft">Draft</span>' in html and "Final" in html
     table = next(t for t in parse(html).tables if t["caption"].endswith("2021/22"))
+    assert table["rows"][0] == ["Report", "Files", "Built", "Status", "Measures by rating"]
     assert table["rows"][1][-1] == "Green 1 Amber 1 Red 0 Not rated 1"  # 'rating' over 'status'
-    assert f"<code>{data_checksum({'data/x.csv': 'ab'})}</code>" in html
+    assert "checksum" not in html.lower() and data_checksum({"data/x.csv": "ab"}) not in html
     assert "1 Pf Annual Report" not in html and "2 reports in 1 portfolio" in html
+
+
+def test_each_report_shows_its_own_covers_status_not_its_years(tmp_path):
+    """A quarter approved while the year's annual report is a draft is final: its cover says so."""
+    folder = fake_report(tmp_path, "2021-22", {"status": "draft"})
+    log = json.loads((folder / "build-log.json").read_text())
+    log["notebooks"]["annual_report"].update(status="draft")
+    log["notebooks"]["quarterly_q1"] = {"title": "Pf Q1 Performance Monitoring Report",
+                                        "status": "final", "approved_by": "QA", "files": []}
+    log["notebooks"]["corporate_q2"] = {
+        "title": "Council-wide Mid-year report", "status": "draft", "files": [],
+        "why": "Draft until the 2021/22 Q2 reports of Parks and Streets are final"}
+    (folder / "build-log.json").write_text(json.dumps(log), encoding="utf-8")
+    table = next(t for t in parse(write_index(tmp_path).read_text(encoding="utf-8")).tables
+                 if t["caption"].endswith("2021/22"))
+    assert {r[0]: r[3] for r in table["rows"][1:]} == {
+        "Annual report": "Draft",
+        "Pf Q1 Performance Monitoring Report": "Final, approved by QA",
+        "Council-wide Mid-year report": "Draft until the 2021/22 Q2 reports of Parks and "
+                                        "Streets are final"}
+
+
+def test_the_title_is_the_councils_and_never_says_its_words_twice(tmp_path):
+    from perflib.run.frontpage import title
+    from perflib.run.index import Portfolio
+
+    one = [Portfolio("pf", "Parks", council="Ashdown District Council")]
+    two = [*one, Portfolio("hs", "Housing", council="Fernvale Borough Council")]
+    corporate = Portfolio("council", "Council-wide", council="Ashdown District Council",
+                          scope="council")
+    assert title(one) == "Ashdown District Council: performance reports"
+    assert title(two) == "Performance reports"  # two councils and no corporate report
+    assert title([*two, corporate]) == "Ashdown District Council: performance reports"
+    assert title(two, council="Borough of Example") == "Borough of Example: performance reports"
+    assert title([]) == "Performance reports"
+    fake_report(tmp_path, "2021-22")  # a log that names no council
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "<h1>Performance reports</h1>" in html and "<title>Performance reports</title>" in html
+    html = write_index(tmp_path, "Ashdown District Council").read_text(encoding="utf-8")
+    assert "<h1>Ashdown District Council: performance reports</h1>" in html
+
+
+def test_every_table_stacks_on_a_phone_and_stays_a_table(tmp_path):
+    fake_report(tmp_path, "2021-22", csv="pi_code,rating\nA,Green\n")
+    fake_report(tmp_path, "2022-23", csv="pi_code,rating\nA,Red\n")
+    html = write_index(tmp_path).read_text(encoding="utf-8")
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    assert len(tables) == 3  # the years' measures by rating, and each year's reports
+    for t in tables:
+        assert t.startswith('<table class="stack" role="table">')
+        cells = re.findall(r"<td[^>]*>", t)
+        assert cells and all('role="cell" data-label="' in c for c in cells)
+        assert '<th scope="row" role="rowheader">' in t and 'role="columnheader"' in t
+    assert '<td role="cell" data-label="Status">Final</td>' in html
+    assert "@media screen and (max-width: 40rem)" in html
 
 
 def test_count_ratings_falls_back_to_status(tmp_path):

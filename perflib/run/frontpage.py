@@ -6,6 +6,12 @@ newest corporate report and its headline measures by rating, then per portfolio 
 measures by rating as a small chart with its table and how the counts moved since the year
 before, and the links to every report in every format. Ratings are words and numbers, the
 charts inline SVG with their words in their labels, never colour alone.
+
+On a phone (narrower than 40rem) each table's rows stack: every cell on a line of its own,
+labelled with its column's heading (``data-label``), so the measure, its figures, the status and
+the rating are all on screen without scrolling sideways. The table stays a table to a screen
+reader: explicit ARIA roles keep the rows, cells and headers that ``display: block`` would
+otherwise take away in some browsers, and the labels are hidden from it (the headers say them).
 """
 
 from __future__ import annotations
@@ -51,8 +57,25 @@ footer { margin-top: 2rem; font-size: 0.9rem; color: #374151; }
   .table-scroll caption { max-width: calc(100vw - 2rem); position: sticky; left: 0; }
 }
 @media (max-width: 36rem) { header, main, footer { padding: 0 0.5rem; } }
+/* a phone: each row a block of labelled lines, so nothing is off-screen (WCAG 1.4.10) */
+@media screen and (max-width: 40rem) {
+  table.stack, table.stack caption, table.stack tbody, table.stack tr, table.stack th,
+  table.stack td { display: block; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
+                      clip: rect(0 0 0 0); white-space: nowrap; }
+  table.stack caption { max-width: none; position: static; }
+  table.stack tr { border: 1px solid #6b7280; margin: 0 0 0.75rem; }
+  table.stack th, table.stack td { border: 0; border-top: 1px solid #d1d5db; }
+  table.stack tr > :first-child { border-top: 0; background: #e5e7eb; }
+  table.stack td.num { text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
+  table.stack td[data-label]::before { content: attr(data-label) ": " / ""; }
+  table.stack ul.ratings { display: inline; padding: 0; }
+  table.stack ul.ratings li { display: inline; margin-right: 0.5rem; }
+}
 """
 PARTS = (*RATINGS, "Not rated")
+MOVED = "Since the year before"
 
 
 def _size(n: int) -> str:
@@ -75,29 +98,40 @@ def _said(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in _parts(counts).items())
 
 
-def render(portfolios: list[Portfolio], generated: dt.datetime | None = None) -> str:
-    """The front page as HTML."""
-    generated = generated or dt.datetime.now().replace(microsecond=0)
-    council = [p for p in portfolios if p.scope == "council"]
-    others = [p for p in portfolios if p.scope != "council"]
+def title(portfolios: list[Portfolio], council: str | None = None) -> str:
+    """The page's title: the council's, as the build (council.yaml) or the reports name it.
+
+    The corporate reports name the council whose reports these are; without them, the
+    portfolios' one council. Portfolios of several councils get a title of no council.
+    """
+    corporate = [p.council for p in portfolios if p.scope == "council" and p.council]
     names = sorted({p.council for p in portfolios if p.council})
-    who = names[0] if len(names) == 1 else "Performance reports"
+    who = council or (corporate[0] if corporate else names[0] if len(names) == 1 else "")
+    return f"{who}: performance reports" if who else "Performance reports"
+
+
+def render(portfolios: list[Portfolio], generated: dt.datetime | None = None,
+           council: str | None = None) -> str:
+    """The front page as HTML; ``council`` is its title's council, where the build knows it."""
+    generated = generated or dt.datetime.now().replace(microsecond=0)
+    corporate = [p for p in portfolios if p.scope == "council"]
+    others = [p for p in portfolios if p.scope != "council"]
+    heading = escape(title(portfolios, council))
     n = sum(len(y.entries) for p in portfolios for y in p.years)
     parts = [
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(who)}: performance reports</title>\n"
+        f"<title>{heading}</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n<header>\n"
-        f"<h1>{escape(who)}: performance reports</h1>\n"
+        f"<h1>{heading}</h1>\n"
         f"<p>{n} report{'s' if n != 1 else ''} in {len(others)} "
         f"portfolio{'s' if len(others) != 1 else ''}"
-        f"{' and the council-wide corporate reports' if council else ''}, newest year first. "
+        f"{' and the council-wide corporate reports' if corporate else ''}, newest year first. "
         "Each report is linked as a web page, a PDF for committee, a Word draft and the data "
-        "behind it as CSV, where they were built. The data checksum changes whenever the data a "
-        "report read changes.</p>\n</header>\n<main>\n"]
+        "behind it as CSV, where they were built.</p>\n</header>\n<main>\n"]
     if not portfolios:
         parts.append("<p>No reports have been built yet.</p>\n")
-    for p in council:
+    for p in corporate:
         parts.append(_corporate(p))
     for p in others:
         parts.append(f'<section aria-labelledby="p-{escape(p.folder)}">\n'
@@ -139,17 +173,28 @@ def _overview(p: Portfolio) -> str:
     for y, c in counted:
         now = _parts(c)
         label = f"{p.name}, {y.label}: {_said(c)}"
-        cells = "".join(f'<td class="num">{now[k]}</td>' for k in PARTS)
-        rows.append(f'<tr><th scope="row">{escape(y.label)}</th>'
-                    f"<td>{svg_bar(now, label)}</td>{cells}<td>{_moved(before, now)}</td></tr>")
+        cells = "".join(_td(str(now[k]), k, "num") for k in PARTS)
+        rows.append(f'<tr role="row"><th scope="row" role="rowheader">{escape(y.label)}</th>'
+                    f"{_td(svg_bar(now, label), 'Chart')}{cells}"
+                    f"{_td(_moved(before, now), MOVED)}</tr>")
         before = now
-    caption = f"{p.name}: measures by rating, year by year"
-    head = "".join(f'<th scope="col">{k}</th>' for k in PARTS)
+    return _table(f"{p.name}: measures by rating, year by year",
+                  ["Year", "Chart", *PARTS, MOVED], list(reversed(rows)))
+
+
+def _table(caption: str, heads: list[str], rows: list[str]) -> str:
+    """A table that stacks on a phone, in its labelled region, its roles said outright."""
+    head = "".join(f'<th scope="col" role="columnheader">{escape(h)}</th>' for h in heads)
     return scroll_region(
-        f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr><th scope=\"col\">Year</th>"
-        f"<th scope=\"col\">Chart</th>{head}<th scope=\"col\">Since the year before</th></tr>"
-        "</thead>\n<tbody>\n" + "\n".join(reversed(rows)) + "\n</tbody>\n</table>",
-        label=caption) + "\n"
+        f'<table class="stack" role="table">\n<caption>{escape(caption)}</caption>\n'
+        f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>\n<tbody role="rowgroup">\n'
+        + "\n".join(rows) + "\n</tbody>\n</table>", label=caption) + "\n"
+
+
+def _td(html: str, label: str, cls: str = "") -> str:
+    """A cell, labelled with its column's heading for the stacked rows of a phone."""
+    css = f' class="{cls}"' if cls else ""
+    return f'<td role="cell" data-label="{escape(label)}"{css}>{html}</td>'
 
 
 def _moved(before: dict[str, int] | None, now: dict[str, int]) -> str:
@@ -161,26 +206,29 @@ def _moved(before: dict[str, int] | None, now: dict[str, int]) -> str:
 
 
 def _year_table(p: Portfolio, y: Year, heading: bool = True) -> str:
-    rows = [_row(e) for e in y.entries]
-    caption = f"{p.name} reports for {y.label}"
-    return ((f"<h3>{escape(y.label)}</h3>\n" if heading else "") + scroll_region(
-            f"<table>\n<caption>{escape(caption)}</caption>\n<thead><tr><th scope=\"col\">Report</th>"
-            "<th scope=\"col\">Files</th><th scope=\"col\">Built</th>"
-            "<th scope=\"col\">Data checksum (SHA-256, first 12)</th><th scope=\"col\">Status</th>"
-            "<th scope=\"col\">Measures by rating</th></tr></thead>\n<tbody>\n"
-            + "\n".join(rows) + "\n</tbody>\n</table>", label=caption) + "\n")
+    return ((f"<h3>{escape(y.label)}</h3>\n" if heading else "")
+            + _table(f"{p.name} reports for {y.label}",
+                     ["Report", "Files", "Built", "Status", "Measures by rating"],
+                     [_row(e) for e in y.entries]))
 
 
 def _row(e: Entry) -> str:
     links = "".join(
         f'<li><a href="{href}">{escape(label)}<span class="vh"> of {escape(e.title)}</span>'
         f"</a> ({_size(size)})</li>" for href, label, size in e.links) or "<li>None</li>"
-    status = ("<span class=\"status-draft\">Draft</span>" if e.status == "draft"
-              else escape(e.status.capitalize()))
-    return (f'<tr><th scope="row">{escape(e.title)}</th><td><ul>{links}</ul></td>'
-            f"<td>{_when(e.built) if e.built else 'Not recorded'}</td>"
-            f"<td><code>{escape(e.checksum)}</code></td><td>{status}</td>"
-            f"<td>{_ratings(e.ratings)}</td></tr>")
+    return (f'<tr role="row"><th scope="row" role="rowheader">{escape(e.title)}</th>'
+            f"{_td(f'<ul>{links}</ul>', 'Files')}"
+            f"{_td(_when(e.built) if e.built else 'Not recorded', 'Built')}"
+            f"{_td(status(e), 'Status')}{_td(_ratings(e.ratings), 'Measures by rating')}</tr>")
+
+
+def status(e: Entry) -> str:
+    """A report's status as its cover gives it: 'Final, approved by XY', or Draft and why."""
+    if e.status == "draft":  # the cover's Status line, where it has one, says it whole
+        rest = e.why[len("Draft"):] if e.why.startswith("Draft") else ""
+        return f'<span class="status-draft">Draft</span>{escape(rest)}'
+    approved = f", approved by {escape(e.approved_by)}" if e.approved_by else ""
+    return f"{escape(e.status.capitalize())}{approved}"
 
 
 def _ratings(counts: dict[str, int] | None) -> str:
@@ -191,14 +239,16 @@ def _ratings(counts: dict[str, int] | None) -> str:
     return f'<ul class="ratings">{joined}</ul>'
 
 
-def write_index(out: Path) -> Path:
+def write_index(out: Path, council: str | None = None) -> Path:
     """Write ``out/index.html`` listing every report under ``out``; returns its path.
 
-    Written to a temporary file and renamed into place, so a reader never sees half a page.
+    ``council`` names the council the page is of (council.yaml's, from the build); without it
+    the reports' logs say. Written to a temporary file and renamed into place, so a reader
+    never sees half a page.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    html = render(collect(out))
+    html = render(collect(out), council=council)
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html", dir=out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -211,4 +261,4 @@ def write_index(out: Path) -> Path:
     return out / INDEX_NAME
 
 
-__all__ = ["render", "write_index"]
+__all__ = ["render", "status", "title", "write_index"]

@@ -1,18 +1,17 @@
 """The council's front page, ``index.html``: what every build left behind, gathered.
 
 Everything on it comes from the build logs (``<portfolio>/<YYYY-YY>/build-log.json``: each
-report's notebooks, files, when each was built and the checksums of the data it read) and, for
+report's notebooks, files, when each was built and its status as its cover gives it) and, for
 the ratings, each annual report's ``measures.csv`` and each corporate report's
-``corporate.csv``. This module gathers them (:func:`collect`); :mod:`perflib.run.frontpage`
-writes the page. Links are relative, so the folder can be copied to a shared drive or served as
-it is; only files that exist are linked.
+``corporate.csv``. The checksums of the data each report read stay in the logs: they are for
+whoever runs the builds, not for the councillors the page is for. This module gathers them
+(:func:`collect`); :mod:`perflib.run.frontpage` writes the page. Links are relative, so the folder
+can be copied to a shared drive or served as it is; only files that exist are linked.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +34,13 @@ class Entry:
     title: str
     links: list[tuple[str, str, int]]  # (href, label, bytes)
     built: str
-    checksum: str
+    #: "draft" or "final", as the report's cover says
     status: str
     ratings: dict[str, int] | None = None
+    #: who approved a final report, as its cover names them
+    approved_by: str = ""
+    #: why a draft is one, where its cover says (a corporate report its portfolios hold back)
+    why: str = ""
 
 
 @dataclass
@@ -64,12 +67,6 @@ class Portfolio:
     def ratings(self, year: Year) -> dict[str, int] | None:
         """The year's measures by rating: its annual (or corporate) report's, if counted."""
         return next((e.ratings for e in year.entries if e.ratings is not None), None)
-
-
-def data_checksum(inputs: dict) -> str:
-    """A short SHA-256 over a log entry's inputs: equal when a report read the same data."""
-    blob = json.dumps(inputs or {}, sort_keys=True).encode()
-    return hashlib.sha256(blob).hexdigest()[:12]
 
 
 def count_ratings(path: Path) -> dict[str, int]:
@@ -128,12 +125,14 @@ def _entry(out: Path, folder: Path, name: str, entry: dict, log: dict) -> Entry:
             links.append((_href(out, path), f"CSV data ({f})", path.stat().st_size))
             if f in ("measures.csv", "corporate.csv"):
                 ratings = count_ratings(path)
+    # the report's own cover's status (a quarter's is its own); a log from before perflib
+    # recorded it gives the year's
     status = str(entry.get("status") or log.get("status") or "final").strip().lower()
     return Entry(name=name,
                  title=str(entry.get("title") or name.replace("_", " ").capitalize()),
-                 links=links, built=str(entry.get("built") or ""),
-                 checksum=data_checksum(entry.get("inputs") or {}), status=status,
-                 ratings=ratings)
+                 links=links, built=str(entry.get("built") or ""), status=status,
+                 ratings=ratings, approved_by=str(entry.get("approved_by") or ""),
+                 why=str(entry.get("why") or ""))
 
 
 def _href(out: Path, path: Path) -> str:

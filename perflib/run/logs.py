@@ -51,6 +51,15 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
+def data_checksum(inputs: dict[str, str]) -> str:
+    """A short SHA-256 over a report's inputs: equal when a report read the same data and code.
+
+    Kept in the build log beside the inputs, for whoever runs the builds to compare two reports.
+    """
+    blob = json.dumps(inputs or {}, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:12]
+
+
 def read_log(folder: Path) -> dict[str, Any]:
     """A report folder's build log, or an empty one."""
     try:
@@ -88,4 +97,5 @@ def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None
     return count
 
 
-__all__ = ["LOG_NAME", "code_hash", "file_sha256", "read_log", "sha256", "stale"]
+__all__ = ["LOG_NAME", "code_hash", "data_checksum", "file_sha256", "read_log", "sha256",
+           "stale"]

@@ -1,9 +1,11 @@
 """What a build must run: every report's inputs and their checksums, against its last build log.
 
-Each report folder keeps a ``build-log.json``: for every notebook run, its kind, title, files,
-the data files it read with their SHA-256 checksums, and the hash of those inputs with its
-parameters. A notebook runs again only when that hash changes (or ``--force``); otherwise its
-published files are carried into the new version untouched. The index reads the same logs.
+Each report folder keeps a ``build-log.json``: for every notebook run, its kind, title, status
+(as its cover gives it: draft or final, a final's approver), files, the data files it read with
+their SHA-256 checksums (and a short checksum of them all), and the hash of those inputs with its
+parameters. The log's own ``status`` is the year's annual (or corporate) report's. A notebook
+runs again only when that hash changes (or ``--force``); otherwise its published files are
+carried into the new version untouched. The index reads the same logs.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from perflib import __version__, config
 from perflib.data import files
 from perflib.data.report import Report
 from perflib.reports import ReportKind, corporate, declared
-from perflib.run.logs import file_sha256, read_log, sha256
+from perflib.run.logs import data_checksum, file_sha256, read_log, sha256
 from perflib.run.tasks import Summary, Task
 
 
@@ -147,6 +149,7 @@ def _stale_or_reused(p: Plan, task: Task, deps: dict[str, str], force: bool,
         return
     p.log["notebooks"][task.output] = {"kind": task.kind, "title": "",
                                        "inputs_hash": task.inputs_hash, "inputs": deps,
+                                       "data_checksum": data_checksum(deps),
                                        "parameters": task.parameters}
     p.tasks.append(task)
 

@@ -211,3 +211,55 @@ def test_without_a_council_yaml_the_corporate_cover_is_nothing_to_do(data_copy):
     own, problems = check_council(data_copy, load_all(data_copy))
     assert sorted(own) == ["2019/20", "2020/21"] and problems == []
     assert own["2020/21"].meta["status"] == "draft"
+
+
+def _cover(c: cf.Corporate) -> dict[str, str]:
+    from perflib.reports import corporate
+
+    block = corporate.cover(c)[0]
+    return {"draft": block.draft, **dict(block.details)}
+
+
+def test_a_corporate_report_is_final_only_when_every_portfolio_report_it_takes_is(ashdown):
+    year, q1 = cf.load("2021/22", "", ashdown), cf.load("2021/22", "Q1", ashdown)
+    assert (year.draft, year.held_back, q1.draft, q1.held_back) == (False, [], False, [])
+    assert "Status" not in _cover(year)
+    from perflib.reports import corporate
+    from perflib.run.execute import cover_status  # what the build log and front page take
+
+    assert cover_status(corporate.cover(year)) == {"status": "final", "approved_by": "AB"}
+    # Leisure's 2021/22 report back to draft, and Streets' Q1: each keeps its corporate one a draft
+    for name, old, new in (("leisure", "status: final", "status: draft"),
+                           ("streets", "approved_by: XY, status: final}",
+                            "approved_by: XY, status: draft}")):
+        path = ashdown / name / "2021-22" / "report.yaml"
+        path.write_text(path.read_text().replace(old, new, 1))
+    year, q1 = cf.load("2021/22", "", ashdown), cf.load("2021/22", "Q1", ashdown)
+    assert year.meta["status"] == "final" and year.draft  # its own cover alone is not enough
+    assert year.held_back == ["Leisure (fictional)"] and q1.held_back == ["Streets (fictional)"]
+    assert _cover(year) == {"draft": True, "Date": "12 July 2022", "Version": "1.0",
+                            "Approved by": "AB", "Period covered": "April 2021 to March 2022",
+                            "Status": "Draft until the 2021/22 report of Leisure (fictional) is "
+                                      "final"}
+    assert _cover(q1)["Status"] == ("Draft until the 2021/22 Q1 report of Streets (fictional) "
+                                    "is final")
+    assert cover_status(corporate.cover(q1)) == {
+        "status": "draft", "why": "Draft until the 2021/22 Q1 report of Streets (fictional) is final"}
+    # the build says the same, before it runs them, from the same report.yaml files
+    reports = load_all(ashdown)
+    assert cf.held_back([r for r in reports if r.year == "2021/22"], "") == ["Leisure (fictional)"]
+    assert cf.waiting_for("2021/22", ["A", "B", "C"]) == ("until the 2021/22 reports of A, B and C "
+                                                          "are final")
+
+
+def test_the_build_names_each_draft_corporate_report_and_why(ashdown, capsys):
+    from perflib.run.build import _council
+
+    path = ashdown / "leisure" / "2021-22" / "report.yaml"
+    path.write_text(path.read_text().replace("status: final", "status: draft", 1))
+    _council(ashdown, load_all(ashdown))
+    assert capsys.readouterr().err.splitlines() == [
+        "  draft       council 2020/21 corporate_report: its cover is still to be set",
+        "  draft       council 2021/22 corporate_report: held back until the 2021/22 report of "
+        "Leisure (fictional) is final",
+        "  draft       council 2021/22 corporate_q2: its cover is a draft"]

@@ -43,6 +43,7 @@ from perflib.reports.corporate_figures import (
     counts,
     findings,
     load,
+    waiting_for,
 )
 from perflib.reports.quarterly_settings import declared_quarters
 
@@ -63,6 +64,9 @@ def runs(reports: list[Report]) -> list[tuple[str, dict[str, str]]]:
             *((f"corporate_{x.lower()}", {"quarter": x}) for x in held_quarters(reports))]
 
 
+#: The cover's line that says why a corporate report is a draft, where its portfolios keep it one.
+STATUS = "Status"
+
 KIND = ReportKind(
     name="corporate",
     title="Corporate Performance Report",
@@ -80,12 +84,18 @@ def title(c: Corporate) -> str:
 
 
 def cover(c: Corporate) -> Blocks:
-    """The cover: the council, the report's own date, version, approver and status."""
+    """The cover: the council, the report's own date, version, approver and status.
+
+    It is a draft while its own cover, or any portfolio's report it is made from, is one; then
+    a line names the portfolios it waits for.
+    """
     m = c.meta
     date = m.get("date_label") or (fmt.long_date(m["date"]) if m.get("date") else "To be set")
     details = [("Date", date), ("Version", m.get("version") or "To be set"),
                ("Approved by", m.get("approved_by") or "Not yet approved"),
                ("Period covered", _span(c))]
+    if c.held_back:  # a draft because of the portfolios' reports: the cover says whose
+        details.append((STATUS, f"Draft {waiting_for(c.label, c.held_back)}"))
     note = ("Every portfolio's headline measures, as each portfolio's own report rates them, "
             "with the exceptions among them and the council's budget position.")
     return Blocks([Cover(c.council, "Council-wide", title(c), details, note, c.draft)])
@@ -285,5 +295,5 @@ def data_files(c: Corporate) -> Published:
     return Published({name: pd.DataFrame(rows, columns=CSV_COLUMNS)})
 
 
-__all__ = ["FOLDER", "KIND", "council_of", "cover", "data_files", "data_quality", "exceptions",
-           "finance", "held_quarters", "load", "measures", "runs", "summary", "title"]
+__all__ = ["FOLDER", "KIND", "STATUS", "council_of", "cover", "data_files", "data_quality",
+           "exceptions", "finance", "held_quarters", "load", "measures", "runs", "summary", "title"]

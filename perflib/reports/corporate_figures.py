@@ -22,7 +22,7 @@ from perflib.data.council import CorporateYear, read_corporate, read_council
 from perflib.data.portfolio import Portfolio, check_year, load_portfolio, portfolios, year_folder
 from perflib.data.year import Report
 from perflib.errors import ParameterError
-from perflib.reports import quarterly, spc_section
+from perflib.reports import quarterly, quarterly_settings, spc_section
 from perflib.reports.checks import load_report
 from perflib.reports.quarterly_settings import declared_quarters
 
@@ -75,13 +75,60 @@ class Corporate:
 
     @property
     def draft(self) -> bool:
-        """Whether it is a draft (marked DRAFT on every page)."""
-        return self.meta.get("status") != "final"
+        """Whether it is a draft (marked DRAFT on every page): its cover, or a portfolio's, says so.
+
+        A report to Cabinet built on a portfolio report not yet approved is not approved either.
+        """
+        return self.meta.get("status") != "final" or bool(self.held_back)
+
+    @property
+    def held_back(self) -> list[str]:
+        """The portfolios whose own report for the period is still a draft, in Cabinet's order."""
+        return [e.name for e in self.present
+                if e.report is not None and not is_final(e.report, self.quarter,
+                                                         e.quarter.details if e.quarter else None)]
 
     @property
     def present(self) -> list[Entry]:
         """The portfolios in this report, in Cabinet's order."""
         return [e for e in self.entries if not e.missing]
+
+
+def takes_part(r: Report, quarter: str) -> bool:
+    """Whether a portfolio year is in the corporate report for ``quarter`` ("" for the year)."""
+    if not quarter:
+        return True
+    return ("quarterly" in r.portfolio.reports and quarter in declared_quarters(r.portfolio)
+            and quarterly.has_figures(r, quarter))
+
+
+def is_final(r: Report, quarter: str, cover: dict[str, Any] | None = None) -> bool:
+    """Whether the portfolio's own report for the year (or ``quarter``) is final, as its cover is.
+
+    The same source its cover reads: report.yaml's status, or the quarter's under ``quarters``
+    (``cover``, when already read); a quarter with no cover given is a draft.
+    """
+    if not quarter:
+        return not r.draft
+    meta = cover if cover is not None else quarterly_settings.covers(r).get(quarter, {})
+    return meta.get("status") == "final"
+
+
+def held_back(reports: list[Report], quarter: str) -> list[str]:
+    """The portfolios (by name) whose own report keeps the corporate one for ``quarter`` a draft.
+
+    ``reports`` are the year's portfolio years, in Cabinet's order: the build names them before
+    it runs the notebook, and the cover (:attr:`Corporate.held_back`) names the same.
+    """
+    return [r.portfolio.name for r in reports
+            if takes_part(r, quarter) and not is_final(r, quarter)]
+
+
+def waiting_for(label: str, names: list[str]) -> str:
+    """Why a corporate report is a draft, in a sentence's words: whose reports it waits for."""
+    many = len(names) > 1
+    who = ", ".join(names[:-1]) + f" and {names[-1]}" if many else names[0]
+    return f"until the {label} report{'s' if many else ''} of {who} {'are' if many else 'is'} final"
 
 
 def council_of(data: Path, loaded: dict[str, Portfolio] | None = None
@@ -101,15 +148,25 @@ def council_of(data: Path, loaded: dict[str, Portfolio] | None = None
     return " and ".join(names), "", held
 
 
-def load(year: str, quarter: str = "", data_dir: str | Path | None = None) -> Corporate:
-    """Check the notebook's parameters and work out the corporate report for them."""
-    check_year(year)
+def load(year: str = "", quarter: str = "", data_dir: str | Path | None = None) -> Corporate:
+    """Check the notebook's parameters and work out the corporate report for them.
+
+    An empty ``year`` is the latest any portfolio holds (a build always names it).
+    """
+    if year:
+        check_year(year)
     q = str(quarter or "").strip().upper()
     if q and q not in periods.QUARTERS:
         raise ParameterError(f"quarter '{quarter}' is not a quarter; give Q1, Q2, Q3 or Q4, or "
                              "leave it empty for the annual report")
     data = config.data_path(data_dir)
     loaded = {pid: load_portfolio(pid, data) for pid in portfolios(data)}  # each read once
+    if not year:
+        held = [y for p in loaded.values() for y in p.years]
+        if not held:
+            raise ParameterError(f"no portfolio under {data} holds a report year yet, so there "
+                                 "is no corporate report to make")
+        year = max(held)
     name, code, pids = council_of(data, loaded)
     entries = [_entry(loaded[pid], year, q) for pid in pids]
     headings = {f"{e.pid}.{mid}" for e in entries for mid in e.measures.get("measure_id", [])}
@@ -303,4 +360,5 @@ def findings(c: Corporate) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["portfolio", "error", "warning", "note", "href"])
 
 
-__all__ = ["Corporate", "Entry", "budget", "council_of", "counts", "findings", "load"]
+__all__ = ["Corporate", "Entry", "budget", "council_of", "counts", "findings", "held_back",
+           "is_final", "load", "takes_part", "waiting_for"]

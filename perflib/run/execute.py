@@ -22,6 +22,7 @@ from perflib.run.tasks import Outcome, Task
 
 if TYPE_CHECKING:
     from perflib.formats.html import PageExporter
+    from perflib.present.blocks import Block
     from perflib.run.printing import PrintService
 
 _local = threading.local()
@@ -91,8 +92,30 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
     rendered = Rendered(html, resources["perflib_blocks"], resources["perflib_title"],
                         resources["perflib_author"])
     outcome = Outcome(task, html=html, title=rendered.title, author=rendered.author,
-                      files=blocks.data_files(nb), seconds=time.perf_counter() - start)
+                      cover=cover_status(rendered.blocks), files=blocks.data_files(nb),
+                      seconds=time.perf_counter() - start)
     return outcome, rendered
+
+
+def cover_status(content: list[Block]) -> dict[str, str]:
+    """The report's status as its cover prints it, for the build log and the front page.
+
+    The cover is what marks every format (the DRAFT banner, each PDF page's header, the Word
+    heading), so the log takes its status from there rather than working it out again. A
+    final cover names its approver; a draft's ``why`` is its cover's Status line, where it has
+    one (a corporate report held back by its portfolios). Empty for a report with no cover.
+    """
+    from perflib.present.blocks import Cover, walk
+    from perflib.reports.corporate import STATUS
+
+    cover = next((b for b in walk(content) if isinstance(b, Cover)), None)
+    if cover is None:
+        return {}
+    details = dict(cover.details)
+    if not cover.draft:
+        return {"status": "final", "approved_by": details.get("Approved by", "")}
+    why = details.get(STATUS, "")
+    return {"status": "draft", **({"why": why} if why else {})}
 
 
 def documents(outcome: Outcome, rendered: Rendered | None,
@@ -142,4 +165,4 @@ def failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
 
 
-__all__ = ["documents", "failure", "finishing", "locally", "run"]
+__all__ = ["cover_status", "documents", "failure", "finishing", "locally", "run"]

@@ -55,6 +55,9 @@ class Outcome:
     title: str = ""
     #: who the documents name as author (the council)
     author: str = ""
+    #: the report's status as its cover gives it (the one every output shows): ``status``
+    #: (draft or final), a final's ``approved_by``, and for a draft the cover's ``why``, if any
+    cover: dict[str, str] = field(default_factory=dict)
     #: data files the report published from its kernel: name -> CSV text
     files: dict[str, str] = field(default_factory=dict)
     #: documents made from the page (perflib.formats), the PDF among them once printed:

@@ -213,3 +213,84 @@ def test_someones_folder_where_a_report_goes_exits_2_from_build_and_watch(root, 
         f"{out / '.versions'}), so perflib will not replace it; move it away or give --out "
         "another folder\n")
     assert snapshot(root.parent) == before
+
+
+def test_a_withdrawn_report_folder_leaves_the_tree_and_its_version_is_kept(root):
+    out = outdir.claim(root / "reports")
+    staging = outdir.claim(out / ".versions")
+    versions = {}
+    for pid, year in (("gone", "2021-22"), ("kept", "2021-22"), ("mixed", "2021-22")):
+        versions[pid] = outdir.new_version(staging, pid, year)
+        (versions[pid] / "annual_report.html").write_text(f"{pid}\n")
+        outdir.publish(out / pid / year, versions[pid], out)
+    (out / "mixed" / "notes.txt").write_text("someone's\n")  # not perflib's: stays, as its folder
+    theirs = out / "theirs"  # a folder perflib did not mark: never looked in
+    theirs.mkdir()
+    (theirs / "2021-22").symlink_to(os.path.relpath(versions["kept"], theirs))
+    assert outdir.published(out) == [("gone", "2021-22"), ("kept", "2021-22"),
+                                     ("mixed", "2021-22")]
+    kept = outdir.withdraw(out, "gone", "2021-22")
+    assert kept == out / ".versions" / "withdrawn" / versions["gone"].name
+    assert (kept / "annual_report.html").read_text() == "gone\n"
+    assert not (out / "gone").exists()  # only its marker was left: the folder goes too
+    assert outdir.withdraw(out, "mixed", "2021-22") is not None
+    assert sorted(os.listdir(out / "mixed")) == [".perflib-reports", "notes.txt"]
+    assert outdir.withdraw(out, "theirs", "2021-22") is None  # not in a folder perflib marked
+    assert (theirs / "2021-22").is_symlink()
+    assert outdir.published(out) == [("kept", "2021-22")]
+    outdir.drop_stale_versions(out, staging)  # what the next build tidies leaves them be
+    assert kept.is_dir() and versions["kept"].is_dir()
+    assert outdir.ours(out / ".versions" / "withdrawn")
+
+
+def _published(out: Path, *folders: tuple[str, str]) -> None:
+    staging = outdir.claim(out / ".versions")
+    for pid, year in folders:
+        outdir.publish(out / pid / year, outdir.new_version(staging, pid, year), out)
+
+
+@pytest.mark.parametrize(("scope", "withdrawn", "said"), [
+    ({}, ["cfe 2018/19", "council 2018/19", "gone 2019/20", "gone 2020/21"], []),
+    ({"portfolio": "cfe"}, ["cfe 2018/19"], ["gone"]),
+    ({"year": "2020/21"}, ["gone 2020/21"], ["gone"]),
+])
+def test_a_build_withdraws_what_data_no_longer_holds_within_its_scope(root, capsys, scope,
+                                                                      withdrawn, said):
+    from perflib.reports.checks import load_all
+    from perflib.run.build import _council, _withdraw
+
+    out = outdir.claim(root / "reports")
+    _published(out, ("cfe", "2018-19"), ("cfe", "2019-20"), ("cfe", "2020-21"), ("gone", "2019-20"),
+               ("gone", "2020-21"), ("council", "2018-19"), ("council", "2020-21"))
+    data = root / "data"
+    reports = load_all(data, scope.get("portfolio"), scope.get("year"))
+    council = {} if "portfolio" in scope else _council(data, reports)
+    capsys.readouterr()
+    _withdraw(out, data, reports, council, scope.get("portfolio"), scope.get("year"))
+    lines = capsys.readouterr().err.splitlines()
+    assert [" ".join(x.split()[1:3]).rstrip(":") for x in lines
+            if x.startswith("  withdrawn")] == withdrawn
+    shelf = out / ".versions" / "withdrawn"
+    names = sorted(p.name for p in shelf.iterdir() if p.is_dir()) if withdrawn else []
+    assert [n.rsplit("-", 3)[0] for n in names] == sorted(w.replace(" ", "-").replace("/", "-")
+                                                          for w in withdrawn)
+    assert [x.split()[2].rstrip(":") for x in lines if x.startswith("  still published")] == said
+    held = {("cfe", "2019-20"), ("cfe", "2020-21"), ("council", "2020-21")}
+    if "year" in scope:  # out of a year's build's scope
+        held.add(("cfe", "2018-19"))
+    left = set(outdir.published(out))
+    assert held <= left and not left & {tuple(w.replace("/", "-").split()) for w in withdrawn}
+    if not scope:
+        assert lines == [
+            f"  withdrawn   cfe 2018/19: cfe's portfolio.yaml no longer lists 2018/19; kept in "
+            f"reports/.versions/withdrawn/{names[0]} until the reports are cleaned",
+            f"  withdrawn   council 2018/19: no portfolio holds it any more; kept in "
+            f"reports/.versions/withdrawn/{names[1]} until the reports are cleaned",
+            f"  withdrawn   gone 2019/20: data/ holds no portfolio 'gone' any more; kept in "
+            f"reports/.versions/withdrawn/{names[2]} until the reports are cleaned",
+            f"  withdrawn   gone 2020/21: data/ holds no portfolio 'gone' any more; kept in "
+            f"reports/.versions/withdrawn/{names[3]} until the reports are cleaned"]
+        assert not (out / "gone").exists()
+    if "portfolio" in scope:
+        assert lines[1:] == ["  still published gone: data/ holds no portfolio 'gone' any more; a "
+                         "build of every portfolio and year withdraws its reports"]

@@ -35,6 +35,7 @@ from perflib.data.report import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, DataError, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import FORMATS, Rendered  # noqa: E402
 from perflib.reports import corporate  # noqa: E402
+from perflib.reports import corporate_figures as figures  # noqa: E402
 from perflib.reports.checks import check_council, councils_named, load_all  # noqa: E402
 from perflib.run import execute, logs, versions  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
@@ -82,6 +83,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
         reports = _load(portfolio, year, data)
         # the council's corporate report, from every portfolio: not when one is asked for alone
         council = {} if portfolio is not None else _council(data, reports)
+        _withdraw(out, data, reports, council, portfolio, year)
         return _build(reports, out, data, force, code, pool_for(jobs, scheduler, resident),
                       resident, council)
 
@@ -104,7 +106,11 @@ def _load(portfolio: str | None, year: str | None, data: Path) -> list[Report]:
 
 
 def _council(data: Path, reports: list[Report]) -> dict[str, CorporateYear]:
-    """The corporate report's own files for every year, checked with council.yaml (or an error)."""
+    """The corporate report's own files for every year, checked with council.yaml (or an error).
+
+    Each corporate report that will be a draft is named with why: its own cover, or the
+    portfolios' reports it waits for (as its cover will say).
+    """
     own, problems = check_council(data, reports)
     if any(not q.todo for q in problems):
         raise DataError(problems)
@@ -113,11 +119,62 @@ def _council(data: Path, reports: list[Report]) -> dict[str, CorporateYear]:
         say(f"  not made    council: the portfolios name {len(names)} councils "
             f"({'; '.join(names)}), so there is no corporate report; give the council in "
             f"{data / COUNCIL_FILE} to make one")
+    if own:
+        order = corporate.council_of(data, {r.portfolio.id: r.portfolio for r in reports})[2]
+        reports = sorted(reports, key=lambda r: order.index(r.portfolio.id)
+                         if r.portfolio.id in order else len(order))
     for year, c in own.items():
-        if c.meta.get("status") != "final":
-            say(f"  draft       council {year}: the corporate report's cover is "
-                f"{'still to be set' if not c.files else 'a draft'}")
+        mine = [r for r in reports if r.year == year]
+        for output, extra in corporate.runs(mine):
+            why = _draft_because(c, extra["quarter"], mine)
+            if why:
+                say(f"  draft       council {year} {output}: {why}")
     return own
+
+
+def _draft_because(c: CorporateYear, quarter: str, reports: list[Report]) -> str:
+    """Why a corporate report will be a draft ('' when it will be final)."""
+    given = (quarter in c.quarters if quarter
+             else any(f.name == "report.yaml" for f in c.files))
+    meta = c.quarters.get(quarter, {}) if quarter else c.meta
+    why = ([] if meta.get("status") == "final" else
+           ["its cover is a draft" if given else "its cover is still to be set"])
+    held = figures.held_back(reports, quarter)
+    if held:
+        label = f"{c.year} {quarter}" if quarter else c.year
+        why.append(f"held back {figures.waiting_for(label, held)}")
+    return "; ".join(why)
+
+
+def _withdraw(out: Path, data: Path, reports: list[Report], council: dict[str, CorporateYear],
+              portfolio: str | None, year: str | None) -> None:
+    """Withdraw what is published but no longer held: one line each, naming where it is kept.
+
+    Only report folders within the build's scope (``--portfolio``, ``--year``) are looked at;
+    a portfolio out of scope that data/ no longer holds is named, and left for a full build.
+    """
+    held = {(r.portfolio.id, r.folder) for r in reports}
+    held |= {(FOLDER, year_folder(y)) for y in council}
+    ids = set(portfolios(data))
+    later: set[str] = set()
+    for pid, folder in versions.published(out):
+        if (pid, folder) in held:
+            continue
+        if portfolio not in (None, pid) or year not in (None, folder.replace("-", "/")):
+            if pid not in ids and pid != FOLDER:
+                later.add(pid)
+            continue
+        label = folder.replace("-", "/")
+        why = (("no portfolio holds it any more" if council else "there is no corporate report")
+               if pid == FOLDER
+               else f"data/ holds no portfolio '{pid}' any more" if pid not in ids
+               else f"{pid}'s portfolio.yaml no longer lists {label}")
+        kept = versions.withdraw(out, pid, folder)
+        where = f"; kept in {config.relative(kept)} until the reports are cleaned" if kept else ""
+        say(f"  withdrawn   {pid} {label}: {why}{where}")
+    for pid in sorted(later):
+        say(f"  still published {pid}: data/ holds no portfolio '{pid}' any more; a build of "
+            "every portfolio and year withdraws its reports")
 
 
 def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str, pool: Pool,
@@ -135,15 +192,17 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         version = versions.new_version(staged, r.portfolio.id, r.folder)
         plans.append(planning.plan(r, out / r.portfolio.id / r.folder, version, data, code,
                                    force, summary, digests))
+    name = None  # the council the front page is of: from its logs, unless this build knows
     if council:
         name = corporate.council_of(data, {r.portfolio.id: r.portfolio for r in reports})[0]
         yaml = data / COUNCIL_FILE
         for year, own in council.items():
             version = versions.new_version(staged, FOLDER, year_folder(year))
             files = [*([yaml] if yaml.is_file() else []), *own.files]
+            mine = [r for r in reports if r.year == year]
+            status = "draft" if _draft_because(own, "", mine) else "final"
             plans.append(planning.plan_council(
-                year, [r for r in reports if r.year == year], name,
-                own.meta.get("status", "draft"), files, out / FOLDER / year_folder(year),
+                year, mine, name, status, files, out / FOLDER / year_folder(year),
                 version, data, code, force, summary, digests))
     for p in plans:
         for entry in p.reused.values():
@@ -165,7 +224,7 @@ def _build(reports: list[Report], out: Path, data: Path, force: bool, code: str,
         for p in plans:  # what did not finish stays unpublished, and its version goes
             if not p.done:
                 versions.remove_version(p.version, staged)
-        write_index(out)  # every report published so far, even if the build stops here
+        write_index(out, name)  # every report published so far, even if the build stops here
     waits = f", waiting {len(summary.waiting)}" if summary.waiting else ""
     say(f"built {len(summary.built)}, up to date {len(summary.skipped)}, "
         f"failed {len(summary.failed)}{waits} -> {out}")
@@ -277,6 +336,7 @@ def _write(p: Plan, task: Task, o: Outcome) -> None:
         files.append(name)
     entry = p.log["notebooks"][task.output]
     entry["title"] = o.title
+    entry.update(o.cover)  # its status as its cover says it, for the front page
     entry["files"] = files
     entry["built"] = dt.datetime.now().isoformat(timespec="seconds")
     entry["seconds"] = round(o.seconds, 2)

@@ -19,6 +19,10 @@ Two rules make that impossible:
   :func:`new_version`), failed notebooks' copies, ``index.html`` and the lock. An existing folder
   without the marker (unless empty) is refused by name, before anything is written, and left
   untouched; so is a plain folder or a foreign link where a report folder would go.
+
+A report folder of a portfolio or year data/ no longer holds is withdrawn (:func:`withdraw`):
+its link leaves the published tree and its version moves to ``.versions/withdrawn``, where it
+stays until the reports folder is cleaned.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ MARKER = ".perflib-reports"
 MARKER_TEXT = ("This folder was made by perflib build, which may replace or remove what it made "
                "here. Keep nothing else in it.\n")
 VERSIONS, FAILED = ".versions", ".failed"
+#: Under ``.versions``: the versions of report folders withdrawn (data/ no longer holds them),
+#: kept until the reports folder is cleaned, so a withdrawal can be undone by hand.
+WITHDRAWN = "withdrawn"
 LOCK = ".perflib-build.lock"
 #: How a version is named: the portfolio, the year folder, when, and mkdtemp's random part.
 _VERSION = re.compile(r"^[a-z][a-z0-9_]*-\d{4}-\d{2}-\d{8}-\d{6}-[A-Za-z0-9_]+$")
@@ -141,7 +148,7 @@ def refuse_foreign_targets(out: Path, folders: list[tuple[str, str]]) -> None:
     ``folders`` are (portfolio id, year folder) pairs. A report folder must be absent or a link
     into ``out/.versions``; a plain folder there (someone's files) is refused with the rest.
     """
-    for sub in (VERSIONS, FAILED):
+    for sub in (VERSIONS, FAILED, f"{VERSIONS}/{WITHDRAWN}"):
         refuse_unless_ours(out / sub)
     for pid, year in folders:
         refuse_unless_ours(out / pid)
@@ -206,6 +213,45 @@ def publish(folder: Path, version: Path, out: Path) -> None:
     os.replace(link, folder)
     if old is not None and old != version.resolve():
         remove_version(old, out / VERSIONS)
+
+
+def published(out: Path) -> list[tuple[str, str]]:
+    """(portfolio id, year folder) of every report folder perflib published under ``out``.
+
+    Only report links in folders perflib marked count: anything else there is not perflib's.
+    """
+    found: list[tuple[str, str]] = []
+    if not ours(out):
+        return found
+    for folder in sorted(out.iterdir()):
+        if folder.name.startswith(".") or not ours(folder):
+            continue
+        found += [(folder.name, link.name) for link in sorted(folder.iterdir())
+                  if _YEAR.match(link.name) and is_report_link(link, out)]
+    return found
+
+
+def withdraw(out: Path, portfolio: str, folder: str) -> Path | None:
+    """Take a report folder out of the published tree; returns where its version is kept.
+
+    The version moves to ``.versions/withdrawn`` (which the build's tidying never removes) before
+    the link goes, so a build killed in between leaves a dangling link that the next build
+    withdraws again, never a lost version. A portfolio folder left with only its marker goes too.
+    """
+    link = out / portfolio / folder
+    if not ours(out / portfolio) or not is_report_link(link, out):
+        return None
+    version = Path(os.path.normpath(link.parent / os.readlink(link)))
+    kept = None
+    if _is_version(version, out / VERSIONS):
+        kept = claim(out / VERSIONS / WITHDRAWN) / version.name
+        os.rename(version, kept)
+    link.unlink()
+    parent = out / portfolio
+    if sorted(os.listdir(parent)) == [MARKER]:
+        (parent / MARKER).unlink()
+        parent.rmdir()
+    return kept
 
 
 def failed_folder(out: Path, portfolio: str, folder: str) -> Path:

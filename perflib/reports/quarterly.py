@@ -124,9 +124,13 @@ class QuarterReport:
         return f"{first} to {periods.MONTH_NAMES[last - 1]} {end_year}"
 
 
-def load(r: Report, quarter: str) -> QuarterReport:
-    """Check the notebook's ``quarter`` and compute its figures."""
-    q = str(quarter).strip().upper()
+def load(r: Report, quarter: str = "") -> QuarterReport:
+    """Check the notebook's ``quarter`` and compute its figures.
+
+    An empty ``quarter`` is the latest declared quarter with figures, so the notebook's default
+    runs on any portfolio that has one (a build always names it).
+    """
+    q = str(quarter).strip().upper() or latest_quarter(r)
     if q not in periods.QUARTERS:
         raise ParameterError(f"quarter '{quarter}' is not a quarter; give Q1, Q2, Q3 or Q4")
     declared = declared_quarters(r.portfolio)
@@ -143,6 +147,16 @@ def load(r: Report, quarter: str) -> QuarterReport:
     m = quarters.quarter_measures(r.portfolio, register, r.year, int(q[1]), r.rules, targets)
     return QuarterReport(r, q, m, targets, finance_quarters(r).get(q),
                          settings.covers(r).get(q, {}))
+
+
+def latest_quarter(r: Report) -> str:
+    """The latest quarter the portfolio declares that has figures in the report year."""
+    held = [q for q in declared_quarters(r.portfolio) if has_figures(r, q)]
+    if not held:
+        raise ParameterError(f"portfolio '{r.portfolio.id}' has no quarter with figures in "
+                             f"{r.year} yet, so there is no quarterly report to make; give "
+                             "another year in the parameters cell")
+    return held[-1]
 
 
 def cover(q: QuarterReport) -> Blocks:

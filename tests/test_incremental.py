@@ -51,3 +51,43 @@ def test_force_rebuilds_everything(project):
     assert stale(config.REPORTS_DIR, force=True) == sys.maxsize
     assert set(build(portfolio="cfe", year="2019/20", force=True, jobs=2).built) == {
         x for x in CFE if "2019/20" in x}
+
+
+def test_a_portfolio_removed_from_data_is_withdrawn_and_kept(tmp_path, monkeypatch):
+    """Two fictional portfolios built; one's folder moved out of data/; the next build."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from tests.conftest import scratch_project
+    from tests.test_build import run_cli
+
+    fictional = Path(__file__).parent / "fixtures" / "fictional"
+    root = scratch_project(tmp_path / "project", monkeypatch, {
+        "parks": fictional / "parks", "housing": fictional / "housing"}, seed=False)
+    out = root / "reports"
+    res = run_cli("build", "--jobs", "2", root=root)
+    assert res.returncode == 0, res.stderr
+    assert (out / "housing" / "2021-22" / "complaints.pdf").is_file()
+    assert "Housing Services (fictional)" in (out / "index.html").read_text(encoding="utf-8")
+    shutil.move(root / "data" / "housing", tmp_path / "housing")
+    res = run_cli("build", "--jobs", "2", root=root)
+    assert res.returncode == 0, res.stderr
+    shelf = out / ".versions" / "withdrawn"
+    [kept] = [p for p in shelf.iterdir() if p.is_dir()]
+    assert [line for line in res.stderr.splitlines() if "withdrawn" in line] == [
+        "  withdrawn   housing 2021/22: data/ holds no portfolio 'housing' any more; kept in "
+        f"reports/.versions/withdrawn/{kept.name} until the reports are cleaned"]
+    assert (kept / "complaints.pdf").is_file() and (kept / "annual_report.html").is_file()
+    # nothing of it is published: no folder, no file reached from the reports folder, no link
+    assert not (out / "housing").exists()
+    published = [os.path.join(here, f) for here, dirs, files in os.walk(out, followlinks=True)
+                 if ".versions" not in Path(here).relative_to(out).parts for f in files]
+    assert not [f for f in published if "housing" in f]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Housing" not in index and "housing/" not in index
+    assert "<h1>Fictional District Council: performance reports</h1>" in index
+    assert "2 reports in 1 portfolio and the council-wide corporate reports" in index
+    # the corporate report, which read both, is made again from the one portfolio held
+    corporate = (out / "council" / "2021-22" / "corporate_report.html").read_text()
+    assert "Parks and Leisure (fictional)" in corporate and "Housing" not in corporate

@@ -144,6 +144,50 @@ def test_index_has_no_axe_violations_and_makes_no_requests(indexed):
     assert [u for u in requests if not u.startswith("file:")] == []
 
 
+@pytest.mark.e2e
+def test_on_a_phone_every_table_shows_its_status_and_ratings_without_scrolling(indexed):
+    """At 320 px each row stacks into labelled lines; at 1280 px it is a table as before."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    measure = """() => {
+      const cells = [...document.querySelectorAll(
+        'td[data-label="Status"], td[data-label="Measures by rating"], td[data-label="Green"]')];
+      return {
+        width: document.documentElement.scrollWidth,
+        scrolling: [...document.querySelectorAll('.table-scroll')]
+                   .filter(r => r.scrollWidth > r.clientWidth).length,
+        cells: cells.length,
+        off: cells.filter(c => c.getBoundingClientRect().right > innerWidth + 0.5).length,
+        display: getComputedStyle(document.querySelector('table')).display,
+        label: getComputedStyle(document.querySelector('td[data-label="Status"]'), '::before')
+               .content,
+      };
+    }"""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        seen = {}
+        for width in (320, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto((indexed / "index.html").resolve().as_uri(), wait_until="load")
+            seen[width] = page.evaluate(measure)
+            result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                              "resultTypes": ["violations"]})
+            assert [v["id"] for v in result.response["violations"]] == [], width
+            nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")
+            roles = [n.get("role", {}).get("value") for n in nodes["nodes"] if not n.get("ignored")]
+            seen[width]["roles"] = {r: roles.count(r) for r in ("table", "row", "cell",
+                                                                 "columnheader", "rowheader")}
+            page.close()
+        browser.close()
+    phone, desk = seen[320], seen[1280]
+    assert phone["width"] == 320 and phone["scrolling"] == 0
+    assert phone["cells"] > 20 and phone["off"] == 0
+    assert phone["display"] == "block" and phone["label"].startswith('"Status: "')
+    assert desk["display"] == "table" and desk["label"] == "none" and desk["off"] == 0
+    assert phone["roles"] == desk["roles"] and phone["roles"]["cell"] > 20  # still a table
+
+
 # --- without a build: a made-up reports folder ---------------------------------------------------
 
 def fake_report(out: Path, year: str, log_extra: dict | None = None, csv: str | None = None) -> Path:

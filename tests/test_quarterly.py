@@ -5,6 +5,7 @@ All data here is fictional (tests/fixtures/fictional/quarterly), copied into a s
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -393,3 +394,44 @@ def test_one_data_set_builds_q1_mid_year_q3_and_annual_reports(scratch):
     from tests.a11y import report_folder_problems
 
     assert report_folder_problems(out) == []
+
+
+@pytest.mark.e2e
+def test_each_report_says_its_own_covers_status_everywhere(scratch):
+    """The year's annual report a draft, its Q1 and Q2 final and approved, its Q3 a draft.
+
+    The front page once gave every report the year's status, so it called quarterly reports
+    Draft whose covers were final and approved.
+    """
+    import unicodedata
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from tests.htmltables import parse
+    from tests.test_build import run_cli
+
+    path = scratch / "data" / "riverside" / "2021-22" / "report.yaml"
+    path.write_text(path.read_text().replace("status: final", "status: draft", 1))
+    res = run_cli("build", "--portfolio", "riverside", "--jobs", "2", root=scratch)
+    assert res.returncode == 0, res.stderr
+    out = scratch / "reports" / "riverside" / "2021-22"
+    log = json.loads((out / "build-log.json").read_text())
+    covers = {"annual_report": ("draft", None), "quarterly_q1": ("final", "QA"),
+              "quarterly_q2": ("final", "QB"), "quarterly_q3": ("draft", None)}
+    assert {k: (e["status"], e.get("approved_by")) for k, e in log["notebooks"].items()} == covers
+    index = (scratch / "reports" / "index.html").read_text(encoding="utf-8")
+    table = next(t for t in parse(index).tables if t["caption"].endswith("reports for 2021/22"))
+    assert [r[3] for r in table["rows"][1:]] == ["Draft", "Final, approved by QA",
+                                                 "Final, approved by QB", "Draft"]
+    for name, (status, _) in covers.items():
+        draft = status == "draft"
+        html = (out / f"{name}.html").read_text(encoding="utf-8")
+        assert ('class="draft-banner"' in html) is draft, name
+        pages = [unicodedata.normalize("NFKC", p.extract_text())  # pypdf gives 'fi' as a ligature
+                 for p in PdfReader(out / f"{name}.pdf").pages]
+        assert [("DRAFT: Neighbourhood Services (fictional)" in p) for p in pages] == \
+            [draft] * len(pages), name  # every page's header, or none
+        doc = Document(out / f"{name}.docx")
+        assert doc.core_properties.title.startswith("DRAFT: ") is draft, name
+        assert (doc.paragraphs[0].text == "DRAFT: not yet approved for publication.") is draft

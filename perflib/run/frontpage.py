@@ -67,7 +67,7 @@ footer { margin-top: 2rem; font-size: 0.9rem; color: #374151; }
   table.stack tr { border: 1px solid #6b7280; margin: 0 0 0.75rem; }
   table.stack th, table.stack td { border: 0; border-top: 1px solid #d1d5db; }
   table.stack tr > :first-child { border-top: 0; background: #e5e7eb; }
-  table.stack td.num { text-align: left; }
+  table.stack td.num { display: inline-block; text-align: left; border: 0; }
   table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: bold; }
   table.stack td[data-label]::before { content: attr(data-label) ": " / ""; }
   table.stack ul.ratings { display: inline; padding: 0; }

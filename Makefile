@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 #: Exact versions, with hashes, of everything perflib and its tests install (make lock refreshes it)
 LOCK := requirements.lock
 
-.PHONY: help venv bytecode browser reports watch test test-fast bench lint lock clean
+.PHONY: help venv bytecode browser reports watch lab test test-fast bench lint lock clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ reports: $(STAMP) bytecode ## Build every report into reports/ (HTML even when n
 watch: $(STAMP) bytecode ## Build, then rebuild the reports on every save under data/ (Ctrl-C to stop)
 	@$(MAKE) --no-print-directory browser || echo "make: no browser: HTML and Word reports only" >&2
 	$(BIN)/perflib watch
+
+# JupyterLab refuses to start as root unless told; root is what a container's shell often is, so
+# it is told then, and only then (it still serves on localhost alone, behind its token)
+NB ?= annual_report
+lab: $(STAMP) bytecode ## Open a report notebook in JupyterLab (NB=quarterly_report for another)
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS) notebooks/$(NB).ipynb
 
 test: $(STAMP) bytecode browser ## Run every test, including real builds in Chromium
 	$(BIN)/python -m pytest

@@ -357,3 +357,43 @@ def test_jupyterlab_as_the_readme_says(lab, tmp_path):
         assert tab.evaluate("(() => { const p = document.querySelector('pre');"
                             " return p.scrollWidth <= p.clientWidth; })()"), "a line runs off"
         browser.close()
+
+
+@pytest.mark.e2e
+def test_the_readmes_make_lab_starts_jupyterlab_as_root_or_not(tmp_path):
+    """JupyterLab refuses root without --allow-root; ``make lab`` adds it then, and only then."""
+    readme = jupyterlab_section()
+    assert "1. **Open.** `make lab` opens JupyterLab" in readme
+    port, token = free_port(), "perflib-make-lab"
+    env = {**os.environ, "BROWSER": "true"}  # nothing to open here
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR",
+                 "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR", "IPYTHONDIR"):
+        env[name] = str(tmp_path / name.lower())
+    log = tmp_path / "lab.log"
+    with log.open("w") as out:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "lab",
+             f"LAB_ARGS=--no-browser --ip=127.0.0.1 --port={port} "
+             f"--IdentityProvider.token={token}"],
+            cwd=config.PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}",
+                                           timeout=2)
+                    break
+                except OSError:
+                    assert make.poll() is None, log.read_text()
+                    time.sleep(0.1)
+            else:
+                raise AssertionError(log.read_text())
+        finally:
+            os.killpg(make.pid, 15)  # make, the shell and JupyterLab: this test's own group
+            make.wait(timeout=30)
+    if os.geteuid() == 0:  # and without it, as the README's plain command warns
+        res = subprocess.run([sys.executable, "-m", "jupyter", "lab", "--no-browser",
+                              f"--port={free_port()}"], env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert res.returncode == 1
+        assert "Running as root is not recommended. Use --allow-root to bypass." in res.stderr

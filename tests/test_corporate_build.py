@@ -6,6 +6,7 @@ exporters, Chromium), then what a clerk, a screen-reader user and an officer wou
 
 from __future__ import annotations
 
+import json
 import shutil
 import unicodedata
 
@@ -124,3 +125,14 @@ def test_the_front_page_leads_with_the_latest_corporate_report(ashdown_built):
     assert "Leisure (fictional): measures by rating, year by year" in html
     assert "Green +2, Amber −1, Red −1" in html
     assert 'href="council/2021-22/corporate_q1.pdf"' in html
+    # each report's status is its own cover's, in the build log and on the front page alike
+    from tests.htmltables import parse
+
+    table = next(t for t in parse(html).tables if t["caption"] == "Council-wide reports for "
+                 "2021/22")
+    assert [r[3] for r in table["rows"][1:]] == ["Final, approved by AB", "Final, approved by AB",
+                                                 "Draft"]
+    log = json.loads((reports / "council" / "2021-22" / "build-log.json").read_text())
+    assert {k: e["status"] for k, e in log["notebooks"].items()} == {
+        "corporate_report": "final", "corporate_q1": "final", "corporate_q2": "draft"}
+    assert "checksum" not in html.lower()

@@ -77,6 +77,7 @@ def found(text: str, f: Figures, status: str = "draft") -> set[tuple[str, str]]:
              value=0.46, previous=0.21, trend="Getting better", earlier={"2017/18": 0.21},
              report_year="2020/21")),
     ("The fund paid £5,000 of the £50k agreed.", visits(facts=[5000, 50000])),
+    ("Income was £12k.", visits()),  # money beside a count that is not money: context
     ("Calls answered rose while the number of calls fell by 21.6%.",
      foi(value=89.3, previous=80.7, numerator=167313, denominator=187288,
          previous_numerator=192836, previous_denominator=238982, trend="Getting better")),
@@ -89,7 +90,6 @@ def test_figures_that_are_the_measures_or_not_claims(text, f):
     ("1,014 of 1,117 requests (92.8%) were on time.", foi(), {(WARNING, "92.8%")}),
     ("1,014 of 1,171 requests were on time.", foi(), {(WARNING, "1,014 of 1,171")}),
     ("There were 165,557 visits.", visits(), {(WARNING, "165,557")}),
-    ("Income was £12k.", visits(), {(WARNING, "£12k")}),
     ("The target of 45 was set by the board.", visits(), {(WARNING, "target of 45")}),
     # stale: last year's figure presented as this year's
     ("1,288 of 1,384 requests (93.1%) were answered on time.", foi(),

@@ -18,6 +18,26 @@ from perflib import formatting
 from perflib.data import periods as period_labels
 
 ERROR, WARNING = "error", "warning"
+#: The units councils count in beyond percentages and counts; see :func:`counted`.
+COUNTED = ("number", "rate", "money")
+SCALES = {"": 1.0, "k": 1e3, "m": 1e6}
+MINUS = "\u2212"
+
+
+def counted(unit: str, v: float, decimals: int, per: float | None = None, suffix: str = "",
+            scale: str = "") -> str:
+    """A number, rate or money figure as a finding quotes it: '−28 days', '58 per 100,000', '£125k'.
+
+    The figure is printed the way a reader would write it, with a true minus sign, so a finding
+    reads like the sentence it is about. (perflib.units prints the report's own tables.)
+    """
+    sign = MINUS if round(v, decimals) < 0 else ""
+    text = f"{abs(v):,.{decimals}f}"
+    if unit == "money":
+        return f"{sign}£{text}{scale}"
+    if unit == "rate" and per:
+        return f"{sign}{text} per {per:,.0f}"
+    return f"{sign}{text} {suffix}".rstrip()
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,16 @@ class Figures:
     #: the relative change under which the trend is Stable (report.yaml's rules)
     stable_threshold: float = 0.01
     periods: dict[str, PeriodFigure] = field(default_factory=dict)
+    #: the measure's name in the table: its words tell the measure's subject from another one
+    short_name: str = ""
+    #: a rate's base (100000 for "401 per 100,000"); None for any other unit
+    per: float | None = None
+    #: what a number's figure is printed with ("days", "out of 10")
+    suffix: str = ""
+    #: the scale a money figure is held in: "" (pounds), "k" or "m"
+    scale: str = ""
+    #: whether the figure may go below zero (a backlog "28 days behind", a variance)
+    may_be_negative: bool = False
 
     def __post_init__(self) -> None:
         self.year, self.previous_year = _str(self.year), _str(self.previous_year)
@@ -94,16 +124,28 @@ class Figures:
         """The period's figure; an empty one for a period the report holds no row for."""
         return self.periods.get(period, PeriodFigure())
 
+    @property
+    def magnitude(self) -> float:
+        """What a held figure is multiplied by to give the amount the text writes (£125k: 1000)."""
+        if self.unit == "millions":
+            return 1e6
+        return SCALES.get(self.scale, 1.0) if self.unit == "money" else 1.0
+
     def printed(self, period: str) -> str:
         """A period's figure as the table prints it, or 'no figure'."""
         p = self.figure(period)
         if p.value is None:
             return f"no figure ({p.kind})" if p.kind else "no figure"
+        if self.unit in COUNTED:
+            return self.fmt(p.value)
         return formatting.value(self.unit, p.value, self.decimals, p.numerator, p.denominator)
 
     def fmt(self, v: float | None, decimals: int | None = None) -> str:
         """One value as the table prints it."""
-        return formatting.value(self.unit, v, self.decimals if decimals is None else decimals)
+        d = self.decimals if decimals is None else decimals
+        if v is None or self.unit not in COUNTED:
+            return formatting.value(self.unit, v, d)
+        return counted(self.unit, v, d, self.per, self.suffix, self.scale)
 
     def summary(self) -> str:
         """What the data says, for a finding: this year's and last year's figures, the target."""
@@ -202,5 +244,13 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
             target_decimals=None if _num(m.target_decimals) is None else int(m.target_decimals),
             trend=_str(m.trend), rule_rating=_str(m.rule_rating), rating=_str(m.rating),
             facts=stated, report_year=report.year, kind=_str(m.figure_kind),
-            stable_threshold=0.01 if threshold is None else threshold, periods=held)
+            stable_threshold=0.01 if threshold is None else threshold, periods=held,
+            short_name=_str(getattr(m, "short_name", "")), per=_num(getattr(m, "per", None)),
+            suffix=_str(getattr(m, "suffix", "")), scale=_str(getattr(m, "scale", "")),
+            may_be_negative=_yes(getattr(m, "may_be_negative", False)))
     return out
+
+
+def _yes(x: Any) -> bool:
+    """A yes/no cell as a flag: 'yes', True and 1 say yes; empty, 'no' and NaN say no."""
+    return x is True or _str(x).strip().lower() in ("yes", "true", "1", "1.0")

@@ -17,26 +17,20 @@ should look.
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from perflib import rules
 from perflib.data import periods as period_labels
 from perflib.data.claims.figures import ERROR, WARNING, Figures
+from perflib.data.claims.known import FACT, Known, matches, value_kind
+from perflib.data.claims.known import known as known
 from perflib.data.claims.read import Clause, Quantity, Sentence, When, Word
 
 #: find(severity, finding, words, data_says, fix): record one finding on the current line
 Find = Callable[[str, str, str, str, str], None]
-
-
-@dataclass(frozen=True)
-class _Known:
-    kind: str
-    lo: float
-    hi: float
-    period: str | None   # None: a target, a change or a fact, true whatever the period
-    what: str
 
 
 def resolve(when: When, f: Figures) -> str | None:
@@ -61,77 +55,6 @@ def resolve(when: When, f: Figures) -> str | None:
     return None  # "the previous quarter" with no quarter to count back from
 
 
-def _half(unit: str, decimals: int) -> float:
-    """How far the true value may be from the stored one: rates are rounded, counts are exact."""
-    return 0.0 if unit in ("count", "cumulative count") else 0.5 * 10 ** -decimals
-
-
-def _interval(a: float, ha: float, b: float, hb: float, op: str) -> tuple[float, float] | None:
-    """|a - b| or |a / b - 1| in per cent, over every value the rounded inputs could hide."""
-    corners = []
-    for x in (a - ha, a + ha):
-        for y in (b - hb, b + hb):
-            if op == "diff":
-                corners.append(x - y)
-            elif y != 0:
-                corners.append(100.0 * (x / y - 1))
-    if not corners:
-        return None
-    lo, hi = min(corners), max(corners)
-    if lo <= 0 <= hi:
-        return 0.0, max(abs(lo), abs(hi))
-    return min(abs(lo), abs(hi)), max(abs(lo), abs(hi))
-
-
-def known(f: Figures) -> list[_Known]:
-    """Every figure a claim may be: each period's, and what follows from the table's two."""
-    pct = f.unit == "percentage"
-    scale = 1e6 if f.unit == "millions" else 1.0
-    h = _half(f.unit, f.decimals) * scale
-    vkind = "percent" if pct else "number"
-    out: list[_Known] = []
-
-    def add(kind: str, v: float | None, half: float, period: str | None, what: str) -> None:
-        if v is not None:
-            out.append(_Known(kind, v - half, v + half, period, what))
-
-    def derived(kind: str, a, ha, b, hb, op: str, what: str) -> None:
-        if a is not None and b is not None:
-            iv = _interval(a, ha, b, hb, op)
-            if iv:
-                out.append(_Known(kind, iv[0], iv[1], None, what))
-
-    for period, p in f.periods.items():
-        add(vkind, None if p.value is None else p.value * scale, h, period, f"the {period} value")
-        add("number", p.numerator, 0.0, period, f"the {period} numerator")
-        add("number", p.denominator, 0.0, period, f"the {period} denominator")
-        if pct and p.numerator is not None and p.denominator:
-            add("percent", 100.0 * p.numerator / p.denominator, 0.0, period, f"{period} n/d")
-    v = None if f.value is None else f.value * scale
-    prev = None if f.previous is None else f.previous * scale
-    t = None if f.target is None else f.target * scale
-    add(vkind, t, 0.0, None, "the target")
-    diff_kind = "points" if pct else "number"
-    derived(diff_kind, v, h, prev, h, "diff", "the change on last year")
-    derived(diff_kind, v, h, t, 0.0, "diff", "the gap to target")
-    derived("percent", v, h, prev, h, "ratio", "the change on last year in per cent")
-    derived("percent", v, h, t, 0.0, "ratio", "the gap to target in per cent")
-    derived("number", f.numerator, 0, f.previous_numerator, 0, "diff", "the change in numerator")
-    derived("number", f.denominator, 0, f.previous_denominator, 0, "diff", "the change in denominator")
-    derived("percent", f.numerator, 0, f.previous_numerator, 0, "ratio", "the numerator's change")
-    derived("percent", f.denominator, 0, f.previous_denominator, 0, "ratio", "the denominator's change")
-    for x in f.facts:
-        add("percent", x, 0.0, None, "a recorded fact")
-        add("number", x, 0.0, None, "a recorded fact")
-    return out
-
-
-def _matches(c: Quantity, figures: Iterable[_Known]) -> list[_Known]:
-    eps = 1e-9 * max(1.0, abs(c.value))
-    return [k for k in figures if k.kind == c.kind
-            and c.value + c.half + eps >= k.lo and c.value - c.half - eps <= k.hi]
-
-
 def _latest(periods: set[str]) -> str:
     return sorted(periods)[-1]
 
@@ -150,7 +73,7 @@ class _Stale:
     actual: str
 
 
-def judge_figures(sentence: Sentence, f: Figures, figures: list[_Known], find: Find) -> None:
+def judge_figures(sentence: Sentence, f: Figures, figures: list[Known], find: Find) -> None:
     """Each figure against the figure of its period; a pair given the wrong way round is one error."""
     stale: list[_Stale] = []
     for clause in sentence.clauses:
@@ -158,9 +81,10 @@ def judge_figures(sentence: Sentence, f: Figures, figures: list[_Known], find: F
             continue
         groups: dict[int, list[Quantity]] = {}
         for q in clause.quantities:
-            groups.setdefault(q.group, []).append(q)
+            if _of_measure(q, f):
+                groups.setdefault(q.group, []).append(q)
         for group in groups.values():
-            verdict = _judge_group(group, f, figures, find)
+            verdict = _judge_group(group, clause, f, figures, find)
             if verdict:
                 stale.append(verdict)
     while stale:
@@ -183,7 +107,49 @@ def judge_figures(sentence: Sentence, f: Figures, figures: list[_Known], find: F
                  f"use the {a.said} figure or say it is for {a.actual}")
 
 
-def _judge_group(group: list[Quantity], f: Figures, figures: list[_Known],
+def _of_measure(q: Quantity, f: Figures) -> bool:
+    """Whether a figure can be the measure's at all, by how it is written and the measure's unit.
+
+    Money is the measure's only when the measure is money or the text writes it as a pair
+    ("£52.1m of £54.3m"), then held against the numerator and denominator; a figure with a
+    rate's base only for a rate with that base; a number written in days, as an average or as
+    a bare decimal only for a number or a rate (days also for a count); a count of something
+    else never for a rate, and for a number only at the scale of its figures.
+    """
+    if q.kind == "money":
+        return f.unit == "money" or q.tied
+    if q.base is not None:
+        return f.unit == "rate" and (f.per is None or math.isclose(q.base, f.per))
+    if q.unit in ("bare", "average"):
+        return f.unit in ("number", "rate")
+    if q.unit:
+        return f.unit in ("number", "rate", "count", "cumulative count")
+    if q.standalone and f.unit == "rate":
+        return False
+    if q.standalone and f.unit == "number":
+        held = [abs(x.value) for x in f.periods.values() if x.value] + [abs(f.target or 0)]
+        return max(held) / 10 <= abs(q.value) <= max(held) * 10
+    return True
+
+
+def _pair_owners(group: list[Quantity], f: Figures) -> set[str]:
+    """The periods whose numerator and denominator the two figures of an "X of Y" are.
+
+    Money may be held in pounds, thousands or millions, so a pair of money is tried at each.
+    """
+    scales = (1.0, 1e3, 1e6) if group[0].kind == "money" else (1.0,)
+    out = set()
+    for p, x in f.periods.items():
+        if x.numerator is None or x.denominator is None:
+            continue
+        for s in scales:
+            if all(abs(q.value - v * s) <= q.half + 1e-9 * max(1.0, abs(q.value))
+                   for q, v in zip(group, (x.numerator, x.denominator), strict=True)):
+                out.add(p)
+    return out
+
+
+def _judge_group(group: list[Quantity], clause: Clause, f: Figures, figures: list[Known],
                  find: Find) -> _Stale | None:
     """One figure (or the two of an "X of Y"): fine, not the measure's, or another period's."""
     first = group[0]
@@ -192,21 +158,55 @@ def _judge_group(group: list[Quantity], f: Figures, figures: list[_Known],
     if not earlier and not f.held(said):
         return None  # a period the data does not hold: nothing to check it against
     if len(group) == 2:  # "X of Y" against each period's numerator and denominator
-        pair = (group[0].value, group[1].value)
-        owners = {p for p, x in f.periods.items() if (x.numerator, x.denominator) == pair}
+        owners = _pair_owners(group, f)
         if owners:
             return _verdict(first.words, said, owners, earlier, f)
-    hits = [_matches(q, figures) for q in group]
+        fractions = any(x.numerator is not None and x.denominator is not None
+                        for x in f.periods.values())
+        if first.kind == "money" and f.unit != "money" or (
+                not fractions and f.unit not in ("count", "cumulative count")):
+            return None  # the data holds no fraction to hold the pair against
+    hits = [matches(q, figures, f) for q in group]
     if any(not h for h in hits):
         if first.standalone and f.unit == "percentage":
             return None  # a count of some activity beside a rate; the data holds only its fraction
         find(WARNING, "the figure is not one of the measure's figures", first.words, f.summary(),
              "correct it, or record it in facts.csv if it is right")
         return None
+    if len(group) == 1 and not earlier and _presented_as_value(first, clause, f) \
+            and _coincidence(first, said, hits[0], f, find):
+        return None
     for h in hits:
         if not any(k.period is None or k.period == said for k in h):
             return _verdict(first.words, said, {k.period for k in h if k.period}, earlier, f)
     return None
+
+
+def _presented_as_value(q: Quantity, clause: Clause, f: Figures) -> bool:
+    """Whether the text gives a figure as the measure's value: in the value's own kind, with no
+    word that makes it a change, a gap or a target ("by", "down", "short of", "target")."""
+    return q.kind == value_kind(f) and not clause.related
+
+
+def _coincidence(q: Quantity, said: str | None, hits: list[Known], f: Figures,
+                 find: Find) -> bool:
+    """A figure given as the value that is not the period's value but equals another reading.
+
+    Equal to a change, a gap or the target, it passed before only by coincidence, and the
+    checker cannot tell whether the text or the data is wrong: a warning naming every reading.
+    (Equal only to another period's figure, it is stale text: an error, found by the caller.)
+    """
+    if said is None or any(k.period == said or k.what == FACT for k in hits):
+        return False
+    if not any(k.period is None for k in hits):
+        return False
+    readings = [k.what for k in hits if k.period is None] + [
+        f"the {k.period} figure ({f.printed(k.period)})" for k in hits if k.period]
+    find(WARNING, f"the text gives {q.words} as the {said} figure, which is {f.printed(said)}; "
+         f"{q.words} is {' or '.join(dict.fromkeys(readings))}, so it agrees with the data only "
+         "by coincidence: either the text or the data is wrong", q.words, f.summary(),
+         "correct the figure, or say what it is (the change, the gap or the target)")
+    return True
 
 
 def _verdict(words: str, said: str | None, owners: set[str], earlier: bool,

@@ -4,113 +4,34 @@ A claim is a quantity (a percentage, a count, money, "X of Y", points) or a word
 target, stable, no figure) together with the period it is said of: a year or quarter named near
 it ("in 2019/20", "at Quarter 3"), "this year", "last year", "the previous quarter", a period the
 sentence opened with ("In 2021/22, ..."), or, when the text names none, the report's own period.
-Nothing here knows the figures: :mod:`.judge` holds each claim against them.
-
-Which numbers are claims about the measure
-------------------------------------------
-Plain prose is full of numbers that are not measurements: years, dates, "Stage 2", "20 working
-days", ordinals, and small counts of things the data does not hold ("three sites"). Checking them
-would bury real findings in noise, so only these are claims: percentages and percentage points;
-``X of Y``; numbers with thousands separators; millions and money; a bare number tied to the
-target ("target of 45"), opening a sentence ("35 organisations ..."), after "There were", or in
-a change "rose from 19 to 40".
+Nothing here knows the figures: :mod:`.judge` holds each claim against them. A stamp opening a
+sentence is removed first (:mod:`.stamps`); which numbers are figures is :mod:`.quantities`'
+to say, and whose subject a clause is :mod:`.subjects`'.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from perflib.data.claims import stamps, subjects
 from perflib.data.claims import words as w
+from perflib.data.claims.parts import (
+    DEFAULT,
+    EARLIER,
+    Clause,
+    Measure,
+    Quantity,
+    Sentence,
+    When,
+    Word,
+    YearNamed,
+)
+from perflib.data.claims.quantities import _matches, quantities
 from perflib.data.periods import previous_year
 
-
-@dataclass(frozen=True)
-class When:
-    """A period as the text names it; :func:`perflib.data.claims.judge.resolve` dates it.
-
-    ``kind`` is ``year`` (``year`` given), ``quarter`` (``quarter``, with ``year`` when given),
-    ``this`` (this year, now), ``last`` (last year), ``back`` ("two years ago": ``quarter``
-    holds the count), ``latest`` (the latest year with a figure),
-    ``previous quarter``, ``default`` (named nowhere:
-    the report's period) or ``earlier`` (the starting point of a change, "up from 35").
-    ``role`` is ``subject``, ``comparison`` ("than in 2019/20") or ``span`` ("since 2018/19").
-    """
-
-    kind: str
-    year: str = ""
-    quarter: int = 0
-    words: str = ""
-    start: int = -1
-    end: int = -1
-    role: str = "subject"
-
-
-DEFAULT = When("default")
-EARLIER = When("earlier")
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A figure the text states: ``value`` on the measure's absolute scale, ± ``half``."""
-
-    kind: str          # percent, points, number (counts, money and millions on one scale)
-    value: float
-    half: float        # half a unit of the printed precision, on the same scale
-    words: str
-    start: int
-    group: int         # the two numbers of one "X of Y" share a group
-    standalone: bool   # a count not in "X of Y"
-    when: When = DEFAULT
-
-
-@dataclass(frozen=True)
-class Word:
-    """A word claim: what the text says happened, was attained or is missing.
-
-    ``kind`` is a direction (up, down, better, worse), ``stable``, ``absent``, an attainment
-    (met, miss, soft, above, below) or ``rated`` (``colour`` the rating).
-    """
-
-    kind: str
-    words: str
-    start: int
-    when: When = DEFAULT
-    compared: When | None = None
-    lead_count: bool = False  # "up from 161": a bare count follows the word
-    colour: str = ""
-
-
-@dataclass(frozen=True)
-class YearNamed:
-    """A year the sentence says something happened "in", "during" or "for"."""
-
-    year: str
-    words: str
-    cued: bool    # a comparison word comes before it ("up from ... in 2019/20")
-    latest: bool  # it is given as the latest year ("The latest figure, for 2017/18")
-
-
-@dataclass
-class Clause:
-    """One clause: its periods and claims, and whether it is about this measure at all."""
-
-    text: str
-    elsewhere: bool
-    volume: bool
-    mentions: list[When] = field(default_factory=list)
-    quantities: list[Quantity] = field(default_factory=list)
-    words: list[Word] = field(default_factory=list)
-
-
-@dataclass
-class Sentence:
-    """One sentence: its clauses and the years it names as the year something happened in."""
-
-    text: str
-    clauses: list[Clause]
-    years: list[YearNamed]
+__all__ = ["Clause", "Measure", "Quantity", "Sentence", "When", "Word", "YearNamed",
+           "read_sentence", "sentences"]
 
 
 # ---------------------------------------------------------------- periods
@@ -139,17 +60,6 @@ _SPAN = re.compile(r"\b(?:since|from|until|till|before|after|by|between|started\
                    r"starting\s+in)\s+(?:the\s+)?(?:start\s+of\s+)?$", re.I)
 
 
-def _matches(patterns: list[tuple[str, re.Pattern]], clause: str) -> Iterator[tuple[str, re.Match]]:
-    """Each pattern's matches, the earlier pattern winning where two cover the same words."""
-    taken: list[tuple[int, int]] = []
-    for kind, pat in patterns:
-        for m in pat.finditer(clause):
-            s, e = m.span()
-            if not any(s < b and a < e for a, b in taken):
-                taken.append((s, e))
-                yield kind, m
-
-
 def _mentions(clause: str) -> list[When]:
     found = []
     for kind, m in _matches(_MENTIONS, clause):
@@ -172,72 +82,7 @@ def _mentions(clause: str) -> list[When]:
     return out
 
 
-# ---------------------------------------------------------------- quantities
-
-_INT = r"\d{1,3}(?:,\d{3})+|\d+"
-_NUM = r"\d[\d,]*(?:\.\d+)?"
-_TOKENS = [  # (kind, pattern); earlier patterns win over overlapping later ones
-    ("fraction", re.compile(rf"(?<![\w.,/£])({_INT})\s+(?:out\s+)?of\s+(?:the\s+)?({_INT})"
-                            r"(?![\w/%]|[.,]\d)")),
-    ("money", re.compile(r"£\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m|bn|million|billion)?\b")),
-    ("millions", re.compile(r"(?<![\w.,£])(\d+(?:\.\d+)?)\s?(m|million)\b")),
-    ("points", re.compile(r"(?<![\w.,/])(\d+(?:\.\d+)?)\s+(?:percentage\s+)?points?\b")),
-    ("percent", re.compile(r"(?<![\w.,/])(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)")),
-    ("count", re.compile(r"(?<![\w.,/£])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d/])")),
-    ("change", re.compile(r"\b(?:rose|risen|fell|fallen|increased|decreased|grew|grown|dropped|"
-                          rf"declined|climbed|went\s+up|went\s+down|up|down)\s+(?:\w+\s+)?from\s+"
-                          rf"({_NUM})\s+to\s+({_NUM})\b(?!\s*%|[.,]\d)")),
-    ("count", re.compile(r"\btarget\s+of\s+(\d+(?:\.\d+)?)\b(?![.,]?\d|\s*%)")),
-    ("count", re.compile(r"(?<![\w.,/£])(\d+)\s+target\b")),
-    ("count", re.compile(r"^\W*(\d+)\s+(?=[A-Za-z])")),
-    ("count", re.compile(r"\b[Tt]here\s+(?:were|are|was|is)\s+(\d+)\b(?![.,]\d)")),
-]
-_DIGIT = re.compile(r"\d")
-_SCALE = {"k": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
-_FROM = re.compile(r"\b(?:from|compared\s+(?:with|to))\s+(?:the\s+|a\s+)?(?:about\s+|around\s+)?$",
-                   re.I)
-
-
-def _decimals(s: str) -> int:
-    return len(s.split(".")[1]) if "." in s else 0
-
-
-def _parse(s: str, scale: float = 1.0) -> tuple[float, float]:
-    s = s.replace(",", "")
-    return float(s) * scale, 0.5 * 10 ** -_decimals(s) * scale
-
-
-def _quantities(clause: str) -> list[tuple[Quantity, int, str]]:
-    """Figures the clause states, each with its end and role (``from`` or ``""``)."""
-    out: list[tuple[Quantity, int, str]] = []
-    if not _DIGIT.search(clause):
-        return out  # every figure's pattern holds a digit: most clauses are answered here
-    group = 0
-    for kind, m in _matches(_TOKENS, clause):
-        s, e = m.span()
-        group += 1
-        text = m.group(0).strip()
-        role = "from" if _FROM.search(clause[:s]) else ""
-        if kind == "fraction":
-            for g in (1, 2):
-                v, h = _parse(m.group(g))
-                out.append((Quantity("number", v, h, text, s, group, False), e, role))
-        elif kind == "change":  # "rose from 19 to 40": two figures, the first the earlier
-            for g, r in ((1, "from"), (2, "")):
-                v, h = _parse(m.group(g))
-                out.append((Quantity("number", v, h, m.group(g), m.start(g), group, True),
-                            m.end(g), r))
-                group += 1
-        elif kind in ("money", "millions"):
-            scale = _SCALE.get((m.group(2) or "").lower(), 1.0) if kind == "money" else 1e6
-            v, h = _parse(m.group(1), scale)
-            out.append((Quantity("number", v, h, text, s, group, False), e, role))
-        else:
-            v, h = _parse(m.group(1))
-            out.append((Quantity({"points": "points", "percent": "percent"}.get(kind, "number"),
-                                 v, h, text, s, group, kind == "count"), e, role))
-    return sorted(out, key=lambda t: t[0].start)
-
+# ---------------------------------------------------------------- binding
 
 def _shielded(clause: str, a: int, b: int, starts: list[tuple[int, int]], group: int) -> bool:
     """Whether another figure stands between positions a and b (one in brackets does not)."""
@@ -313,8 +158,12 @@ def _attainment(clause: str, subject: When) -> list[Word]:
 
 #: A clause that speaks of the period the clause before it named.
 _WHEN = re.compile(r"^\W*(?:when|where|at\s+which\s+point)\b", re.I)
-_SPLIT = re.compile(r",\s+|;\s*|:\s+|\s+[–—-]\s+|\s+(?=(?:but|while|whereas|although|though|"
-                    r"despite|compared)\b)")
+#: Where a sentence is cut into clauses; the separator is kept as the next clause's ``joiner``.
+_SPLIT = re.compile(r"(,\s+|;\s*|:\s+|\s+[–—-]\s+|\s+&\s+"
+                    r"|\s+and\s+(?=(?:(?:the|a|only|just|over|around|about|nearly|almost)\s+)?"
+                    r"[−-]?£?\d)"
+                    r"|\s+(?=(?:but|while|whereas|although|though|despite|compared)\b))")
+_BETWEEN = re.compile(r"\bbetween\s+\S+$", re.I)
 
 
 def sentences(line: str) -> list[str]:
@@ -322,41 +171,60 @@ def sentences(line: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(£])", line) if s.strip()]
 
 
-def _clauses(sentence: str) -> list[str]:
-    return [p for p in _SPLIT.split(sentence) if p.strip()]
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """Each clause with the words that joined it to the one before ("&", "and", "," ...)."""
+    out: list[tuple[str, str]] = []
+    parts = _SPLIT.split(sentence)
+    text, joiner = parts[0], ""
+    for sep, nxt in zip(parts[1::2], parts[2::2], strict=True):
+        if sep.strip() == "and" and _BETWEEN.search(text):  # "between 5 and 10": one span
+            text += sep + nxt
+            continue
+        out.append((text, joiner))
+        text, joiner = nxt, sep.strip()
+    out.append((text, joiner))
+    return [(t, j) for t, j in out if t.strip()]
 
 
-def read_sentence(sentence: str, areas: tuple[str, ...] = ()) -> Sentence:
-    """Every claim in one sentence, each bound to the period it is said of."""
+def read_sentence(sentence: str, areas: tuple[str, ...] = (),
+                  measure: Measure = Measure()) -> Sentence:
+    """Every claim in one sentence, each bound to the period it is said of.
+
+    ``measure`` gives the words of the measure the note is written under, so a figure in its own
+    unit ("2.7 days") is found and a clause about another subject is set aside.
+    """
+    sentence = stamps.strip(sentence)
     context = DEFAULT
     quarter: When | None = None
     out = []
     previous: list[When] = []
-    for text in _clauses(sentence):
+    for text, joiner in _clauses(sentence):
         mentions, quarter = _dated(_mentions(text), context, quarter)
         here = context
         if previous and _WHEN.match(text):
             context = replace(previous[-1], role="subject")  # "since 2018/19, when 87.2% ..."
         previous = mentions or previous
-        found = _quantities(text)
+        found = quantities(text, measure)
         starts = [(q.start, q.group) for q, _, _ in found]
-        quantities = [Quantity(q.kind, q.value, q.half, q.words, q.start, q.group, q.standalone,
-                               _bind(text, q.start, end, q.group, role, mentions, starts, context))
-                      for q, end, role in found]
-        subjects = [m for m in mentions if m.role == "subject"]
-        subject = subjects[0] if subjects else context
+        stated = [replace(q, when=_bind(text, q.start, end, q.group, role, mentions, starts,
+                                        context)) for q, end, role in found]
+        subjects_ = [m for m in mentions if m.role == "subject"]
+        subject = subjects_[0] if subjects_ else context
         compared = next((m for m in mentions if m.role == "comparison"), None)
-        elsewhere = bool(w.elsewhere(areas).search(text) or w.CALENDAR_YEAR.search(text))
-        clause = Clause(text, elsewhere, bool(w.VOLUME.search(text)), mentions, quantities,
-                        _word_claims(text, subject, compared))
+        elsewhere = bool(w.elsewhere(areas, "average" in measure.name).search(text)
+                         or w.CALENDAR_YEAR.search(text))
+        clause = Clause(text, elsewhere, bool(w.VOLUME.search(text)), mentions, stated,
+                        _word_claims(text, subject, compared), bool(w.RELATION.search(text)),
+                        joiner)
         for m in w.ABSENT.finditer(text):
             clause.words.append(Word("absent", m.group(0), m.start(),
                                      _bind(text, m.start(), m.end(), -1, "", mentions, starts,
                                            context)))
         out.append(clause)
         context = here
-        if subjects and not quantities:
-            context = subjects[-1]  # "In 2021/22, 96.1% ...": a period set once runs on
+        if subjects_ and not stated:
+            context = subjects_[-1]  # "In 2021/22, 96.1% ...": a period set once runs on
+    subjects.mark_others(out, measure.name)
     return Sentence(sentence, out, _years_named(sentence))
 
 

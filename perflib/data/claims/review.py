@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from perflib.data.claims import judge, read
+from perflib.data.claims import judge, read, subjects
 from perflib.data.claims.drafts import DRAFT_MARKER
 from perflib.data.claims.figures import ERROR, WARNING, Figures, Finding
 from perflib.data.claims.placeholders import placeholder_problems, render
@@ -58,13 +58,14 @@ def check(text: str, figures: Figures, file: str = "", first_line: int | None = 
         return out
 
     figures_known = judge.known(f)
+    measure = subjects.measure(f.short_name, f.measure_id, f.suffix)
     for n, text_line in enumerate(text.splitlines(), start=start):
         line[0] = n
         if "[Draft" in text_line and status_of_report == "final":  # a draft lists it as a to-do
             find(ERROR, "a draft marker is still in the text", DRAFT_MARKER, "",
                  "complete the sentence and delete the marker")
         for s in read.sentences(text_line):
-            sentence = read.read_sentence(s, tuple(areas))
+            sentence = read.read_sentence(s, tuple(areas), measure)
             judge.judge_years(sentence, f, find)
             judge.judge_figures(sentence, f, figures_known, find)
             for clause in sentence.clauses:

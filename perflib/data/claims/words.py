@@ -62,22 +62,40 @@ ABSENT = re.compile(
 #: A portfolio adds the names of the areas its commentary compares with (portfolio.yaml's
 #: ``comparison_areas``), so no council's region is written here.
 ELSEWHERE_WORDS = (
-    r"national(?:ly)?|average|England|UK|regional|benchmark|"
+    r"national(?:ly)?|AVERAGE|England|UK|regional|benchmark|"
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
     r"month|months|monthly|quarterly|year to date|week|weekly|"
     r"would|could|might|expected|expect|forecast|projected|aim|aims|will|intended|hope[sd]?|"
     r"plan(?:s|ned)?")
 
 
+#: "average" is another area's figure ("the national average", "the average for England"), except
+#: as the measure's own figure: "an average of 2.7 days", "on average".
+_AVERAGE = r"(?<!an\s)(?<!on\s)average(?!\s+of\s+[−-]?\d)"
+
+
 @functools.lru_cache(maxsize=64)
-def elsewhere(areas: tuple[str, ...] = ()) -> re.Pattern:
-    """The words that put a clause about another subject, place or time."""
+def elsewhere(areas: tuple[str, ...] = (), averages: bool = False) -> re.Pattern:
+    """The words that put a clause about another subject, place or time.
+
+    ``averages``: the measure is itself an average ("Average days to ..."), so the word alone
+    does not make a clause about another area.
+    """
     extra = "".join(f"|{re.escape(a)}" for a in areas)
-    return re.compile(rf"\b(?:{ELSEWHERE_WORDS}{extra})\b")
+    words = ELSEWHERE_WORDS.replace("AVERAGE", "(?!)" if averages else _AVERAGE)
+    return re.compile(rf"\b(?:{words}{extra})\b")
 
 
 #: A calendar year (2014) rather than a financial year (2014/15): the data holds only the latter.
 CALENDAR_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
+#: Words that make a figure beside them a change, a gap, a comparison or a target rather than the
+#: value itself: a figure in a clause without them is *presented as the value* (see judge).
+RELATION = re.compile(
+    r"\b(?:by|up|down|rise[sn]?|rising|rose|falls?|fallen|falling|fell|increase[ds]?|decrease[ds]?|"
+    r"drop(?:s|ped)?|declin\w*|grow(?:s|n|th|ing)?|grew|climb\w*|change[ds]?|gap|short|more|fewer|less|"
+    r"higher|lower|above|below|over|under|behind|ahead|target\w*|improve\w*|reduc\w*|"
+    r"difference|against|compared|comparison|than|versus|vs|points?|on\s+last|from|swing)\b", re.I)
 #: For a percentage, these name a count (calls received, the number of ...), not the rate.
 VOLUME = re.compile(r"\b(?:number of|numbers|received|volume|demand)\b", re.I)
 #: Before a year, these make it a comparison ("up from ... in 2019/20"), not the year reported on.

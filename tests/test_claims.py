@@ -25,7 +25,7 @@ QUARTERS = {"2021/22 Q1": PeriodFigure(90.0, 45, 50, "actual"),
 def repairs(**kw) -> Figures:
     """Fictional: repairs made on time in 2021/22, 92.5% after 96.1% (High, Getting worse, Amber)."""
     base = dict(year="2021/22", previous_year="2020/21", measure_id="repairs", pi_code="HS1.1",
-                unit="percentage", decimals=1, polarity="High", value=92.5, previous=96.1,
+                short_name="Repairs made on time", unit="percentage", decimals=1, polarity="High", value=92.5, previous=96.1,
                 numerator=925, denominator=1000, previous_numerator=961,
                 previous_denominator=1000, target=95.0, target_decimals=0,
                 trend="Getting worse", rule_rating="Amber", rating="Amber", kind="actual",
@@ -36,10 +36,21 @@ def repairs(**kw) -> Figures:
 def lettings(**kw) -> Figures:
     """Fictional: homes let, 1,240 after 1,180 and 1,100 (High, Getting better, Green)."""
     base = dict(year="2021/22", previous_year="2020/21", measure_id="lettings", pi_code="HS2.1",
-                unit="count", decimals=0, polarity="High", value=1240, previous=1180,
+                short_name="Homes let", unit="count", decimals=0, polarity="High", value=1240, previous=1180,
                 target=1200, trend="Getting better", rule_rating="Green", rating="Green",
                 kind="actual", earlier={"2019/20": 1100})
     return Figures(**{**base, **kw})
+
+
+def fictional(measure_id: str, short_name: str, unit: str, value: float | None,
+               previous: float | None, target: float | None, polarity: str = "High",
+               decimals: int = 1, trend: str = "", rating: str = "", **kw) -> Figures:
+    """Fictional: a district council's measure in 2021/22, as its KPI report holds it."""
+    return Figures(year="2021/22", previous_year="2020/21", measure_id=measure_id,
+                   pi_code=measure_id.upper()[:6], short_name=short_name, unit=unit,
+                   decimals=decimals, polarity=polarity, value=value, previous=previous,
+                   target=target, target_decimals=decimals, trend=trend, rule_rating=rating,
+                   rating=rating, kind="actual", **kw)
 
 
 FICTIONAL = {
@@ -52,6 +63,43 @@ FICTIONAL = {
                                   kind="not available", trend="", rule_rating="", rating="",
                                   periods={}),
     "lettings": lettings(),
+    # percentages named by their subject, so a note's other subjects can be told apart
+    "tpo": fictional("tpo", "TPO applications determined within 8 weeks", "percentage", 100.0,
+                     96.0, 90.0, trend="Getting better", rating="Green"),
+    "conservation": fictional("conservation", "Conservation area applications determined in time",
+                              "percentage", 98.2, 97.5, 90.0, trend="Stable", rating="Green"),
+    "minor": fictional("minor", "Minor planning applications determined within 8 weeks",
+                       "percentage", 85.0, 81.0, 80.0, trend="Getting better", rating="Green",
+                       numerator=170, denominator=200),
+    "appeals": fictional("appeals", "Planning appeals allowed", "percentage", 0.0, 50.0, 30.0,
+                         polarity="Low", trend="Getting better", rating="Green"),
+    "capital": fictional("capital", "Capital programme spent to date", "percentage", 25.0, 20.0,
+                         40.0, trend="Getting better", rating="Red"),
+    "ctax": fictional("ctax", "Council tax collected", "percentage", 96.1, 95.0, 96.5,
+                      trend="Getting better", rating="Amber", numerator=52100, denominator=54200,
+                      previous_numerator=50350, previous_denominator=53000),
+    # numbers: days, scores and a backlog that goes below zero
+    "sickness": fictional("sickness", "Working days lost to sickness absence per FTE", "number",
+                          2.7, 3.1, 2.5, polarity="Low", trend="Getting better", rating="Amber",
+                          suffix="days"),
+    "satisfaction": fictional("satisfaction", "Resident satisfaction with parks", "number", 7.9,
+                              7.6, 7.5, trend="Getting better", rating="Green",
+                              suffix="out of 10"),
+    "backlog": fictional("backlog", "Enforcement backlog against target", "number", -28.0, -12.0,
+                         0.0, decimals=0, trend="Getting worse", rating="Red", suffix="days",
+                         may_be_negative=True),
+    # rates with their base
+    "bins": fictional("bins", "Missed bins per 100,000 collections", "rate", 401.0, 455.0, 400.0,
+                      polarity="Low", decimals=0, trend="Getting better", rating="Amber",
+                      per=100000),
+    "dtoc": fictional("dtoc", "Delayed transfers of care per 100,000 population", "rate", 9.2,
+                      9.9, 10.0, polarity="Low", trend="Getting better", rating="Green",
+                      per=100000),
+    # money, held in thousands, one of them a variance that goes below zero
+    "dhp": fictional("dhp", "Discretionary housing payments made", "money", 125.0, 118.0, 150.0,
+                     decimals=0, trend="Getting better", rating="Red", scale="k"),
+    "variance": fictional("variance", "Forecast budget variance", "money", -25.0, 10.0, None,
+                          decimals=0, scale="k", may_be_negative=True),
 }
 
 
@@ -156,6 +204,100 @@ SPEC = [
     ("repairs", "The figure was {actual", {(ERROR, "{actual")}),
     ("repairs", "{actaul} were on time.", {(ERROR, "{actaul}")}),
     ("repairs", "A lone } brace.", {(ERROR, "}")}),
+    # ---- officers' notes: a date or reference stamp opening a note is not a figure
+    ("repairs", "141001 Based on 12 inspections, 92.5% of repairs were made on time.", OK),
+    ("repairs", "14/10/2021 92.5% of repairs made on time.", OK),
+    ("repairs", "JE100914- 92.5% on time, below target.", OK),
+    ("repairs", "14.10.21 JE - performance 92.5%, below target.", OK),
+    ("repairs", "[14/10/21 JE] 92.5% on time.", OK),
+    ("repairs", "Q3 2021/22: 93.0% of repairs were made on time.", OK),
+    ("repairs", "1 October 2021 - 92.5% of repairs were made on time.", OK),
+    ("repairs", "Oct-21: 92.5% on time.", OK),
+    ("repairs", "Figures checked on 14/10/2021 show 92.5% on time.", OK),
+    ("lettings", "Lettings to 31.3.22 were 1,240.", OK),
+    ("repairs", "141001 This year 96.1% of repairs were made on time.", {(ERROR, "96.1%")}),
+    ("repairs", "JE100914- 88.0% of repairs were made on time.", {(WARNING, "88.0%")}),
+    ("repairs", "Q2 2021/22: 93.0% on time.", {(ERROR, "93.0%")}),
+    # ---- a rate: its base is not a figure, the rate itself is checked
+    ("bins", "Missed bins fell to 401 per 100,000 collections.", OK),
+    ("bins", "401 per 100,000, down from 455 per 100,000 in 2020/21.", OK),
+    ("bins", "Missed bins are counted per 100,000 collections.", OK),
+    ("dtoc", "Delayed transfers were 9.2 per 100,000 population.", OK),
+    ("dtoc", "The rate per 100,000 population was 9.2.", OK),
+    ("repairs", "Complaints about repairs were 3 per 1,000 homes.", OK),
+    ("bins", "The rate rose to 58 per 100,000.", {(WARNING, "58 per 100,000"), (ERROR, "rose")}),
+    ("bins", "There were 455 missed bins per 100,000 collections this year.",
+     {(ERROR, "455 missed bins per 100,000")}),
+    ("dtoc", "The rate per 100,000 population was 9.6.", {(WARNING, "9.6")}),
+    # ---- money: the measure's figure only for a money measure or a pair tied to its fraction
+    ("capital", "£125k spent out of a £500k budget (25%).", OK),
+    ("repairs", "Repairs cost £1.2m this year, within the £1.3m budget.", OK),
+    ("lettings", "Lettings brought in £1.4m of rent.", OK),
+    ("ctax", "£52.1m of £54.2m due was collected (96.1%).", OK),
+    ("dhp", "£125k was paid in discretionary housing payments.", OK),
+    ("dhp", "Payments totalled £125,000 against a £150k target.", OK),
+    ("variance", "The forecast is an overspend of £25k.", OK),
+    ("variance", "Forecast variance −£25k.", OK),
+    ("capital", "£125k spent out of a £500k budget (30%).", {(WARNING, "30%")}),
+    ("ctax", "£50.4m of £53.0m due was collected (95.0%).",
+     {(ERROR, "£50.4m of £53.0m"), (ERROR, "95.0%")}),
+    ("dhp", "Payments totalled £118k.", {(ERROR, "£118k")}),
+    ("dhp", "Payments totalled £140k.", {(WARNING, "£140k")}),
+    ("variance", "The forecast is an underspend of £25k.", {(WARNING, "£25k")}),
+    # ---- another subject in the same sentence binds its own figure
+    ("tpo", "100% TPO applications & 98.2% Conservation applications were determined in time.",
+     OK),
+    ("conservation", "100% TPO applications & 98.2% Conservation applications were determined "
+     "in time.", OK),
+    ("minor", "92% of major applications and 85.0% of minor applications were decided in time.",
+     OK),
+    ("repairs", "92.5% of repairs were made on time, while 71.0% of gas services were completed "
+     "in time.", OK),
+    ("repairs", "92.5% of repairs were made on time, compared with 88.0% of void works.", OK),
+    ("repairs", "92.5% on time and 4.0% abandoned.", OK),
+    ("repairs", "Voids 88.0% & repairs 92.5%.", OK),
+    ("lettings", "1,240 homes were let and 1,310 bids were refused.", OK),
+    ("sickness", "Sickness absence was 2.7 days per FTE, while agency spend rose to £40k.", OK),
+    ("tpo", "96.0% TPO applications & 98.2% Conservation applications were determined in time.",
+     {(ERROR, "96.0%")}),
+    ("minor", "92% of major applications and 81.0% of minor applications were decided in time.",
+     {(ERROR, "81.0%")}),
+    ("repairs", "Voids 88.0% & repairs 96.1%.", {(ERROR, "96.1%")}),
+    ("repairs", "92.5% of repairs were made on time, compared with 94.0% in 2020/21.",
+     {(ERROR, "94.0%")}),
+    # ---- a figure given as the value that equals only a change, a gap or the target
+    ("appeals", "100% of appeals were allowed.", {(WARNING, "100%")}),
+    ("appeals", "Appeals allowed: 50.0%.", {(ERROR, "50.0%")}),  # last year's, no coincidence
+    ("repairs", "The figure was 95%.", {(WARNING, "95%")}),
+    ("lettings", "There were 60 lettings.", {(WARNING, "There were 60")}),
+    ("appeals", "Appeals allowed fell by 100%.", OK),
+    ("appeals", "0.0% of appeals were allowed, down from 50.0%.", OK),
+    ("lettings", "There were 60 more lettings than in 2020/21.", OK),
+    ("repairs", "The figure was 95% last year.", {(WARNING, "95%")}),
+    # ---- days, scores and figures below zero, in the measure's own unit
+    ("sickness", "An average of 2.7 days were lost per FTE.", OK),
+    ("sickness", "Sickness absence fell from 3.1 to 2.7 days per FTE.", OK),
+    ("sickness", "Long-term absence accounts for 1.9 days of the 2.7 days lost per FTE.", OK),
+    ("sickness", "Return-to-work interviews are held within 3 working days.", OK),
+    ("satisfaction", "Residents scored parks 7.9 out of 10.", OK),
+    ("satisfaction", "Satisfaction rose to 7.9 out of 10 from 7.6.", OK),
+    ("backlog", "The backlog is 28 days behind target.", OK),
+    ("backlog", "Enforcement cases are minus 28 days against target.", OK),
+    ("backlog", "The position is −28 days.", OK),
+    ("backlog", "The position is -28 days.", OK),
+    ("backlog", "The backlog is 28 days.", OK),
+    ("sickness", "An average of 3.1 days were lost per FTE.", {(ERROR, "3.1 days")}),
+    ("sickness", "Sickness absence was 2.9 days per FTE.", {(WARNING, "2.9 days")}),
+    ("satisfaction", "Satisfaction was 7.6 out of 10.", {(ERROR, "7.6 out of 10")}),
+    ("backlog", "The backlog is 12 days behind target.", {(ERROR, "12 days")}),
+    ("backlog", "The position is 28 days ahead of target.", {(WARNING, "28 days")}),
+    ("backlog", "The position is +28 days.", {(WARNING, "+28 days")}),
+    # ---- notes with no figure in them
+    ("repairs", "The contractor has recruited two more operatives.", OK),
+    ("repairs", "Performance remains good.", OK),
+    ("repairs", "See appendix B.", OK),
+    ("lettings", "Data to follow.", OK),
+    ("sickness", "Stress-related absence remains the main cause; OH referrals continue.", OK),
     # ---- the seed reports' own sentences, with the seed's figures
     ("cfe 2020/21 foi_on_time", "1,014 of 1,117 requests (90.8%) were answered on time, below "
      "the 95% target and the 93.1% achieved in 2019/20.", OK),

@@ -23,7 +23,8 @@ class Known:
     """A figure a claim may be, as an interval on the measure's absolute scale.
 
     ``period`` is None for a target, a change, a gap or a fact: true whatever the period.
-    ``size`` marks a change or gap, always written as a size (a fall of 5, not of −5).
+    ``size`` marks a change or gap, always written as a size (a fall of 5, not of −5), and
+    ``below`` whether it is a fall or a shortfall.
     """
 
     kind: str
@@ -32,6 +33,7 @@ class Known:
     period: str | None
     what: str
     size: bool = False
+    below: bool = False
 
 
 def _half(unit: str, decimals: int) -> float:
@@ -83,7 +85,7 @@ def known(f: Figures) -> list[Known]:
                     f"{abs(d):,.0f}" if plain else f.fmt(abs(d) / scale)
                 way = "rise" if d > 0 else "fall" if d < 0 else "change"
                 out.append(Known(kind, iv[0], iv[1], None, what.format(amount=amount, way=way),
-                                 size=True))
+                                 size=True, below=d < 0))
 
     for period, p in f.periods.items():
         add(vkind, None if p.value is None else p.value * scale, h, period, f"the {period} value")
@@ -128,12 +130,18 @@ def readings(q: Quantity, f: Figures) -> list[float]:
 
 
 def matches(q: Quantity, figures: Iterable[Known], f: Figures) -> list[Known]:
-    """The known figures a quantity may be (a change or gap is matched by its size)."""
+    """The known figures a quantity may be (a change or gap is matched by its size).
+
+    For a measure that may go below zero the side matters too: "28 days ahead of target" is not
+    a shortfall of 28 days.
+    """
     eps = 1e-9 * max(1.0, abs(q.value))
     values = readings(q, f)
     out = []
     for k in figures:
         if k.kind != q.kind:
+            continue
+        if k.size and f.may_be_negative and q.sense and (q.sense == "behind") != k.below:
             continue
         for v in ([abs(q.value)] if k.size else values):
             if v + q.half + eps >= k.lo and v - q.half - eps <= k.hi:

@@ -35,6 +35,9 @@ _COMMON = [  # (kind, pattern): earlier patterns win over overlapping later ones
     (_SKIP, re.compile(_STANDARD)),
     ("rate", re.compile(rf"(?<![\w.,/£])({_NUM})\s+(?:[A-Za-z][\w-]*\s+){{0,4}}?per\s+({_BASE})\b")),
     (_SKIP, re.compile(rf"\bper\s+(?:{_BASE})\b")),  # a rate's base alone: "the rate per 1,000"
+    # a part of the figure: "1.9 days of the 2.7 days lost" (the whole is the figure)
+    (_SKIP, re.compile(r"(?<![\w.,/])\d+\.\d+\s+(?:[a-z-]+\s+){0,2}?of\s+(?:the|a|an|all)\s+"
+                       r"(?=[−-]?£?\d)")),
     ("change", re.compile(r"\b(?:rose|risen|fell|fallen|increased|decreased|grew|grown|dropped|"
                           rf"declined|climbed|went\s+up|went\s+down|up|down)\s+(?:\w+\s+)?from\s+"
                           rf"({_NUM})\s+to\s+({_NUM})\b(?!\s*%|[.,]\d)")),
@@ -153,6 +156,8 @@ def quantities(clause: str, measure: Measure = Measure()) -> list[tuple[Quantity
                             m.end(g), r))
                 group += 1
         else:
+            if kind in ("average", "bare"):  # the figure, not the words that lead to it
+                text, s = m.group(1), m.start(1)
             out.append((_signed(_one(kind, m, text, s, group), clause, e), e, role))
     return sorted(out, key=lambda t: t[0].start)
 

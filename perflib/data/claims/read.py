@@ -211,8 +211,7 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
         subjects_ = [m for m in mentions if m.role == "subject"]
         subject = subjects_[0] if subjects_ else context
         compared = next((m for m in mentions if m.role == "comparison"), None)
-        elsewhere = bool(w.elsewhere(areas, "average" in measure.name).search(text)
-                         or w.CALENDAR_YEAR.search(text))
+        elsewhere = _elsewhere(text, areas, measure)
         clause = Clause(text, elsewhere, bool(w.VOLUME.search(text)), mentions, stated,
                         _word_claims(text, subject, compared), bool(w.RELATION.search(text)),
                         joiner)
@@ -226,6 +225,13 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
             context = subjects_[-1]  # "In 2021/22, 96.1% ...": a period set once runs on
     subjects.mark_others(out, measure.name)
     return Sentence(sentence, out, _years_named(sentence))
+
+
+def _elsewhere(text: str, areas: tuple[str, ...], measure: Measure) -> bool:
+    """Whether a clause is about another place or time (a word of the measure's own name, such
+    as "forecast" in "Forecast budget variance" or "average" in "Average days to ...", is not)."""
+    return w.CALENDAR_YEAR.search(text) is not None or any(
+        subjects.stem(m.group(0)) not in measure.name for m in w.elsewhere(areas).finditer(text))
 
 
 def _dated(mentions: list[When], context: When,

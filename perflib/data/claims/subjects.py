@@ -7,16 +7,19 @@ each clause that makes a claim is given a subject by the words it names, with th
 
 1. The first clause of a sentence that makes a claim (a figure, a direction, an attainment) is
    about the measure: the note is written under it.
-2. A later clause is about **another subject** when it names a word that neither the measure's
-   name (its short_name and measure_id) nor any earlier clause of the sentence uses: "..., and
-   85% of *minor* applications", "while *agency* spend ...". Only content words count: function
-   words, periods, units, generic words (figure, rate, performance, target) and words of
-   direction or attainment (rose, met) are in :data:`STOP`, so "compared with 96.1% in 2020/21"
-   and "down from 35" stay with the measure.
+2. A later clause is about **another subject** when the words that set it apart from the
+   clauses before it (words no earlier clause uses) are none of them in the measure's name (its
+   short_name and measure_id), or when the word its figure is of (its *label*: the first content
+   word after the figure, else before it) is neither in the name nor in an earlier clause:
+   "..., and 85% of *minor* applications" under a measure of major ones, "while *agency* spend
+   ...", "& 98.2% *Conservation* applications" under a TPO measure. Only content words count:
+   function words, periods, units, generic words (figure, rate, performance, target) and words
+   of direction or attainment (rose, met) are in :data:`STOP`, so "compared with 96.1% in
+   2020/21" and "down from 35" stay with the measure.
 3. Two clauses joined as a pair ("X & Y", "X and N% of Y"): the first is about another subject
-   too when the words that set it apart from the second are none of them in the measure's name
-   (the measure is the second, or neither: "100% TPO applications & 98.2% Conservation
-   applications" under a Conservation measure checks only the 98.2%).
+   too when its label is not in the measure's name and differs from the second's (the measure is
+   the second, or neither: "100% TPO applications & 98.2% Conservation applications" under a
+   Conservation measure checks only the 98.2%, under a measure of other applications neither).
 
 Words are compared as lower-case stems without a plural s. A clause about another subject is not
 judged at all. The rule errs towards silence: a note that names the measure by a synonym the
@@ -84,6 +87,17 @@ def measure(short_name: str, measure_id: str = "", suffix: str = "") -> Measure:
     return Measure(name, tuple(units))
 
 
+def _label(clause: Clause) -> str:
+    """The word a clause's first figure is of: the first content word after it, else before it.
+
+    "85% of *minor* applications", "100% *TPO* applications", "*Voids* 88.0%".
+    """
+    q = clause.quantities[0]
+    after = [stem(w) for w in _WORD.findall(clause.text[q.start + len(q.words):])]
+    before = [stem(w) for w in _WORD.findall(clause.text[:q.start])][::-1]
+    return next((w for w in after + before if len(w) > 1 and w not in STOP), "")
+
+
 def mark_others(clauses: list[Clause], name: frozenset[str]) -> None:
     """Set ``elsewhere`` on each clause that is about another subject than the measure."""
     claims = [bool(c.quantities or c.words) and not c.elsewhere for c in clauses]
@@ -91,14 +105,15 @@ def mark_others(clauses: list[Clause], name: frozenset[str]) -> None:
         return
     lead = claims.index(True)
     words = [stems(c.text) for c in clauses]
+    labels = [_label(c) if c.quantities else "" for c in clauses]
     for i in range(lead + 1, len(clauses)):
         if not claims[i]:
             continue
-        seen = name.union(*words[:i])
-        if words[i] - seen:
+        apart = words[i].difference(*words[:i])
+        label = labels[i]
+        if apart and not apart & name or label and label not in name.union(*words[:i]):
             clauses[i].elsewhere = True  # rule 2: it names a subject not named before
         partner = i - 1
-        if clauses[i].joiner in ("&", "and") and claims[partner]:
-            apart = words[partner] - words[i]
-            if apart and not apart & name:
+        if clauses[i].joiner in ("&", "and") and claims[partner] and labels[partner]:
+            if labels[partner] not in name and labels[partner] != label:
                 clauses[partner].elsewhere = True  # rule 3: the pair's first is another subject

@@ -66,7 +66,7 @@ ELSEWHERE_WORDS = (
     r"January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
     r"month|months|monthly|quarterly|year to date|week|weekly|"
-    r"would|could|might|expected|expect|forecast|projected|aim|aims|will|intended|hope[sd]?|"
+    r"would|could|might|expected|expect|forecast|projected|aim|aims|will|intended|hope[sd]?|next|"
     r"plan(?:s|ned)?")
 
 
@@ -76,15 +76,10 @@ _AVERAGE = r"(?<!an\s)(?<!on\s)average(?!\s+of\s+[−-]?\d)"
 
 
 @functools.lru_cache(maxsize=64)
-def elsewhere(areas: tuple[str, ...] = (), averages: bool = False) -> re.Pattern:
-    """The words that put a clause about another subject, place or time.
-
-    ``averages``: the measure is itself an average ("Average days to ..."), so the word alone
-    does not make a clause about another area.
-    """
+def elsewhere(areas: tuple[str, ...] = ()) -> re.Pattern:
+    """The words that put a clause about another subject, place or time."""
     extra = "".join(f"|{re.escape(a)}" for a in areas)
-    words = ELSEWHERE_WORDS.replace("AVERAGE", "(?!)" if averages else _AVERAGE)
-    return re.compile(rf"\b(?:{words}{extra})\b")
+    return re.compile(rf"\b(?:{ELSEWHERE_WORDS.replace('AVERAGE', _AVERAGE)}{extra})\b")
 
 
 #: A calendar year (2014) rather than a financial year (2014/15): the data holds only the latter.

@@ -269,7 +269,7 @@ SPEC = [
     ("appeals", "100% of appeals were allowed.", {(WARNING, "100%")}),
     ("appeals", "Appeals allowed: 50.0%.", {(ERROR, "50.0%")}),  # last year's, no coincidence
     ("repairs", "The figure was 95%.", {(WARNING, "95%")}),
-    ("lettings", "There were 60 lettings.", {(WARNING, "There were 60")}),
+    ("lettings", "There were 60 lettings.", {(WARNING, "60")}),
     ("appeals", "Appeals allowed fell by 100%.", OK),
     ("appeals", "0.0% of appeals were allowed, down from 50.0%.", OK),
     ("lettings", "There were 60 more lettings than in 2020/21.", OK),

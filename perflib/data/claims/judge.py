@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from perflib import rules
 from perflib.data import periods as period_labels
@@ -170,6 +170,13 @@ def _judge_group(group: list[Quantity], clause: Clause, f: Figures, figures: lis
     if any(not h for h in hits):
         if first.standalone and f.unit == "percentage":
             return None  # a count of some activity beside a rate; the data holds only its fraction
+        flipped = replace(first, sense={"behind": "ahead", "ahead": "behind"}.get(first.sense, ""))
+        if len(group) == 1 and f.may_be_negative and flipped.sense and \
+                matches(flipped, figures, f):
+            side = "behind or below" if first.sense == "ahead" else "ahead or above"
+            find(WARNING, f"the text gives the figure's size but the wrong side: the data says "
+                 f"{side}", first.words, f.summary(), "correct the side, or correct the figure")
+            return None
         find(WARNING, "the figure is not one of the measure's figures", first.words, f.summary(),
              "correct it, or record it in facts.csv if it is right")
         return None

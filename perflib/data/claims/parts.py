@@ -123,9 +123,12 @@ class Measure:
     """What the reader may know of the measure a note is written under: its words, not its figures.
 
     ``name`` holds the stems of the words of its short_name and measure_id (see
-    :func:`perflib.data.claims.subjects.stems`); ``units`` the words a figure of it is written
-    with ("days", "out of 10").
+    :func:`perflib.data.claims.subjects.stem`), ``named`` whether it has a short_name at all;
+    ``units`` the words a figure of it is written with ("days", "out of 10"); ``unit`` its unit
+    (a count beside a percentage or a rate is of something else).
     """
 
     name: frozenset[str] = frozenset()
     units: tuple[str, ...] = ()
+    named: bool = False
+    unit: str = ""

@@ -56,8 +56,8 @@ _LATER = [
     ("count", re.compile(r"(?<![\w.,/£])(\d{1,3}(?:,\d{3})+(?:\.\d+)?)(?![\d/])")),
     ("count", re.compile(r"\btarget\s+of\s+(\d+(?:\.\d+)?)\b(?![.,]?\d|\s*%)")),
     ("count", re.compile(r"(?<![\w.,/£])(\d+)\s+target\b")),
-    ("count", re.compile(r"^\W*(\d+)\s+(?=[A-Za-z])")),
-    ("count", re.compile(r"\b[Tt]here\s+(?:were|are|was|is)\s+(\d+)\b(?![.,]\d)")),
+    ("lead", re.compile(r"^\W*(\d+)\s+(?=[A-Za-z])")),
+    ("lead", re.compile(r"\b[Tt]here\s+(?:were|are|was|is)\s+(\d+)\b(?![.,]\d)")),
     ("bare", re.compile(r"\b(?:was|is|were|are|stood\s+at|remains?\s+at|remained\s+at|at|to|of|"
                         r"reached)\s+(\d+\.\d+)\b(?!\s*(?:%|per\b|points?\b|m\b|million\b))")),
 ]
@@ -156,7 +156,7 @@ def quantities(clause: str, measure: Measure = Measure()) -> list[tuple[Quantity
                             m.end(g), r))
                 group += 1
         else:
-            if kind in ("average", "bare"):  # the figure, not the words that lead to it
+            if kind in ("average", "bare", "lead"):  # the figure, not the words that lead to it
                 text, s = m.group(1), m.start(1)
             out.append((_signed(_one(kind, m, text, s, group), clause, e), e, role))
     return sorted(out, key=lambda t: t[0].start)
@@ -178,4 +178,4 @@ def _one(kind: str, m: re.Match, text: str, s: int, group: int) -> Quantity:
         unit = m.group(0)[m.end(1) - m.start():].strip().lower() if kind == "unit" else kind
         return Quantity("number", v, h, text, s, group, False, unit=unit)
     return Quantity({"points": "points", "percent": "percent"}.get(kind, "number"),
-                    v, h, text, s, group, kind == "count")
+                    v, h, text, s, group, kind in ("count", "lead"))

@@ -223,7 +223,7 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
         context = here
         if subjects_ and not stated:
             context = subjects_[-1]  # "In 2021/22, 96.1% ...": a period set once runs on
-    subjects.mark_others(out, measure.name)
+    subjects.mark_others(out, measure)
     return Sentence(sentence, out, _years_named(sentence))
 
 

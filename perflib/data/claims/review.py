@@ -58,7 +58,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int | None = 
         return out
 
     figures_known = judge.known(f)
-    measure = subjects.measure(f.short_name, f.measure_id, f.suffix)
+    measure = subjects.measure(f.short_name, f.measure_id, f.suffix, f.unit)
     for n, text_line in enumerate(text.splitlines(), start=start):
         line[0] = n
         if "[Draft" in text_line and status_of_report == "final":  # a draft lists it as a to-do

@@ -2,28 +2,35 @@
 
 Officers' notes put several subjects in one sentence: "100% TPO applications & 98.2%
 Conservation applications", "2.7 days per FTE, while agency spend fell", "92% of major and 85% of
-minor applications". A figure of the other subject judged as the measure's is a false alarm, so
-each clause that makes a claim is given a subject by the words it names, with this rule:
+minor applications", "1,107 incidents reported, 12% more than last year". A figure of the other
+subject judged as the measure's is a false alarm, so each clause that makes a claim is given a
+subject by the words it names, with this rule:
 
 1. The first clause of a sentence that makes a claim (a figure, a direction, an attainment) is
-   about the measure: the note is written under it.
+   about the measure, the note being written under it, unless the measure has a short_name and
+   the first content word after the clause's figure is not in it ("Universal Credit
+   notifications (+14%) *added* to workload" under a measure of benefit processing days).
 2. A later clause is about **another subject** when the words that set it apart from the
    clauses before it (words no earlier clause uses) are none of them in the measure's name (its
-   short_name and measure_id), or when the word its figure is of (its *label*: the first content
-   word after the figure, else before it) is neither in the name nor in an earlier clause:
+   short_name and measure_id), or when the word its figure is of (its *label*: the first
+   content word after the figure, else before it) is neither in the name nor in an earlier
+   clause:
    "..., and 85% of *minor* applications" under a measure of major ones, "while *agency* spend
-   ...", "& 98.2% *Conservation* applications" under a TPO measure. Only content words count:
-   function words, periods, units, generic words (figure, rate, performance, target) and words
-   of direction or attainment (rose, met) are in :data:`STOP`, so "compared with 96.1% in
-   2020/21" and "down from 35" stay with the measure.
+   ...", "& 98.2% *Conservation* applications" under a TPO measure.
 3. Two clauses joined as a pair ("X & Y", "X and N% of Y"): the first is about another subject
    too when its label is not in the measure's name and differs from the second's (the measure is
    the second, or neither: "100% TPO applications & 98.2% Conservation applications" under a
    Conservation measure checks only the 98.2%, under a measure of other applications neither).
+4. A clause that names no subject of its own (no words apart, no label: "12% more than last
+   year") carries on the subject of the claim before it: another subject's, or, beside a
+   percentage or a rate, the count the clause before gave ("1,107 incidents reported").
 
-Words are compared as lower-case stems without a plural s. A clause about another subject is not
-judged at all. The rule errs towards silence: a note that names the measure by a synonym the
-name does not use ("jobs" for "repairs") in a later clause goes unchecked, never wrongly flagged.
+Only content words count: function words, periods, units, generic words (figure, rate,
+performance, target) and words of direction or attainment (rose, met) are in :data:`STOP`, so
+"compared with 96.1% in 2020/21" and "down from 35" stay with the measure. Words are compared as
+stems (:func:`stem`: "inspected" meets "inspections"). A clause about another subject is not
+judged at all. The rule errs towards silence: a note that names the measure only by a word its
+name does not use ("jobs" for "repairs") goes unchecked, never wrongly flagged.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ import re
 
 from perflib.data.claims.parts import Clause, Measure
 
-STOP = frozenset("""
+_STOP_WORDS = ("""
 a an the of in on at for to from with by and or but nor as is are was were be been being has have
 had do does did not no this that these those it its our their there here which who whom whose what
 when where while whereas although though despite compared comparison against versus vs than also
@@ -51,15 +58,17 @@ broadly relatively fairly largely roughly met meet meeting exceed exceeded excee
 achieved achieving reach reached reaching hit hitting beat beaten surpassed miss missed missing
 short shy behind ahead slightly narrowly marginally close rated red amber green change changed gap
 difference reduction reduced well good strong poor better best worst high low highest lowest
-record minus plus population head capita fte pound average averaged score scored out
+record minus plus population head capita fte pound average averaged score scored out working
+calendar small large slight significant big service little far
 """.split())
 #: Nouns that are units when a measure's name holds them ("Average days to ...": "2.7 days").
 UNIT_NOUNS = ("day", "week", "hour", "minute")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+_DOUBLED = re.compile(r"([b-df-hj-km-np-rtv-z])\1$")
 
 
-def stem(word: str) -> str:
-    """A word lower-cased without a plural s, so 'Applications' meets 'application'."""
+def singular(word: str) -> str:
+    """A word lower-cased without a plural s or a possessive."""
     w = word.lower().removesuffix("'s").removesuffix("’s")
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
@@ -68,52 +77,91 @@ def stem(word: str) -> str:
     return w
 
 
+def stem(word: str) -> str:
+    """A crude stem, so that 'Inspections' meets 'inspected' and 'lettings' meets 'let'.
+
+    Enough to compare a note's words with a measure's name; not a linguist's stemmer.
+    """
+    w = singular(word)
+    for suffix, keep in (("ing", 3), ("ion", 3), ("ed", 3)):
+        if w.endswith(suffix) and len(w) - len(suffix) >= keep:
+            w = _DOUBLED.sub(r"\1", w[:-len(suffix)])
+            break
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
+
+
+STOP = frozenset(stem(w) for w in _STOP_WORDS)
+
+
 def stems(text: str) -> frozenset[str]:
     """The content words of a text, as stems (:data:`STOP` words left out)."""
     return frozenset(s for s in (stem(w) for w in _WORD.findall(text))
                      if len(s) > 1 and s not in STOP)
 
 
-def measure(short_name: str, measure_id: str = "", suffix: str = "") -> Measure:
+def measure(short_name: str, measure_id: str = "", suffix: str = "", unit: str = "") -> Measure:
     """What the reader knows of a measure: the words of its name and the units it is written in."""
     name = frozenset(stem(w) for w in _WORD.findall(f"{short_name} {measure_id.replace('_', ' ')}"))
+    singulars = {singular(w) for w in _WORD.findall(short_name)}
     units = []
     first = suffix.split()[0] if suffix.split() else ""
     if suffix.lower().startswith("out of"):
         units.append(suffix.lower())
     elif first.isalpha():
-        units.append(stem(first))
-    units += [u for u in UNIT_NOUNS if u in name and u not in units]
-    return Measure(name, tuple(units))
+        units.append(singular(first))
+    units += [u for u in UNIT_NOUNS if u in singulars and u not in units]
+    return Measure(name, tuple(units), bool(short_name.strip()), unit)
 
 
-def _label(clause: Clause) -> str:
+def _label(clause: Clause, measure: Measure, before: bool = True) -> str:
     """The word a clause's first figure is of: the first content word after it, else before it.
 
-    "85% of *minor* applications", "100% *TPO* applications", "*Voids* 88.0%".
+    "85% of *minor* applications", "100% *TPO* applications", "*Voids* 88.0%". The figure is
+    the first that could be the measure's by its unit (money beside a percentage is context:
+    "£125k spent out of a £500k budget (25%)" is labelled by the 25%).
     """
-    q = clause.quantities[0]
-    after = [stem(w) for w in _WORD.findall(clause.text[q.start + len(q.words):])]
-    before = [stem(w) for w in _WORD.findall(clause.text[:q.start])][::-1]
-    return next((w for w in after + before if len(w) > 1 and w not in STOP), "")
+    own = [q for q in clause.quantities if measure.unit == "money" or q.kind != "money"]
+    if not own:
+        return ""
+    q = own[0]
+    words = [stem(w) for w in _WORD.findall(clause.text[q.start + len(q.words):])]
+    if before:
+        words += [stem(w) for w in _WORD.findall(clause.text[:q.start])][::-1]
+    return next((w for w in words if len(w) > 1 and w not in STOP), "")
 
 
-def mark_others(clauses: list[Clause], name: frozenset[str]) -> None:
+def _volume(clause: Clause, measure: Measure) -> bool:
+    """Whether a clause opens with a count of something beside a percentage or a rate."""
+    return measure.unit in ("percentage", "rate") and bool(clause.quantities) and \
+        clause.quantities[0].standalone
+
+
+def mark_others(clauses: list[Clause], measure: Measure) -> None:
     """Set ``elsewhere`` on each clause that is about another subject than the measure."""
     claims = [bool(c.quantities or c.words) and not c.elsewhere for c in clauses]
     if not any(claims):
         return
+    name = measure.name
     lead = claims.index(True)
     words = [stems(c.text) for c in clauses]
-    labels = [_label(c) if c.quantities else "" for c in clauses]
+    labels = [_label(c, measure) for c in clauses]
+    first = _label(clauses[lead], measure, before=False)
+    other = [False] * len(clauses)
+    other[lead] = measure.named and bool(first) and first not in name  # rule 1
+    before = lead
     for i in range(lead + 1, len(clauses)):
         if not claims[i]:
             continue
         apart = words[i].difference(*words[:i])
         label = labels[i]
         if apart and not apart & name or label and label not in name.union(*words[:i]):
-            clauses[i].elsewhere = True  # rule 2: it names a subject not named before
+            other[i] = True  # rule 2: it names a subject not named before
+        elif not apart and not label and (other[before] or _volume(clauses[before], measure)):
+            other[i] = True  # rule 4: it carries on the subject of the claim before it
         partner = i - 1
         if clauses[i].joiner in ("&", "and") and claims[partner] and labels[partner]:
             if labels[partner] not in name and labels[partner] != label:
-                clauses[partner].elsewhere = True  # rule 3: the pair's first is another subject
+                other[partner] = True  # rule 3: the pair's first is another subject
+        before = i
+    for c, o in zip(clauses, other, strict=True):
+        c.elsewhere = c.elsewhere or o

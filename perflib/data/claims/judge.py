@@ -111,13 +111,16 @@ def _of_measure(q: Quantity, f: Figures) -> bool:
     """Whether a figure can be the measure's at all, by how it is written and the measure's unit.
 
     Money is the measure's only when the measure is money or the text writes it as a pair
-    ("£52.1m of £54.3m"), then held against the numerator and denominator; a figure with a
+    ("£52.1m of £54.3m"), then held against the numerator and denominator; a percentage *of*
+    something only for a percentage (beside a count it is a part of it); a figure with a
     rate's base only for a rate with that base; a number written in days, as an average or as
     a bare decimal only for a number or a rate (days also for a count); a count of something
     else never for a rate, and for a number only at the scale of its figures.
     """
     if q.kind == "money":
         return f.unit == "money" or q.tied
+    if q.share and f.unit != "percentage":
+        return False  # "gym 35% of visits": a part of the figure, not a change in it
     if q.base is not None:
         return f.unit == "rate" and (f.per is None or math.isclose(q.base, f.per))
     if q.unit in ("bare", "average"):

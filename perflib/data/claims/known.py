@@ -103,6 +103,8 @@ def known(f: Figures) -> list[Known]:
     derived(diff_kind, v, h, t, 0.0, "diff", "the gap of {amount} to the target")
     derived("percent", v, h, prev, h, "ratio", f"the {{way}} of {{amount}} on {last}")
     derived("percent", v, h, t, 0.0, "ratio", "the gap of {amount} to the target")
+    if not pct and v is not None and t:  # "£125k of £150k (83%)": the share of the target
+        add("percent", 100.0 * v / t, 100.0 * h / abs(t), None, "the share of the target reached")
     for name, now, before in (("numerator", f.numerator, f.previous_numerator),
                               ("denominator", f.denominator, f.previous_denominator)):
         derived("number", now, 0, before, 0, "diff", f"the change in the {name} ({{amount}})",

@@ -45,7 +45,8 @@ class Quantity:
     decimal after "was", "to" ...), empty for the rest. ``base`` is a rate's base written with it
     ("58 per 100,000": 100000). ``signed`` when the text gives the sign ("minus 28", "−28");
     ``sense`` is ``behind`` or ``ahead`` when words beside it give it ("28 days behind target").
-    ``tied`` marks money written as a pair ("£125k of £500k").
+    ``tied`` marks money written as a pair ("£125k of £500k"); ``share`` a percentage of
+    something ("35% of visits"), which beside a count or money is a part, not the figure.
     """
 
     kind: str
@@ -61,6 +62,7 @@ class Quantity:
     signed: bool = False
     sense: str = ""
     tied: bool = False
+    share: bool = False
 
 
 @dataclass(frozen=True)

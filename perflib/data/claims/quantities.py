@@ -24,7 +24,7 @@ from perflib.data.claims.parts import Measure, Quantity
 
 _INT = r"\d{1,3}(?:,\d{3})+|\d+"
 _NUM = r"\d[\d,]*(?:\.\d+)?"
-_BASE = r"\d{1,3}(?:,\d{3})+|\d+|(?:a\s+|one\s+)?(?:hundred\s+)?thousand|million"
+_BASE = r"\d{1,3}(?:,\d{3})+|\d+k?|(?:a\s+|one\s+)?(?:hundred\s+)?thousand|million"
 _MONEY = r"£\s?(\d[\d,]*(?:\.\d+)?)\s*(k|m|bn|million|billion)?\b"
 _SKIP = "skip"
 #: Days, weeks ... written as a standard ("within 20 working days"), not as a figure.
@@ -111,6 +111,8 @@ def _parse(s: str, scale: float = 1.0) -> tuple[float, float]:
 
 def _base(s: str) -> float:
     words = re.sub(r"^(?:a|one)\s+", "", s.lower())
+    if words.endswith("k"):
+        return float(words[:-1]) * 1e3  # "per 100k"
     return _WORD_BASE.get(re.sub(r"\s+", " ", words)) or float(s.replace(",", ""))
 
 
@@ -158,7 +160,10 @@ def quantities(clause: str, measure: Measure = Measure()) -> list[tuple[Quantity
         else:
             if kind in ("average", "bare", "lead"):  # the figure, not the words that lead to it
                 text, s = m.group(1), m.start(1)
-            out.append((_signed(_one(kind, m, text, s, group), clause, e), e, role))
+            q = _signed(_one(kind, m, text, s, group), clause, e)
+            if kind == "percent" and re.match(r"\s+of\b", clause[e:]):
+                q = replace(q, share=True)
+            out.append((q, e, role))
     return sorted(out, key=lambda t: t[0].start)
 
 

@@ -37,6 +37,15 @@ __all__ = ["Clause", "Measure", "Quantity", "Sentence", "When", "Word", "YearNam
 # ---------------------------------------------------------------- periods
 
 _FY = r"\d{4}/\d{2}"
+#: A financial year as officers also write it: 2020/21, 2020-21, 2020/2021, 20/21.
+_ANY_FY = r"\d{4}/\d{2}(?!\d)|\d{4}[/-]\d{4}|\d{4}-\d{2}(?![\d-])|(?<![\d/])\d{2}/\d{2}(?![\d/])"
+
+
+def _financial_year(text: str) -> str:
+    """'2020/21' from any way of writing it, or '' when the two years do not follow on."""
+    a, b = re.split(r"[/-]", text)
+    start = int(a) if len(a) == 4 else 2000 + int(a)
+    return f"{start}/{int(b) % 100:02d}" if (start + 1) % 100 == int(b) % 100 else ""
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
 _NUMBER = {"two": 2, "three": 3, "four": 4, "five": 5}
 _MENTIONS: list[tuple[str, re.Pattern]] = [
@@ -47,7 +56,7 @@ _MENTIONS: list[tuple[str, re.Pattern]] = [
     ("quarter", re.compile(r"\b(?:Quarter|quarter)\s+(?P<q>[1-4])\b|\bQ(?P<q2>[1-4])\b"
                            r"|\b(?P<o>first|second|third|fourth|final)\s+quarter\b"
                            r"|\b(?P<mid>[Mm]id-year)\b")),
-    ("year", re.compile(rf"\b(?P<y>{_FY})\b")),
+    ("year", re.compile(rf"\b(?P<y>{_ANY_FY})\b")),
     ("latest", re.compile(r"\blatest\b", re.I)),
     ("this", re.compile(r"\bthis\s+(?:financial\s+)?year\b|\b(?:at|by)\s+(?:the\s+)?year[- ]end\b"
                         r"|\b(?:now|currently|at\s+present)\b", re.I)),
@@ -65,6 +74,10 @@ def _mentions(clause: str) -> list[When]:
     for kind, m in _matches(_MENTIONS, clause):
         s, e = m.span()
         g = {k: v for k, v in m.groupdict().items() if v}
+        if kind == "year":
+            g["y"] = _financial_year(g["y"])
+            if not g["y"]:
+                continue  # "14/10": a date, not a year
         q = int(g.get("q") or g.get("q2") or 0) or _ORDINAL.get(g.get("o", "").lower(), 0)
         if g.get("mid"):
             q = 2  # the mid-year report is Quarter 2's
@@ -91,9 +104,22 @@ def _shielded(clause: str, a: int, b: int, starts: list[tuple[int, int]], group:
                for s, g in starts)
 
 
-#: Between a figure and the period it is of: "89.3% in 2020/21", "3,484 (a record) for 2020/21".
-_ATTACHED = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:\w+\s+)?(?:in|for|during|at|by|of)\s+(?:the\s+)?"
-                       r"(?:end\s+of\s+)?(?:year\s+)?$", re.I)
+#: Between a figure and the period it is of: "89.3% in 2020/21", "3,484 (a record) for 2020/21",
+#: or nothing at all: "(95% last year)".
+_ATTACHED = re.compile(r"^\s*$|^\s*(?:\([^)]*\)\s*)?(?:\w+\s+)?(?:in|for|during|at|by|of)\s+"
+                       r"(?:the\s+)?(?:end\s+of\s+)?(?:year\s+)?$", re.I)
+_BRACKETS = re.compile(r"\([^()]*\)")
+
+
+def _outside(clause: str, start: int, mentions: list[When]) -> list[When]:
+    """The periods a figure may take: not one in brackets the figure is not in.
+
+    "93% of streets (95% last year)": the period in brackets is the bracketed figure's.
+    """
+    spans = [m.span() for m in _BRACKETS.finditer(clause)]
+    mine = [(a, b) for a, b in spans if a <= start < b]
+    return [m for m in mentions if not any(a <= m.start < b for a, b in spans)
+            or any(a <= m.start < b for a, b in mine)]
 
 
 def _bind(clause: str, start: int, end: int, group: int, role: str, mentions: list[When],
@@ -102,7 +128,7 @@ def _bind(clause: str, start: int, end: int, group: int, role: str, mentions: li
 
     The starting point of a change ("up from 35") is an earlier period's unless one is named.
     """
-    usable = [m for m in mentions if m.role != "span"]
+    usable = [m for m in _outside(clause, start, mentions) if m.role != "span"]
     after = [m for m in usable if m.start >= end and not _shielded(clause, end, m.start, starts,
                                                                    group)]
     if after and _ATTACHED.match(clause[end:after[0].start]):
@@ -164,6 +190,9 @@ _SPLIT = re.compile(r"(,\s+|;\s*|:\s+|\s+[–—-]\s+|\s+&\s+"
                     r"[−-]?£?\d)"
                     r"|\s+(?=(?:but|while|whereas|although|though|despite|compared)\b))")
 _BETWEEN = re.compile(r"\bbetween\s+\S+$", re.I)
+#: A clause that opens with a change says how the figure before it changed, of its period.
+_CHANGE_LED = re.compile(r"^\W*(?:up|down|rising|falling|an?\s+(?:increase|decrease|rise|fall|"
+                         r"drop|improvement|reduction))\b", re.I)
 
 
 def sentences(line: str) -> list[str]:
@@ -177,8 +206,8 @@ def _clauses(sentence: str) -> list[tuple[str, str]]:
     parts = _SPLIT.split(sentence)
     text, joiner = parts[0], ""
     for sep, nxt in zip(parts[1::2], parts[2::2], strict=True):
-        if sep.strip() == "and" and _BETWEEN.search(text):  # "between 5 and 10": one span
-            text += sep + nxt
+        if sep.strip() == "and" and _BETWEEN.search(text) or text.count("(") > text.count(")"):
+            text += sep + nxt  # "between 5 and 10", "(2020/21: 93.2%)": one clause
             continue
         out.append((text, joiner))
         text, joiner = nxt, sep.strip()
@@ -198,6 +227,7 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
     quarter: When | None = None
     out = []
     previous: list[When] = []
+    said_of: When | None = None
     for text, joiner in _clauses(sentence):
         mentions, quarter = _dated(_mentions(text), context, quarter)
         here = context
@@ -210,6 +240,8 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
                                         context)) for q, end, role in found]
         subjects_ = [m for m in mentions if m.role == "subject"]
         subject = subjects_[0] if subjects_ else context
+        if not subjects_ and said_of and _CHANGE_LED.match(text):
+            subject = said_of  # "81.0% in Q4, up from 79.3% in Q3": the change is Q4's
         compared = next((m for m in mentions if m.role == "comparison"), None)
         elsewhere = _elsewhere(text, areas, measure)
         clause = Clause(text, elsewhere, bool(w.VOLUME.search(text)), mentions, stated,
@@ -220,6 +252,7 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
                                      _bind(text, m.start(), m.end(), -1, "", mentions, starts,
                                            context)))
         out.append(clause)
+        said_of = subjects_[-1] if subjects_ else None
         context = here
         if subjects_ and not stated:
             context = subjects_[-1]  # "In 2021/22, 96.1% ...": a period set once runs on
@@ -259,10 +292,15 @@ def _dated(mentions: list[When], context: When,
 
 def _years_named(sentence: str) -> list[YearNamed]:
     out = []
-    for m in re.finditer(rf"\b(?:in|during|for)\s+({_FY})\b", sentence, re.I):
+    for m in re.finditer(rf"\b(?:in|during|for)\s+({_ANY_FY})\b", sentence, re.I):
+        if not _financial_year(m.group(1)):
+            continue
         before = sentence[:m.start()]
         latest = re.search(r"\blatest\b", before, re.I)
         if latest and w.CUE.search(before[latest.end():]):
             latest = None  # "latest ..., 117.8% more than in 2017/18": a comparison
-        out.append(YearNamed(m.group(1), m.group(0), bool(w.CUE.search(before)), bool(latest)))
+        bracketed = before.count("(") > before.count(")")  # "6.3% (9.1% in 2020/21)": compared
+        out.append(YearNamed(_financial_year(m.group(1)), m.group(0),
+                             bool(w.CUE.search(before)) or bracketed,
+                             bool(latest)))
     return out

@@ -24,6 +24,9 @@ subject by the words it names, with this rule:
 4. A clause that names no subject of its own (no words apart, no label: "12% more than last
    year") carries on the subject of the claim before it: another subject's, or, beside a
    percentage or a rate, the count the clause before gave ("1,107 incidents reported").
+5. A clause that names a part of the measure's subject, a word not in the name right before
+   one that is ("*short-term* absence 3.3 days", "*major* voids", "*garden* waste"), is about
+   that part (for a measure with a short_name).
 
 Only content words count: function words, periods, units, generic words (figure, rate,
 performance, target) and words of direction or attainment (rose, met) are in :data:`STOP`, so
@@ -59,17 +62,22 @@ achieved achieving reach reached reaching hit hitting beat beaten surpassed miss
 short shy behind ahead slightly narrowly marginally close rated red amber green change changed gap
 difference reduction reduced well good strong poor better best worst high low highest lowest
 record minus plus population head capita fte pound average averaged score scored out working
-calendar small large slight significant big service little far
+calendar small large slight significant big service little far due new budget
+allocation recovered slipped dipped stood tgt totalled overspend underspend deficit surplus
+shortfall spend spent hh pop
 """.split())
 #: Nouns that are units when a measure's name holds them ("Average days to ...": "2.7 days").
 UNIT_NOUNS = ("day", "week", "hour", "minute")
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
-_DOUBLED = re.compile(r"([b-df-hj-km-np-rtv-z])\1$")
+_BRACKETS = re.compile(r"\([^()]*\)?")
+#: What is left of an adverb without its -ly: "comfortab(ly)", "significant(ly)".
+_ADVERB = re.compile(r"(?:ab|ib|al|ant|ent|ous|iv|ful|ed)$")
+_DOUBLED = re.compile(r"([b-df-hj-np-rtv-z])\1$")
 
 
 def singular(word: str) -> str:
     """A word lower-cased without a plural s or a possessive."""
-    w = word.lower().removesuffix("'s").removesuffix("’s")
+    w = word.lower().removesuffix("'s").removesuffix("’s").rstrip("'’")
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
@@ -83,7 +91,11 @@ def stem(word: str) -> str:
     Enough to compare a note's words with a measure's name; not a linguist's stemmer.
     """
     w = singular(word)
-    for suffix, keep in (("ing", 3), ("ion", 3), ("ed", 3)):
+    if len(w) > 5 and w.endswith("ly"):
+        w = w[:-2]  # "accurately" meets "accurate"
+        if _ADVERB.search(w):
+            return ""  # "comfortably", "significantly": how, never what
+    for suffix, keep in (("ment", 4), ("ing", 3), ("ion", 3), ("ed", 3)):
         if w.endswith(suffix) and len(w) - len(suffix) >= keep:
             w = _DOUBLED.sub(r"\1", w[:-len(suffix)])
             break
@@ -93,10 +105,14 @@ def stem(word: str) -> str:
 STOP = frozenset(stem(w) for w in _STOP_WORDS)
 
 
+def content(word: str) -> bool:
+    """Whether a stem can name a subject: not a :data:`STOP` word (nor an adverb, stemmed to '')."""
+    return len(word) > 1 and word not in STOP
+
+
 def stems(text: str) -> frozenset[str]:
-    """The content words of a text, as stems (:data:`STOP` words left out)."""
-    return frozenset(s for s in (stem(w) for w in _WORD.findall(text))
-                     if len(s) > 1 and s not in STOP)
+    """The content words of a text, as stems."""
+    return frozenset(s for s in (stem(w) for w in _WORD.findall(text)) if content(s))
 
 
 def measure(short_name: str, measure_id: str = "", suffix: str = "", unit: str = "") -> Measure:
@@ -124,10 +140,13 @@ def _label(clause: Clause, measure: Measure, before: bool = True) -> str:
     if not own:
         return ""
     q = own[0]
-    words = [stem(w) for w in _WORD.findall(clause.text[q.start + len(q.words):])]
+    end = next((x.start for x in clause.quantities if x.start > q.start + len(q.words) - 1),
+               len(clause.text))  # up to the next figure: "£1.9m against £2.1m budget"
+    after = _BRACKETS.sub(" ", clause.text[q.start + len(q.words):end])  # "(447 of 489)" aside
+    words = [stem(w) for w in _WORD.findall(after)]
     if before:
         words += [stem(w) for w in _WORD.findall(clause.text[:q.start])][::-1]
-    return next((w for w in words if len(w) > 1 and w not in STOP), "")
+    return next((w for w in words if content(w)), "")
 
 
 def _volume(clause: Clause, measure: Measure) -> bool:
@@ -145,9 +164,8 @@ def mark_others(clauses: list[Clause], measure: Measure) -> None:
     lead = claims.index(True)
     words = [stems(c.text) for c in clauses]
     labels = [_label(c, measure) for c in clauses]
-    first = _label(clauses[lead], measure, before=False)
     other = [False] * len(clauses)
-    other[lead] = measure.named and bool(first) and first not in name  # rule 1
+    other[lead] = measure.named and bool(labels[lead]) and labels[lead] not in name  # rule 1
     before = lead
     for i in range(lead + 1, len(clauses)):
         if not claims[i]:
@@ -163,5 +181,16 @@ def mark_others(clauses: list[Clause], measure: Measure) -> None:
             if labels[partner] not in name and labels[partner] != label:
                 other[partner] = True  # rule 3: the pair's first is another subject
         before = i
+    for i, c in enumerate(clauses):
+        if claims[i] and measure.named and _subset(c.text, name):
+            other[i] = True  # rule 5: "short-term absence", "major voids"
     for c, o in zip(clauses, other, strict=True):
         c.elsewhere = c.elsewhere or o
+
+
+def _subset(text: str, name: frozenset[str]) -> bool:
+    """Whether the text names a part of the measure's subject: a word that is not in the name
+    right before one that is ("*short-term* absence" under "sickness absence")."""
+    words = [stem(w) for w in re.findall(r"[A-Za-z][A-Za-z']*|\S", text)]
+    return any(a not in name and content(a) and a.isalpha() and b in name and content(b)
+               for a, b in zip(words, words[1:], strict=False))

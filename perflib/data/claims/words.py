@@ -42,7 +42,8 @@ SOFT = re.compile(rf"\b(?:just|slightly|narrowly|marginally|fractionally|only ju
                   r"|\b(?:almost|nearly|close\s+to)\s+(?:met|meeting|achieved|reaching|reached|"
                   rf"hitting)?\s*{_TARGET}", re.I)
 MET = re.compile(rf"\b(?:met|meets|meeting|exceeded|exceeds|exceeding|achieved|achieving|reached|"
-                 rf"hit|hitting|beat|beaten|surpassed)\s+{_TARGET}|\bon\s+target\b", re.I)
+                 rf"hit|hitting|beat|beaten|surpassed)\s+{_TARGET}|\bon\s+target\b"
+                 r"|\btarget\s+(?:was\s+|has\s+been\s+)?(?:met|achieved|exceeded|reached)\b", re.I)
 MISS = re.compile(rf"\b(?:missed|missing|short\s+of|shy\s+of|behind|off)\s+{_TARGET}"
                   rf"|\b(?:not|never)\s+(?:meet|met|achieve|achieved|reach|reached)\s+{_TARGET}",
                   re.I)
@@ -83,13 +84,14 @@ def elsewhere(areas: tuple[str, ...] = ()) -> re.Pattern:
 
 
 #: A calendar year (2014) rather than a financial year (2014/15): the data holds only the latter.
-CALENDAR_YEAR = re.compile(r"(?<![\d/])(?:19|20)\d{2}(?![\d/])")
+CALENDAR_YEAR = re.compile(r"(?<![\d/-])(?:19|20)\d{2}(?![\d/]|-\d{2}(?!\d))")
 #: Words that make a figure beside them a change, a gap, a comparison or a target rather than the
 #: value itself: a figure in a clause without them is *presented as the value* (see judge).
 RELATION = re.compile(
     r"\b(?:by|up|down|rise[sn]?|rising|rose|falls?|fallen|falling|fell|increase[ds]?|decrease[ds]?|"
     r"drop(?:s|ped)?|declin\w*|grow(?:s|n|th|ing)?|grew|climb\w*|change[ds]?|gap|short|more|fewer|less|"
-    r"higher|lower|above|below|over|under|behind|ahead|target\w*|improve\w*|reduc\w*|"
+    r"higher|lower|above|below|over|under|behind|ahead|target\w*|tgt|budget\w*|allocation|"
+    r"improve\w*|reduc\w*|"
     r"difference|against|compared|comparison|than|versus|vs|points?|on\s+last|from|swing)\b", re.I)
 #: For a percentage, these name a count (calls received, the number of ...), not the rate.
 VOLUME = re.compile(r"\b(?:number of|numbers|received|volume|demand)\b", re.I)

@@ -193,8 +193,11 @@ def _judge_group(group: list[Quantity], clause: Clause, f: Figures, figures: lis
 
 
 def _presented_as_value(q: Quantity, clause: Clause, f: Figures) -> bool:
-    """Whether the text gives a figure as the measure's value: in the value's own kind, with no
-    word that makes it a change, a gap or a target ("by", "down", "short of", "target")."""
+    """Whether the text gives a figure as the measure's value.
+
+    It is in the value's own kind, with no word that makes it a change, a gap or a target
+    ("by", "down", "short of", "target") in its clause.
+    """
     return q.kind == value_kind(f) and not clause.related
 
 

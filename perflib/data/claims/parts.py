@@ -134,3 +134,7 @@ class Measure:
     units: tuple[str, ...] = ()
     named: bool = False
     unit: str = ""
+
+
+#: A measure the reader knows nothing of: no name to tell subjects apart, no unit words.
+NO_MEASURE = Measure()

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from perflib.data.claims import stamps
-from perflib.data.claims.parts import Measure, Quantity
+from perflib.data.claims.parts import NO_MEASURE, Measure, Quantity
 
 _INT = r"\d{1,3}(?:,\d{3})+|\d+"
 _NUM = r"\d[\d,]*(?:\.\d+)?"
@@ -47,7 +47,7 @@ _LATER = [
                             r"(?![\w/%]|[.,]\d)")),
     ("pair", re.compile(rf"{_MONEY}(?:\s+[a-z]+){{0,2}}?\s+(?:out\s+)?of\s+(?:a|an|the|its|our|"
                         rf"their)?\s*(?:total\s+)?(?:budget\s+of\s+)?{_MONEY}")),
-    ("money", re.compile(rf"£\s?([−-])?(\d[\d,]*(?:\.\d+)?)\s*(k|m|bn|million|billion)?\b")),
+    ("money", re.compile(r"£\s?([−-])?(\d[\d,]*(?:\.\d+)?)\s*(k|m|bn|million|billion)?\b")),
     ("millions", re.compile(r"(?<![\w.,£])(\d+(?:\.\d+)?)\s?(m|million)\b")),
     ("points", re.compile(r"(?<![\w.,/])(\d+(?:\.\d+)?)\s+(?:percentage\s+)?points?\b")),
     ("percent", re.compile(r"(?<![\w.,/])(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b)")),
@@ -128,7 +128,7 @@ def _signed(q: Quantity, clause: str, end: int) -> Quantity:
                    signed=True, sense=sense)
 
 
-def quantities(clause: str, measure: Measure = Measure()) -> list[tuple[Quantity, int, str]]:
+def quantities(clause: str, measure: Measure = NO_MEASURE) -> list[tuple[Quantity, int, str]]:
     """Figures the clause states, each with its end and role (``from`` or ``""``)."""
     out: list[tuple[Quantity, int, str]] = []
     if not _DIGIT.search(clause):

@@ -19,6 +19,7 @@ from perflib.data.claims import words as w
 from perflib.data.claims.parts import (
     DEFAULT,
     EARLIER,
+    NO_MEASURE,
     Clause,
     Measure,
     Quantity,
@@ -216,7 +217,7 @@ def _clauses(sentence: str) -> list[tuple[str, str]]:
 
 
 def read_sentence(sentence: str, areas: tuple[str, ...] = (),
-                  measure: Measure = Measure()) -> Sentence:
+                  measure: Measure = NO_MEASURE) -> Sentence:
     """Every claim in one sentence, each bound to the period it is said of.
 
     ``measure`` gives the words of the measure the note is written under, so a figure in its own
@@ -261,8 +262,11 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
 
 
 def _elsewhere(text: str, areas: tuple[str, ...], measure: Measure) -> bool:
-    """Whether a clause is about another place or time (a word of the measure's own name, such
-    as "forecast" in "Forecast budget variance" or "average" in "Average days to ...", is not)."""
+    """Whether a clause is about another place or time.
+
+    A word of the measure's own name does not make it so: "forecast" under "Forecast budget
+    variance", "average" under "Average days to ...".
+    """
     return w.CALENDAR_YEAR.search(text) is not None or any(
         subjects.stem(m.group(0)) not in measure.name for m in w.elsewhere(areas).finditer(text))
 

@@ -189,8 +189,11 @@ def mark_others(clauses: list[Clause], measure: Measure) -> None:
 
 
 def _subset(text: str, name: frozenset[str]) -> bool:
-    """Whether the text names a part of the measure's subject: a word that is not in the name
-    right before one that is ("*short-term* absence" under "sickness absence")."""
+    """Whether the text names a part of the measure's subject.
+
+    That is a word that is not in the name right before one that is: "*short-term* absence"
+    under "sickness absence".
+    """
     words = [stem(w) for w in re.findall(r"[A-Za-z][A-Za-z']*|\S", text)]
     return any(a not in name and content(a) and a.isalpha() and b in name and content(b)
                for a, b in zip(words, words[1:], strict=False))

@@ -295,6 +295,22 @@ SPEC = [
     ("backlog", "The backlog is 12 days behind target.", {(ERROR, "12 days")}),
     ("backlog", "The position is 28 days ahead of target.", {(WARNING, "28 days")}),
     ("backlog", "The position is +28 days.", {(WARNING, "+28 days")}),
+    # ---- abbreviations and brackets as officers write them
+    ("repairs", "CS 14/04/22 - 92.5% on time.", OK),
+    ("repairs", "92.5% on time (96.1% last year).", OK),
+    ("repairs", "92.5% on time (2020/21: 96.1%).", OK),
+    ("repairs", "92.5% on time (96.1% in 20/21).", OK),
+    ("repairs", "In 2020-21 the rate was 96.1%.",  # 2020-21 is 2020/21: last year's text, kept
+     {(ERROR, "In 2020-21 the rate was 96.1%.")}),
+    ("repairs", "92.5% vs tgt 95%.", OK),
+    ("repairs", "93.0% in Q3, up from 91.5% in Q2.", OK),
+    ("repairs", "92.5% on time (2020/21: 92.5%).", {(ERROR, "92.5%")}),
+    ("repairs", "Target met at 92.5%.", {(ERROR, "Target met")}),
+    ("bins", "401 missed per 100k collections, nearly on target (400).", OK),
+    ("sickness", "Short-term absence 1.1 days, long-term 1.6 days.", OK),
+    ("lettings", "1,240 lettings: general needs 62% & sheltered 38% of lets.", OK),
+    ("dhp", "Spend £125k of £150k allocation (83%).", OK),
+    ("dhp", "£125k paid (budget £150k).", OK),
     # ---- notes with no figure in them
     ("repairs", "The contractor has recruited two more operatives.", OK),
     ("repairs", "Performance remains good.", OK),

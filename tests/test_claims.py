@@ -272,7 +272,7 @@ SPEC = [
     ("appeals", "100% of appeals were allowed.", {(WARNING, "100%")}),
     ("appeals", "Appeals allowed: 50.0%.", {(ERROR, "50.0%")}),  # last year's, no coincidence
     ("repairs", "The figure was 95%.", {(WARNING, "95%")}),
-    ("lettings", "There were 60 lettings.", {(WARNING, "60")}),
+    ("lettings", "There were 60 lettings.", {(WARNING, "There were 60")}),
     ("appeals", "Appeals allowed fell by 100%.", OK),
     ("appeals", "0.0% of appeals were allowed, down from 50.0%.", OK),
     ("lettings", "There were 60 more lettings than in 2020/21.", OK),
@@ -539,7 +539,7 @@ def test_officers_notes_draw_exactly_the_expected_findings_and_no_false_alarm():
 def test_a_coincidence_names_both_readings():
     x = one("appeals", "100% of appeals were allowed.")
     assert x.severity == WARNING
-    assert x.finding == ("the text gives 100% as the 2021/22 figure, which is 0.0%; 100% is the "
+    assert x.finding == ("the text gives '100%' as the 2021/22 figure, which is 0.0%; that is the "
                          "fall of 100.0% on 2020/21 or the gap of 100.0% to the target, so it "
                          "agrees with the data only by coincidence: either the text or the data "
                          "is wrong")

@@ -215,9 +215,9 @@ def _coincidence(q: Quantity, said: str | None, hits: list[Known], f: Figures,
         return False
     readings = [k.what for k in hits if k.period is None] + [
         f"the {k.period} figure ({f.printed(k.period)})" for k in hits if k.period]
-    find(WARNING, f"the text gives {q.words} as the {said} figure, which is {f.printed(said)}; "
-         f"{q.words} is {' or '.join(dict.fromkeys(readings))}, so it agrees with the data only "
-         "by coincidence: either the text or the data is wrong", q.words, f.summary(),
+    find(WARNING, f"the text gives '{q.words}' as the {said} figure, which is "
+         f"{f.printed(said)}; that is {' or '.join(dict.fromkeys(readings))}, so it agrees with "
+         "the data only by coincidence: either the text or the data is wrong", q.words, f.summary(),
          "correct the figure, or say what it is (the change, the gap or the target)")
     return True
 

@@ -158,7 +158,7 @@ def quantities(clause: str, measure: Measure = NO_MEASURE) -> list[tuple[Quantit
                             m.end(g), r))
                 group += 1
         else:
-            if kind in ("average", "bare", "lead"):  # the figure, not the words that lead to it
+            if kind in ("average", "bare"):  # the figure, not the words that lead to it
                 text, s = m.group(1), m.start(1)
             q = _signed(_one(kind, m, text, s, group), clause, e)
             if kind == "percent" and re.match(r"\s+of\b", clause[e:]):

@@ -8,8 +8,9 @@ subject by the words it names, with this rule:
 
 1. The first clause of a sentence that makes a claim (a figure, a direction, an attainment) is
    about the measure, the note being written under it, unless the measure has a short_name and
-   the first content word after the clause's figure is not in it ("Universal Credit
-   notifications (+14%) *added* to workload" under a measure of benefit processing days).
+   the word its figure is of, the first content word after it or else the word right before
+   it, is not in that name ("Universal Credit notifications (+14%) *added* to workload" under a
+   measure of benefit processing days, "HEF returns *online* 62%" under a canvass response).
 2. A later clause is about **another subject** when the words that set it apart from the
    clauses before it (words no earlier clause uses) are none of them in the measure's name (its
    short_name and measure_id), or when the word its figure is of (its *label*: the first
@@ -129,12 +130,14 @@ def measure(short_name: str, measure_id: str = "", suffix: str = "", unit: str =
     return Measure(name, tuple(units), bool(short_name.strip()), unit)
 
 
-def _label(clause: Clause, measure: Measure, before: bool = True) -> str:
+def _label(clause: Clause, measure: Measure, before: str = "any") -> str:
     """The word a clause's first figure is of: the first content word after it, else before it.
 
     "85% of *minor* applications", "100% *TPO* applications", "*Voids* 88.0%". The figure is
     the first that could be the measure's by its unit (money beside a percentage is context:
-    "£125k spent out of a £500k budget (25%)" is labelled by the 25%).
+    "£125k spent out of a £500k budget (25%)" is labelled by the 25%). ``before="next"`` takes
+    only the word right before the figure ("HEF returns *online* 62%", not "*membership* rose
+    from 19").
     """
     own = [q for q in clause.quantities if measure.unit == "money" or q.kind != "money"]
     if not own:
@@ -144,8 +147,8 @@ def _label(clause: Clause, measure: Measure, before: bool = True) -> str:
                len(clause.text))  # up to the next figure: "£1.9m against £2.1m budget"
     after = _BRACKETS.sub(" ", clause.text[q.start + len(q.words):end])  # "(447 of 489)" aside
     words = [stem(w) for w in _WORD.findall(after)]
-    if before:
-        words += [stem(w) for w in _WORD.findall(clause.text[:q.start])][::-1]
+    preceding = [stem(w) for w in _WORD.findall(clause.text[:q.start])][::-1]
+    words += preceding if before == "any" else preceding[:1]
     return next((w for w in words if content(w)), "")
 
 
@@ -164,8 +167,9 @@ def mark_others(clauses: list[Clause], measure: Measure) -> None:
     lead = claims.index(True)
     words = [stems(c.text) for c in clauses]
     labels = [_label(c, measure) for c in clauses]
+    first = _label(clauses[lead], measure, before="next")
     other = [False] * len(clauses)
-    other[lead] = measure.named and bool(labels[lead]) and labels[lead] not in name  # rule 1
+    other[lead] = measure.named and bool(first) and first not in name  # rule 1
     before = lead
     for i in range(lead + 1, len(clauses)):
         if not claims[i]:

@@ -170,7 +170,7 @@ def mark_others(clauses: list[Clause], measure: Measure) -> None:
     first = _label(clauses[lead], measure, before="next")
     other = [False] * len(clauses)
     other[lead] = measure.named and bool(first) and first not in name  # rule 1
-    before = lead
+    previous = lead
     for i in range(lead + 1, len(clauses)):
         if not claims[i]:
             continue
@@ -178,13 +178,13 @@ def mark_others(clauses: list[Clause], measure: Measure) -> None:
         label = labels[i]
         if apart and not apart & name or label and label not in name.union(*words[:i]):
             other[i] = True  # rule 2: it names a subject not named before
-        elif not apart and not label and (other[before] or _volume(clauses[before], measure)):
+        elif not apart and not label and (other[previous] or _volume(clauses[previous], measure)):
             other[i] = True  # rule 4: it carries on the subject of the claim before it
         partner = i - 1
         if clauses[i].joiner in ("&", "and") and claims[partner] and labels[partner]:
             if labels[partner] not in name and labels[partner] != label:
                 other[partner] = True  # rule 3: the pair's first is another subject
-        before = i
+        previous = i
     for i, c in enumerate(clauses):
         if claims[i] and measure.named and _subset(c.text, name):
             other[i] = True  # rule 5: "short-term absence", "major voids"

@@ -3,7 +3,10 @@
 * a **figure** must be the figure of the period the sentence gives it (or a change, gap or target
   worked out from the figures, or a recorded fact). Another period's figure presented as this
   period's, or two periods' figures swapped, is an error naming both periods and both figures; a
-  figure that is no period's figure is a warning (correct it, or record it in facts.csv);
+  figure that is no period's figure is a warning (correct it, or record it in facts.csv), and so
+  is one given as the value that equals only a change, a gap or the target (a coincidence: the
+  text or the data is wrong). Whether a figure can be the measure's at all is its unit's to say
+  (:func:`_of_measure`: money, rates, days, parts);
 * **words of direction** (rose, fell, improved) must agree with the trend; improvement or worsening
   words beside a Stable trend, and "stable" beside a change over the threshold, are warnings;
 * **words of attainment** (met, exceeded, below target, just short of, rated Green) must agree

@@ -1,7 +1,9 @@
 """Values printed the way the council's reports print them.
 
->>> percentage(90.8, 1, 1014, 1117)
-'90.8% (1,014 of 1,117)'
+A measure's figure is printed by :func:`perflib.units.show`, as its unit decides; this module
+prints the rest: finance tables (negatives in brackets, as finance reports write them), counts in
+deep dives, chart tables, dates and the cells of published CSVs.
+
 >>> count(156557)
 '156,557'
 >>> millions(0.46, 2)
@@ -27,19 +29,14 @@ from typing import Any, TypeGuard
 
 import pandas as pd
 
+#: The minus sign (U+2212) every printed figure below zero starts with: screen readers read it
+#: as "minus", where a hyphen before a number is read as a dash or not at all.
+MINUS = "\u2212"
+
 
 def _known(x: float | None) -> TypeGuard[float]:
     """Whether there is a figure: neither None nor NaN (pandas' missing value)."""
     return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
-def percentage(value: float, decimals: int, numerator: float | None = None,
-               denominator: float | None = None) -> str:
-    """A percentage, with 'n of d' after it when both are known."""
-    text = f"{value:.{decimals}f}%"
-    if _known(numerator) and _known(denominator):
-        text += f" ({int(numerator):,} of {int(denominator):,})"
-    return text
 
 
 def count(value: float) -> str:
@@ -70,16 +67,14 @@ def money_m(value_000: float) -> str:
     return f"£{abs(value_000) / 1000:.3f}m"
 
 
-def value(unit: str, v: float | None, decimals: int, numerator: float | None = None,
-          denominator: float | None = None) -> str:
-    """Format a measure's value by its unit; '' when there is none."""
-    if not _known(v):
-        return ""
-    if unit == "percentage":
-        return percentage(v, decimals, numerator, denominator)
-    if unit == "millions":
-        return millions(v, decimals)
-    return f"{v:,.{decimals}f}"
+def number(v: float) -> str:
+    """A figure of a chart's data table: one decimal where it has a fraction, a true minus sign.
+
+    >>> number(-3.25), number(1200.0)
+    ('−3.2', '1,200')
+    """
+    text = f"{abs(v):,.1f}" if v % 1 else f"{abs(v):,.0f}"
+    return MINUS + text if text.strip("0.,") and v < 0 else text
 
 
 def plain(v: float | None, decimals: float | None = None) -> str | None:

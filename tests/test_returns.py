@@ -142,8 +142,8 @@ def test_a_filled_return_is_shown_then_applied_then_changes_nothing(data, book):
 
 REFUSALS = {
     "text in a number cell": ({"foi_on_time": {"value": "ninety"}}, "J2", "value",
-                              "'ninety' is not a number. Fix: write a number of at least 0, "
-                              "digits only (no commas, % or £)"),
+                              "'ninety' is not a number. Fix: write a number, digits only (no "
+                              "commas, % or £)"),
     "a percentage of 150": ({"calls_answered": {"value": 150, "numerator": None,
                                                 "denominator": None}}, "J7", "value",
                             "150 is above 100%. Fix: write the percentage between 0 and 100, "

@@ -63,12 +63,13 @@ def folder(portfolio_path: Path) -> Path:
 
 
 def read_comparators(portfolio_path: Path, measure_ids: set[str] | None,
-                     problems: list[Problem], capped: set[str] | None = None
-                     ) -> Comparators | None:
+                     problems: list[Problem], capped: set[str] | None = None,
+                     negative: set[str] | None = None) -> Comparators | None:
     """Read and check a portfolio's comparators folder; ``None`` when it has none.
 
     ``measure_ids`` are the register's ids (``None`` skips that check); ``capped`` those whose
-    figures are percentages within 0 to 100, so that a metric compared with one is kept there too.
+    figures are percentages within 0 to 100, so that a metric compared with one is kept there too;
+    ``negative`` those whose figures may go below zero, so that a metric compared with one may.
     Once the folder is there, each of its three files must be.
     """
     if not folder(portfolio_path).is_dir():
@@ -82,6 +83,8 @@ def read_comparators(portfolio_path: Path, measure_ids: set[str] | None,
         check_neighbours(neighbours, problems)
     if metrics is not None:
         check_metrics(metrics, values, measure_ids, problems)
+    if values is not None:
+        check_signs(values, metrics, negative or set(), problems)
     if metrics is not None and values is not None and capped:
         check_percentages(values, metrics, capped, problems)
     if values is None or neighbours is None or metrics is None:
@@ -172,6 +175,16 @@ def check_metrics(t: Table, values: Table | None, measure_ids: set[str] | None,
         _emit(t, given & ~wanted.isin(held), "national_code",
               lambda r: f"values.csv has no {r.metric} figure for {r.national_code}",
               "add the national figures to values.csv, or correct the code or metric", problems)
+
+
+def check_signs(values: Table, metrics: Table | None, negative: set[str],
+                problems: list[Problem]) -> None:
+    """No figure below zero, but of a metric compared with a measure that may go below zero."""
+    m = metrics.frame if metrics is not None else None
+    signed = set() if m is None else set(m.loc[m["measure_id"].isin(negative), "metric"])
+    v = values.frame
+    _emit(values, v["value"].lt(0) & ~v["metric"].isin(list(signed)), "value",
+          lambda r: f"{r.value:g} is below 0", specs.negative_fix(None), problems)
 
 
 def check_percentages(values: Table, metrics: Table, capped: set[str],

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from perflib import formatting
+from perflib import units
 from perflib.data import commentary as commentary_file
 from perflib.data import edits, intake, trial
 from perflib.data import returnform as form
@@ -57,13 +57,13 @@ def _figure(cells: dict[str, str]) -> tuple[object, ...]:
     return (*(_num(cells.get(h, "")) for h in FIGURE[:3]), cells.get("figure_kind", "").lower())
 
 
-def _shown(cells: dict[str, str], unit: str, decimals: int) -> str:
+def _shown(cells: dict[str, str], style: units.Style) -> str:
     """A figure as the report prints it, and its kind: '93.5% (1,045 of 1,118), actual'."""
     value, num, den = (_num(cells.get(h, "")) for h in FIGURE[:3])
     kind = cells.get("figure_kind", "") or "no figure_kind"
     if value is None:
         return cells.get("value") or kind
-    return f"{formatting.value(unit, value, decimals, num, den)}, {kind}"
+    return f"{units.show(style, value, num, den)}, {kind}"
 
 
 class Intake:
@@ -104,7 +104,7 @@ class Intake:
                 "or write the return again"))
             return
         m = self.register.loc[mid]
-        unit, decimals = str(m["unit"]), int(m["decimals"])
+        style = units.style(m)
         if cells.get("value", "") == "" and cells.get("figure_kind", "") == "":
             self.problems.append(intake.ret_problem(
                 ret, row.line, "value", f"the {row.period} figure for {mid} is not filled in",
@@ -128,22 +128,22 @@ class Intake:
             if new["figure_kind"].lower() == held.get("figure_kind", "").strip().lower():
                 new["figure_kind"] = held["figure_kind"]
             if not same and _parses(new):
-                old = _shown(held, unit, decimals)
+                old = _shown(held, style)
                 reason = cells.get("discrepancy", "")
                 if not reason or reason == " ".join(held.get("discrepancy", "").split()):
                     self.problems.append(intake.ret_problem(
                         ret, row.line, "discrepancy", f"{mid}'s {row.period} figure is already "
                         f"published as {old}; the return changes it to "
-                        f"{_shown(new, unit, decimals)} without saying why",
+                        f"{_shown(new, style)} without saying why",
                         f"declare the change and its reason in the discrepancy column "
                         f"(cell {form.cell('discrepancy', row.line)}), or put back {old}"))
-                said = f"{old} -> {_shown(new, unit, decimals)}; reason: {reason}"
+                said = f"{old} -> {_shown(new, style)}; reason: {reason}"
                 self.changes.append(Change(ret, row, "revised", said))
             else:
                 said = "; ".join(f"{h}: {new[h] or '(empty)'}" for h in NOTES)
                 self.changes.append(Change(ret, row, "new" if not same else "note", said))
         else:
-            self.changes.append(Change(ret, row, "new", _shown(new, unit, decimals)))
+            self.changes.append(Change(ret, row, "new", _shown(new, style)))
         cells_out = [{"report": self.report, "measure_id": mid, "period": row.period,
                       **new}.get(h, "") for h in self.header]
         if line is not None:

@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from perflib import config
 from perflib.config import year_folder
-from perflib.data import files, periods, quarters, specs, wording
+from perflib.data import files, periods, quarter_checks, ranges, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.council import Settings, spc_options
 from perflib.data.council import settings_of as council_settings
-from perflib.data.schema import SLUG_RE, Table, period_problem, raise_if
+from perflib.data.schema import SLUG_RE, Table, emit, in_file_order, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
 from perflib.spc import Options
@@ -169,8 +168,10 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         ("measures.csv", "observations.csv", "overrides.csv", "facts.csv", "museum_events.csv"))
     comparators = None
     if measures is not None:  # each comparator figure is checked against the measure it sits by
-        comparators = read_comparators(path, set(measures.frame["measure_id"]),
-                                       problems, specs.capped_ids(measures.frame))
+        m = measures.frame
+        comparators = read_comparators(path, set(m["measure_id"]), problems,
+                                       specs.capped_ids(m),
+                                       set(m.loc[specs.negative_ok(m), "measure_id"]))
     if facts is not None:
         _check_facts(facts, problems)
     if measures is not None:
@@ -181,7 +182,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         gaps = _check_history(observations, measures, years, problems)
     if measures is not None and overrides is not None:
         _check_known(overrides, measures, "year", problems)
-    targets = quarters.check(path, years, measures, observations, overrides, problems)
+    targets = quarter_checks.check(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
     if doc is None or measures is None or observations is None or overrides is None:
         return None, problems
@@ -230,37 +231,15 @@ def _declared_reports(doc: Yaml, measures: Table | None,
 
 def _check_facts(facts: Table, problems: list[Problem]) -> None:
     f = facts.frame
-    for i in f.index[(f["unit"] == "percentage") & (f["value"] > 100)]:
+    for i in f.index[specs.unit_is(f, "capped") & (f["value"] > 100)]:
         problems.append(Problem(facts.path, facts.line(i), "value",
                                 f"{f.at[i, 'value']:g} is above 100%",
                                 "write the percentage between 0 and 100, without %"))
-    for i in f.index[(f["unit"] == "count") & f["value"].notna()
+    for i in f.index[specs.unit_is(f, "whole") & f["value"].notna()
                      & (f["value"] != f["value"].round())]:
         problems.append(Problem(facts.path, facts.line(i), "value",
                                 f"{f.at[i, 'value']:g} is not a whole number, but its unit is "
                                 "count", "write the count as a whole number"))
-
-
-def _emit(t: Table, mask: Any, column: str, message: Any, fix: Any,
-          out: list[tuple[int, int, Problem]], order: int) -> None:
-    """Add a problem for each row where ``mask`` holds; ``message``/``fix`` are text or row -> text.
-
-    The mask is computed over whole columns; only the rows it picks are visited, to word them.
-    """
-    pick = np.asarray(mask, dtype=bool)
-    if not pick.any():
-        return
-    lines = np.asarray(t.lines)[pick]
-    for line, row in zip(lines.tolist(), t.frame[pick].itertuples(), strict=True):
-        out.append((line, order, Problem(t.path, line, column,
-                                         message(row) if callable(message) else message,
-                                         fix(row) if callable(fix) else fix)))
-
-
-def _sorted(found: list[tuple[int, int, Problem]], problems: list[Problem]) -> None:
-    """Add problems in file order (by row, then by check), as a reader reads the file."""
-    found.sort(key=lambda f: (f[0], f[1]))
-    problems.extend(p for _, _, p in found)
 
 
 def _check_measures(t: Table, years: list[str], shared: frozenset[str],
@@ -268,29 +247,29 @@ def _check_measures(t: Table, years: list[str], shared: frozenset[str],
     f = t.frame
     found: list[tuple[int, int, Problem]] = []
     if years:
-        _emit(t, f["year"].notna() & ~f["year"].isin(years), "year",
-              lambda r: f"{r.year} is not in portfolio.yaml",
-              "add the year to portfolio.yaml's years or correct it", found, 0)
+        emit(t, f["year"].notna() & ~f["year"].isin(years), "year",
+             lambda r: f"{r.year} is not in portfolio.yaml",
+             "add the year to portfolio.yaml's years or correct it", found, 0)
     coded = f["year"].notna() & f["pi_code"].notna() & ~f["pi_code"].isin(shared)
     lines = pd.Series(t.lines, index=f.index)
     first = lines[coded].groupby([f.loc[coded, "year"], f.loc[coded, "pi_code"]],
                                  sort=False).transform("first")
     again = coded & f.loc[coded].duplicated(["year", "pi_code"]).reindex(f.index, fill_value=False)
-    _emit(t, again, "pi_code",
-          lambda r: f"{r.pi_code} is already used in {r.year} on row {first[r.Index]}",
-          "give each measure its own PI code within a report year (a label that marks a "
-          "framework and may repeat goes under shared_codes in portfolio.yaml)", found, 1)
+    emit(t, again, "pi_code",
+         lambda r: f"{r.pi_code} is already used in {r.year} on row {first[r.Index]}",
+         "give each measure its own PI code within a report year (a label that marks a "
+         "framework and may repeat goes under shared_codes in portfolio.yaml)", found, 1)
     # a numerical target still blank is a to-do of its year (perflib.data.report)
-    _emit(t, f["target_type"].isin(("direction", "comparator")) & f["target_label"].isna(),
-          "target_label", lambda r: f"is empty but target_type is {r.target_type}",
-          "write what the report prints, e.g. Aim to maximise", found, 2)
-    _emit(t, specs.capped(f) & (f["target"] > 100), "target",
-          lambda r: f"{r.target:g} is above 100%", specs.ABOVE_100_FIX, found, 3)
-    _emit(t, f["may_exceed_100"].eq(True) & f["unit"].notna() & (f["unit"] != "percentage"),
-          "may_exceed_100", lambda r: f"is yes but the measure's unit is {r.unit}",
-          "clear it: only a percentage is kept within 0 to 100", found, 4)
-    _sorted(found, problems)
-
+    emit(t, f["target_type"].isin(("direction", "comparator")) & f["target_label"].isna(),
+         "target_label", lambda r: f"is empty but target_type is {r.target_type}",
+         "write what the report prints, e.g. Aim to maximise", found, 2)
+    emit(t, specs.capped(f) & (f["target"] > 100), "target",
+         lambda r: f"{r.target:g} is above 100%", specs.ABOVE_100_FIX, found, 3)
+    emit(t, f["may_exceed_100"].eq(True) & f["unit"].notna() & ~specs.unit_is(f, "capped"),
+         "may_exceed_100", lambda r: f"is yes but the measure's unit is {r.unit}",
+         "clear it: only a percentage is kept within 0 to 100", found, 4)
+    ranges.check_register(t, found)
+    in_file_order(found, problems)
 
 
 def _known_mask(f: pd.DataFrame, measures: Table, year_col: str) -> tuple[Any, Any]:
@@ -313,10 +292,10 @@ def _check_known(t: Table, measures: Table, year_col: str, problems: list[Proble
                 else "no such measure_id in measures.csv")
         return f"unknown measure '{r.measure_id}' for {getattr(r, year_col)} ({hint})"
 
-    _emit(t, unknown, "measure_id", message,
-          lambda r: f"add it to measures.csv for {getattr(r, year_col)} or correct the id", out, 0)
+    emit(t, unknown, "measure_id", message,
+         lambda r: f"add it to measures.csv for {getattr(r, year_col)} or correct the id", out, 0)
     if found is None:
-        _sorted(out, problems)
+        in_file_order(out, problems)
 
 
 def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> None:
@@ -324,12 +303,8 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     f = t.frame
     found: list[tuple[int, int, Problem]] = []
     _check_known(t, measures, "report", problems, found)
-    m = measures.frame.drop_duplicates(["year", "measure_id"]).set_index(["year", "measure_id"])
-    at = pd.MultiIndex.from_arrays([f["report"], f["measure_id"]])
-    unit = pd.Series(m["unit"].reindex(at).to_numpy(), index=f.index)
-    cap = pd.Series(specs.capped(m).reindex(at, fill_value=False).to_numpy(dtype=bool),
-                    index=f.index)
-    decimals = pd.Series(m["decimals"].reindex(at).to_numpy(dtype=float), index=f.index)
+    reg = ranges.register_of(f, measures)
+    ranges.refuse_negative(t, reg, found)  # first: a figure refused is empty for what follows
     bad = pd.DataFrame(False, index=f.index, columns=["figure_kind", "value"])
     for j, col in enumerate(bad.columns):
         rows = [i for i, c in t.bad if c == col]
@@ -338,54 +313,38 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     value, kind = f["value"], f["figure_kind"]
     has_value = value.notna()
     # a blank figure with no kind is a to-do of its report year (perflib.data.report)
-    _emit(t, kind.isna() & has_value & ~bad["figure_kind"], "figure_kind",
-          "is empty but a value is given", f"write one of {', '.join(specs.VALUE_KINDS)}",
-          found, 1)
-    _emit(t, kind.isin(specs.VALUE_KINDS) & ~has_value & ~bad["value"], "value",
-          lambda r: f"is empty but figure_kind is {r.figure_kind}",
-          "write the value, or set figure_kind to not available", found, 2)
-    _emit(t, kind.isin(specs.EMPTY_KINDS) & has_value, "value",
-          lambda r: f"has {r.value:g} but figure_kind is {r.figure_kind}",
-          "clear the value, or set figure_kind to actual", found, 3)
-    _emit(t, (kind == "latest available") & f["period_label"].isna(), "period_label",
-          "is empty but figure_kind is latest available",
-          "write the period the figure relates to, e.g. 2016", found, 4)
-    _emit(t, f["period"].notna() & f["report"].notna()
-          & (f["period"].fillna("").str[:7] > f["report"].fillna("")), "period",
-          lambda r: f"{r.period} is after the report year {r.report}",
-          "a report can only publish figures up to its own year", found, 5)
+    emit(t, kind.isna() & has_value & ~bad["figure_kind"], "figure_kind",
+         "is empty but a value is given", f"write one of {', '.join(specs.VALUE_KINDS)}",
+         found, 1)
+    emit(t, kind.isin(specs.VALUE_KINDS) & ~has_value & ~bad["value"], "value",
+         lambda r: f"is empty but figure_kind is {r.figure_kind}",
+         "write the value, or set figure_kind to not available", found, 2)
+    emit(t, kind.isin(specs.EMPTY_KINDS) & has_value, "value",
+         lambda r: f"has {r.value:g} but figure_kind is {r.figure_kind}",
+         "clear the value, or set figure_kind to actual", found, 3)
+    emit(t, (kind == "latest available") & f["period_label"].isna(), "period_label",
+         "is empty but figure_kind is latest available",
+         "write the period the figure relates to, e.g. 2016", found, 4)
+    emit(t, f["period"].notna() & f["report"].notna()
+         & (f["period"].fillna("").str[:7] > f["report"].fillna("")), "period",
+         lambda r: f"{r.period} is after the report year {r.report}",
+         "a report can only publish figures up to its own year", found, 5)
     num, den = f["numerator"], f["denominator"]
-    _emit(t, num.isna() & den.notna(), "numerator",
-          "is empty while the other half of the fraction is given",
-          "give both numerator and denominator, or neither", found, 6)
-    _emit(t, num.notna() & den.isna(), "denominator",
-          "is empty while the other half of the fraction is given",
-          "give both numerator and denominator, or neither", found, 6)
-    _emit(t, num > den, "numerator",
-          lambda r: f"{int(r.numerator):,} is more than the denominator {int(r.denominator):,}",
-          "check the two are not swapped", found, 7)
-    _emit(t, (num <= den) & (den == 0), "denominator", "is zero",
-          "a percentage needs a denominator above zero", found, 7)
-    pct = unit == "percentage"
-    _emit(t, cap & (value > 100), "value", lambda r: f"{r.value:g} is above 100%",
-          specs.ABOVE_100_FIX, found, 8)
-    _emit(t, unit.isin(specs.WHOLE_UNITS) & has_value & (value != value.round()), "value",
-          lambda r: f"{r.value:g} is not a whole number, but {r.measure_id} is a {unit[r.Index]}",
-          "write the count as a whole number, or correct the measure's unit in measures.csv",
-          found, 8)
-    _emit(t, unit.notna() & ~pct & num.notna(), "numerator",
-          lambda r: f"is given but the measure's unit is {unit[r.Index]}",
-          "clear numerator and denominator, or change the unit", found, 9)
-    exact = 100.0 * num / den.where(den != 0)
-    tolerance = 0.5 * 10.0 ** -decimals + 1e-9
-    checkable = (pct & has_value & num.notna() & (den > 0) & (num <= den)
-                 & f["discrepancy"].isna() & decimals.notna())
-    _emit(t, checkable & ((exact - value).abs() > tolerance), "value",
-          lambda r: (f"{r.value:g}% does not match {int(r.numerator):,} of "
-                     f"{int(r.denominator):,} ({exact[r.Index]:.{int(decimals[r.Index]) + 1}f}%)"),
-          "correct the figures, or if the report printed it so, explain it in "
-          "the discrepancy column", found, 10)
-    _sorted(found, problems)
+    emit(t, num.isna() & den.notna(), "numerator",
+         "is empty while the other half of the fraction is given",
+         "give both numerator and denominator, or neither", found, 6)
+    emit(t, num.notna() & den.isna(), "denominator",
+         "is empty while the other half of the fraction is given",
+         "give both numerator and denominator, or neither", found, 6)
+    rate = reg["unit"] == "rate"  # a rate's events may outnumber its base (visits per head)
+    emit(t, (num > den) & ~rate, "numerator",
+         lambda r: f"{int(r.numerator):,} is more than the denominator {int(r.denominator):,}",
+         "check the two are not swapped", found, 7)
+    emit(t, ((num <= den) | rate) & (den == 0), "denominator", "is zero",
+         lambda r: f"a {'rate' if rate[r.Index] else 'percentage'} needs a denominator above "
+                  "zero", found, 7)
+    ranges.check_figures(t, reg, found)
+    in_file_order(found, problems)
 
 
 def _check_history(obs: Table, measures: Table, years: list[str],

@@ -1,8 +1,9 @@
 """Data quality of one report year: what its text claims against its figures, and its revisions.
 
-Findings come from three places: the commentary checker (:mod:`perflib.data.claims`), the known
-inconsistencies recorded in observations.csv's ``discrepancy`` column, and each declared report
-kind's own checks. Every report year publishes them as data-quality.csv and the annual report
+Findings come from four places: the commentary checker (:mod:`perflib.data.claims`), the known
+inconsistencies recorded in observations.csv's ``discrepancy`` column, the register's advice on a
+unit its figures do not fit (:meth:`perflib.units.Style.advice`), and each declared report kind's
+own checks. Every report year publishes them as data-quality.csv and the annual report
 lists them, so a reader sees where the published text and numbers disagree.
 """
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from perflib import config
+from perflib import config, units
 from perflib.data import claims
 from perflib.data.claims import Finding
 from perflib.errors import Problem
@@ -34,7 +35,7 @@ def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
     out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
                                   r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
-    return ordered(out + discrepancy_notes(r))
+    return ordered(out + discrepancy_notes(r) + unit_advice(r))
 
 
 def ordered(found: list[Finding]) -> list[Finding]:
@@ -66,6 +67,27 @@ def discrepancy_notes(r: Report) -> list[Finding]:
                     f"the published {o.frame.at[i, 'period']} figure is inconsistent",
                     "", o.frame.at[i, "discrepancy"], "kept as published, with this note")
             for i in rows]
+
+
+def unit_advice(r: Report) -> list[Finding]:
+    """Measures whose unit their figures do not fit: a count printed with decimals.
+
+    Such a measure is a rate or a number. It builds as it is (it always did); the warning says
+    what to change.
+    """
+    t = r.portfolio.measures
+    f = t.frame
+    out = []
+    for i in f.index[f["year"] == r.year]:
+        row = f.loc[i]
+        advice = units.style(row).advice()
+        if advice:
+            out.append(Finding(str(t.path), t.line(i), row["measure_id"], str(row["pi_code"]),
+                               claims.WARNING, advice, "",
+                               f"unit {row['unit']}, decimals {int(row['decimals'])}",
+                               "set its unit to rate (with per, e.g. 100000 for a rate per "
+                               "100,000) or to number in measures.csv"))
+    return out
 
 
 def counts(findings: list[Finding]) -> str:
@@ -114,7 +136,7 @@ def revisions(r: Report) -> pd.DataFrame:
     cols = ["measure_id", "period", "value", "numerator", "denominator"]
     o = r.portfolio.observations.frame
     earlier = [y for y in r.portfolio.years if y < r.year]
-    empty = pd.DataFrame(columns=["pi_code", "short_name", "period", "old_report", "old_value",
+    empty = pd.DataFrame(columns=["measure_id", "pi_code", "short_name", "period", "old_report", "old_value",
                                   "old_numerator", "old_denominator", "new_report", "new_value",
                                   "new_numerator", "new_denominator", "unit", "decimals",
                                   "old_decimals"])
@@ -135,6 +157,7 @@ def revisions(r: Report) -> pd.DataFrame:
     reg = r.portfolio.measures.frame
     then = reg[reg["year"] == before_year].set_index("measure_id")["decimals"]
     return pd.DataFrame({
+        "measure_id": both["measure_id"].to_numpy(),
         "pi_code": both["measure_id"].map(m["pi_code"]).to_numpy(),
         "short_name": both["measure_id"].map(m["short_name"]).to_numpy(),
         "period": both["period"].to_numpy(),

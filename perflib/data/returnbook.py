@@ -196,22 +196,23 @@ def _validate(ws: Worksheet, lines: Sequence[form.Line]) -> None:
     whole = _rule("whole", "Whole number", "Write a whole number of at least 0, digits only.",
                   "A whole number, digits only (no commas).", operator="greaterThanOrEqual",
                   formula1="0")
+    # a figure that may go below zero: any number (Excel's decimal rule needs bounds)
+    signed = _rule("decimal", "Number", "Write a number, digits only (no commas, % or £), with "
+                   "a minus sign before a figure below zero (-28).", "A number, digits only "
+                   "(no commas, % or £); a minus sign before a figure below zero (-28).",
+                   operator="between", formula1="-1E+15", formula2="1E+15")
     kinds = _rule("list", "figure_kind", "Choose one of " + ", ".join(specs.FIGURE_KINDS) + ".",
                   "Choose the kind of figure from the list.",
                   formula1='"' + ",".join(specs.FIGURE_KINDS) + '"')
     for r, line in enumerate(lines, start=form.FIRST_ROW):
         value = form.cell("value", r)
-        if line.capped:
-            pct.add(value)
-        elif line.unit in specs.WHOLE_UNITS:
-            whole.add(value)
-        else:
-            number.add(value)
+        s = line.style
+        (pct if s.capped else whole if s.whole else signed if s.negative_ok else number).add(value)
         if "numerator" in line.inputs:
             whole.add(form.cell("numerator", r))
             whole.add(form.cell("denominator", r))
         kinds.add(form.cell("figure_kind", r))
-    for rule in (pct, number, whole, kinds):
+    for rule in (pct, number, whole, signed, kinds):
         if rule.sqref:
             ws.add_data_validation(rule)
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from perflib import units
 from perflib.data import periods
 
 INSTRUCTIONS = "Instructions"
@@ -54,18 +55,21 @@ COLUMNS: tuple[FormColumn, ...] = (
     FormColumn("Measure", False, 40, "the measure's name as the report prints it"),
     FormColumn("Definition", False, 40, "what the measure counts, where the register gives it"),
     FormColumn("Which way is good", False, 16, "whether a higher or a lower figure is better"),
-    FormColumn("Unit", False, 14, "percentage, count, cumulative count (the total so far this "
-               "year) or millions"),
+    FormColumn("Unit", False, 14, "how the figure is written: "
+               + "; ".join(u.about for u in units.UNITS.values())),
     FormColumn("Target for the year", False, 16, "the year's target, or what the measure aims "
                "for"),
     FormColumn("Last figures", False, 30, "the figures held for the period before and the "
                "same period a year earlier"),
     FormColumn("value", True, 12, "the figure: a number without commas, % or £ (a percentage "
-               "as 93.5, between 0 and 100; millions as 0.46); leave it empty only when "
-               "figure_kind is not available, not collected or not applicable"),
-    FormColumn("numerator", True, 12, "for a percentage: the whole number meeting the measure "
-               "(optional, with the denominator)"),
-    FormColumn("denominator", True, 12, "for a percentage: the whole number it is out of"),
+               "as 93.5, between 0 and 100; millions as 0.46; money as the unit says, 125 for "
+               "£125k), with a minus sign (-28) only where the measure may go below zero; leave "
+               "it empty only when figure_kind is not available, not collected or not "
+               "applicable"),
+    FormColumn("numerator", True, 12, "for a percentage or a rate: the whole number meeting "
+               "the measure, or the events counted (optional, with the denominator)"),
+    FormColumn("denominator", True, 12, "for a percentage or a rate: the whole number it is out "
+               "of"),
     FormColumn("figure_kind", True, 16, "choose from the list: actual, provisional, forecast, "
                "latest available, not available, not collected or not applicable"),
     FormColumn("period_label", True, 14, "for latest available only: the period the figure "
@@ -79,7 +83,7 @@ COLUMNS: tuple[FormColumn, ...] = (
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 INPUTS = tuple(c.header for c in COLUMNS if c.input)
-#: The inputs a row of a measure that is not a percentage has no use for.
+#: The inputs a row of a measure that is not a percentage or a rate has no use for.
 FRACTION = ("numerator", "denominator")
 #: Where the figures start: row 1 is the header.
 FIRST_ROW = 2
@@ -129,10 +133,14 @@ class Line:
     held: dict[str, Any]
     #: the input columns open on this row
     inputs: tuple[str, ...]
-    unit: str
-    #: a percentage kept within 0 to 100
-    capped: bool
+    #: the measure's unit and its range (a percentage kept within 0 to 100, a whole count ...)
+    style: units.Style
     owner: str | None = None
+
+    @property
+    def unit(self) -> str:
+        """The measure's unit."""
+        return self.style.unit
 
 
 __all__ = ["COLUMNS", "FIGURES", "FIRST_ROW", "FORMAT", "FRACTION", "HEADERS", "INPUTS",

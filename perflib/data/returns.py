@@ -17,9 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from perflib import config, formatting
+from perflib import config, units
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, intake, periods, returnbook, specs
+from perflib.data import edits, intake, periods, returnbook
 from perflib.data import returnform as form
 from perflib.data.portfolio import Portfolio, load_portfolio, nan, year_folder
 from perflib.data.returnform import Line
@@ -74,13 +74,13 @@ def _earlier(period: periods.Period) -> list[str]:
     return list(dict.fromkeys([last.label, periods.Period(ago, period.kind, n).label]))
 
 
-def _figure(row: pd.Series | None, unit: str, decimals: int) -> str:
+def _figure(row: pd.Series | None, style: units.Style) -> str:
     """A held figure as the report prints it, with its kind when it is not an actual."""
     if row is None:
         return "none held"
     if nan(row["value"]):
         return str(row["figure_kind"]) if not nan(row["figure_kind"]) else "none held"
-    text = formatting.value(unit, row["value"], decimals, row["numerator"], row["denominator"])
+    text = units.show(style, row["value"], row["numerator"], row["denominator"])
     kind = row["figure_kind"]
     return text if nan(kind) or kind == "actual" else f"{text} ({kind})"
 
@@ -89,8 +89,7 @@ def _target(m: pd.Series) -> str:
     if m["target_type"] == "numerical":
         if nan(m["target"]):
             return "Not set yet"
-        decimals = m["target_decimals"] if not nan(m["target_decimals"]) else m["decimals"]
-        return formatting.value(m["unit"], m["target"], int(decimals))
+        return units.show(units.style(m, m["target_decimals"]), m["target"])
     if m["target_type"] in ("direction", "comparator") and not nan(m["target_label"]):
         return str(m["target_label"])
     return "No target"
@@ -147,21 +146,21 @@ def plan(p: Portfolio, period: periods.Period) -> Plan:
 
 def _line(m: pd.Series, label: str, latest: pd.DataFrame, texts: dict[str, Any],
           owner: str | None, first: bool) -> Line:
-    mid, unit, decimals = str(m["measure_id"]), str(m["unit"]), int(m["decimals"])
+    mid, style = str(m["measure_id"]), units.style(m)
     period = periods.parse(label)
     assert period is not None
     shown: list[str] = []
     for before in _earlier(period):
         row = latest.loc[(mid, before)] if (mid, before) in latest.index else None
         if row is not None or shown:
-            shown.append(f"{before}: {_figure(row, unit, decimals)}")
+            shown.append(f"{before}: {_figure(row, style)}")
     own = latest.loc[(mid, label)] if (mid, label) in latest.index else None
     held: dict[str, Any] = {"figure_kind": "actual"}
     if own is not None and not (nan(own["value"]) and nan(own["figure_kind"])):
-        held = {"value": _number(own["value"], unit), "numerator": _number(own["numerator"]),
+        held = {"value": _number(own["value"], style), "numerator": _number(own["numerator"]),
                 "denominator": _number(own["denominator"]), "figure_kind": own["figure_kind"],
                 "period_label": own["period_label"], "discrepancy": own["discrepancy"]}
-    inputs = [h for h in form.INPUTS if unit == "percentage" or h not in form.FRACTION]
+    inputs = [h for h in form.INPUTS if style.base or h not in form.FRACTION]
     # A measure's commentary is one text for the year's report, so only the year's return asks
     # for it, on the measure's first row: a quarter's text would overwrite the year's.
     asks = first and period.kind == "year"
@@ -173,20 +172,20 @@ def _line(m: pd.Series, label: str, latest: pd.DataFrame, texts: dict[str, Any],
                "Measure": m["short_name"],
                "Definition": None if nan(m["definition"]) else m["definition"],
                "Which way is good": POLARITY_WORDS.get(m["polarity"], m["polarity"]),
-               "Unit": unit, "Target for the year": _target(m),
+               "Unit": style.label, "Target for the year": _target(m),
                "Last figures": "; ".join(shown) or "none held",
                **({} if asks else {"commentary": "asked for in the year's return"
                                    if period.kind != "year" else "on this measure's first row"})}
-    capped = unit == "percentage" and m["may_exceed_100"] is not True
     return Line(mid, label, context, {k: v for k, v in held.items() if not nan(v)},
-                tuple(inputs), unit, capped, owner)
+                tuple(inputs), style, owner)
 
 
-def _number(v: Any, unit: str = "count") -> Any:
+def _number(v: Any, style: units.Style | None = None) -> Any:
     """A held figure as a spreadsheet cell takes it: a whole number as an int."""
     if nan(v):
         return None
-    return int(v) if float(v).is_integer() and unit in specs.WHOLE_UNITS else float(v)
+    whole = style is None or style.kind.whole
+    return int(v) if float(v).is_integer() and whole else float(v)
 
 
 def write_returns(portfolio: str, period_text: str, data_dir: Path,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from perflib.data import periods
@@ -137,6 +138,46 @@ class Table:
     def line(self, index: int) -> int:
         """Return the file line of the row at ``index`` (header is line 1)."""
         return self.lines[index]
+
+
+#: Problems found by a check over whole columns: (file line, order of the check, problem).
+Found = list[tuple[int, int, Problem]]
+
+
+def emit(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,
+         order: int) -> None:
+    """Add a problem for each row where ``mask`` holds; ``message``/``fix`` are text or row -> text.
+
+    The mask is computed over whole columns; only the rows it picks are visited, to word them.
+    """
+    pick = np.asarray(mask, dtype=bool)
+    if not pick.any():
+        return
+    lines = np.asarray(t.lines)[pick]
+    for line, row in zip(lines.tolist(), t.frame[pick].itertuples(), strict=True):
+        out.append((line, order, Problem(t.path, line, column,
+                                         message(row) if callable(message) else message,
+                                         fix(row) if callable(fix) else fix)))
+
+
+def refuse(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,
+           order: int) -> None:
+    """:func:`emit`, and empty the cells as the reader empties a cell it cannot read.
+
+    For a range the column alone cannot say (it depends on the measure's unit): the checks
+    after it then see no figure there, as they would had the reader refused it.
+    """
+    emit(t, mask, column, message, fix, out, order)
+    pick = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if len(pick):
+        t.frame.loc[t.frame.index[pick], column] = np.nan
+        t.bad.update((int(i), column) for i in pick)
+
+
+def in_file_order(found: Found, problems: list[Problem]) -> None:
+    """Add problems in file order (by row, then by check), as a reader reads the file."""
+    found.sort(key=lambda f: (f[0], f[1]))
+    problems.extend(p for _, _, p in found)
 
 
 def raise_if(problems: list[Problem]) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from perflib import rules
+from perflib import rules, units
 from perflib.data.schema import Column
 
 CATEGORIES = ("Council", "Partnership", "Contextual")
 POLARITIES = ("High", "Low", "Not applicable")
-UNITS = ("percentage", "count", "cumulative count", "millions")
+#: What a measure's unit decides is in :mod:`perflib.units`.
+UNITS = units.NAMES
 TARGET_TYPES = ("numerical", "comparator", "direction", "none")
 #: Kinds of figure that carry a value; the first is the ordinary one, the others print in italics.
 VALUE_KINDS = ("actual", "provisional", "forecast", "latest available")
@@ -37,7 +38,8 @@ MEASURES = (
     Column("decimals", "int", minimum=0, maximum=3),
     Column("headline", "yesno"),
     Column("target_type", "choice", choices=TARGET_TYPES),
-    Column("target", "number", required=False, minimum=0),
+    # below 0 only where the unit and may_be_negative allow it (checked with the unit)
+    Column("target", "number", required=False),
     Column("target_label", required=False),
     Column("target_decimals", "int", required=False, minimum=0, maximum=3),
     # a percentage that may pass 100 (a rate of change, occupancy over capacity): optional
@@ -46,14 +48,24 @@ MEASURES = (
     Column("owner", required=False, optional=True),
     # what the measure counts, printed in its data return for the service: optional
     Column("definition", required=False, optional=True),
+    # a number's words after it ('days', 'out of 10'): optional, for a number only
+    Column("suffix", required=False, optional=True),
+    # a rate's base ('per 100,000' is 100000): required for a rate, refused for other units
+    Column("per", "int", required=False, minimum=1, optional=True),
+    # what a money figure is written in, as published: empty pounds, k thousands, m millions
+    Column("scale", "choice", required=False, choices=units.SCALES, optional=True),
+    # yes for a number, rate or money that may go below zero (a backlog, a variance): optional
+    Column("may_be_negative", "yesno", required=False, optional=True),
+    # how a year follows from its quarters and months (empty: the unit's own rule): optional
+    Column("year_from_parts", "choice", required=False, choices=units.YEAR_RULES,
+           optional=True),
 )
-#: Units whose figures are whole numbers.
-WHOLE_UNITS = ("count", "cumulative count")
 OBSERVATIONS = (
     Column("report", "period"),
     Column("measure_id", "slug"),
     Column("period", "period"),
-    Column("value", "number", required=False, minimum=0),
+    # below 0 only where the measure's unit and may_be_negative allow it (checked with the unit)
+    Column("value", "number", required=False),
     Column("numerator", "int", required=False, minimum=0),
     Column("denominator", "int", required=False, minimum=0),
     # empty only on a scaffolded year's new figure, which is then on the to-do list
@@ -116,12 +128,52 @@ ABOVE_100_FIX = ("write the percentage between 0 and 100, without %; if this mea
                  "100, write yes in its may_exceed_100 column in measures.csv")
 
 
+def _column(register: pd.DataFrame, name: str) -> pd.Series:
+    """A register column, or an empty one for a frame made without that optional column."""
+    return register[name] if name in register else pd.Series(None, index=register.index,
+                                                             dtype=object)
+
+
+def unit_is(register: pd.DataFrame, behaviour: str) -> pd.Series:
+    """Register rows whose unit has ``behaviour`` (a flag of :class:`perflib.units.Unit`)."""
+    flags = {name: bool(getattr(u, behaviour)) for name, u in units.UNITS.items()}
+    return register["unit"].map(flags).fillna(False).astype(bool)
+
+
 def capped(register: pd.DataFrame) -> pd.Series:
     """Register rows whose figures are percentages kept within 0 to 100 (the usual case).
 
     A measure whose ``may_exceed_100`` is yes (optional column) may pass 100.
     """
-    return (register["unit"] == "percentage") & ~register["may_exceed_100"].eq(True)
+    return unit_is(register, "capped") & ~_column(register, "may_exceed_100").eq(True)
+
+
+def negative_ok(register: pd.DataFrame) -> pd.Series:
+    """Register rows whose figures and target may go below zero.
+
+    A number, rate or money measure whose ``may_be_negative`` is yes.
+    """
+    return unit_is(register, "signed") & _column(register, "may_be_negative").eq(True)
+
+
+def whole(register: pd.DataFrame) -> pd.Series:
+    """Register rows whose figures must be whole: counts printed without decimals.
+
+    A count printed with decimals (a rate written as a count) is accepted, with advice.
+    """
+    return unit_is(register, "whole") & register["decimals"].fillna(0).eq(0)
+
+
+def negative_fix(register_row: pd.Series | None) -> str:
+    """How to mend a figure below zero, by what its measure's unit allows."""
+    plain = "write a number of at least 0, digits only (no commas, % or £)"
+    if register_row is None:
+        return plain
+    if units.get(register_row["unit"]).signed:
+        return (f"{plain}; if the figure may go below zero (a backlog, a variance), write yes in "
+                "the measure's may_be_negative column in measures.csv")
+    return (f"{plain}; if the figure may go below zero, the measure is a number: set its unit "
+            "to number and may_be_negative to yes in measures.csv")
 
 
 def capped_ids(register: pd.DataFrame) -> set[str]:
@@ -132,7 +184,8 @@ TARGETS = (
     Column("year", "period"),
     Column("measure_id", "slug"),
     Column("quarter", "choice", choices=QUARTERS),
-    Column("target", "number", minimum=0),
+    # below 0 only where the measure's unit and may_be_negative allow it
+    Column("target", "number"),
 )
 #: What a comparator area is to the council: the council itself or one of its neighbours.
 AREA_ROLES = ("council", "neighbour")
@@ -142,7 +195,8 @@ VALUES = (
     Column("area_name"),
     Column("metric", "slug"),
     Column("period", "period"),
-    Column("value", "number", minimum=0),
+    # below 0 only for a metric compared with a measure that may go below zero
+    Column("value", "number"),
     Column("source"),
 )
 #: comparators/neighbours.csv: the council and the areas it compares itself with.

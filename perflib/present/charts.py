@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from perflib.formatting import PART_OF_MONTH
+from perflib.formatting import PART_OF_MONTH, number
 from perflib.present import axes
 from perflib.present.blocks import Figure, Inline, Table
 
@@ -71,10 +71,8 @@ def _cell(v: object) -> str:
         return "Yes" if v else "No"
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "Not available"
-    if isinstance(v, float):
-        return f"{v:,.1f}" if v % 1 else f"{v:,.0f}"
-    if isinstance(v, int):
-        return f"{v:,}"
+    if isinstance(v, (float, int)):
+        return number(v)  # a figure below zero with a true minus sign, read aloud as "minus"
     return str(v)
 
 

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from perflib import formatting as fmt
-from perflib import rules
+from perflib import rules, units
 from perflib.data.portfolio import Portfolio
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS, ITALIC_KINDS
@@ -38,7 +38,7 @@ def cover(r: Report, title: str | None = None, note: str = "", meta: dict | None
                  details, note, draft)
 
 
-def figure_cell(obs: pd.Series | None, unit: str, decimals: int) -> Inline:
+def figure_cell(obs: pd.Series | None, style: units.Style) -> Inline:
     """One published figure as a table prints it: italic with its kind when not an actual."""
     if obs is None:
         return "Not available"
@@ -47,7 +47,7 @@ def figure_cell(obs: pd.Series | None, unit: str, decimals: int) -> Inline:
         return "To be added"
     if kind in EMPTY_KINDS:
         return kind.capitalize()
-    text = fmt.value(unit, obs["value"], decimals, obs["numerator"], obs["denominator"])
+    text = units.show(style, obs["value"], obs["numerator"], obs["denominator"])
     if kind == "latest available":
         text += f" ({obs['period_label']})"
     if kind in ITALIC_KINDS:
@@ -59,7 +59,7 @@ def target_text(m: pd.Series) -> str:
     """A measure's target as the report prints it (its own decimals, or a label)."""
     if m["target_type"] == "numerical" and not math.isnan(m["target"]):
         places = m["decimals"] if pd.isna(m.get("target_decimals")) else m["target_decimals"]
-        return fmt.value(m["unit"], m["target"], int(places))
+        return units.show(units.style(m, places), m["target"])
     if m["target_type"] == "numerical":
         return "To be set"
     return m["target_label"] or "No target"

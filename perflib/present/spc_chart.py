@@ -15,6 +15,7 @@ from perflib.present import axes
 from perflib.present.blocks import Figure
 from perflib.present.charts import PALETTE, _png, figure, theme
 from perflib.spc import Result, enough_points, minimum_points
+from perflib.units import Style, derived
 
 IMPROVING, CONCERNING, NEITHER, COMMON = PALETTE[0], PALETTE[1], "#CC79A7", "#8C8C8C"
 #: Marker shape per variation, so signals read in greyscale and without colour vision.
@@ -38,10 +39,6 @@ def _period(label: object) -> str:
     if isinstance(label, pd.Period):
         return label.strftime("%b %Y") if label.freqstr.startswith("M") else str(label)
     return str(label)
-
-
-def _fmt(v: float, percent: bool) -> str:
-    return f"{v:.1f}%" if percent else f"{v:,.1f}" if v % 1 else f"{v:,.0f}"
 
 
 def _variation_words(result: Result) -> str:
@@ -88,13 +85,20 @@ def spc_summary_words(result: Result) -> str:
     return f"{_variation_words(result)}; {assurance_words(result)}."
 
 
-def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False) -> Figure:
+def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False,
+              style: Style | None = None) -> Figure:
     """Draw an XmR chart of an SPC :class:`~perflib.spc.Result`, with alt text and data table.
 
     The mean is solid, the limits dashed and the target dotted; limits break where the process
     was rebased. Special-cause points are marked by shape as well as colour: improving an
-    upward triangle, concerning a downward triangle, neither a square.
+    upward triangle, concerning a downward triangle, neither a square. ``style`` is the
+    measure's (its unit prints the figures of the alt text); without it, a percentage or count.
     """
+    style = style or Style("percentage" if percent else "count")
+
+    def say(v: float) -> str:
+        return derived(style, v)
+
     frame, target = result.frame, result.target
     m = theme()
     fig, ax = m.plt.subplots(figsize=(7.5, 3.8))
@@ -130,9 +134,9 @@ def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False) ->
     last = frame.iloc[-1]
     signals = int(frame["special_cause"].sum())
     alt = (f"XmR chart of {title}: {len(frame)} points from {labels[0]} to {labels[-1]}. "
-           f"Latest value {_fmt(last['value'], percent)}, mean {_fmt(last['mean'], percent)}, "
-           f"process limits {_fmt(last['lower'], percent)} to {_fmt(last['upper'], percent)}"
-           + (f", target {_fmt(target, percent)}" if target is not None and pd.notna(target)
+           f"Latest value {say(last['value'])}, mean {say(last['mean'])}, "
+           f"process limits {say(last['lower'])} to {say(last['upper'])}"
+           + (f", target {say(target)}" if target is not None and pd.notna(target)
               else "")
            + f". {signals} point{'s' if signals != 1 else ''} show special cause variation. "
            + spc_summary_words(result)

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from perflib import formatting as fmt
+from perflib import units
 from perflib.data.report import Report
 from perflib.present import sections
 from perflib.present.blocks import (
@@ -80,7 +81,8 @@ def measure(r: Report, m: pd.Series) -> Group:
                            *[f"{p} actual" for p in obs["period"]], f"{r.year} target", "Status",
                            "Trend"]
     cells: list[Inline] = [m["pi_code"], m["polarity"]]
-    cells += [sections.figure_cell(row, m["unit"], int(m["decimals"])) for _, row in obs.iterrows()]
+    style = units.style(m)
+    cells += [sections.figure_cell(row, style) for _, row in obs.iterrows()]
     cells += [sections.target_text(m), sections.rating_cell(m), sections.trend_cell(m)]
     blocks: list[Block] = [Table(spans(f"{m['pi_code']}: ", name), heads, [cells],
                                  cls="measure-table")]
@@ -231,10 +233,13 @@ def revisions(r: Report) -> Blocks:
         return Blocks([Section("revisions", title, [Paragraph(
             f"No figure for an earlier year differs from the {max(earlier)} report.")])])
 
+    styles = r.measures.set_index("measure_id")
+
     def figure(x: Any, side: str) -> str:  # x: a row of the revisions frame
         places = x.old_decimals if side == "old" else x.decimals
-        return fmt.value(x.unit, getattr(x, f"{side}_value"), int(places),
-                         getattr(x, f"{side}_numerator"), getattr(x, f"{side}_denominator"))
+        return units.show(units.style(styles.loc[x.measure_id], places),
+                          getattr(x, f"{side}_value"), getattr(x, f"{side}_numerator"),
+                          getattr(x, f"{side}_denominator"))
 
     rows: list[list[Inline]] = [[x.pi_code, x.short_name, x.period, figure(x, "old"),
                                  x.old_report, figure(x, "new"), x.new_report]

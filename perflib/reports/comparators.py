@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from perflib import formatting as fmt
+from perflib import units
 from perflib.data import comparators as data
 from perflib.present import axes, charts
 from perflib.present.blocks import Block, Figure, Group, Paragraph, spans, strong
@@ -24,8 +24,9 @@ def comparisons(report: Any) -> pd.DataFrame:
     return report.comparisons
 
 
-def _value(v: float, unit: str, decimals: int) -> str:
-    return f"{v:.{decimals}f}%" if unit == "percentage" else fmt.count(v)
+def _value(v: float, style: units.Style) -> str:
+    """A comparator figure printed as the measure's own are."""
+    return units.show(style, v)
 
 
 def blocks(report: Any, m: pd.Series) -> list[Block]:
@@ -39,15 +40,15 @@ def blocks(report: Any, m: pd.Series) -> list[Block]:
     if row.empty:
         return []
     c = row.iloc[0]
-    unit, d = m["unit"], int(m["decimals"])
+    style = units.style(m)
     out: list[Block] = []
     national = not pd.isna(c["comparator_value"])
     if national:
         text = spans(strong("Comparator:"),
-                     f" {c['comparator_label']}: {_value(c['comparator_value'], unit, d)}")
+                     f" {c['comparator_label']}: {_value(c['comparator_value'], style)}")
         if not pd.isna(m["value"]) and c["comparator_period"] == report.year:
             text += spans(f"; {report.portfolio.words.council_short} "
-                          f"{_value(m['value'], unit, d)}")
+                          f"{_value(m['value'], style)}")
         text += spans(f". Source: {c['comparator_source']}.")
         out.append(Paragraph(text, cls="comparator"))
     if not pd.isna(c["rank"]):
@@ -62,7 +63,7 @@ def blocks(report: Any, m: pd.Series) -> list[Block]:
         else:  # the rank is the comparator: the council's figure and the source are said with it
             out.append(Paragraph(spans(
                 strong("Comparator:"), f" {report.portfolio.words.council_short} "
-                f"{_value(m['value'], unit, d)}, {said} Source: {c['neighbours_source']}."),
+                f"{_value(m['value'], style)}, {said} Source: {c['neighbours_source']}."),
                 cls="comparator"))
         out.append(chart(report, m, c))
     return [Group(out, cls="comparators")] if out else []
@@ -88,12 +89,12 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
     council = figs["role"] == "council"
     labels = [f"{name} (this council)" if is_c else name
               for name, is_c in zip(figs["area_name"], council, strict=True)]
-    unit, d = m["unit"], int(m["decimals"])
+    style = units.style(m)
     title = f"{m['pi_code']} compared with nearest neighbours, {report.year}"
-    ordered = ", ".join(f"{a} {_value(v, unit, d)}" for a, v in
+    ordered = ", ".join(f"{a} {_value(v, style)}" for a, v in
                         zip(labels, figs["value"], strict=True))
     line = (f"; a dashed line marks the {c['comparator_label']} of "
-            f"{_value(c['comparator_value'], unit, d)}" if not pd.isna(c["comparator_value"])
+            f"{_value(c['comparator_value'], style)}" if not pd.isna(c["comparator_value"])
             else "")
     alt = (f"Horizontal bar chart of {m['short_name']} in {report.year} for the council and "
            f"{len(figs) - 1} nearest neighbours, best first: {ordered}. The council's bar is "
@@ -106,7 +107,7 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
 def draw(figs: pd.DataFrame, labels: list[str], m: pd.Series, c: pd.Series) -> Any:
     """The comparator chart itself (see :func:`chart`)."""
     council = figs["role"] == "council"
-    unit, d = m["unit"], int(m["decimals"])
+    style = units.style(m)
     lib = charts.theme()
     fig, ax = lib.plt.subplots(figsize=(7, 1.2 + 0.32 * len(figs)))
     y = list(range(len(figs)))[::-1]
@@ -117,17 +118,19 @@ def draw(figs: pd.DataFrame, labels: list[str], m: pd.Series, c: pd.Series) -> A
         if is_c:
             ax.plot([v], [yi], marker="D", color="#000000", markersize=7, linestyle="none")
         # the value in a column right of the plot: no bar, line or diamond can reach it
-        ax.annotate(_value(v, unit, d), (1.0, yi), xycoords=("axes fraction", "data"),
+        ax.annotate(_value(v, style), (1.0, yi), xycoords=("axes fraction", "data"),
                     xytext=(6, 0), textcoords="offset points", va="center", ha="left",
                     fontsize=8, fontweight="bold" if is_c else "normal", annotation_clip=False)
-    limit = axes.bar_limit([*figs["value"], *([national] if national is not None else [])],
-                           room=0.08)
-    ax.set_xlim(0, limit)
+    marks = [*figs["value"], *([national] if national is not None else [])]
+    limit = axes.bar_limit(marks, room=0.08)
+    # figures below zero (a variance) draw their bars left of zero, as far as the lowest goes
+    low = -axes.bar_limit([-min(marks)], room=0.08) if min(marks) < 0 else 0.0
+    ax.set_xlim(low, limit)
     ax.set_ylim(-0.6, len(figs) - 0.4)
     if national is not None:  # a metric compared with the neighbours alone has no line
         ax.axvline(national, color="#000000", linestyle="--", linewidth=1.2)
-        where = national / limit
-        ax.annotate(f"{c['comparator_label']}: {_value(national, unit, d)}", (national, 1.0),
+        where = (national - low) / (limit - low)
+        ax.annotate(f"{c['comparator_label']}: {_value(national, style)}", (national, 1.0),
                     xycoords=("data", "axes fraction"), xytext=(0, 4), textcoords="offset points",
                     ha="right" if where > 0.7 else "left" if where < 0.3 else "center",
                     va="bottom", fontsize=8, annotation_clip=False)
@@ -136,5 +139,5 @@ def draw(figs: pd.DataFrame, labels: list[str], m: pd.Series, c: pd.Series) -> A
     for tick, is_c in zip(ax.get_yticklabels(), council, strict=True):
         if is_c:
             tick.set_fontweight("bold")
-    ax.set_xlabel(m["short_name"] if unit != "percentage" else "Per cent")
+    ax.set_xlabel("Per cent" if style.kind.percent else m["short_name"])
     return fig

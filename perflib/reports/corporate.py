@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perflib import formatting as fmt
+from perflib import units
 from perflib.data import claims, periods
 from perflib.data import quarters as q
 from perflib.data.council import FOLDER
@@ -187,12 +188,12 @@ def exceptions(c: Corporate) -> Blocks:
 
 def _figure(e: Entry, m: pd.Series) -> Inline:
     if e.quarter is not None:
-        return fmt.value(m["unit"], m["value"], int(m["decimals"]), m["numerator"],
-                         m["denominator"]) or "Not available"
+        return units.show(units.style(m), m["value"], m["numerator"],
+                          m["denominator"]) or "Not available"
     assert e.report is not None
     obs = e.report.observations
     row = obs[(obs["measure_id"] == m["measure_id"]) & (obs["period"] == m["period"])]
-    return sections.figure_cell(row.iloc[0] if len(row) else None, m["unit"], int(m["decimals"]))
+    return sections.figure_cell(row.iloc[0] if len(row) else None, units.style(m))
 
 
 def measures(c: Corporate) -> Blocks:

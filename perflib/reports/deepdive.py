@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perflib import formatting as fmt
+from perflib import units
 from perflib.data import periods
 from perflib.data.report import Report
 from perflib.present import sections
@@ -130,7 +131,7 @@ def ratings(r: Report, ids: list[str]) -> Blocks:
         rows: list[list[Inline]] = []
         for _, x in m.iterrows():
             rows.append([x.pi_code, x.short_name,
-                         fmt.value(x.unit, x.value, int(x.decimals), x.numerator, x.denominator)
+                         units.show(units.style(x), x.value, x.numerator, x.denominator)
                          or "Not available",
                          sections.target_text(x),
                          badge(x.rule_rating) if x.rule_rating else "Not rated",

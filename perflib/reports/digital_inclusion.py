@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from perflib import formatting as fmt
+from perflib import units
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
 from perflib.present import charts
@@ -160,8 +161,9 @@ def support(d: Digital) -> Blocks:
     f = d.facts[(d.facts["period"] == d.report.year) & d.facts["metric"].isin(SUPPORT)]
     if f.empty:
         return Blocks()
-    rows: list[list[Inline]] = [[SUPPORT[x.metric], deepdive.pct(x.value) if x.unit == "percentage"
-                                 else fmt.count(x.value), x.note or ""] for x in f.itertuples()]
+    rows: list[list[Inline]] = [[SUPPORT[x.metric], deepdive.pct(x.value)
+                                 if units.get(x.unit).capped else fmt.count(x.value), x.note or ""]
+                                for x in f.itertuples()]
     return deepdive.section("support", "Support and satisfaction", [Table(
         f"Support delivered, {d.report.year}", ["Measure", "Figure", "Note"], rows,
         numeric=(1,))])
@@ -183,7 +185,7 @@ def data(d: Digital) -> pd.DataFrame:
     f = d.facts[(d.facts["period"] == d.report.year)
                 & d.facts["metric"].isin([*LENDING, *DEVICES, *SUPPORT])]
     f = f[["report", "metric", "period", "value", "unit", "note"]].astype(object)
-    f["value"] = fmt.plain_all(f["value"], [0 if u == "count" else None for u in f["unit"]])
+    f["value"] = fmt.plain_all(f["value"], [0 if units.get(u).whole else None for u in f["unit"]])
     out = pd.concat([h.assign(source="measure"), f.assign(source="fact")], ignore_index=True)
     return out.astype(object).where(out.notna(), None)
 

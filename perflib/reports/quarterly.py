@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from perflib import formatting as fmt
+from perflib import units
 from perflib.data import periods, quarters
 from perflib.data.report import Report
 from perflib.errors import ParameterError, Problem
@@ -167,11 +168,10 @@ def cover(q: QuarterReport) -> Blocks:
         meta=q.details, covers=f"{q.span} ({q.label}, the year to date)")])
 
 
-def _value(unit: str, v: float, decimals: int, num: float = math.nan,
-           den: float = math.nan) -> str:
+def _value(style: units.Style, v: float) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "Not available"
-    return fmt.value(unit, v, decimals, num, den)
+    return units.show(style, v)
 
 
 def _trend(label: str) -> Inline:
@@ -186,15 +186,14 @@ def _name(m: pd.Series) -> Inline:
 
 def measure_row(q: QuarterReport, m: pd.Series) -> list[Inline]:
     """One measure's row: year to date, target, rating, this quarter and its two trends."""
-    d = int(m["decimals"])
+    style = units.style(m)
     ytd = pd.Series({"figure_kind": m["figure_kind"], "value": m["value"],
                      "numerator": m["numerator"], "denominator": m["denominator"],
                      "period_label": ""})
-    quarter_unit = "count" if m["unit"] == "cumulative count" else m["unit"]
     return [_name(m), m["polarity"],
-            sections.figure_cell(ytd, m["unit"], d) if not pd.isna(m["value"]) else "Not available",
+            sections.figure_cell(ytd, style) if not pd.isna(m["value"]) else "Not available",
             sections.target_text(m), sections.rating_cell(m),
-            _value(quarter_unit, m["quarter_value"], d),
+            _value(style, m["quarter_value"]),
             _trend(m["trend_quarter"]), _trend(m["trend_year"])]
 
 

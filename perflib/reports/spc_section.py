@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from perflib import units
 from perflib.data import periods, quarters
 from perflib.data.report import Report
 from perflib.present.blocks import Block, Definitions, Group, Paragraph, Span
@@ -25,8 +26,6 @@ from perflib.present.spc_chart import (
 from perflib.spc import Improvement, Result, analyse, enough_points, minimum_points
 
 IMPROVEMENT: dict[str, Improvement] = {"High": "increase", "Low": "decrease"}
-YLABEL = {"percentage": "Percentage", "count": "Number", "cumulative count": "Number in the period",
-          "millions": "Millions"}
 HOW_TO_READ = (
     "Each chart plots a measure's figure for every period, its mean (solid line) and its process "
     "limits (dashed lines), between which the figure varies by chance alone; a target is dotted. "
@@ -61,8 +60,8 @@ def chart(m: pd.Series, result: Result) -> tuple[Group, dict]:
     """One measure's XmR chart with its variation and assurance in words, and the rules used."""
     index = result.frame.index
     title = f"{m['pi_code']}: {m['short_name']}"
-    fig = xmr_chart(result, title, YLABEL.get(m["unit"], "Value"),
-                    percent=m["unit"] == "percentage")
+    style = units.style(m)
+    fig = xmr_chart(result, title, style.axis, percent=style.kind.percent, style=style)
     variation = result.variation
     v_icon = Span("icon", variation_icon(variation, result.improvement, result.side))
     a_icon = Span("icon", assurance_icon(result.assurance))
@@ -85,7 +84,7 @@ def result_of(r: Report, m: pd.Series, quarter: int = 4,
     """One measure's SPC result to the end of ``quarter``, or ``None`` with too few points."""
     fig = quarters.through(quarters.figures(r.portfolio, r.year, [m["measure_id"]]), r.year,
                            quarter)
-    series = quarters.spc_series(fig, m["unit"])
+    series = quarters.spc_series(fig, units.style(m))
     if not enough_points(len(series)):
         return None
     last = periods.parse(str(series.index[-1]))

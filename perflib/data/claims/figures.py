@@ -14,32 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from perflib import formatting
+from perflib import units
 from perflib.data import periods as period_labels
 
 ERROR, WARNING = "error", "warning"
-#: The units councils count in beyond percentages and counts; see :func:`counted`.
-COUNTED = ("number", "rate", "money")
-SCALES = {"": 1.0, "k": 1e3, "m": 1e6}
-MINUS = "\u2212"
-
-
-def counted(unit: str, v: float, decimals: int, per: float | None = None, suffix: str = "",
-            scale: str = "") -> str:
-    """A number, rate or money figure as a finding quotes it: '−28 days', '58 per 100,000', '£125k'.
-
-    The figure is printed the way a reader would write it, with a true minus sign, so a finding
-    reads like the sentence it is about. (perflib.units prints the report's own tables.)
-    """
-    sign = MINUS if round(v, decimals) < 0 else ""
-    text = f"{abs(v):,.{decimals}f}"
-    if unit == "money":
-        return f"{sign}£{text}{scale}"
-    if unit == "rate" and per:
-        return f"{sign}{text} per {per:,.0f}"
-    return f"{sign}{text} {suffix}".rstrip()
-
-
 @dataclass(frozen=True)
 class PeriodFigure:
     """What the data holds for one period: the figure, its fraction and its figure_kind."""
@@ -125,27 +103,26 @@ class Figures:
         return self.periods.get(period, PeriodFigure())
 
     @property
+    def shape(self) -> units.Style:
+        """How the measure's figures print, as the report's tables print them (perflib.units)."""
+        return units.Style(self.unit, self.decimals, self.suffix, self.per, self.scale,
+                           self.may_be_negative)
+
+    @property
     def magnitude(self) -> float:
         """What a held figure is multiplied by to give the amount the text writes (£125k: 1000)."""
-        if self.unit == "millions":
-            return 1e6
-        return SCALES.get(self.scale, 1.0) if self.unit == "money" else 1.0
+        return self.shape.factor
 
     def printed(self, period: str) -> str:
         """A period's figure as the table prints it, or 'no figure'."""
         p = self.figure(period)
         if p.value is None:
             return f"no figure ({p.kind})" if p.kind else "no figure"
-        if self.unit in COUNTED:
-            return self.fmt(p.value)
-        return formatting.value(self.unit, p.value, self.decimals, p.numerator, p.denominator)
+        return units.show(self.shape, p.value, p.numerator, p.denominator)
 
     def fmt(self, v: float | None, decimals: int | None = None) -> str:
         """One value as the table prints it."""
-        d = self.decimals if decimals is None else decimals
-        if v is None or self.unit not in COUNTED:
-            return formatting.value(self.unit, v, d)
-        return counted(self.unit, v, d, self.per, self.suffix, self.scale)
+        return units.show(self.shape, v, decimals=decimals)
 
     def summary(self) -> str:
         """What the data says, for a finding: this year's and last year's figures, the target."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from perflib import units
 from perflib.data.claims.figures import Figures
 from perflib.data.claims.parts import Quantity
 
@@ -34,11 +35,6 @@ class Known:
     what: str
     size: bool = False
     below: bool = False
-
-
-def _half(unit: str, decimals: int) -> float:
-    """How far the true value may be from the stored one: rates are rounded, counts are exact."""
-    return 0.0 if unit in ("count", "cumulative count") else 0.5 * 10 ** -decimals
 
 
 def _interval(a: float, ha: float, b: float, hb: float, op: str) -> tuple[float, float] | None:
@@ -65,9 +61,9 @@ def value_kind(f: Figures) -> str:
 
 def known(f: Figures) -> list[Known]:
     """Every figure a claim may be: each period's, and what follows from the table's two."""
-    pct = f.unit == "percentage"
+    pct = units.get(f.unit).percent
     scale = f.magnitude
-    h = _half(f.unit, f.decimals) * scale
+    h = f.shape.half * scale  # rounded figures may lie half a digit off; whole counts are exact
     vkind = value_kind(f)
     out: list[Known] = []
 

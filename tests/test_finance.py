@@ -44,21 +44,6 @@ def test_seed_finance(year, cash_limit, outturn, surplus, approved, balance, sav
     assert (r.savings["value"].sum(), r.savings["achieved"].sum()) == (savings, achieved)
 
 
-@pytest.mark.parametrize(
-    ("unit", "value", "decimals", "num", "den", "expected"),
-    [
-        ("percentage", 90.8, 1, 1014, 1117, "90.8% (1,014 of 1,117)"),
-        ("percentage", 37.0, 0, None, None, "37%"),
-        ("count", 156557, 0, None, None, "156,557"),
-        ("cumulative count", 9387, 0, None, None, "9,387"),
-        ("millions", 0.46, 2, None, None, "0.46m"),
-        ("percentage", float("nan"), 1, None, None, ""),
-    ],
-)
-def test_value_formatting(unit, value, decimals, num, den, expected):
-    assert fmt.value(unit, value, decimals, num, den) == expected
-
-
 @pytest.mark.parametrize(("v", "text"), [(0, "0"), (-0.4, "0"), (1234.6, "1,235"), (-40, "(40)")])
 def test_money(v, text):
     assert fmt.money(v) == text

@@ -162,7 +162,7 @@ def support(d: Digital) -> Blocks:
     if f.empty:
         return Blocks()
     rows: list[list[Inline]] = [[SUPPORT[x.metric], deepdive.pct(x.value)
-                                 if units.get(x.unit).capped else fmt.count(x.value), x.note or ""]
+                                 if units.get(x.unit).percent else fmt.count(x.value), x.note or ""]
                                 for x in f.itertuples()]
     return deepdive.section("support", "Support and satisfaction", [Table(
         f"Support delivered, {d.report.year}", ["Measure", "Figure", "Note"], rows,

@@ -2,7 +2,9 @@
 
 A unit decides a measure's range (below 0? above 100? whole?), how its figure is printed, how a
 year follows from its quarters and months, how its year-to-date target runs, its chart axis, its
-data return's cell check and what the commentary checker reads as its figure. :data:`UNITS`
+data return's cell check and what the commentary checker reads as its figure (a per cent or a
+number, to half its last printed digit, in the scale the text writes it: :attr:`Style.half`,
+:attr:`Style.factor`). :data:`UNITS`
 holds one :class:`Unit` per name; a measure's own settings (decimals, ``suffix``, ``per``,
 ``scale``, ``may_be_negative``, ``year_from_parts``: optional columns of measures.csv) make its
 :class:`Style`, and :func:`show` prints every figure of it, in every format.
@@ -50,7 +52,7 @@ YearRule = Literal["sum", "mean", "last", "none"]
 Scale = Literal["", "k", "m"]
 NAMES: tuple[str, ...] = get_args(UnitName)
 YEAR_RULES: tuple[str, ...] = get_args(YearRule)
-SCALES: tuple[str, ...] = ("k", "m")
+SCALES: tuple[str, ...] = get_args(Scale)[1:]
 #: What a money scale multiplies a written figure by (the checker reads '£125k' as 125,000).
 FACTOR = {"": 1.0, "k": 1e3, "m": 1e6}
 
@@ -84,13 +86,11 @@ class Unit:
     axis: str = "Value"
     #: what a data return's Unit column says of it
     about: str = ""
-    #: what the commentary checker reads a figure of it as: a per cent or a plain number
-    claim: Literal["percent", "number"] = "number"
 
 
 UNITS: dict[str, Unit] = {u.name: u for u in (
     Unit("percentage", "{n}%", grouped=False, percent=True, capped=True, base=100.0, year="mean",
-         years=("mean", "last", "none"), axis="Percentage", claim="percent",
+         years=("mean", "last", "none"), axis="Percentage",
          about="a percentage, written 93.5 (between 0 and 100 unless the measure may pass 100)"),
     Unit("count", "{n}", whole=True, axis="Number", about="a count: a whole number"),
     Unit("cumulative count", "{n}", whole=True, running=True, year="last",
@@ -108,12 +108,12 @@ UNITS: dict[str, Unit] = {u.name: u for u in (
 )}
 
 
+_PLAIN = Unit("", "{n}", years=YEAR_RULES)
+
+
 def get(name: Any) -> Unit:
     """A unit's behaviours; an unknown or missing unit (a cell already refused) prints plainly."""
     return UNITS.get(str(name), _PLAIN)
-
-
-_PLAIN = Unit("", "{n}", years=YEAR_RULES)
 
 
 def _missing(x: Any) -> bool:

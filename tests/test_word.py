@@ -249,7 +249,8 @@ def test_a_report_that_fails_to_run_is_not_exported(tmp_path):
     nb = nbformat.read(committed("museum_visits"), as_version=4)
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
-            cell.source = cell.source.replace('"2020/21"', '"2031/32"')
+            cell.source = cell.source.replace('year: str = ""', 'year: str = "2031/32"')
+            assert "2031/32" in cell.source
     src = tmp_path / "museum_visits.ipynb"
     nbformat.write(nb, src)
     res = nbconvert("Committee_report_Word", src, tmp_path / "out")

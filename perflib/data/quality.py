@@ -1,8 +1,9 @@
 """Data quality of one report year: what its text claims against its figures, and its revisions.
 
-Findings come from three places: the commentary checker (:mod:`perflib.data.claims`), the known
-inconsistencies recorded in observations.csv's ``discrepancy`` column, and each declared report
-kind's own checks. Every report year publishes them as data-quality.csv and the annual report
+Findings come from four places: the commentary checker (:mod:`perflib.data.claims`), the known
+inconsistencies recorded in observations.csv's ``discrepancy`` column, the published ratings
+the rule disagrees with (:mod:`perflib.data.ratings`, under ``ratings: published``), and each
+declared report kind's own checks. Every report year publishes them as data-quality.csv and the annual report
 lists them, so a reader sees where the published text and numbers disagree.
 """
 
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from perflib import config
-from perflib.data import claims
+from perflib.data import claims, periods, quarters, ratings
 from perflib.data.claims import Finding
 from perflib.errors import Problem
 
@@ -34,7 +35,7 @@ def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
     out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
                                   r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
-    return ordered(out + discrepancy_notes(r))
+    return ordered(out + discrepancy_notes(r) + rating_notes(r, skip))
 
 
 def ordered(found: list[Finding]) -> list[Finding]:
@@ -66,6 +67,30 @@ def discrepancy_notes(r: Report) -> list[Finding]:
                     f"the published {o.frame.at[i, 'period']} figure is inconsistent",
                     "", o.frame.at[i, "discrepancy"], "kept as published, with this note")
             for i in rows]
+
+
+def rating_notes(r: Report, skip: set[str] | None = None) -> list[Finding]:
+    """Under ``ratings: published``, each printed rating that is not the rule's, year and quarters.
+
+    A quarter is looked at when the council rated some figure of it: a quarter nobody rated is
+    the rule's throughout, and saying so of every measure would bury the notes that matter.
+    """
+    if not r.portfolio.options.published:
+        return []
+    obs, tol = r.portfolio.observations, r.rules["amber_tolerance"]
+    found = ratings.notes(r.measures, obs, r.year, tol, skip=skip)
+    if skip and set(r.measures["measure_id"]) <= skip:
+        return found  # no figure of the year is sound enough to rate
+    o = obs.frame
+    rated = quarters.parsed(o[(o["report"] == r.year) & o["published_rating"].notna()
+                              & ~periods.is_year(o["period"])])
+    register = r.portfolio.measures.frame
+    register = register[register["year"] == r.year].sort_values(["priority", "order"])
+    targets = r.portfolio.targets.frame if r.portfolio.targets is not None else None
+    for q in sorted(set(rated["p_quarter"].astype(int)) - {0}):
+        m = quarters.quarter_measures(r.portfolio, register, r.year, q, r.rules, targets)
+        found += ratings.notes(m, obs, r.year, tol, periods.quarter_label(r.year, q), skip)
+    return found
 
 
 def counts(findings: list[Finding]) -> str:

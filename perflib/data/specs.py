@@ -46,6 +46,10 @@ MEASURES = (
     Column("owner", required=False, optional=True),
     # what the measure counts, printed in its data return for the service: optional
     Column("definition", required=False, optional=True),
+    # the measure's own Amber threshold, over the year's: a share of the target, or a band in
+    # its own unit (one or the other): optional
+    Column("amber_tolerance", "number", required=False, optional=True, minimum=0),
+    Column("amber_band", "number", required=False, optional=True, minimum=0),
 )
 #: Units whose figures are whole numbers.
 WHOLE_UNITS = ("count", "cumulative count")
@@ -60,6 +64,8 @@ OBSERVATIONS = (
     Column("figure_kind", "choice", required=False, choices=FIGURE_KINDS),
     Column("period_label", required=False),
     Column("discrepancy", required=False),
+    # the council's own rating of the figure, printed under portfolio.yaml's ratings: published
+    Column("published_rating", "choice", required=False, choices=RATINGS, optional=True),
 )
 OVERRIDES = (
     Column("year", "period"),

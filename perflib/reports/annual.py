@@ -44,12 +44,22 @@ def cover(r: Report) -> Blocks:
 
 
 def overview(r: Report) -> Blocks:
-    """Portfolio overview: summary, revenue budget outturn and use of reserves."""
+    """Portfolio overview: summary, revenue budget outturn and use of reserves.
+
+    A KPI-only portfolio (``finance: none``) prints its summary alone, with its cabinet member
+    only where report.yaml names one.
+    """
     c = r.cash
-    blocks: list[Block] = [Heading("Portfolio summary"), Markdown(r.meta.get("summary") or ""),
-                           Paragraph(f"{r.meta.get('cabinet_member') or ''}, Cabinet Member for "
-                                     f"{r.portfolio.name}", cls="signature"),
-                           Heading("Revenue budget (outturn)")]
+    member = r.meta.get("cabinet_member")
+    blocks: list[Block] = [Heading("Portfolio summary"), Markdown(r.meta.get("summary") or "")]
+    if member or r.portfolio.options.has_finance:
+        blocks.append(Paragraph(f"{member or ''}, Cabinet Member for {r.portfolio.name}",
+                                cls="signature"))
+    if not r.portfolio.options.has_finance:
+        if r.meta["capital_note"]:
+            blocks += [Heading("Capital programme"), Markdown(r.meta["capital_note"])]
+        return Blocks([Section("overview", f"{r.portfolio.name} portfolio overview", blocks)])
+    blocks.append(Heading("Revenue budget (outturn)"))
     if c is None:
         blocks.append(Note("The outturn figures are still to be added.", kind="todo"))
     else:
@@ -92,7 +102,9 @@ def measure(r: Report, m: pd.Series) -> Group:
     for _, row in obs[obs["discrepancy"].fillna("") != ""].iterrows():
         blocks.append(Note(spans(strong(f"Data-quality note ({row['period']}):"),
                                  f" {row['discrepancy']}"), kind="dq-note"))
-    blocks.append(Group([Markdown(r.text(m["measure_id"]))], cls="commentary"))
+    text = r.text(m["measure_id"])
+    if text or r.portfolio.options.commentary_required:  # optional commentary: nothing, not a gap
+        blocks.append(Group([Markdown(text)], cls="commentary"))
     return Group(blocks, cls="measure", id=f"m-{m['measure_id']}")
 
 
@@ -103,7 +115,9 @@ CATEGORY_HEADINGS = {"Council": "Council measures", "Partnership": "Partnership 
 def priorities(r: Report) -> Blocks:
     """Section 1: the key, then each priority with its measures grouped by category."""
     out: list[Block] = [Paragraph(r.meta.get("agreement") or ""),
-                        sections.key(r.rules, sections.headline_key(r.portfolio, r.measures))]
+                        *sections.rating_source(r.portfolio, "the Data quality section"),
+                        sections.key(r.rules, sections.headline_key(r.portfolio, r.measures)),
+                        *sections.own_thresholds(r.measures)]
     for p in r.meta["priorities"]:
         n = p["number"]
         out += [Heading(f"Priority {n}: {p['title']}", 3, f"priority-{n}"), Markdown(p["intro"])]
@@ -135,7 +149,12 @@ def responses(r: Report) -> Table:
 
 
 def finance(r: Report) -> Blocks:
-    """Section 2: cash limit and outturn, earmarked reserves, savings programme."""
+    """Section 2: cash limit and outturn, earmarked reserves, savings programme.
+
+    A KPI-only portfolio (``finance: none``) has none: no section, no contents entry.
+    """
+    if not r.portfolio.options.has_finance:
+        return Blocks()
     c, f = r.cash, r.finance
     blocks: list[Block] = [Heading("2.1 Revenue: cash limit")]
     if c is None:

@@ -33,6 +33,9 @@ def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
     them. The report kinds add their own findings after loading (:mod:`perflib.reports.checks`).
     """
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
+    if not r.portfolio.options.commentary_required:  # a measure without commentary is fine
+        figures = {k: v for k, v in figures.items()
+                   if k in r.commentary and r.commentary[k].text.strip()}
     out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
                                   r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
     return ordered(out + discrepancy_notes(r) + rating_notes(r, skip))

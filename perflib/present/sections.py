@@ -34,9 +34,15 @@ def cover(r: Report, title: str | None = None, note: str = "", meta: dict | None
     if covers:
         details.append(("Period covered", covers))
     draft = r.draft if meta is None else m.get("status") != "final"
-    return Cover(r.portfolio.council, r.portfolio.name,
-                 title or f"Portfolio Performance and Resources Annual Report {r.year}",
+    return Cover(r.portfolio.council, r.portfolio.name, title or f"{annual_title(r)} {r.year}",
                  details, note, draft)
+
+
+def annual_title(r: Report) -> str:
+    """The annual report's title; a KPI-only portfolio's (``finance: none``) has no resources."""
+    if r.portfolio.options.has_finance:
+        return "Portfolio Performance and Resources Annual Report"
+    return "Portfolio Performance Annual Report"
 
 
 def figure_cell(obs: pd.Series | None, unit: str, decimals: int) -> Inline:

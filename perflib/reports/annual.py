@@ -279,9 +279,12 @@ def data_quality(r: Report) -> Blocks:
     said = quality.counts(r.findings)
     rows: list[list[Inline]] = [[x.pi_code or x.measure_id, x.severity.capitalize(), x.finding,
                                  x.words or "", x.data_says] for x in r.findings]
+    ratings = (", notes where the council's published ratings differ from the rule's"
+               if r.portfolio.options.published else "")
     return Blocks([Section("data-quality", title, [
-        Paragraph(f"perflib checks every figure and claim in the commentary against the data, and "
-                  f"records known inconsistencies in the published figures: {said}. Each is "
+        Paragraph(f"perflib checks every figure and claim in the commentary against the data"
+                  f"{ratings}, and records known inconsistencies in the published figures: "
+                  f"{said}. Each is "
                   "listed with what the data says; data-quality.csv beside this report has the "
                   "file and line of each."),
         Table(f"Data-quality findings, {r.year}",

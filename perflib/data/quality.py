@@ -3,8 +3,8 @@
 Findings come from four places: the commentary checker (:mod:`perflib.data.claims`), the known
 inconsistencies recorded in observations.csv's ``discrepancy`` column, the published ratings
 the rule disagrees with (:mod:`perflib.data.ratings`, under ``ratings: published``), and each
-declared report kind's own checks. Every report year publishes them as data-quality.csv and the annual report
-lists them, so a reader sees where the published text and numbers disagree.
+declared report kind's own checks. Every report year publishes them as data-quality.csv and the
+annual report lists them, so a reader sees where the published text and numbers disagree.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """RAG rating and direction of travel, vectorised over whole columns.
 
 The rules are the council's published ones: Green on or better than target; Amber worse than target
-by no more than ``tolerance`` (5%) of the target; Red beyond that. Trend compares a value with the
+by no more than ``tolerance`` (5%) of the target, or by no more than an absolute ``band`` where a
+measure gives one; Red beyond that. Trend compares a value with the
 previous period's: Stable under ``threshold`` (1%) relative change, else better or worse by polarity.
 Both run as NumPy array expressions so a million observations take a fraction of a second.
 """
@@ -37,20 +38,26 @@ def rag(
     polarity: npt.ArrayLike,
     rateable: npt.ArrayLike | bool = True,
     tolerance: npt.ArrayLike | float = 0.05,
+    band: npt.ArrayLike | float = np.nan,
 ) -> np.ndarray:
     """Rate each value against its target; ``""`` where no rating applies.
 
     No rating is given where ``rateable`` is false (contextual measures, targets that are not
     numerical), where the value or target is missing, or where polarity is neither High nor Low.
+    Amber reaches ``tolerance`` times the target, or ``band`` (in the measure's own unit) where
+    that is not NaN: some indicators are judged by points, not by a share of their target.
 
     >>> rag([95, 86, 85], [90, 90, 90], ["High"] * 3).tolist()
     ['Green', 'Amber', 'Red']
     >>> rag([31.1], [31], ["Low"]).tolist()
     ['Amber']
+    >>> rag([82.5, 82.4], [85, 85], ["High"] * 2, band=2.5).tolist()
+    ['Amber', 'Red']
     """
     v, t, high, missing = _prepare(value, target, polarity)
     shortfall = np.where(high, t - v, v - t)
-    allowed = np.asarray(tolerance, dtype=float) * np.abs(t)
+    given = np.asarray(band, dtype=float)
+    allowed = np.where(np.isnan(given), np.asarray(tolerance, dtype=float) * np.abs(t), given)
     slack = _EPS * np.maximum(np.abs(t), 1.0)
     out = np.where(shortfall <= slack, GREEN, np.where(shortfall <= allowed + slack, AMBER, RED))
     ok = ~missing & np.asarray(rateable, dtype=bool)
@@ -85,7 +92,12 @@ def rate(m: Any, tolerance: float) -> Any:
     """The rule's rating of every measure in a register frame (annual or year to date alike).
 
     ``m`` has the columns value, target, polarity, category and target_type; a contextual
-    measure, or one without a numerical target, gets no rating.
+    measure, or one without a numerical target, gets no rating. A measure's own threshold (its
+    optional ``amber_tolerance`` or ``amber_band`` column) comes before the year's ``tolerance``.
     """
     rateable = (m["category"] != "Contextual") & (m["target_type"] == "numerical")
-    return rag(m["value"], m["target"], m["polarity"], rateable, tolerance)
+    own = m.get("amber_tolerance")
+    share = tolerance if own is None else np.where(own.isna(), tolerance, own).astype(float)
+    band = m.get("amber_band")
+    return rag(m["value"], m["target"], m["polarity"], rateable, share,
+               np.nan if band is None else band.astype(float))

@@ -69,7 +69,8 @@ FILES: tuple[DataFile, ...] = (
              "and period", specs.OBSERVATIONS, ("report", "measure_id", "period"),
              every_report=True),
     DataFile("overrides.csv", PORTFOLIO, "published ratings that differ from the rule, with the "
-             "reason", specs.OVERRIDES, ("year", "measure_id"), every_report=True),
+             "reason (not needed under `ratings: published`)", specs.OVERRIDES,
+             ("year", "measure_id"), every_report=True),
     DataFile("targets.csv", PORTFOLIO, "year-to-date target profiles for quarterly reports",
              specs.TARGETS, ("year", "measure_id", "quarter"), required=False),
     DataFile("facts.csv", PORTFOLIO, "other figures the reports state, for the deep dives",
@@ -84,9 +85,12 @@ FILES: tuple[DataFile, ...] = (
              specs.METRICS, ("measure_id",), required=False),
     DataFile("report.yaml", YEAR, "cover, overview, priorities, rule thresholds, finance "
              "statements", every_report=True),
-    DataFile("commentary.md", YEAR, "commentary per measure, written by the service"),
-    DataFile("reserves.csv", YEAR, "earmarked reserves", specs.RESERVES),
-    DataFile("savings.csv", YEAR, "savings programme", specs.SAVINGS),
+    DataFile("commentary.md", YEAR, "commentary per measure, written by the service (may be "
+             "left out under `commentary: optional`)"),
+    DataFile("reserves.csv", YEAR, "earmarked reserves (none under `finance: none`)",
+             specs.RESERVES),
+    DataFile("savings.csv", YEAR, "savings programme (none under `finance: none`)",
+             specs.SAVINGS),
     DataFile("engagement.csv", YEAR, "Appendix 1: engagement activity", specs.ENGAGEMENT,
              required=False),
     DataFile("responses.csv", YEAR, "consultation responses table", specs.RESPONSES,

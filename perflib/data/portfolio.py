@@ -15,10 +15,12 @@ import pandas as pd
 
 from perflib import config
 from perflib.config import year_folder
-from perflib.data import files, periods, quarter_checks, ranges, specs, wording
+from perflib.data import files, periods, quarter_checks, ranges, ratings, specs, wording
 from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.council import Settings, spc_options
 from perflib.data.council import settings_of as council_settings
+from perflib.data.options import ReportOptions
+from perflib.data.options import read as read_options
 from perflib.data.schema import SLUG_RE, Table, emit, in_file_order, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
@@ -60,6 +62,8 @@ class Portfolio:
     settings: Settings = field(default_factory=Settings)
     #: the special-cause rules its SPC charts use (portfolio.yaml's spc, else council.yaml's)
     spc: Options = field(default_factory=Options)
+    #: whose ratings its reports print, and whether they carry finance and commentary
+    options: ReportOptions = field(default_factory=ReportOptions)
 
     def data_file(self, name: str, year: str | None = None) -> Path | None:
         """A registered data file of this portfolio (of ``year``, for a year's), if it is there."""
@@ -163,9 +167,11 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     words = (wording.read(doc, council, problems, settings.headline_label,
                           settings.headline_meaning) if doc else wording.Wording())
     spc = spc_options(doc, problems, settings.spc)
-    measures, observations, overrides, facts, events = (
+    options = read_options(doc, problems)
+    measures, observations, facts, events = (
         files.get(name).read(path, problems) for name in
-        ("measures.csv", "observations.csv", "overrides.csv", "facts.csv", "museum_events.csv"))
+        ("measures.csv", "observations.csv", "facts.csv", "museum_events.csv"))
+    overrides = _overrides(path, options, problems)
     comparators = None
     if measures is not None:  # each comparator figure is checked against the measure it sits by
         m = measures.frame
@@ -182,6 +188,7 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         gaps = _check_history(observations, measures, years, problems)
     if measures is not None and overrides is not None:
         _check_known(overrides, measures, "year", problems)
+    ratings.check(options, measures, observations, overrides, problems)
     targets = quarter_checks.check(path, years, measures, observations, overrides, problems)
     reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
     if doc is None or measures is None or observations is None or overrides is None:
@@ -190,7 +197,16 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
     # a council or portfolio name left blank is on the to-do list; a draft prints it blank
     return Portfolio(portfolio, path, council or "", name or "", good, measures, observations, overrides,
                      facts, events, reports, list(problems), gaps, doc, comparators,
-                     targets, words, settings, spc), problems
+                     targets, words, settings, spc, options=options), problems
+
+
+def _overrides(path: Path, options: ReportOptions, problems: list[Problem]) -> Table | None:
+    """overrides.csv; under ``ratings: published`` it may be left out (an empty table then)."""
+    f = files.get("overrides.csv")
+    if not options.published or f.path(path).exists() or f.path(path).is_symlink():
+        return f.read(path, problems)
+    frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in f.columns})
+    return Table(f.path(path), frame)
 
 
 def _declared_reports(doc: Yaml, measures: Table | None,

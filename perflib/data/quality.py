@@ -2,9 +2,10 @@
 
 Findings come from four places: the commentary checker (:mod:`perflib.data.claims`), the known
 inconsistencies recorded in observations.csv's ``discrepancy`` column, the register's advice on a
-unit its figures do not fit (:meth:`perflib.units.Style.advice`), and each declared report kind's
-own checks. Every report year publishes them as data-quality.csv and the annual report
-lists them, so a reader sees where the published text and numbers disagree.
+unit its figures do not fit (:meth:`perflib.units.Style.advice`), the published ratings the rule
+disagrees with (:mod:`perflib.data.ratings`, under ``ratings: published``), and each declared
+report kind's own checks. Every report year publishes them as data-quality.csv and the annual
+report lists them, so a reader sees where the published text and numbers disagree.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from perflib import config, units
-from perflib.data import claims
+from perflib.data import claims, periods, quarters, ratings
 from perflib.data.claims import Finding
 from perflib.errors import Problem
 
@@ -33,9 +34,12 @@ def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
     them. The report kinds add their own findings after loading (:mod:`perflib.reports.checks`).
     """
     figures = {k: v for k, v in r.figures.items() if k not in (skip or set())}
+    if not r.portfolio.options.commentary_required:  # a measure without commentary is fine
+        figures = {k: v for k, v in figures.items()
+                   if k in r.commentary and r.commentary[k].text.strip()}
     out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
                                   r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
-    return ordered(out + discrepancy_notes(r) + unit_advice(r))
+    return ordered(out + discrepancy_notes(r) + unit_advice(r) + rating_notes(r, skip))
 
 
 def ordered(found: list[Finding]) -> list[Finding]:
@@ -88,6 +92,30 @@ def unit_advice(r: Report) -> list[Finding]:
                                "set its unit to rate (with per, e.g. 100000 for a rate per "
                                "100,000) or to number in measures.csv"))
     return out
+
+
+def rating_notes(r: Report, skip: set[str] | None = None) -> list[Finding]:
+    """Under ``ratings: published``, each printed rating that is not the rule's, year and quarters.
+
+    A quarter is looked at when the council rated some figure of it: a quarter nobody rated is
+    the rule's throughout, and saying so of every measure would bury the notes that matter.
+    """
+    if not r.portfolio.options.published:
+        return []
+    obs, tol = r.portfolio.observations, r.rules["amber_tolerance"]
+    found = ratings.notes(r.measures, obs, r.year, tol, skip=skip)
+    if skip and set(r.measures["measure_id"]) <= skip:
+        return found  # no figure of the year is sound enough to rate
+    o = obs.frame
+    rated = quarters.parsed(o[(o["report"] == r.year) & o["published_rating"].notna()
+                              & ~periods.is_year(o["period"])])
+    register = r.portfolio.measures.frame
+    register = register[register["year"] == r.year].sort_values(["priority", "order"])
+    targets = r.portfolio.targets.frame if r.portfolio.targets is not None else None
+    for q in sorted(set(rated["p_quarter"].astype(int)) - {0}):
+        m = quarters.quarter_measures(r.portfolio, register, r.year, q, r.rules, targets)
+        found += ratings.notes(m, obs, r.year, tol, periods.quarter_label(r.year, q), skip)
+    return found
 
 
 def counts(findings: list[Finding]) -> str:

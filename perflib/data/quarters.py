@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from perflib import rules, units
-from perflib.data import periods, specs
+from perflib.data import periods, ratings, specs
 from perflib.units import Style
 
 TARGETS = specs.TARGETS
@@ -217,8 +217,8 @@ def quarter_measures(portfolio: Any, register: pd.DataFrame, year: str, quarter:
     m["previous_quarter"] = (periods.quarter_label(year, quarter - 1) if quarter > 1
                              else periods.quarter_label(last, 4))
     m["last_year_quarter"] = periods.quarter_label(last, quarter)
-    m["rule_rating"] = rules.rate(m, rule["amber_tolerance"])
-    m["rating"] = m["rule_rating"]
+    m["rule_rating"] = rules.rate(m, rule["amber_tolerance"])  # what is printed: ratings.decide
+    ratings.decide(m, portfolio.options, ratings.quarter_published(fig, year, quarter, m["measure_id"]))
     m["trend_quarter"] = rules.trend(m["quarter_value"], m["previous_value"], m["polarity"],
                                      rule["stable_threshold"])
     m["trend_year"] = rules.trend(m["quarter_value"], m["last_year_value"], m["polarity"],

@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from perflib import config, rules
-from perflib.data import claims, files, periods, quality, specs
+from perflib.data import claims, files, periods, quality, ratings, specs
 from perflib.data import commentary as commentary_file
+from perflib.data.options import ReportOptions
 from perflib.data.portfolio import (
     Portfolio,
     check_year,
@@ -96,13 +97,14 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     folder = p.path / year_folder(year)
     problems += _portfolio_todos(p, year)
     doc = read_yaml(files.get("report.yaml").path(folder), problems)
-    meta, finance, cash = read_meta(doc, problems, p.settings.rules) if doc else ({}, {}, None)
-    reserves, savings, engagement, responses = (
-        files.get(name).read(folder, problems)
-        for name in ("reserves.csv", "savings.csv", "engagement.csv", "responses.csv"))
+    meta, finance, cash = (read_meta(doc, problems, p.settings.rules, p.options) if doc
+                           else ({}, {}, None))
+    reserves, savings = (_finance_file(p, folder, name, problems)
+                         for name in ("reserves.csv", "savings.csv"))
+    engagement, responses = (files.get(name).read(folder, problems)
+                             for name in ("engagement.csv", "responses.csv"))
     register = p.measures.frame[p.measures.frame["year"] == year]
-    commentary = commentary_file.parse(commentary_file.path_of(folder),
-                                       set(register["measure_id"]), problems)
+    commentary = _commentary(p, folder, set(register["measure_id"]), problems)
     if doc is None or not meta or not all(isinstance(meta["rules"][k], (int, float))
                            for k in ("amber_tolerance", "stable_threshold")):
         return None, problems + [skipped(folder, "ratings, trends, finance totals and "
@@ -122,12 +124,14 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
                                     "use a priority number listed in that year's report.yaml"))
     o = p.observations.frame  # the annual report reads whole years; quarters are for quarterlies
     obs = o[(o["report"] == year) & periods.is_year(o["period"])].copy()
-    measures = rate(register, obs, meta["rules"])
+    measures = rate(register, obs, meta["rules"], p.options)
     broken = p.broken(year)
-    _apply_overrides(measures, p.overrides, year, problems, broken)
+    if not p.options.published:
+        ratings.apply_overrides(measures, p.overrides, year, problems, broken)
     unread = not commentary and any(q.file == commentary_file.path_of(folder) and not q.todo
                                     for q in problems)
-    for m in measures.itertuples() if not unread else ():
+    # under commentary: optional a measure may go without (a KPI scorecard's notes are sparse)
+    for m in measures.itertuples() if not unread and p.options.commentary_required else ():
         if not pd.isna(m.value) and not commentary.get(m.measure_id, None):
             problems.append(Problem(commentary_file.path_of(folder), None, m.measure_id,
                                     f"{m.pi_code} has a {year} figure but no commentary yet",
@@ -148,6 +152,29 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
     if not unread:  # an unread commentary.md's own error says so
         problems += _commentary_problems(report, broken)
     return report, problems
+
+
+def _finance_file(p: Portfolio, folder: Path, name: str, problems: list[Problem]
+                  ) -> Table | None:
+    """reserves.csv or savings.csv; under ``finance: none`` there must be none to leave unprinted."""
+    f = files.get(name)
+    if p.options.has_finance:
+        return f.read(folder, problems)
+    path = f.path(folder)
+    if path.exists() or path.is_symlink():
+        problems.append(Problem(path, None, None, "portfolio.yaml says finance: none, so the "
+                                "report prints no reserves or savings",
+                                "delete the file, or take finance: none out of portfolio.yaml"))
+    return None
+
+
+def _commentary(p: Portfolio, folder: Path, ids: set[str], problems: list[Problem]
+                ) -> dict[str, commentary_file.Commentary]:
+    """The year's commentary; under ``commentary: optional`` commentary.md may be left out."""
+    path = commentary_file.path_of(folder)
+    if not p.options.commentary_required and not (path.exists() or path.is_symlink()):
+        return {}
+    return commentary_file.parse(path, ids, problems)
 
 
 def _stated(doc: Yaml, cash: CashLimit | None, reserves: Table | None, savings: Table | None,
@@ -191,8 +218,13 @@ def _commentary_problems(r: Report, broken: set[str] | None) -> list[Problem]:
     return out + quality.contradictions(r, r.findings, skip=braces)
 
 
-def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
-    """One row per measure: this year's and the previous figure, the rule's rating and the trend."""
+def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict,
+         options: ReportOptions | None = None) -> pd.DataFrame:
+    """One row per measure: this year's and the previous figure, its ratings and the trend.
+
+    ``rule_rating`` is the rule's; ``rating``, the one every report prints, is decided by
+    :func:`perflib.data.ratings.decide` from the portfolio's ``ratings:`` setting.
+    """
     obs = obs.sort_values(["measure_id", "period"])
     last = obs.groupby("measure_id").tail(1).set_index("measure_id")
     prev = obs.groupby("measure_id").nth(-2).set_index("measure_id")
@@ -207,37 +239,13 @@ def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict) -> pd.DataFrame:
         previous=pd.to_numeric(before["value"], errors="coerce").to_numpy(),
         target=pd.to_numeric(m["target"], errors="coerce").to_numpy())
     m = pd.DataFrame(cols)
-    rating = rules.rate(m, rule["amber_tolerance"])
     m = pd.concat([m, pd.DataFrame({
-        "rule_rating": rating,
+        "rule_rating": rules.rate(m, rule["amber_tolerance"]),
         "trend": rules.trend(m["value"], m["previous"], m["polarity"], rule["stable_threshold"]),
-        "rating": rating, "override_reason": ""}, index=m.index)], axis=1)
+        "override_reason": ""}, index=m.index)], axis=1)
+    ratings.decide(m, options or ReportOptions(), now["published_rating"].to_numpy()
+                   if "published_rating" in now else None)
     return m
-
-
-def _apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: list[Problem],
-                     broken: set[str] | None = None) -> None:
-    """Published ratings applied; an override of a measure whose figures are wrong is not judged."""
-    for i, row in overrides.frame.iterrows():
-        if row.year != year or broken is None or row.measure_id in broken:
-            continue
-        hit = m.index[m["measure_id"] == row.measure_id]
-        if len(hit) == 0:
-            continue
-        j = hit[0]
-        rule = m.at[j, "rule_rating"]
-        where = (overrides.path, overrides.line(i))
-        if not rule:
-            problems.append(Problem(*where, "published_rating",
-                                    f"{row.measure_id} gets no rating by the rule, so it cannot be "
-                                    "overridden", "delete the row"))
-        elif rule == row.published_rating:
-            problems.append(Problem(*where, "published_rating",
-                                    f"{row.published_rating} is what the rule gives already",
-                                    "delete the row: an override must differ from the rule"))
-        else:
-            m.at[j, "rating"] = row.published_rating
-            m.at[j, "override_reason"] = row.reason or ""
 
 
 def years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,

@@ -13,14 +13,21 @@ from typing import Any
 import pandas as pd
 
 from perflib.data import specs
+from perflib.data.options import ReportOptions
 from perflib.data.yamlfile import Yaml, require
 from perflib.errors import Problem
 from perflib.finance import CashLimit
 
 
-def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float] | None = None
-              ) -> tuple[dict, dict, CashLimit | None]:
-    """The year's settings, its finance section and its cash limit (None when a figure is bad)."""
+def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float] | None = None,
+              options: ReportOptions | None = None) -> tuple[dict, dict, CashLimit | None]:
+    """The year's settings, its finance section and its cash limit (None when a figure is bad).
+
+    Under portfolio.yaml's ``finance: none`` the report carries no finance and needs no cabinet
+    member (one given is printed); a ``finance`` or ``finance_quarters`` key is then an error,
+    since the report would not print it.
+    """
+    options = options or ReportOptions()
     def get(keys: tuple, kind: Any, fix: str) -> Any:
         return require(doc, problems, keys, kind, fix)
 
@@ -38,7 +45,9 @@ def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float
                           or "")
     meta["approved_by"] = get(("approved_by",), str, "give the approver's initials") \
         if status == "final" or doc.data.get("approved_by") else None
-    meta["cabinet_member"] = get(("cabinet_member",), str, "give the cabinet member's name")
+    meta["cabinet_member"] = (get(("cabinet_member",), str, "give the cabinet member's name")
+                              if options.has_finance else _optional_text(doc, "cabinet_member",
+                                                                         problems))
     meta["agreement"] = get(("agreement",), str, "say which portfolio agreement applies")
     meta["summary"] = get(("summary",), str, "write a short overview in Markdown")
     meta["show_categories"] = bool(doc.data.get("show_categories", True))
@@ -83,6 +92,14 @@ def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float
             problems.append(Problem(doc.path, doc.line("rules", key), f"rules.{key}",
                                     f"{value} is not a share between 0 and 1",
                                     "write it as a fraction: 0.05 for 5%"))
+    if not options.has_finance:
+        for key in ("finance", "finance_quarters"):
+            if key in doc.data:
+                problems.append(Problem(doc.path, doc.line(key), key, "portfolio.yaml says "
+                                        "finance: none, so the report prints no finance",
+                                        f"delete {key} from report.yaml, or take finance: none "
+                                        "out of portfolio.yaml"))
+        return meta, {}, None
     fin = doc.data.get("finance") or {}
     money = (int, float)
     prev = get(("finance", "cash_limit", "previously_reported"), money, "write £000 as a number")
@@ -94,6 +111,18 @@ def read_meta(doc: Yaml, problems: list[Problem], default_rules: dict[str, float
     if None not in (prev, chg, net, app):
         cash = CashLimit(prev, chg, net, app)
     return meta, fin, cash
+
+
+def _optional_text(doc: Yaml, key: str, problems: list[Problem]) -> str | None:
+    """A line of text report.yaml may leave out or blank; anything else given is an error."""
+    value = doc.data.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(doc.path, doc.line(key), key, f"'{value}' is not a line of text",
+                                f"write the {key.replace('_', ' ')} as text, or leave it out"))
+        return None
+    return value
 
 
 #: Totals a report.yaml may state, and how perflib computes each.

@@ -100,13 +100,17 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     # the drafted first sentence takes its shape from last year's figures and its numbers, through
     # placeholders, from this year's once they are filled in
     shape = _loaded(p, latest).figures
+    # optional commentary gets its headings only: a drafted sentence would be a to-do each
+    drafted = p.options.commentary_required
     change.new = {
-        "report.yaml": _report_yaml(year, previous).encode("utf-8"),
-        "commentary.md": "".join(f"## {mid}\n{draft_sentence(shape[mid]) if mid in shape else ''}"
-                                 "\n\n" for mid in ids).encode("utf-8"),
-        # the year's required tables start empty, each with its header (the registry's)
-        **{f.name: f.header().encode("utf-8") for f in files.level(files.YEAR)
-           if f.columns and f.required},
+        "report.yaml": _report_yaml(year, previous, p.options.has_finance).encode("utf-8"),
+        "commentary.md": "".join(
+            f"## {mid}\n{draft_sentence(shape[mid]) if drafted and mid in shape else ''}\n\n"
+            for mid in ids).encode("utf-8"),
+        # the year's required tables start empty, each with its header (the registry's); a
+        # KPI-only portfolio (finance: none) has no reserves or savings
+        **{f.name: f.header().encode("utf-8") for f in files.level(files.YEAR) if f.columns
+           and f.required and (p.options.has_finance or f.name not in FINANCE_FILES)},
     }
     change.write()
 
@@ -162,8 +166,15 @@ def draft(portfolio: str, year: str, data_dir: Path) -> str:
             "marker before the report is final.")
 
 
-def _report_yaml(year: str, previous: dict) -> str:
-    """A report.yaml with what carries over kept and what belongs to the year left blank."""
+#: The year's files that hold finance, which a KPI-only portfolio (finance: none) has none of.
+FINANCE_FILES = ("reserves.csv", "savings.csv")
+
+
+def _report_yaml(year: str, previous: dict, with_finance: bool = True) -> str:
+    """A report.yaml with what carries over kept and what belongs to the year left blank.
+
+    Without ``with_finance`` (portfolio.yaml's finance: none) it has no finance block.
+    """
     keep = {k: previous[k] for k in ("cabinet_member", "show_categories", "rules")
             if k in previous}
     priorities = [{"number": pr.get("number"), "title": pr.get("title"), "intro": None,
@@ -180,6 +191,8 @@ def _report_yaml(year: str, previous: dict) -> str:
            **keep, "agreement": None, "summary": None, "priorities": priorities,
            "finance": {k: v for k, v in finance.items() if v is not None or k in (
                "budget_change_note", "outturn_note", "net_expenditure", "appropriations")}}
+    if not with_finance:
+        del doc["finance"]
     head = (f"# {year}: scaffolded by `perflib new-year`. Fill in every blank (`perflib check`\n"
             "# lists them), build drafts with `perflib build`, then set status: final and\n"
             "# approved_by once the report is approved.\n")

@@ -59,6 +59,10 @@ MEASURES = (
     # how a year follows from its quarters and months (empty: the unit's own rule): optional
     Column("year_from_parts", "choice", required=False, choices=units.YEAR_RULES,
            optional=True),
+    # the measure's own Amber threshold, over the year's: a share of the target, or a band in
+    # its own unit (one or the other): optional
+    Column("amber_tolerance", "number", required=False, optional=True, minimum=0),
+    Column("amber_band", "number", required=False, optional=True, minimum=0),
 )
 OBSERVATIONS = (
     Column("report", "period"),
@@ -72,6 +76,8 @@ OBSERVATIONS = (
     Column("figure_kind", "choice", required=False, choices=FIGURE_KINDS),
     Column("period_label", required=False),
     Column("discrepancy", required=False),
+    # the council's own rating of the figure, printed under portfolio.yaml's ratings: published
+    Column("published_rating", "choice", required=False, choices=RATINGS, optional=True),
 )
 OVERRIDES = (
     Column("year", "period"),

@@ -13,9 +13,10 @@ import pandas as pd
 from perflib import formatting as fmt
 from perflib import rules, units
 from perflib.data.portfolio import Portfolio
+from perflib.data.ratings import own_threshold
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS, ITALIC_KINDS
-from perflib.present.blocks import Cover, Inline, Span, Table, badge, spans
+from perflib.present.blocks import Cover, Inline, Paragraph, Span, Table, badge, spans
 
 
 def cover(r: Report, title: str | None = None, note: str = "", meta: dict | None = None,
@@ -33,9 +34,15 @@ def cover(r: Report, title: str | None = None, note: str = "", meta: dict | None
     if covers:
         details.append(("Period covered", covers))
     draft = r.draft if meta is None else m.get("status") != "final"
-    return Cover(r.portfolio.council, r.portfolio.name,
-                 title or f"Portfolio Performance and Resources Annual Report {r.year}",
+    return Cover(r.portfolio.council, r.portfolio.name, title or f"{annual_title(r)} {r.year}",
                  details, note, draft)
+
+
+def annual_title(r: Report) -> str:
+    """The annual report's title; a KPI-only portfolio's (``finance: none``) has no resources."""
+    if r.portfolio.options.has_finance:
+        return "Portfolio Performance and Resources Annual Report"
+    return "Portfolio Performance Annual Report"
 
 
 def figure_cell(obs: pd.Series | None, style: units.Style) -> Inline:
@@ -77,6 +84,31 @@ def rating_cell(m: pd.Series) -> Inline:
     if m["target_type"] == "numerical":
         return "Not rated: target to be set"
     return "Not rated: no numerical target"
+
+
+def rating_source(p: Portfolio, where: str) -> list[Paragraph]:
+    """Under ``ratings: published``, one sentence saying whose the printed ratings are.
+
+    ``where`` names the part of the reports that lists where the rule disagrees.
+    """
+    if not p.options.published:
+        return []
+    return [Paragraph("Each status is the council's own rating, as published; a measure it did "
+                      "not rate shows the rule's rating. The rule in the key below rates every "
+                      f"figure too, and {where} lists where the two differ.", cls="rating-source")]
+
+
+def own_thresholds(measures: pd.DataFrame) -> list[Paragraph]:
+    """The measures rated against an Amber band of their own rather than the key's, if any."""
+    rated = measures[(measures["category"] != "Contextual")
+                     & (measures["target_type"] == "numerical")]
+    own = [(x["pi_code"], own_threshold(x)) for _, x in rated.iterrows()]
+    own = [(code, band) for code, band in own if band]
+    if not own:
+        return []
+    return [Paragraph("These measures are Amber up to a band of their own rather than the key's: "
+                      + "; ".join(f"{code} up to {band} worse than target" for code, band in own)
+                      + ".", cls="own-thresholds")]
 
 
 def trend_cell(m: pd.Series) -> Inline:

@@ -45,12 +45,22 @@ def cover(r: Report) -> Blocks:
 
 
 def overview(r: Report) -> Blocks:
-    """Portfolio overview: summary, revenue budget outturn and use of reserves."""
+    """Portfolio overview: summary, revenue budget outturn and use of reserves.
+
+    A KPI-only portfolio (``finance: none``) prints its summary alone, with its cabinet member
+    only where report.yaml names one.
+    """
     c = r.cash
-    blocks: list[Block] = [Heading("Portfolio summary"), Markdown(r.meta.get("summary") or ""),
-                           Paragraph(f"{r.meta.get('cabinet_member') or ''}, Cabinet Member for "
-                                     f"{r.portfolio.name}", cls="signature"),
-                           Heading("Revenue budget (outturn)")]
+    member = r.meta.get("cabinet_member")
+    blocks: list[Block] = [Heading("Portfolio summary"), Markdown(r.meta.get("summary") or "")]
+    if member or r.portfolio.options.has_finance:
+        blocks.append(Paragraph(f"{member or ''}, Cabinet Member for {r.portfolio.name}",
+                                cls="signature"))
+    if not r.portfolio.options.has_finance:
+        if r.meta["capital_note"]:
+            blocks += [Heading("Capital programme"), Markdown(r.meta["capital_note"])]
+        return Blocks([Section("overview", f"{r.portfolio.name} portfolio overview", blocks)])
+    blocks.append(Heading("Revenue budget (outturn)"))
     if c is None:
         blocks.append(Note("The outturn figures are still to be added.", kind="todo"))
     else:
@@ -94,7 +104,9 @@ def measure(r: Report, m: pd.Series) -> Group:
     for _, row in obs[obs["discrepancy"].fillna("") != ""].iterrows():
         blocks.append(Note(spans(strong(f"Data-quality note ({row['period']}):"),
                                  f" {row['discrepancy']}"), kind="dq-note"))
-    blocks.append(Group([Markdown(r.text(m["measure_id"]))], cls="commentary"))
+    text = r.text(m["measure_id"])
+    if text or r.portfolio.options.commentary_required:  # optional commentary: nothing, not a gap
+        blocks.append(Group([Markdown(text)], cls="commentary"))
     return Group(blocks, cls="measure", id=f"m-{m['measure_id']}")
 
 
@@ -105,7 +117,9 @@ CATEGORY_HEADINGS = {"Council": "Council measures", "Partnership": "Partnership 
 def priorities(r: Report) -> Blocks:
     """Section 1: the key, then each priority with its measures grouped by category."""
     out: list[Block] = [Paragraph(r.meta.get("agreement") or ""),
-                        sections.key(r.rules, sections.headline_key(r.portfolio, r.measures))]
+                        *sections.rating_source(r.portfolio, "the Data quality section"),
+                        sections.key(r.rules, sections.headline_key(r.portfolio, r.measures)),
+                        *sections.own_thresholds(r.measures)]
     for p in r.meta["priorities"]:
         n = p["number"]
         out += [Heading(f"Priority {n}: {p['title']}", 3, f"priority-{n}"), Markdown(p["intro"])]
@@ -137,7 +151,12 @@ def responses(r: Report) -> Table:
 
 
 def finance(r: Report) -> Blocks:
-    """Section 2: cash limit and outturn, earmarked reserves, savings programme."""
+    """Section 2: cash limit and outturn, earmarked reserves, savings programme.
+
+    A KPI-only portfolio (``finance: none``) has none: no section, no contents entry.
+    """
+    if not r.portfolio.options.has_finance:
+        return Blocks()
     c, f = r.cash, r.finance
     blocks: list[Block] = [Heading("2.1 Revenue: cash limit")]
     if c is None:
@@ -265,9 +284,12 @@ def data_quality(r: Report) -> Blocks:
     said = quality.counts(r.findings)
     rows: list[list[Inline]] = [[x.pi_code or x.measure_id, x.severity.capitalize(), x.finding,
                                  x.words or "", x.data_says] for x in r.findings]
+    ratings = (", notes where the council's published ratings differ from the rule's"
+               if r.portfolio.options.published else "")
     return Blocks([Section("data-quality", title, [
-        Paragraph(f"perflib checks every figure and claim in the commentary against the data, and "
-                  f"records known inconsistencies in the published figures: {said}. Each is "
+        Paragraph(f"perflib checks every figure and claim in the commentary against the data"
+                  f"{ratings}, and records known inconsistencies in the published figures: "
+                  f"{said}. Each is "
                   "listed with what the data says; data-quality.csv beside this report has the "
                   "file and line of each."),
         Table(f"Data-quality findings, {r.year}",

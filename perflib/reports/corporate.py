@@ -44,6 +44,7 @@ from perflib.reports.corporate_figures import (
     counts,
     findings,
     load,
+    no_finance,
     waiting_for,
 )
 from perflib.reports.quarterly_settings import declared_quarters
@@ -255,6 +256,14 @@ def finance(c: Corporate) -> Blocks:
         blocks.append(Table(f"Budget position, {c.label}, £000", heads,
                             [row(x) for _, x in b.iloc[:-1].iterrows()],
                             foot=[row(b.iloc[-1])], numeric=tuple(range(1, len(heads)))))
+    kpi_only = [e.name for e in no_finance(c)]
+    if kpi_only:
+        names = " and ".join([", ".join(kpi_only[:-1]), kpi_only[-1]] if len(kpi_only) > 1
+                             else kpi_only)
+        blocks.append(Paragraph(
+            f"{names} report{'s' if len(kpi_only) == 1 else ''} no finance (performance "
+            f"measures only), so {'it is' if len(kpi_only) == 1 else 'they are'} not in the "
+            "budget position.", cls="no-finance"))
     blocks += _missing(c)
     return Blocks([Section("finance", "4. Budget position", blocks)])
 

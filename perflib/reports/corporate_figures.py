@@ -315,10 +315,22 @@ def counts(c: Corporate) -> pd.DataFrame:
     return frame
 
 
+def no_finance(c: Corporate) -> list[Entry]:
+    """The portfolios in this report that report no finance (``finance: none``)."""
+    return [e for e in c.present
+            if e.report is not None and not e.report.portfolio.options.has_finance]
+
+
 def budget(c: Corporate) -> pd.DataFrame:
-    """Each portfolio's cash limit, outturn (or forecast), variance and reserves; the council's."""
+    """Each portfolio's cash limit, outturn (or forecast), variance and reserves; the council's.
+
+    A portfolio that reports no finance is left out (not counted as zeros): :func:`no_finance`.
+    """
     rows = []
+    left_out = {e.pid for e in no_finance(c)}
     for e in c.present:
+        if e.pid in left_out:
+            continue
         r = e.report
         assert r is not None
         if c.quarter:
@@ -361,4 +373,4 @@ def findings(c: Corporate) -> pd.DataFrame:
 
 
 __all__ = ["Corporate", "Entry", "budget", "council_of", "counts", "findings", "held_back",
-           "is_final", "load", "takes_part", "waiting_for"]
+           "is_final", "load", "no_finance", "takes_part", "waiting_for"]

@@ -29,7 +29,7 @@ def cover(r: Report, kind: ReportKind) -> Blocks:
     """Cover for a deep dive: the annual report's cover details with the deep dive's title."""
     return Blocks([sections.cover(
         r, f"{kind.title} {r.year}",
-        note=f"A companion to the {r.year} Portfolio Performance and Resources Annual Report, "
+        note=f"A companion to the {r.year} {sections.annual_title(r)}, "
              "with every year the data holds.")])
 
 

@@ -227,7 +227,10 @@ def performance(q: QuarterReport) -> Blocks:
                   "target for the year to date: the annual target, or for counts the share of it "
                   "profiled to the end of the quarter. The trends compare the quarter's own "
                   f"figure with {prev} and with the same quarter last year, {last}."),
-        sections.key(r.rules, sections.headline_key(r.portfolio, ms))]
+        *sections.rating_source(r.portfolio, f"the Data quality section of the {r.year} annual "
+                                "report"),
+        sections.key(r.rules, sections.headline_key(r.portfolio, ms)),
+        *sections.own_thresholds(ms)]
     heads: list[Inline] = ["Measure", "Good performance", "Year to date",
                            "Target to date", "Status", f"{q.quarter} figure",
                            f"Trend from {prev}", f"Trend from {last}"]
@@ -244,7 +247,12 @@ def performance(q: QuarterReport) -> Blocks:
 
 
 def finance(q: QuarterReport) -> Blocks:
-    """Section 2: the budget monitoring position, where report.yaml gives one for the quarter."""
+    """Section 2: the budget monitoring position, where report.yaml gives one for the quarter.
+
+    A KPI-only portfolio (``finance: none``) has no such section.
+    """
+    if not q.report.portfolio.options.has_finance:
+        return Blocks()
     title = "2. Budget monitoring"
     f = q.finance
     if not f:
@@ -264,8 +272,9 @@ def finance(q: QuarterReport) -> Blocks:
 
 
 def spc(q: QuarterReport) -> Blocks:
-    """Section 3: SPC charts for measures with enough quarterly or monthly points."""
-    return Blocks([Section("spc", "3. Statistical process control",
+    """Section 3 (2 without a budget section): SPC charts for measures with enough points."""
+    number = 3 if q.report.portfolio.options.has_finance else 2
+    return Blocks([Section("spc", f"{number}. Statistical process control",
                            spc_section.blocks(q.report, q.number, q.targets))])
 
 

@@ -74,8 +74,13 @@ def _by_quarter(doc: Yaml, key: str, example: str,
 
 
 def finance_quarters(r: Any, problems: list[Problem] | None = None) -> dict[str, dict]:
-    """report.yaml's optional ``finance_quarters``: each quarter's budget monitoring position."""
+    """report.yaml's optional ``finance_quarters``: each quarter's budget monitoring position.
+
+    None under ``finance: none`` (report.yaml giving one is then an error of its own).
+    """
     problems = problems if problems is not None else []
+    if not r.portfolio.options.has_finance:
+        return {}
     doc = _report_yaml(r.portfolio, r.year, problems)
     out: dict[str, dict] = {}
     if doc is None:  # its problem is listed

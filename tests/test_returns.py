@@ -84,29 +84,42 @@ def test_a_return_is_an_accessible_form(book):
     assert wb.properties.title == "Data return: Citizen Focus and Engagement, 2021/22 " \
                                   "(the whole portfolio)"
     ws = wb["Figures"]
-    assert [c.value for c in ws[1]] == [
-        "measure_id", "period", "PI code", "Measure", "Definition", "Which way is good", "Unit",
-        "Target for the year", "Last figures", "value", "numerator", "denominator",
-        "figure_kind", "period_label", "discrepancy", "commentary"]
-    assert ws.tables["FiguresOfTheReturn"].ref == "A1:P16"  # the header row marked as one
+    assert [c.value for c in ws[1]] == [  # headers in words
+        "Measure ID", "Period", "Measure", "About the measure", "Target for the year",
+        "Last figures", "Figure", "Numerator", "Denominator", "Kind of figure",
+        "Period it relates to", "Reason for a change", "Commentary"]
+    assert ws.tables["FiguresOfTheReturn"].ref == "A1:M16"  # the header row marked as one
     assert not ws.merged_cells.ranges and not wb["Instructions"].merged_cells.ranges
     assert ws.protection.sheet and wb.security.lockStructure
     foi = {h: c for h, c in zip(form.HEADERS, ws[2], strict=True)}
     assert foi["measure_id"].value == "foi_on_time" and foi["period"].value == "2021/22"
-    assert foi["Target for the year"].value == "95.0%"
-    assert foi["Which way is good"].value == "Higher is better"
+    assert foi["Measure"].value == ("CFE1.1: Freedom of Information (FOI) requests responded to "
+                                    "on time (% and number)")
+    assert foi["Target"].value == "95.0%"
+    assert foi["About"].value == "Higher is better. Percentage."
     assert foi["Last figures"].value == ("2020/21: 90.8% (1,014 of 1,117); "
                                          "2019/20: 93.1% (1,288 of 1,384)")
     assert foi["figure_kind"].value == "actual" and foi["value"].value is None
-    assert foi["commentary"].value.startswith("In {year} the figure was {actual}")
+    # no placeholder in any cell: the drafted commentary held is kept by leaving the cell empty
+    assert foi["commentary"].value is None
+    assert not any("{" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert [h for h, c in foi.items() if not c.protection.locked] == list(form.INPUTS)
+    # the cells to fill in are shaded and boxed, the locked ones grey
+    assert foi["value"].fill.fgColor.rgb == "00FFF2CC" and foi["value"].border.left.style
+    assert foi["Measure"].fill.fgColor.rgb == "00EDEDED"
+    engagement = {h: c for h, c in zip(form.HEADERS, ws[11], strict=True)}
+    assert engagement["measure_id"].value == "engagement_initiatives"
+    assert engagement["Target"].value == "No target"
+    # on paper: landscape A4, one page wide, the header row on every page
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
     visits = {h: c for h, c in zip(form.HEADERS, ws[15], strict=True)}
     assert visits["measure_id"].value == "museum_visits"
     assert visits["numerator"].protection.locked  # a count has no fraction to give
     rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1, dv.formula2)
              for dv in ws.data_validations.dataValidation}
     percentages = next(k for k, v in rules.items() if v[0] == "decimal" and v[3] == "100")
-    assert "J2" in percentages.split() and "J15" not in percentages.split()
+    assert "G2" in percentages.split() and "G15" not in percentages.split()
     kinds = next(v for v in rules.values() if v[0] == "list")
     assert kinds[2] == ('"actual,provisional,forecast,latest available,not available,'
                         'not collected,not applicable"')
@@ -118,8 +131,8 @@ def test_a_filled_return_is_shown_then_applied_then_changes_nothing(data, book):
     fill(book)
     before = snapshot(data)
     shown = import_returns([book], data)
-    assert "  foi_on_time 2021/22: 93.5% (1,045 of 1,118), actual [cfe_2021-22.xlsx, J2]" in shown
-    assert "  museum_visits 2021/22: 60,000, actual [cfe_2021-22.xlsx, J15]" in shown
+    assert "  foi_on_time 2021/22: 93.5% (1,045 of 1,118), actual [cfe_2021-22.xlsx, G2]" in shown
+    assert "  museum_visits 2021/22: 60,000, actual [cfe_2021-22.xlsx, G15]" in shown
     assert "Nothing written (a trial): run again with --apply" in shown
     assert snapshot(data) == before
     done = import_returns([book], data, apply=True)
@@ -141,36 +154,36 @@ def test_a_filled_return_is_shown_then_applied_then_changes_nothing(data, book):
 
 
 REFUSALS = {
-    "text in a number cell": ({"foi_on_time": {"value": "ninety"}}, "J2", "value",
+    "text in a number cell": ({"foi_on_time": {"value": "ninety"}}, "G2", "value",
                               "'ninety' is not a number. Fix: write a number, digits only (no "
                               "commas, % or £)"),
     "a percentage of 150": ({"calls_answered": {"value": 150, "numerator": None,
-                                                "denominator": None}}, "J7", "value",
+                                                "denominator": None}}, "G7", "value",
                             "150 is above 100%. Fix: write the percentage between 0 and 100, "
                             "without %"),
-    "a missing figure": ({"museum_visits": {"value": None}}, "J15", "value",
+    "a missing figure": ({"museum_visits": {"value": None}}, "G15", "value",
                          "is empty but figure_kind is actual. Fix: write the value, or set "
                          "figure_kind to not available"),
     "a missing figure and kind": ({"museum_visits": {"value": None, "figure_kind": None}},
-                                  "J15", "value", "the 2021/22 figure for museum_visits is not "
+                                  "G15", "value", "the 2021/22 figure for museum_visits is not "
                                   "filled in. Fix: write the value and its figure_kind"),
-    "a figure kind not on the list": ({"foi_on_time": {"figure_kind": "estimate"}}, "M2",
+    "a figure kind not on the list": ({"foi_on_time": {"figure_kind": "estimate"}}, "J2",
                                       "figure_kind", "'estimate' is not one of actual, "
                                       "provisional, forecast, latest available"),
     "latest available without its period": ({"foi_on_time": {"figure_kind": "latest available"}},
-                                            "N2", "period_label", "is empty but figure_kind is "
+                                            "K2", "period_label", "is empty but figure_kind is "
                                             "latest available"),
     "a changed measure_id": ({"foi_on_time": {"measure_id": "foi_in_time"}}, "A2",
                              "measure_id", "was changed from foi_on_time to foi_in_time, but "
                              "the row is foi_on_time's figure. Fix: put back foi_on_time"),
-    "a locked cell edited": ({"foi_on_time": {"Target for the year": "90.0%"}}, "H2",
-                             "Target for the year", "was changed from '95.0%' to '90.0%', but "
+    "a locked cell edited": ({"foi_on_time": {"Target": "90.0%"}}, "E2",
+                             "Target", "was changed from '95.0%' to '90.0%', but "
                              "it is locked: perflib filled it in and reads it back unchanged"),
-    "a fraction that does not agree": ({"foi_on_time": {"numerator": 1000}}, "J2", "value",
+    "a fraction that does not agree": ({"foi_on_time": {"numerator": 1000}}, "G2", "value",
                                        "93.5% does not match 1,000 of 1,118 (89.45%)"),
     "a heading in commentary": ({"foi_on_time": {"commentary": "Good.\n## digital_contacts"}},
-                                "P2", "commentary", "holds the line '## digital_contacts'"),
-    "an unknown placeholder": ({"foi_on_time": {"commentary": "We met {actul}."}}, "P2",
+                                "M2", "commentary", "holds the line '## digital_contacts'"),
+    "an unknown placeholder": ({"foi_on_time": {"commentary": "We met {actul}."}}, "M2",
                                "commentary", "{actul}"),
 }
 
@@ -191,17 +204,17 @@ def test_each_refusal_names_workbook_sheet_cell_and_fix_and_writes_nothing(
 def test_a_revised_figure_needs_its_reason(data, book):
     fill(book)
     import_returns([book], data, apply=True)
-    put(book, "J15", 61000)
+    put(book, "G15", 61000)
     before = snapshot(data)
     with pytest.raises(DataError) as err:
         import_returns([book], data, apply=True)
     assert str(err.value).splitlines()[1] == (
-        f"  - {book}, sheet 'Figures', cell O15 (discrepancy): museum_visits's 2021/22 figure is "
+        f"  - {book}, sheet 'Figures', cell L15 (discrepancy): museum_visits's 2021/22 figure is "
         "already published as 60,000, actual; the return changes it to 61,000, actual without "
         "saying why. Fix: declare the change and its reason in the discrepancy column (cell "
-        "O15), or put back 60,000, actual")
+        "L15), or put back 60,000, actual")
     assert snapshot(data) == before
-    put(book, "O15", "late counts from one site")
+    put(book, "L15", "late counts from one site")
     shown = import_returns([book], data, apply=True)
     assert ("  museum_visits 2021/22: 60,000, actual -> 61,000, actual; reason: late counts from "
             "one site") in shown
@@ -229,9 +242,9 @@ def test_a_return_for_another_period_or_portfolio_is_refused(data, book):
 def test_a_percentage_typed_with_a_percent_sign_is_refused(data, book):
     fill(book)
     wb = load_workbook(book)
-    wb["Figures"]["J2"].value, wb["Figures"]["J2"].number_format = 0.935, "0.0%"
+    wb["Figures"]["G2"].value, wb["Figures"]["G2"].number_format = 0.935, "0.0%"
     wb.save(book)
-    with pytest.raises(DataError, match=r"cell J2 \(value\): is formatted as a percentage, so "
+    with pytest.raises(DataError, match=r"cell G2 \(value\): is formatted as a percentage, so "
                                         r"it holds 0.935, not 93.5"):
         import_returns([book], data)
 
@@ -240,9 +253,9 @@ def test_a_filled_return_is_never_written_over(data, book):
     again = write_returns("cfe", "2021/22", data)
     assert "cfe_2021-22.xlsx: 15 figures, for the whole portfolio (written afresh: it had not " \
            "been filled in)" in again
-    put(book, "J2", 93.5)
+    put(book, "G2", 93.5)
     held = book.read_bytes()
-    with pytest.raises(ParameterError, match=r"cfe_2021-22.xlsx has been filled in \(cell J2 of "
+    with pytest.raises(ParameterError, match=r"cfe_2021-22.xlsx has been filled in \(cell G2 of "
                                              r"sheet Figures\); nothing was written"):
         write_returns("cfe", "2021/22", data)
     assert book.read_bytes() == held
@@ -295,10 +308,10 @@ def test_a_quarters_return_asks_for_its_quarter_or_its_months(data_copy):
     assert rows == [("calls_answered", "2021/22 Q4"), ("visits", "2021/22 Q4"),
                     ("missed_bins", "2021/22 M10"), ("missed_bins", "2021/22 M11"),
                     ("missed_bins", "2021/22 M12"), ("volunteers", "2021/22 Q4")]
-    assert ws["I2"].value == "2021/22 Q3: 87.2% (2,693 of 3,090); 2020/21 Q4: 90.7% (2,833 of 3,125)"
+    assert ws["F2"].value == "2021/22 Q3: 87.2% (2,693 of 3,090); 2020/21 Q4: 90.7% (2,833 of 3,125)"
     # the year's commentary is asked for in the year's return only: a quarter's would overwrite it
-    assert all(ws[f"P{r}"].protection.locked for r in range(2, 8))
-    assert ws["P2"].value == "asked for in the year's return"
+    assert all(ws[f"M{r}"].protection.locked for r in range(2, 8))
+    assert ws["M2"].value == "asked for in the year's return"
     commentary = data_copy / "riverside/2021-22/commentary.md"
     before = commentary.read_bytes() if commentary.exists() else None
     held = {tuple(ln.split(",")[1:3]): ln.split(",")[3:6]
@@ -307,9 +320,9 @@ def test_a_quarters_return_asks_for_its_quarter_or_its_months(data_copy):
     ws = wb["Figures"]
     for r in range(2, 8):
         value, num, den = held[(ws[f"A{r}"].value, ws[f"B{r}"].value)]
-        ws[f"J{r}"].value = float(value)
+        ws[f"G{r}"].value = float(value)
         if num:
-            ws[f"K{r}"].value, ws[f"L{r}"].value = int(num), int(den)
+            ws[f"H{r}"].value, ws[f"I{r}"].value = int(num), int(den)
     wb.save(book)
     shown = import_returns([book], data_copy, apply=True)
     assert "  calls_answered 2021/22 Q4: 89.9% (2,934 of 3,262), actual" in shown
@@ -377,9 +390,40 @@ def test_the_commands_exit_2_naming_the_cell(data, book):
     before = snapshot(data)
     res = run_cli("import", str(book), "--apply", root=root)
     assert res.returncode == 2
-    assert f"{book}, sheet 'Figures', cell J2 (value): 'ninety' is not a number" in res.stderr
+    assert f"{book}, sheet 'Figures', cell G2 (value): 'ninety' is not a number" in res.stderr
     assert snapshot(data) == before
     res = run_cli("returns", "cfe", "2021/22", root=root)
-    assert res.returncode == 2 and "has been filled in (cell J2" in res.stderr
+    assert res.returncode == 2 and "has been filled in (cell G2" in res.stderr
     assert {"returns", "import", "import-comparators"} <= set(
         run_cli("--help").stdout.replace(",", " ").replace("{", " ").replace("}", " ").split())
+
+
+@pytest.mark.e2e
+def test_a_return_prints_landscape_each_row_whole_beside_its_name(data, book, tmp_path):
+    """Printed from LibreOffice as an officer would: every measure's name, figure and
+    commentary on one line of one landscape page, the column headings on each page."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    fill(book)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "cfe_2021-22.pdf"
+    for page in PdfReader(pdf).pages:
+        assert page.mediabox.width > page.mediabox.height  # landscape
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    heads = "Measure ID Period Measure About the measure Target for Last figures Figure"
+    # every page holding rows of the Figures sheet is headed by its header row
+    figures = [p for p in pages if " ".join(p.split()).startswith(heads)]
+    assert figures and len(figures) == len([p for p in pages if "CFE1.1:" in p or "CFE3" in p])
+    ws = load_workbook(book)["Figures"]
+    for r in range(form.FIRST_ROW, ws.max_row + 1):
+        code = ws.cell(r, form.HEADERS.index("Measure") + 1).value.split(":")[0] + ":"
+        value = FIGURES.loc[ws.cell(r, 1).value, "value"]
+        line = next(ln for p in figures for ln in p.splitlines() if f" {code} " in ln)
+        # the row's name, its figure and its commentary on one line: across one page
+        assert f"{value:g}" in line.split() and "A fictional commentary" in line, line

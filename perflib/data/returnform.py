@@ -29,7 +29,8 @@ RECORD = "perflib"
 #: The figures sheet as written, cell for cell, and each row's input cells (a hidden sheet).
 WRITTEN = "perflib_written"
 #: The record's first row says what wrote it; a workbook without it is not a return.
-FORMAT = "perflib data return, format 1"
+#: Format 2 reordered the columns and named them in words; a format 1 return is refused whole.
+FORMAT = "perflib data return, format 2"
 META = ("format", "portfolio", "council", "portfolio_name", "period", "report", "owner",
         "written")
 
@@ -38,8 +39,10 @@ META = ("format", "portfolio", "council", "portfolio_name", "period", "report", 
 class FormColumn:
     """One column of the figures sheet."""
 
-    #: the header, as observations.csv names it for the service's inputs
+    #: the column's name in the record and the import (observations.csv's, for an input)
     header: str
+    #: what the sheet's header row calls it, in words
+    title: str
     #: the service fills it in (else perflib fills it in for context, and it is locked)
     input: bool
     width: int
@@ -47,41 +50,47 @@ class FormColumn:
     about: str
 
 
+# Sized so that the whole row, name to commentary, prints across one landscape A4 page at a
+# readable scale: the measure_id and period stay first, as the record reads them there.
 COLUMNS: tuple[FormColumn, ...] = (
-    FormColumn("measure_id", False, 24, "the measure's id: the row is for this measure"),
-    FormColumn("period", False, 11, "the year (2021/22), quarter (2021/22 Q1) or month "
-               "(2021/22 M01) the figure is for"),
-    FormColumn("PI code", False, 9, "the measure's code in the report"),
-    FormColumn("Measure", False, 40, "the measure's name as the report prints it"),
-    FormColumn("Definition", False, 40, "what the measure counts, where the register gives it"),
-    FormColumn("Which way is good", False, 16, "whether a higher or a lower figure is better"),
-    FormColumn("Unit", False, 14, "how the figure is written: "
-               + "; ".join(u.about for u in units.UNITS.values())),
-    FormColumn("Target for the year", False, 16, "the year's target, or what the measure aims "
-               "for"),
-    FormColumn("Last figures", False, 30, "the figures held for the period before and the "
-               "same period a year earlier"),
-    FormColumn("value", True, 12, "the figure: a number without commas, % or £ (a percentage "
-               "as 93.5, between 0 and 100; millions as 0.46; money as the unit says, 125 for "
-               "£125k), with a minus sign (-28) only where the measure may go below zero; leave "
-               "it empty only when figure_kind is not available, not collected or not "
+    FormColumn("measure_id", "Measure ID", False, 13, "the measure the row is for, as the "
+               "performance team's files name it"),
+    FormColumn("period", "Period", False, 10, "the year (2021/22), quarter (2021/22 Q1) or month "
+               "(2021/22 M01: April) the figure is for"),
+    FormColumn("Measure", "Measure", False, 24, "the measure's PI code and name as the report "
+               "prints them"),
+    FormColumn("About", "About the measure", False, 20, "whether a higher or a lower figure is "
+               "better, how the figure is written ("
+               + "; ".join(u.about for u in units.UNITS.values())
+               + "), and what the measure counts where the register says"),
+    FormColumn("Target", "Target for the year", False, 11, "the year's target as the report "
+               "prints it, what the measure aims for, or No target"),
+    FormColumn("Last figures", "Last figures", False, 20, "the figures held for the period "
+               "before and the same period a year earlier"),
+    FormColumn("value", "Figure", True, 10, "the figure: a number without commas, % or £ (a "
+               "percentage as 93.5, between 0 and 100; millions as 0.46; money as the unit says, "
+               "125 for £125k), with a minus sign (-28) only where the measure may go below "
+               "zero; leave it empty only when the kind of figure is not available, not "
+               "collected or not applicable"),
+    FormColumn("numerator", "Numerator", True, 11, "for a percentage or a rate: the whole number "
+               "meeting the measure, or the events counted (optional, with the denominator)"),
+    FormColumn("denominator", "Denominator", True, 12, "for a percentage or a rate: the whole "
+               "number it is out of"),
+    FormColumn("figure_kind", "Kind of figure", True, 12, "choose from the list: actual, "
+               "provisional, forecast, latest available, not available, not collected or not "
                "applicable"),
-    FormColumn("numerator", True, 12, "for a percentage or a rate: the whole number meeting "
-               "the measure, or the events counted (optional, with the denominator)"),
-    FormColumn("denominator", True, 12, "for a percentage or a rate: the whole number it is out "
-               "of"),
-    FormColumn("figure_kind", True, 16, "choose from the list: actual, provisional, forecast, "
-               "latest available, not available, not collected or not applicable"),
-    FormColumn("period_label", True, 14, "for latest available only: the period the figure "
-               "really relates to, such as 2016"),
-    FormColumn("discrepancy", True, 30, "why a figure already held is changed, or a known "
-               "inconsistency in it; needed when you change a figure the performance team "
-               "already holds"),
-    FormColumn("commentary", True, 60, "the measure's commentary for the year's report (Markdown), "
-               "asked for in the year's return only; it replaces the commentary held, and an "
-               "empty cell keeps it"),
+    FormColumn("period_label", "Period it relates to", True, 11, "for latest available only: "
+               "the period the figure really relates to, such as 2016"),
+    FormColumn("discrepancy", "Reason for a change", True, 16, "why a figure already held is "
+               "changed, or a known inconsistency in it; needed when you change a figure the "
+               "performance team already holds"),
+    FormColumn("commentary", "Commentary", True, 30, "your commentary on the measure for the "
+               "year's report, asked for in the year's return only; it replaces the commentary "
+               "held, and an empty cell keeps it"),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
+#: The header row as the sheet prints it.
+TITLES = tuple(c.title for c in COLUMNS)
 INPUTS = tuple(c.header for c in COLUMNS if c.input)
 #: The inputs a row of a measure that is not a percentage or a rate has no use for.
 FRACTION = ("numerator", "denominator")
@@ -90,12 +99,12 @@ FIRST_ROW = 2
 
 
 def letter(header: str) -> str:
-    """The column letter of a figures sheet column: 'value' -> 'J'."""
+    """The column letter of a figures sheet column: 'value' -> 'G'."""
     return get_column_letter(HEADERS.index(header) + 1)
 
 
 def cell(header: str, row: int) -> str:
-    """A figures sheet cell as a spreadsheet names it: ('value', 7) -> 'J7'."""
+    """A figures sheet cell as a spreadsheet names it: ('value', 7) -> 'G7'."""
     return f"{letter(header)}{row}"
 
 
@@ -144,5 +153,5 @@ class Line:
 
 
 __all__ = ["COLUMNS", "FIGURES", "FIRST_ROW", "FORMAT", "FRACTION", "HEADERS", "INPUTS",
-           "INSTRUCTIONS", "META", "RECORD", "WRITTEN", "FormColumn", "Line", "cell", "folder_name",
-           "letter", "return_period", "slug", "workbook_name"]
+           "INSTRUCTIONS", "META", "RECORD", "TITLES", "WRITTEN", "FormColumn", "Line", "cell",
+           "folder_name", "letter", "return_period", "slug", "workbook_name"]

@@ -18,15 +18,14 @@ from typing import Any
 import pandas as pd
 
 from perflib import config, units
-from perflib.data import commentary as commentary_file
 from perflib.data import edits, intake, periods, returnbook
 from perflib.data import returnform as form
-from perflib.data.portfolio import Portfolio, load_portfolio, nan, year_folder
+from perflib.data.portfolio import Portfolio, load_portfolio, nan
 from perflib.data.returnform import Line
-from perflib.errors import ParameterError, Problem
+from perflib.errors import ParameterError
 
 POLARITY_WORDS = {"High": "Higher is better", "Low": "Lower is better",
-                  "Not applicable": "Neither: contextual"}
+                  "Not applicable": "Neither is better: contextual"}
 
 
 @dataclass
@@ -88,11 +87,20 @@ def _figure(row: pd.Series | None, style: units.Style) -> str:
 def _target(m: pd.Series) -> str:
     if m["target_type"] == "numerical":
         if nan(m["target"]):
-            return "Not set yet"
+            return "No target"
         return units.show(units.style(m, m["target_decimals"]), m["target"])
     if m["target_type"] in ("direction", "comparator") and not nan(m["target_label"]):
         return str(m["target_label"])
     return "No target"
+
+
+def _about(m: pd.Series, style: units.Style) -> str:
+    """Which way is good, the unit and the definition, in one cell: a row fits one page width."""
+    parts = [POLARITY_WORDS.get(m["polarity"], str(m["polarity"])),
+             style.label[:1].upper() + style.label[1:]]
+    if not nan(m["definition"]) and str(m["definition"]).strip():
+        parts.append(str(m["definition"]).strip().rstrip("."))
+    return ". ".join(parts) + "."
 
 
 def _rows_of(p: Portfolio, mid: str, period: periods.Period) -> list[str]:
@@ -121,9 +129,6 @@ def plan(p: Portfolio, period: periods.Period) -> Plan:
     reg = p.measures.frame
     reg = reg[reg["year"] == report].sort_values(["priority", "order"], kind="stable")
     latest = _latest(p, report)
-    problems: list[Problem] = []
-    texts = commentary_file.parse(commentary_file.path_of(p.path / year_folder(report)),
-                                  set(reg["measure_id"]), problems)
     out = Plan(p, period)
     for _, m in reg.iterrows():
         mid = str(m["measure_id"])
@@ -135,7 +140,7 @@ def plan(p: Portfolio, period: periods.Period) -> Plan:
                                  "owner's name the same way on every row, or tell them apart")
         for i, label in enumerate(_rows_of(p, mid, period)):
             out.owners[name] = owner
-            out.books.setdefault(name, []).append(_line(m, label, latest, texts, owner, i == 0))
+            out.books.setdefault(name, []).append(_line(m, label, latest, owner, i == 0))
     if not out.books:
         raise ParameterError(f"no measure of '{p.id}' has figures by quarter or month in "
                              f"{p.observations.path}, so a return for {period.label} would be "
@@ -144,8 +149,8 @@ def plan(p: Portfolio, period: periods.Period) -> Plan:
     return out
 
 
-def _line(m: pd.Series, label: str, latest: pd.DataFrame, texts: dict[str, Any],
-          owner: str | None, first: bool) -> Line:
+def _line(m: pd.Series, label: str, latest: pd.DataFrame, owner: str | None,
+          first: bool) -> Line:
     mid, style = str(m["measure_id"]), units.style(m)
     period = periods.parse(label)
     assert period is not None
@@ -164,15 +169,13 @@ def _line(m: pd.Series, label: str, latest: pd.DataFrame, texts: dict[str, Any],
     # A measure's commentary is one text for the year's report, so only the year's return asks
     # for it, on the measure's first row: a quarter's text would overwrite the year's.
     asks = first and period.kind == "year"
-    if asks and mid in texts:
-        held["commentary"] = texts[mid].text or None
+    # The commentary cell starts empty (an empty cell keeps the text held): the text held is
+    # often the drafted sentence, whose {placeholders} are no words for a service to edit.
     if not asks:
         inputs.remove("commentary")
-    context = {"measure_id": mid, "period": label, "PI code": m["pi_code"],
-               "Measure": m["short_name"],
-               "Definition": None if nan(m["definition"]) else m["definition"],
-               "Which way is good": POLARITY_WORDS.get(m["polarity"], m["polarity"]),
-               "Unit": style.label, "Target for the year": _target(m),
+    context = {"measure_id": mid, "period": label,
+               "Measure": f"{m['pi_code']}: {m['short_name']}", "About": _about(m, style),
+               "Target": _target(m),
                "Last figures": "; ".join(shown) or "none held",
                **({} if asks else {"commentary": "asked for in the year's return"
                                    if period.kind != "year" else "on this measure's first row"})}

@@ -19,6 +19,7 @@ This module only computes; :mod:`perflib.spc_chart` draws.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -279,6 +280,31 @@ def latest_variation(frame: pd.DataFrame) -> str:
     return str(frame["variation"].iloc[-1])
 
 
+_RULE_WORDS = (
+    (re.compile(r"^Above UCL$"), "above the upper process limit"),
+    (re.compile(r"^Below LCL$"), "below the lower process limit"),
+    (re.compile(r"^(\d+) Point Trend \(Increasing\)$"), r"\1 points in a row each rising"),
+    (re.compile(r"^(\d+) Point Trend \(Decreasing\)$"), r"\1 points in a row each falling"),
+    (re.compile(r"^2 in 3 Above CL$"), "2 of 3 points near the upper process limit"),
+    (re.compile(r"^2 in 3 Below CL$"), "2 of 3 points near the lower process limit"),
+    (re.compile(r"^(\d+) Points Above CL$"), r"\1 points in a row above the average"),
+    (re.compile(r"^(\d+) Points Below CL$"), r"\1 points in a row below the average"),
+    (re.compile(r"^Common Cause$"), "common cause"),
+)
+
+
+def rule_words(rule: str) -> str:
+    """A rule's label (NHSRplotthedots', as :func:`xmr` gives it) as a committee reads it.
+
+    >>> rule_words("7 Points Below CL"), rule_words("Above UCL")
+    ('7 points in a row below the average', 'above the upper process limit')
+    """
+    for pattern, words in _RULE_WORDS:
+        if pattern.match(rule):
+            return pattern.sub(words, rule)
+    return rule
+
+
 @dataclass(frozen=True)
 class Options:
     """The special-cause rules a council states (council.yaml's or portfolio.yaml's ``spc:``).
@@ -296,12 +322,12 @@ class Options:
         """The rules in a sentence, printed beneath every chart that used them.
 
         >>> print(Options().describe())  # doctest: +NORMALIZE_WHITESPACE
-        Rules used: a shift of 7 points on one side of the mean, a trend of 7 points each
+        Rules used: a shift of 7 points on one side of the average, a trend of 7 points each
         rising or each falling, and 2 of 3 points near a limit (points beyond a limit not
         counted).
         """
         counted = "counted" if self.beyond_limits else "not counted"
-        return (f"Rules used: a shift of {self.shift} points on one side of the mean, a trend "
+        return (f"Rules used: a shift of {self.shift} points on one side of the average, a trend "
                 f"of {self.trend} points each rising or each falling, and 2 of 3 points near a "
                 f"limit (points beyond a limit {counted}).")
 

@@ -154,6 +154,26 @@ def quarter_name(quarter: str) -> str:
     return "Mid-year" if quarter == "Q2" else f"Quarter {quarter[1]}"
 
 
+def words(label: object) -> str:
+    """A period as a report prints it: a month by its name, a quarter by its number in words.
+
+    Committee members read "April 2021", not the data's "2021/22 M01"; anything that is not a
+    period label is printed as it is.
+
+    >>> words("2021/22 M01"), words("2021/22 M12"), words("2021/22 Q1"), words("2021/22")
+    ('April 2021', 'March 2022', 'Quarter 1 2021/22', '2021/22')
+    """
+    p = parse(str(label))
+    if p is None:
+        return str(label)
+    if p.kind == "month":
+        start = int(p.year[:4])
+        return f"{MONTH_NAMES[p.number - 1]} {start + (p.number > 9)}"
+    if p.kind == "quarter":
+        return f"Quarter {p.number} {p.year}"
+    return p.year
+
+
 def months(quarter: int) -> range:
     """The month numbers of a quarter: 2 -> 4, 5, 6 (July to September)."""
     return range(3 * quarter - 2, 3 * quarter + 1)
@@ -166,4 +186,4 @@ def previous_year(year: str) -> str:
 
 
 __all__ = ["PER_YEAR", "QUARTERS", "Period", "is_year", "months", "parse", "previous_year",
-           "problem", "quarter_label", "quarter_name", "year_of", "year_problem"]
+           "problem", "quarter_label", "quarter_name", "words", "year_of", "year_problem"]

@@ -10,6 +10,7 @@ optional and has a neutral default::
       meaning: A headline measure of the council's corporate plan
     shared_codes: [LAA]             # PI code labels that mark a framework and may repeat in a year
     comparison_areas: [Example County]  # areas the commentary compares with: not the measure's
+    ombudsman: Housing Ombudsman    # who rules on complaints the council could not resolve
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from perflib.errors import Problem
 #: What the key says of a headline measure when portfolio.yaml does not say.
 HEADLINE_LABEL = "Bold name"
 HEADLINE_MEANING = "Headline measure"
+#: Who a complaint goes to after the council's own stages, unless portfolio.yaml names another
+#: (a council's housing tenants go to the Housing Ombudsman).
+OMBUDSMAN = "Local Government and Social Care Ombudsman"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Wording:
     #: names of areas the commentary compares the council with (its region): a clause naming
     #: one is not checked against the measure's own figures
     comparison_areas: tuple[str, ...] = ()
+    #: the body a complaints deep dive names for decisions beyond the council's own stages
+    ombudsman: str = OMBUDSMAN
 
 
 def _text(doc: Yaml, problems: list[Problem], keys: tuple[str, ...], default: str,
@@ -78,8 +84,10 @@ def read(doc: Yaml, council: str | None, problems: list[Problem],
                         "write what a bold measure name means, e.g. 'Headline measure'")
     codes = _names(doc, problems, "shared_codes", "PI code labels", "[LAA]")
     areas = _names(doc, problems, "comparison_areas", "names of areas", "[Example County]")
+    ombudsman = _text(doc, problems, ("ombudsman",), OMBUDSMAN, "write the body's name, e.g. "
+                      "'Housing Ombudsman', or leave it out for the " + OMBUDSMAN)
     return Wording(short, label or HEADLINE_LABEL, meaning or HEADLINE_MEANING,
-                   frozenset(codes), tuple(areas))
+                   frozenset(codes), tuple(areas), ombudsman)
 
 
 def _names(doc: Yaml, problems: list[Problem], key: str, what: str, example: str) -> list[str]:

@@ -58,9 +58,15 @@ def theme() -> Any:
     return m
 
 
-def figure(title: str, alt: str, data: pd.DataFrame, png: bytes, caption: str = "") -> Figure:
-    """A chart block: the image, its alt text and caption, and the figures it plots as a table."""
-    rows: list[list[Inline]] = [[_cell(v) for v in row] for row in data.itertuples(index=False)]
+def figure(title: str, alt: str, data: pd.DataFrame, png: bytes, caption: str = "",
+           shown: pd.DataFrame | None = None) -> Figure:
+    """A chart block: the image, its alt text and caption, and the figures it plots as a table.
+
+    ``shown``, where given, is ``data`` as the report's own tables print it (text, each figure
+    to its measure's decimals), so the chart's table says what the tables beside it say.
+    """
+    table = data if shown is None else shown
+    rows: list[list[Inline]] = [[_cell(v) for v in row] for row in table.itertuples(index=False)]
     return Figure(title, alt, png, caption,
                   Table(f"Figures plotted in the chart: {title}", [str(c) for c in data.columns],
                         rows, cls="chart-data"))
@@ -91,24 +97,28 @@ def _png(fig: Any) -> bytes:
 
 def lines_against_target(data: pd.DataFrame, x: str, y: str, series: str, target: str,
                          title: str, ylabel: str, alt: str, caption: str = "",
-                         percent: bool = True) -> Figure:
+                         percent: bool = True, shown: pd.DataFrame | None = None) -> Figure:
     """One line per series over ``x``, each with its target as a dotted line of dashes.
 
     The axis is fitted to the values and targets (:func:`perflib.present.axes.line_range`);
-    when it starts above zero the chart and its text alternative say so.
+    when it starts above zero the chart and its text alternative say so. ``shown`` is ``data``
+    as the report's tables print it: each point is labelled with its ``y`` from there, so a
+    label says 38% where the table does, never 38.0%.
     """
-    fig, bottom = draw_lines(data, x, y, series, target, ylabel, percent)
+    fig, bottom = draw_lines(data, x, y, series, target, ylabel, percent,
+                             None if shown is None else shown[y])
     if bottom > 0:
         alt = f"{alt} {axes.NOT_FROM_ZERO}"
-    return figure(title, alt, data, _png(fig), caption)
+    return figure(title, alt, data, _png(fig), caption, shown)
 
 
 def draw_lines(data: pd.DataFrame, x: str, y: str, series: str, target: str, ylabel: str,
-               percent: bool = True) -> tuple[Any, float]:
+               percent: bool = True, labels: pd.Series | None = None) -> tuple[Any, float]:
     """The line chart itself, and where its axis starts; value labels clear of every mark.
 
     At each position the highest series is labelled above its point and the others below,
-    each past any point or target closer to it than a label's height.
+    each past any point or target closer to it than a label's height. ``labels`` (by the
+    index of ``data``) are the words of each point's label, where the caller printed them.
     """
     m = theme()
     fig, ax = m.plt.subplots(figsize=(7, 3.6))
@@ -132,13 +142,14 @@ def draw_lines(data: pd.DataFrame, x: str, y: str, series: str, target: str, yla
     for p in sorted(set(pos)):
         here = data[pos == p]
         marks = [float(v) for v in [*here[y], *here[target]] if pd.notna(v)]
-        ranked = sorted((v, names.index(n)) for v, n in zip(here[y], here[series], strict=True)
-                        if pd.notna(v))
-        for j, (v, i) in enumerate(reversed(ranked)):
+        ranked = sorted((v, names.index(n), k) for v, n, k in
+                        zip(here[y], here[series], here.index, strict=True) if pd.notna(v))
+        for j, (v, i, k) in enumerate(reversed(ranked)):
             others = [o for o in marks if o != v] + [v]
             above = j == 0
             at = axes.anchor_above(v, others, gap) if above else axes.anchor_below(v, others, gap)
-            ax.annotate(f"{v:.1f}%" if percent else f"{v:,.0f}", (p, at),
+            text = labels[k] if labels is not None else f"{v:.1f}%" if percent else f"{v:,.0f}"
+            ax.annotate(text, (p, at),
                         textcoords="offset points", xytext=(0, 5 if above else -5),
                         ha="center", va="bottom" if above else "top", fontsize=8,
                         color=PALETTE[i], zorder=6,

@@ -1,7 +1,7 @@
 """XmR charts, Making Data Count style icons and plain-words summaries for :mod:`perflib.spc`.
 
 Nothing here depends on seeing colour: special-cause points differ by marker shape, lines by
-style (mean solid, limits dashed, target dotted), icons carry a letter and an ``aria-label``,
+style (average solid, limits dashed, target dotted), icons carry a letter and an ``aria-label``,
 and every chart comes with alt text and the table of figures it plots.
 """
 
@@ -11,10 +11,11 @@ from html import escape
 
 import pandas as pd
 
+from perflib.data import periods
 from perflib.present import axes
 from perflib.present.blocks import Figure
 from perflib.present.charts import PALETTE, _png, figure, theme
-from perflib.spc import Result, enough_points, minimum_points
+from perflib.spc import Result, enough_points, minimum_points, rule_words
 from perflib.units import Style, derived
 
 IMPROVING, CONCERNING, NEITHER, COMMON = PALETTE[0], PALETTE[1], "#CC79A7", "#8C8C8C"
@@ -34,11 +35,12 @@ ASSURANCE_WORDS = {
 
 
 def _period(label: object) -> str:
+    """A point's period as the committee reads it: "April 2021", "Quarter 1 2021/22"."""
     if isinstance(label, pd.Timestamp):
-        return label.strftime("%b %Y")
+        return label.strftime("%B %Y")
     if isinstance(label, pd.Period):
-        return label.strftime("%b %Y") if label.freqstr.startswith("M") else str(label)
-    return str(label)
+        return label.strftime("%B %Y") if label.freqstr.startswith("M") else str(label)
+    return periods.words(label)
 
 
 def _variation_words(result: Result) -> str:
@@ -89,8 +91,8 @@ def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False,
               style: Style | None = None) -> Figure:
     """Draw an XmR chart of an SPC :class:`~perflib.spc.Result`, with alt text and data table.
 
-    The mean is solid, the limits dashed and the target dotted; limits break where the process
-    was rebased. Special-cause points are marked by shape as well as colour: improving an
+    The average (mean) is solid, the limits dashed and the target dotted; limits break where the
+    process was rebased. Special-cause points are marked by shape as well as colour: improving an
     upward triangle, concerning a downward triangle, neither a square. ``style`` is the
     measure's (its unit prints the figures of the alt text); without it, a percentage or count.
     """
@@ -107,7 +109,7 @@ def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False,
     ax.plot(x, frame["value"], color="#4d4d4d", linewidth=1.2, zorder=2)
     for i, (_, part) in enumerate(frame.assign(x=x).groupby("period_group")):
         ax.plot(part["x"], part["mean"], color="#000000", linestyle="-", linewidth=1.5,
-                label="Mean" if i == 0 else None)
+                label="Average" if i == 0 else None)
         for col, name in (("upper", "Process limits"), ("lower", None)):
             ax.plot(part["x"], part[col], color="#555555", linestyle="--", linewidth=1.5,
                     label=name if i == 0 else None)
@@ -134,17 +136,19 @@ def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False,
     last = frame.iloc[-1]
     signals = int(frame["special_cause"].sum())
     alt = (f"XmR chart of {title}: {len(frame)} points from {labels[0]} to {labels[-1]}. "
-           f"Latest value {say(last['value'])}, mean {say(last['mean'])}, "
+           f"Latest value {say(last['value'])}, average {say(last['mean'])}, "
            f"process limits {say(last['lower'])} to {say(last['upper'])}"
            + (f", target {say(target)}" if target is not None and pd.notna(target)
               else "")
            + f". {signals} point{'s' if signals != 1 else ''} show special cause variation. "
            + spc_summary_words(result)
            + ("" if from_zero else f" {axes.NOT_FROM_ZERO}"))
+    rules = frame["rule"].map(rule_words)
     words = frame["variation"].str.capitalize().where(
-        ~frame["special_cause"], frame["variation"].str.capitalize() + " (" + frame["rule"] + ")")
+        ~frame["special_cause"], frame["variation"].str.capitalize() + " (" + rules + ")")
     data = pd.DataFrame({"Period": labels, "Value": frame["value"].to_numpy(),
-                         "Mean": frame["mean"].to_numpy(), "Lower limit": frame["lower"].to_numpy(),
+                         "Average": frame["mean"].to_numpy(),
+                         "Lower limit": frame["lower"].to_numpy(),
                          "Upper limit": frame["upper"].to_numpy(),
                          "Special cause": words.to_numpy()})
     caption = (f"The latest limits rest on fewer than {minimum_points} points, so they are "

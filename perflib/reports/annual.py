@@ -52,7 +52,7 @@ def overview(r: Report) -> Blocks:
     """
     c = r.cash
     member = r.meta.get("cabinet_member")
-    blocks: list[Block] = [Heading("Portfolio summary"), Markdown(r.meta.get("summary") or "")]
+    blocks: list[Block] = [*_headed("Portfolio summary", r.meta.get("summary"), 3)]
     if member or r.portfolio.options.has_finance:
         blocks.append(Paragraph(f"{member or ''}, Cabinet Member for {r.portfolio.name}",
                                 cls="signature"))
@@ -116,25 +116,28 @@ CATEGORY_HEADINGS = {"Council": "Council measures", "Partnership": "Partnership 
 
 def priorities(r: Report) -> Blocks:
     """Section 1: the key, then each priority with its measures grouped by category."""
-    out: list[Block] = [Paragraph(r.meta.get("agreement") or ""),
+    out: list[Block] = [*([Paragraph(r.meta["agreement"])] if r.meta.get("agreement") else []),
                         *sections.rating_source(r.portfolio, "the Data quality section"),
                         sections.key(r.rules, sections.headline_key(r.portfolio, r.measures)),
                         *sections.own_thresholds(r.measures)]
     for p in r.meta["priorities"]:
         n = p["number"]
-        out += [Heading(f"Priority {n}: {p['title']}", 3, f"priority-{n}"), Markdown(p["intro"])]
+        body: list[Block] = [Markdown(p["intro"])] if (p["intro"] or "").strip() else []
         if "responses" in p["tables"] and r.responses is not None and not r.responses.empty:
-            out.append(responses(r))
+            body.append(responses(r))
         ms = r.measures[r.measures["priority"] == n]
-        out.append(Heading("Measuring performance and reporting progress", 4))
+        if not ms.empty:
+            body.append(Heading("Measuring performance and reporting progress", 4))
         if r.meta["show_categories"]:
             for cat, heading in CATEGORY_HEADINGS.items():
                 group = ms[ms["category"] == cat]
                 if len(group):
-                    out.append(Heading(heading, 5))
-                    out.extend(measure(r, m) for _, m in group.iterrows())
+                    body.append(Heading(heading, 5))
+                    body.extend(measure(r, m) for _, m in group.iterrows())
         else:
-            out.extend(measure(r, m) for _, m in ms.iterrows())
+            body.extend(measure(r, m) for _, m in ms.iterrows())
+        if body:  # a priority with no words, table or measure this year prints no heading
+            out += [Heading(f"Priority {n}: {p['title']}", 3, f"priority-{n}"), *body]
     return Blocks([Section("priorities", "1. Delivering our priorities", out)])
 
 
@@ -143,11 +146,17 @@ def responses(r: Report) -> Table:
     t = r.responses
     if t is None:
         raise ValueError(f"the {r.year} report has no responses.csv to print")
-    rows: list[list[Inline]] = [[q.quarter, q.programme, fmt.count(q.responses)]
-                                for q in t.itertuples()]
+    # responses.csv writes Q1..Q4; a reader meets "Quarter 1"
+    rows: list[list[Inline]] = [[f"Quarter {str(q.quarter)[1:]}", q.programme,
+                                 fmt.count(q.responses)] for q in t.itertuples()]
     return Table(f"Responses to consultations, {r.year}",
                  ["Quarter", "Programme", "Number of responses"], rows, numeric=(2,),
                  foot=[["Total", "", fmt.count(t["responses"].sum())]])
+
+
+def _headed(title: str, text: str | None, level: int = 4) -> list[Block]:
+    """A heading and its text, or nothing at all: a heading is never printed with nothing under it."""
+    return [Heading(title, level), Markdown(text)] if text and text.strip() else []
 
 
 def finance(r: Report) -> Blocks:
@@ -169,7 +178,7 @@ def finance(r: Report) -> Blocks:
                   ["", *(f"{labels[k]} £000" for k in ("previously_reported", "change", "current"))],
                   [["Cash limit", fmt.money(c.previously_reported), fmt.money(c.change),
                     fmt.money(c.current)]], numeric=(1, 2, 3), cls="finance"),
-            Heading("Budget changes", 4), Markdown(f.get("budget_change_note") or ""),
+            *_headed("Budget changes", f.get("budget_change_note")),
             Heading("Outturn position", 4),
             Table("Outturn position, £000",
                   ["Net cash limit £000", "Net expenditure £000", "Appropriations £000",
@@ -279,17 +288,18 @@ def data_quality(r: Report) -> Blocks:
     title = "Data quality"
     if not r.findings:
         return Blocks([Section("data-quality", title, [Paragraph(
-            "perflib found no disagreement between this report's commentary and its figures, "
-            "and no known inconsistency in the figures it prints.")])])
+            "Each figure and claim in this report was checked against the data: no disagreement "
+            "between its commentary and its figures was found, and no known inconsistency in "
+            "the figures it prints.")])])
     said = quality.counts(r.findings)
     rows: list[list[Inline]] = [[x.pi_code or x.measure_id, x.severity.capitalize(), x.finding,
                                  x.words or "", x.data_says] for x in r.findings]
-    ratings = (", notes where the council's published ratings differ from the rule's"
+    ratings = (", with notes where the council's published ratings differ from the rule's"
                if r.portfolio.options.published else "")
     return Blocks([Section("data-quality", title, [
-        Paragraph(f"perflib checks every figure and claim in the commentary against the data"
-                  f"{ratings}, and records known inconsistencies in the published figures: "
-                  f"{said}. Each is "
+        Paragraph(f"Each figure and claim in this report's commentary was checked against the "
+                  f"data, and known inconsistencies in the published figures are recorded"
+                  f"{ratings}: {said}. Each is "
                   "listed with what the data says; data-quality.csv beside this report has the "
                   "file and line of each."),
         Table(f"Data-quality findings, {r.year}",

@@ -1,4 +1,8 @@
-"""Complaints deep dive: Stage 1 and 2 complaints across years, the Ombudsman, revised figures."""
+"""Complaints deep dive: Stage 1 and 2 complaints across years, the ombudsman, revised figures.
+
+The ombudsman is the one portfolio.yaml names (``ombudsman: Housing Ombudsman``), the Local
+Government and Social Care Ombudsman where it names none.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,9 @@ KIND = ReportKind(
     facts={"stage1_received": "Stage 1 complaints received in a year (the base where a report "
                               "gives no numerator and denominator)",
            "stage2_received": "Stage 2 complaints received in a year",
-           "ombudsman_upheld": "complaints the Local Government and Social Care Ombudsman upheld",
-           "ombudsman_public_reports": "public reports the Ombudsman issued against the council"},
+           "ombudsman_upheld": "complaints the ombudsman upheld (portfolio.yaml's `ombudsman`; "
+                               "the Local Government and Social Care Ombudsman by default)",
+           "ombudsman_public_reports": "public reports the ombudsman issued against the council"},
     files=("facts.csv",),
     findings=lambda r: findings(r),
 )
@@ -167,6 +172,12 @@ def trends(d: Complaints) -> Blocks:
             continue
         desc = "; ".join(f"{s.stage} {s.period}: {deepdive.pct(s.percent, s.decimals)} (target "
                          f"{deepdive.pct(s.target, s.target_decimals)})" for s in x.itertuples())
+        # the chart's labels and table print each figure as the tables above do (38%, not 38.0%)
+        shown = pd.DataFrame({
+            "Stage": x["stage"], "Year": x["period"],
+            "Percent": [deepdive.pct(s.percent, s.decimals) for s in x.itertuples()],
+            "Target": [deepdive.pct(s.target, s.target_decimals) for s in x.itertuples()]},
+            index=x.index)
         x = x[["stage", "period", "percent", "target"]].rename(columns={
             "stage": "Stage", "period": "Year", "percent": "Percent", "target": "Target"})
         out.append(charts.lines_against_target(
@@ -175,7 +186,7 @@ def trends(d: Complaints) -> Blocks:
             alt=f"Line chart of the percentage of complaints {what} by stage and year, with "
                 f"targets. {desc}.",
             caption="Stage 1 is a solid line with circles, Stage 2 a dashed line with squares; "
-                    "targets are short bars on a dotted line."))
+                    "targets are short bars on a dotted line.", shown=shown))
     return deepdive.section("charts", "Upheld and on time, against target", out) if out else Blocks()
 
 
@@ -207,15 +218,16 @@ def revised(d: Complaints) -> Blocks:
 
 
 def ombudsman(d: Complaints) -> Blocks:
-    """The Local Government and Social Care Ombudsman's decisions, where published."""
+    """The decisions of the ombudsman portfolio.yaml names, where published."""
     if d.ombudsman.empty:
         return Blocks()
-    names = {"ombudsman_upheld": "Complaints upheld by the Ombudsman",
+    body = d.report.portfolio.words.ombudsman
+    names = {"ombudsman_upheld": f"Complaints upheld by the {body}",
              "ombudsman_public_reports": "Public reports issued against the council"}
     rows: list[list[Inline]] = [[names[x.metric], x.period, fmt.count(x.value), x.report,
                                  x.note or ""] for x in d.ombudsman.itertuples()]
     return deepdive.section("ombudsman", "Ombudsman decisions", [Table(
-        "Local Government and Social Care Ombudsman decisions",
+        f"{body} decisions",
         ["Decision", "Year", "Number", "Published in report", "Note"], rows, numeric=(2,))])
 
 

@@ -81,7 +81,7 @@ KIND = ReportKind(
 def title(c: Corporate) -> str:
     """'Corporate Performance Report 2021/22', or 'Mid-year Corporate Performance Report ...'."""
     if c.quarter:
-        return f"{periods.quarter_name(c.quarter)} {KIND.title} {c.label}"
+        return f"{periods.quarter_name(c.quarter)} {KIND.title} {c.year}"
     return f"{KIND.title} {c.year}"
 
 
@@ -265,6 +265,9 @@ def finance(c: Corporate) -> Blocks:
             f"measures only), so {'it is' if len(kpi_only) == 1 else 'they are'} not in the "
             "budget position.", cls="no-finance"))
     blocks += _missing(c)
+    if not blocks:  # the section says so, rather than print its heading over nothing
+        blocks.append(Paragraph(f"No portfolio in this report gives a budget position for "
+                                f"{c.label}."))
     return Blocks([Section("finance", "4. Budget position", blocks)])
 
 

@@ -63,8 +63,9 @@ class Corporate:
 
     @property
     def label(self) -> str:
-        """The period it covers: '2021/22', or '2021/22 Q2'."""
-        return periods.quarter_label(self.year, self.quarter) if self.quarter else self.year
+        """The period it covers as the report prints it: '2021/22', or 'Quarter 2 2021/22'."""
+        return periods.words(periods.quarter_label(self.year, self.quarter)) if self.quarter \
+            else self.year
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -189,7 +190,7 @@ def _entry(p: Portfolio, year: str, q: str) -> Entry:
         entry.href = f"{folder}/annual_report.html"
         entry.measures = _annual(r)
         return entry
-    label = periods.quarter_label(year, q)
+    label = periods.words(periods.quarter_label(year, q))
     if "quarterly" not in p.reports:
         entry.missing = "publishes no quarterly reports"
     elif q not in declared_quarters(p):

@@ -107,8 +107,8 @@ class QuarterReport:
 
     @property
     def label(self) -> str:
-        """E.g. '2021/22 Q2'."""
-        return periods.quarter_label(self.report.year, self.quarter)
+        """The quarter as the report prints it: 'Quarter 2 2021/22' (never the data's code)."""
+        return periods.words(periods.quarter_label(self.report.year, self.quarter))
 
     @property
     def name(self) -> str:
@@ -163,9 +163,9 @@ def latest_quarter(r: Report) -> str:
 def cover(q: QuarterReport) -> Blocks:
     """The cover: the quarter's own date, version, approver and status, and the months it covers."""
     return Blocks([sections.cover(
-        q.report, f"{q.name} Performance Monitoring Report {q.label}",
+        q.report, f"{q.name} Performance Monitoring Report {q.report.year}",
         note=f"Performance for the year to date, {q.span}, against the year's targets.",
-        meta=q.details, covers=f"{q.span} ({q.label}, the year to date)")])
+        meta=q.details, covers=f"{q.span} (the year to date)")])
 
 
 def _value(style: units.Style, v: float) -> str:
@@ -220,8 +220,8 @@ def performance(q: QuarterReport) -> Blocks:
     """Section 1: the key, then each priority's quarterly measures, then those reported yearly."""
     r = q.report
     ms = quarterly_measures(q)
-    prev = q.measures["previous_quarter"].iloc[0] if len(q.measures) else ""
-    last = q.measures["last_year_quarter"].iloc[0] if len(q.measures) else ""
+    prev = periods.words(q.measures["previous_quarter"].iloc[0]) if len(q.measures) else ""
+    last = periods.words(q.measures["last_year_quarter"].iloc[0]) if len(q.measures) else ""
     out: list[Block] = [
         Paragraph(f"Each measure's figure for the year to date ({q.span}) is rated against its "
                   "target for the year to date: the annual target, or for counts the share of it "
@@ -232,7 +232,7 @@ def performance(q: QuarterReport) -> Blocks:
         sections.key(r.rules, sections.headline_key(r.portfolio, ms)),
         *sections.own_thresholds(ms)]
     heads: list[Inline] = ["Measure", "Good performance", "Year to date",
-                           "Target to date", "Status", f"{q.quarter} figure",
+                           "Target to date", "Status", f"Quarter {q.number} figure",
                            f"Trend from {prev}", f"Trend from {last}"]
     for p in r.meta["priorities"]:
         mine = ms[ms["priority"] == p["number"]]
@@ -243,7 +243,8 @@ def performance(q: QuarterReport) -> Blocks:
                       [measure_row(q, m) for _, m in mine.iterrows()], numeric=(2, 3, 5),
                       cls="quarter-table")]
     out += year_end(q)
-    return Blocks([Section("performance", f"1. Performance to the end of {q.quarter}", out)])
+    return Blocks([Section("performance", f"1. Performance to the end of quarter {q.number}",
+                           out)])
 
 
 def finance(q: QuarterReport) -> Blocks:

@@ -27,7 +27,7 @@ from perflib.spc import Improvement, Result, analyse, enough_points, minimum_poi
 
 IMPROVEMENT: dict[str, Improvement] = {"High": "increase", "Low": "decrease"}
 HOW_TO_READ = (
-    "Each chart plots a measure's figure for every period, its mean (solid line) and its process "
+    "Each chart plots a measure's figure for every period, its average (solid line) and its process "
     "limits (dashed lines), between which the figure varies by chance alone; a target is dotted. "
     "Variation says whether the latest figure is common cause (the usual ups and downs) or special "
     "cause (a signal of real change, improving or concerning). Assurance says whether, as things "
@@ -68,7 +68,8 @@ def chart(m: pd.Series, result: Result) -> tuple[Group, dict]:
     # the chart's title is its figure's caption: no heading repeats it, nor the image itself
     group = Group([fig,
                    Definitions([("Variation", [v_icon, Span("", f" {variation.capitalize()} at "
-                                                            f"the latest point ({index[-1]})")]),
+                                                            f"the latest point "
+                                                            f"({periods.words(index[-1])})")]),
                                 ("Assurance", [a_icon, Span("", f" {assurance_key(result)}")])],
                                cls="spc-key"),
                    Paragraph(spc_summary_words(result)),

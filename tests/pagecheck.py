@@ -23,7 +23,9 @@ JARGON = {
     "the tool's name": re.compile(r"perflib", re.I),
     "CL for the centre line": re.compile(r"\b[UL]?CL\b"),
     "a month code": re.compile(r"\bM(0[1-9]|1[0-2])\b"),
-    "a quarter code": re.compile(r"\bQ[1-4]\b"),
+    # "Q1 figure", "2021/22 Q1": a code where words belong (a council's own label, such as
+    # "Previously Reported (Q3)" in its finance table, is its to word)
+    "a quarter code": re.compile(r"\bQ[1-4](?= |$)"),
 }
 
 

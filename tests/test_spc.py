@@ -333,16 +333,18 @@ def months_result(improvement: str = "increase", target: float | None = None) ->
 def test_chart():
     chart = xmr_chart(months_result(target=16), "Fictional visits", "Visits (number)")
     assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert chart.data.headers == ["Period", "Value", "Mean", "Lower limit", "Upper limit",
+    assert chart.data.headers == ["Period", "Value", "Average", "Lower limit", "Upper limit",
                                   "Special cause"]
-    assert chart.data.rows[0][0] == "Jan 2022"
-    assert chart.data.rows[-1][-1] == "Special cause improving (7 Points Above CL)"
+    assert chart.data.rows[0][0] == "January 2022"  # a month by its name
+    # the rule in words, never NHSRplotthedots' label ("7 Points Above CL")
+    assert chart.data.rows[-1][-1] == "Special cause improving (7 points in a row above the average)"
     assert chart.data.rows[0][-1] == "Common cause"
     assert "Special cause improving variation" in chart.alt
     assert "7 points show special cause variation" in chart.alt
     assert "missed every time" in chart.alt
     assert "process limits 4.7 to 15.3" in chart.alt
     assert chart.caption == ""
+    assert "average 10" in chart.alt
     from perflib.present.html import block
 
     assert "<figure" in block(chart)

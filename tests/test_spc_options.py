@@ -47,6 +47,6 @@ def test_a_point_beyond_a_limit_counts_towards_two_of_three_only_when_the_counci
 
 def test_the_rules_a_chart_used_are_said_in_words():
     assert Options(shift=6, trend=6, beyond_limits=True).describe() == (
-        "Rules used: a shift of 6 points on one side of the mean, a trend of 6 points each "
+        "Rules used: a shift of 6 points on one side of the average, a trend of 6 points each "
         "rising or each falling, and 2 of 3 points near a limit (points beyond a limit "
         "counted).")

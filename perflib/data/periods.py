@@ -157,12 +157,17 @@ def quarter_name(quarter: str) -> str:
 def words(label: object) -> str:
     """A period as a report prints it: a month by its name, a quarter by its number in words.
 
-    Committee members read "April 2021", not the data's "2021/22 M01"; anything that is not a
+    Committee members read "April 2021", not the data's "2021/22 M01"; a quarter of the year in
+    hand ("Q3", as responses.csv and facts.csv write it) is "Quarter 3". Anything that is not a
     period label is printed as it is.
 
     >>> words("2021/22 M01"), words("2021/22 M12"), words("2021/22 Q1"), words("2021/22")
     ('April 2021', 'March 2022', 'Quarter 1 2021/22', '2021/22')
+    >>> words("Q3")
+    'Quarter 3'
     """
+    if str(label) in QUARTERS:
+        return f"Quarter {str(label)[1]}"
     p = parse(str(label))
     if p is None:
         return str(label)

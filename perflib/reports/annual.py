@@ -8,6 +8,7 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib import units
+from perflib.data import periods
 from perflib.data.report import Report
 from perflib.present import sections
 from perflib.present.blocks import (
@@ -146,9 +147,8 @@ def responses(r: Report) -> Table:
     t = r.responses
     if t is None:
         raise ValueError(f"the {r.year} report has no responses.csv to print")
-    # responses.csv writes Q1..Q4; a reader meets "Quarter 1"
-    rows: list[list[Inline]] = [[f"Quarter {str(q.quarter)[1:]}", q.programme,
-                                 fmt.count(q.responses)] for q in t.itertuples()]
+    rows: list[list[Inline]] = [[periods.words(q.quarter), q.programme, fmt.count(q.responses)]
+                                for q in t.itertuples()]
     return Table(f"Responses to consultations, {r.year}",
                  ["Quarter", "Programme", "Number of responses"], rows, numeric=(2,),
                  foot=[["Total", "", fmt.count(t["responses"].sum())]])
@@ -234,7 +234,7 @@ def appendix(r: Report) -> Blocks:
     if e is None or e.empty:
         why = r.meta["empty_sections"].get("appendix")
         return Blocks([Section("appendix", title, [Markdown(why)])] if why else [])
-    rows: list[list[Inline]] = [[x.quarter, x.programme, x.purpose,
+    rows: list[list[Inline]] = [[periods.words(x.quarter), x.programme, x.purpose,
                                  "Not stated" if pd.isna(x.count) else fmt.count(x.count)]
                                 for x in e.itertuples()]
     stated = e["count"].dropna()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from perflib import formatting as fmt
+from perflib.data import periods
 from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
 from perflib.errors import Problem
@@ -149,11 +150,6 @@ def annual(d: Museums) -> Blocks:
         caption="Black bars mark the target where one was set.")])
 
 
-def _quarter_words(quarter: str) -> str:
-    """'Q3' -> 'Quarter 3': a reader meets the quarter's name, not the data's code."""
-    return f"Quarter {quarter[1:]}"
-
-
 def quarterly(d: Museums) -> Blocks:
     """This year's visits by quarter with closures and reopenings drawn on the chart."""
     q, e, year = d.quarters, d.events, d.report.year
@@ -161,7 +157,7 @@ def quarterly(d: Museums) -> Blocks:
     if q is None and e.empty:
         return Blocks()
     if q is not None:
-        q = q.assign(quarter=q["quarter"].map(_quarter_words))  # "Quarter 1", never "Q1"
+        q = q.assign(quarter=q["quarter"].map(periods.words))  # "Quarter 1", never "Q1"
         derived = q[q["derived"]]
         if not derived.empty:
             blocks.append(Paragraph(

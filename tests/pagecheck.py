@@ -1,5 +1,6 @@
 """What a councillor turning the printed pages would stumble on, checked page by page.
 
+- :func:`empty_headings`: a heading with nothing under it, read from a report's HTML.
 - :func:`orphan_problems`: a page whose last words are a heading, a table's caption or a
   chart's title, with what it names on the next page. The headings and captions are read from
   the HTML the PDF was printed from; each page's text from poppler's ``pdftotext -layout``, its
@@ -57,6 +58,52 @@ class _Labels(HTMLParser):
             self._open.append(data)
 
 
+class _Empty(HTMLParser):
+    """Headings with nothing under them: the next thing after one is a heading of its level or
+    above, or the end of its section."""
+
+    CONTENT = {"img", "table", "svg", "figure", "ul", "ol", "dl", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self._level = 0  # the level of the heading read last, while nothing has followed it
+        self._text: list[str] = []
+        self._in: int | None = None
+
+    def _heading(self, tag: str) -> int | None:
+        return int(tag[1]) if len(tag) == 2 and tag[0] == "h" and tag[1].isdigit() else None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        level = self._heading(tag)
+        if level is not None:
+            if self._level and level <= self._level:
+                self.found.append(" ".join("".join(self._text).split()))
+            self._level, self._in, self._text = 0, level, []
+        elif tag in self.CONTENT:
+            self._level = 0
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._heading(tag) is not None and self._in is not None:
+            self._level, self._in = self._in, None
+        elif tag in ("section", "main", "body") and self._level:
+            self.found.append(" ".join("".join(self._text).split()))
+            self._level = 0
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            self._text.append(data)
+        elif data.strip():
+            self._level = 0
+
+
+def empty_headings(html: Path) -> list[str]:
+    """The headings of a report with nothing under them before the next heading or its end."""
+    p = _Empty()
+    p.feed(html.read_text(encoding="utf-8"))
+    return [f"{html.name}: '{t}' heads nothing" for t in p.found]
+
+
 def labels(html: Path) -> list[str]:
     """The headings and captions of a report, as its reader sees them (whitespace folded)."""
     p = _Labels()
@@ -105,4 +152,4 @@ def wording_problems(pdf: Path) -> list[str]:
     return found
 
 
-__all__ = ["labels", "orphan_problems", "pages", "wording_problems"]
+__all__ = ["empty_headings", "labels", "orphan_problems", "pages", "wording_problems"]

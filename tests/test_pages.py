@@ -172,4 +172,6 @@ def test_a_cover_title_is_in_one_type_size(built_pages):
 
     PdfReader(pdf).pages[0].extract_text(visitor_text=seen)
     title = ["Council-wide", "Corporate", "Performance", "Report"]
-    assert len(set().union(*(sizes[w] for w in title))) == 1, {w: sizes[w] for w in title}
+    # the title's words are printed large once each (and small in the running header)
+    large = {w: {s for s in sizes[w] if s > 14} for w in title}
+    assert all(large.values()) and len(set().union(*large.values())) == 1, large

@@ -241,10 +241,10 @@ def test_a_corporate_report_is_final_only_when_every_portfolio_report_it_takes_i
                             "Approved by": "AB", "Period covered": "April 2021 to March 2022",
                             "Status": "Draft until the 2021/22 report of Leisure (fictional) is "
                                       "final"}
-    assert _cover(q1)["Status"] == ("Draft until the 2021/22 Q1 report of Streets (fictional) "
+    assert _cover(q1)["Status"] == ("Draft until the Quarter 1 2021/22 report of Streets (fictional) "
                                     "is final")
     assert cover_status(corporate.cover(q1)) == {
-        "status": "draft", "why": "Draft until the 2021/22 Q1 report of Streets (fictional) is final"}
+        "status": "draft", "why": "Draft until the Quarter 1 2021/22 report of Streets (fictional) is final"}
     # the build says the same, before it runs them, from the same report.yaml files
     reports = load_all(ashdown)
     assert cf.held_back([r for r in reports if r.year == "2021/22"], "") == ["Leisure (fictional)"]

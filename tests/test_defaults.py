@@ -65,7 +65,7 @@ def test_council_yaml_orders_the_portfolios_and_quarters_default_to_the_latest(t
     ("annual_report", "Communities and Culture (fictional) Portfolio Performance and Resources "
                       "Annual Report 2021/22"),
     ("quarterly_report", "Communities and Culture (fictional) Mid-year Performance Monitoring "
-                         "Report 2021/22 Q2"),
+                         "Report 2021/22"),
     # no council.yaml and no cover of its own: a draft, as the build would make it
     ("corporate_report", "DRAFT: Council-wide Corporate Performance Report 2021/22"),
 ])

@@ -373,7 +373,7 @@ def test_a_quarterly_row_of_every_unit_follows_its_year_rule(data):
 def test_an_spc_chart_says_its_figures_in_the_measures_unit():
     r = analyse([-12, -9, -14, -10, -11, -13, -8, -12, -10, -9, -11, -12], "decrease", 0)
     chart = xmr_chart(r, "Fictional backlog", "Days", style=Style("number", 0, suffix="days"))
-    assert f"Latest value {MINUS}12 days, mean {MINUS}10.9 days" in chart.alt
+    assert f"Latest value {MINUS}12 days, average {MINUS}10.9 days" in chart.alt
     assert "target 0 days" in chart.alt
     assert chart.data.rows[0][1] == f"{MINUS}12"  # the table a screen reader reads: a minus
 
@@ -394,7 +394,7 @@ def test_a_return_checks_each_cell_as_its_unit_allows(data):
     write_returns("brackenfield", "2023/24", data)
     book = config.RETURNS_DIR / "brackenfield" / "2023-24" / "brackenfield_2023-24.xlsx"
     ws = load_workbook(book)[form.FIGURES]
-    col = {h: form.letter(h) for h in ("measure_id", "Unit", "value", "numerator")}
+    col = {h: form.letter(h) for h in ("measure_id", "About", "value", "numerator")}
     row = {ws[f"{col['measure_id']}{r}"].value: r for r in range(form.FIRST_ROW, ws.max_row + 1)}
     rule = {str(c): (v.type, v.operator, v.formula1) for v in ws.data_validations.dataValidation
             for c in v.sqref.ranges}
@@ -407,10 +407,12 @@ def test_a_return_checks_each_cell_as_its_unit_allows(data):
     assert check("sickness_days") == ("decimal", "greaterThanOrEqual", "0")
     assert check("planning_backlog") == ("decimal", "between", "-1E+15")
     assert check("budget_variance") == ("decimal", "between", "-1E+15")
-    units_col = {mid: ws[f"{col['Unit']}{r}"].value for mid, r in row.items()}
+    # the unit is the second sentence of About the measure, after which way is good
+    units_col = {mid: ws[f"{col['About']}{r}"].value.split(". ")[1].rstrip(".")
+                 for mid, r in row.items()}
     assert (units_col["missed_bins"], units_col["budget_variance"], units_col["sickness_days"],
-            units_col["affordable_homes"]) == ("rate per 100,000", "money (£k)", "number (days)",
-                                               "count")
+            units_col["affordable_homes"]) == ("Rate per 100,000", "Money (£k)", "Number (days)",
+                                               "Count")
     assert f"{col['numerator']}{row['missed_bins']}" in rule  # a rate's fraction is open
     assert f"{col['numerator']}{row['sickness_days']}" not in rule
     held = {mid: ws[f"{col['value']}{r}"].value for mid, r in row.items()}

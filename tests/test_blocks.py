@@ -180,7 +180,7 @@ WORD = [
                ("Savings (fictional)",
                 [["Proposal", "Value £000"], ["Fewer letters", "10"], ["Total", "10"]],
                 [5358, 4280])]),
-    (dataclasses.replace(FIGURE, png=png()), [("Captioned Figure", "[image: Bar chart of visits per year. 2021/22: 50.]"),
+    (dataclasses.replace(FIGURE, image=png()), [("Captioned Figure", "[image: Bar chart of visits per year. 2021/22: 50.]"),
               ("Image Caption", "Visits by year. Fictional figures."),
               ("Table Caption", "The figures plotted above"),
               ("The figures plotted above", [["Year", "Visits"], ["2021/22", "50"]],

@@ -69,14 +69,14 @@ class PageExporter(HTMLExporter):
 def notebook_name(nb: nbformat.NotebookNode, resources: dict | None = None) -> str:
     """The notebook as a message names it: ``notebooks/complaints.ipynb``.
 
-    From papermill's record of the notebook it ran (the build's case), else from what nbconvert
-    was given, relative to the project where it lies inside it.
+    From what nbconvert (or JupyterLab) was given, else from papermill's record of the notebook
+    it ran (the build's case), relative to the project where it lies inside it.
     """
     meta = (resources or {}).get("metadata") or {}
     source = ((nb.get("metadata") or {}).get("papermill") or {}).get("input_path")
-    if not source and meta.get("name"):
+    if meta.get("name"):  # nbconvert's, or JupyterLab's: the file it was given
         source = str(Path(meta.get("path") or "") / f"{meta['name']}.ipynb")
-    if not source:
+    if not isinstance(source, str) or not source:  # papermill given a notebook, not a file
         return "the notebook"
     path = Path(source)
     try:

@@ -190,8 +190,10 @@ def _figure(f: Figure) -> str:
     note = f" {esc(f.caption)}" if f.caption else ""
     fid = "chart-" + hashlib.sha1(f"{f.title}\0{f.alt}".encode() + f.image).hexdigest()[:12]
     img = f'<img src="data:{mime};base64,{src}" alt="{esc(f.alt or MISSING)}">'
-    if f.title:
+    if f.title and f.data is not None:  # the table below is named by the title's id
         caption = f'<figcaption><span id="{fid}-title">{esc(f.title)}</span>.{note}</figcaption>'
+    elif f.title:
+        caption = f"<figcaption>{esc(f.title)}.{note}</figcaption>"
     else:
         caption = f"<figcaption>{esc(f.caption)}</figcaption>" if f.caption else ""
     data = "" if f.data is None else table(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import lxml.html
@@ -87,7 +88,15 @@ def html_text(path: Path) -> str:
     main = lxml.html.parse(str(path)).getroot().find(".//main")
     for nav in main.iter("nav"):
         nav.getparent().remove(nav)
+    for el in main.iter(*BLOCKS):  # a block's words end where it does, as a reader hears them
+        el.tail = " " + (el.tail or "")
+        el.insert(0, lxml.html.Element("span"))
+        el[0].tail, el.text = (el.text or ""), " "
     return words(main.text_content())
+
+
+BLOCKS = ("p", "td", "th", "caption", "li", "pre", "dt", "dd", "figcaption", "h1", "h2", "h3",
+          "h4", "h5", "tr")
 
 
 def word_text(path: Path) -> str:
@@ -117,10 +126,11 @@ def markdown_text(path: Path) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    pages = [p.extract_text() for p in PdfReader(path).pages]
-    lines = [line for page in pages for line in page.splitlines()
-             if not re.fullmatch(r"(DRAFT: )?Citizen Focus.*20/21|Page \d+ of \d+", line.strip())]
-    return words(" ".join(lines))
+    """The pages' words without their headers and footers, ligatures (ﬁ) as letters."""
+    text = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in PdfReader(path).pages))
+    text = re.sub(r"(DRAFT: )?Citizen Focus and Engagement Complaints: deep dive 2020/21|"
+                  r"Page \d+ of \d+", " ", text)
+    return words(text)
 
 
 def section(text: str) -> str:

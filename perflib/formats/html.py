@@ -50,8 +50,8 @@ class PageExporter(HTMLExporter):
         No preprocessor runs and no cell is rendered by nbconvert: the content is every cell's
         output as blocks, and the template only places it in the page.
         """
+        name = notebook_name(nb, resources)  # before nbconvert names it "Notebook"
         resources = self._init_resources(resources)
-        name = notebook_name(nb, resources)
         content = cells.content(nb, name)
         if not content:
             raise ExportError(f"{name} ran but showed nothing, so there is no report to export; "
@@ -69,14 +69,15 @@ class PageExporter(HTMLExporter):
 def notebook_name(nb: nbformat.NotebookNode, resources: dict | None = None) -> str:
     """The notebook as a message names it: ``notebooks/complaints.ipynb``.
 
-    From what nbconvert (or JupyterLab) was given, else from papermill's record of the notebook
-    it ran (the build's case), relative to the project where it lies inside it.
+    From papermill's record of the notebook it ran (the build's case), else from what nbconvert
+    or JupyterLab was given, relative to the project where it lies inside it.
     """
     meta = (resources or {}).get("metadata") or {}
     source = ((nb.get("metadata") or {}).get("papermill") or {}).get("input_path")
-    if meta.get("name"):  # nbconvert's, or JupyterLab's: the file it was given
-        source = str(Path(meta.get("path") or "") / f"{meta['name']}.ipynb")
-    if not isinstance(source, str) or not source:  # papermill given a notebook, not a file
+    if not isinstance(source, str) or not source:  # papermill was given a notebook, not a file
+        source = str(Path(meta.get("path") or "") / f"{meta['name']}.ipynb") if meta.get(
+            "name") else ""
+    if not source:
         return "the notebook"
     path = Path(source)
     try:

@@ -1,10 +1,10 @@
 """Text in a Word document: paragraphs, headings, inline styles, and the commentary's Markdown.
 
-The commentary is Markdown written by the service; the page prints it sanitised
-(:func:`perflib.present.html.markdown`), and Word is given the same sanitised HTML, read element
-by element: its few allowed tags (paragraphs, h4 to h6, lists, quotes, bold, italic, code, links,
-line breaks, super- and subscripts) each have a Word equivalent, so the Word file says exactly
-what the page says.
+The commentary is Markdown written by the service, as is a notebook's Markdown cell; the page
+prints it sanitised (:func:`perflib.present.html.markdown`), and Word is given the same sanitised
+HTML, read element by element: its few allowed tags (paragraphs, h2 to h6, lists, quotes, bold,
+italic, code, links, line breaks, super- and subscripts) each have a Word equivalent, so the Word
+file says exactly what the page says.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ SKIP_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 #: The level of an analyst's headings: under the cover's title (level 1), as sections are.
 TOP = 2
 _IMAGES = ("image/png", "image/svg+xml")
+_WIDGET = "application/vnd.jupyter.widget-view+json"
 _OBJECT = re.compile(r"^\[?<[^<>]*>\]?$")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 FIX_ALT = ("add a first line '#| fig-alt: <what the chart shows, with its main figures>' to the "
@@ -154,8 +155,8 @@ def _display(o: dict, opts: options.CellOptions, counts: dict[str, int]) -> list
     if MIME in data:
         payload = data[MIME]
         return from_json(json.loads(payload) if isinstance(payload, str) else payload)
-    if DATA_MIME in data:
-        return []  # the data files the build publishes beside the report
+    if DATA_MIME in data or _WIDGET in data:
+        return []  # the data files the build publishes; a widget, which needs a live kernel
     mime = next((m for m in _IMAGES if m in data), None)
     if mime is not None:
         n = counts["figure"]

@@ -205,6 +205,14 @@ def test_a_final_reports_chart_without_a_real_description_is_refused(alt):
     assert caught.value.exit_code == 2
 
 
+def test_a_cell_with_two_undescribed_charts_is_named_once():
+    nb = notebook(code("#| fig-alt: [Bars of visits]\nplot(); plot(); plot()", 8, png_output(),
+                       png_output(), png_output()), draft=False)
+    with pytest.raises(ContentError, match=r"^notebooks/fictional.ipynb, cell \[8\]: shows 2 charts "
+                       r"with no description \(alt text\)[^\n]*$"):
+        content(nb, "notebooks/fictional.ipynb")
+
+
 def test_a_notebook_outside_a_report_is_a_draft():
     nb = notebook(code("plot()", 3, png_output()), draft=None)
     assert [type(x).__name__ for x in content(nb)] == ["Figure", "Note"]
@@ -298,6 +306,21 @@ def test_a_styler_is_read_from_its_html_with_its_caption_and_formats():
     assert table == b.Table("Visits (fictional)", ["Year", "Visits"],
                             [["2030/31", "1,200"], ["2031/32", "950"]], row_header=False,
                             numeric=(1,), cls="frame")
+
+
+def test_the_html_of_a_multiindex_names_each_level_and_repeats_spanned_labels():
+    frame = pd.DataFrame({"Visits": [1, 2, 3]}, index=pd.MultiIndex.from_tuples(
+        [("North", "Parks"), ("North", "Pools"), ("South", "Parks")], names=["Area", "Service"]))
+    expected = b.Table("Table of visits", ["Area", "Service", "Visits"],
+                       [["North", "Parks", "1"], ["North", "Pools", "2"], ["South", "Parks", "3"]],
+                       row_header=True, numeric=(2,), cls="frame")
+    assert frames.from_html(frame._repr_html_(), "") == expected
+    assert frames.from_payload(frames.payload(frame), "") == expected
+
+
+def test_a_columns_name_is_not_taken_for_an_index_name():
+    frame = pd.DataFrame({"Visits": [1, 2]}, index=["a", "b"]).rename_axis(columns="Measure")
+    assert frames.from_html(frame._repr_html_(), "").headers == ["Visits"]
 
 
 def test_multiindex_columns_join_their_levels():

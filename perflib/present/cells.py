@@ -100,8 +100,12 @@ def content(nb: Any, name: str = "the notebook") -> list[Block]:
                     missing.append((block, prompt))
     final = any(isinstance(b, Cover) and not b.draft for b in walk(out))
     if missing and final:
-        problems += [(prompt, "shows a chart with no description (alt text), and a final "
-                      "report publishes no chart without one", FIX_ALT) for _, prompt in missing]
+        counts: dict[str, int] = {}
+        for _, prompt in missing:
+            counts[prompt] = counts.get(prompt, 0) + 1
+        problems += [(prompt, f"shows {'a chart' if n == 1 else f'{n} charts'} with no "
+                      "description (alt text), and a final report publishes no chart without one",
+                      FIX_ALT) for prompt, n in counts.items()]
     if problems:
         raise ContentError(name, problems)
     return _marked(out, missing)

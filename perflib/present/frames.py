@@ -159,6 +159,8 @@ def from_html(html: str, caption: str) -> Table | None:
     width = max(len(r) for r in body)
     headers = [" ".join(dict.fromkeys(t for r in head if j < len(r) and (t := r[j][0])))
                for j in range(width)]
+    for j in range(min(n_index, width)):
+        headers[j] = _index_name(head, j, n_index)
     keep = [j for j in range(width) if j >= n_index or headers[j]]
     rows = [[r[j][0] if j < len(r) else "" for j in keep] for r in body]
     names = [headers[j] for j in keep]
@@ -172,6 +174,22 @@ def from_html(html: str, caption: str) -> Table | None:
                  row_header=index > 0, numeric=numeric, cls="frame")
 
 
+def _index_name(head: list[list[tuple[str, bool]]], j: int, n_index: int) -> str:
+    """The name of the index level in column ``j``, or ``""`` if it has none.
+
+    A Styler marks it (``index_name``); pandas gives the index names a header row of their own,
+    below the column names, empty over the columns. A lone header row's first cell is the
+    columns' own name, not the index's.
+    """
+    for row in head:
+        if j < len(row) and row[j][1]:
+            return row[j][0]
+    last = head[-1] if len(head) > 1 else []
+    if j < len(last) and not any(text for text, _ in last[n_index:]):
+        return last[j][0]
+    return ""
+
+
 def _leading_th(tr: Any) -> Any:
     for cell in tr:
         if cell.tag != "th":
@@ -179,25 +197,28 @@ def _leading_th(tr: Any) -> Any:
         yield cell
 
 
-def _grid(trs: list) -> list[list[tuple[str, str]]]:
-    """Rows of (text, tag), each spanned cell repeated over the rows and columns it spans."""
-    grid: list[list[tuple[str, str]]] = []
-    pending: dict[tuple[int, int], tuple[str, str]] = {}
+def _grid(trs: list) -> list[list[tuple[str, bool]]]:
+    """Rows of (text, whether a Styler marks it an index's name), spans repeated.
+
+    A cell spanning rows or columns is repeated over each, so every row is as long as the table.
+    """
+    grid: list[list[tuple[str, bool]]] = []
+    pending: dict[tuple[int, int], tuple[str, bool]] = {}
     for i, tr in enumerate(trs):
-        row: list[tuple[str, str]] = []
+        row: list[tuple[str, bool]] = []
         for cell in tr:
             if cell.tag not in ("th", "td"):
                 continue
             while (i, len(row)) in pending:
                 row.append(pending.pop((i, len(row))))
-            text = " ".join(cell.text_content().split())
-            if "blank" in (cell.get("class") or "").split():
-                text = ""
+            classes = (cell.get("class") or "").split()
+            text = "" if "blank" in classes else " ".join(cell.text_content().split())
+            entry = (text, "index_name" in classes)
             span, down = _int(cell.get("colspan")), _int(cell.get("rowspan"))
             for _ in range(span):
                 for k in range(1, down):
-                    pending[(i + k, len(row))] = (text, cell.tag)
-                row.append((text, cell.tag))
+                    pending[(i + k, len(row))] = entry
+                row.append(entry)
         while (i, len(row)) in pending:
             row.append(pending.pop((i, len(row))))
         grid.append(row)

@@ -7,6 +7,7 @@ frames through perflib's internals above it; ``PERFLIB_DEBUG=1`` brings the full
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,13 +154,39 @@ class ParameterError(PerflibError):
     exit_code = 2
 
 
-class NotebookError(PerflibError):
-    """A notebook failed while it ran; names the notebook and the cell."""
+class ContentError(PerflibError):
+    """A report notebook's cells cannot be published as they are; names the notebook and each cell.
 
-    exit_code = 1
+    A final report's chart with no alt text, an option misspelt: each with its fix.
+    """
+
+    exit_code = 2
+
+    def __init__(self, notebook: str, problems: list[tuple[str, str, str]]):
+        #: (the cell as its prompt shows it, what is wrong, the fix)
+        self.notebook, self.problems = notebook, list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(f"{self.notebook}, cell {cell}: {message}. Fix: {fix}"
+                         for cell, message, fix in self.problems)
+
+
+#: Errors that say the input is wrong, not the code: a notebook failing with one exits 2 too.
+_INPUT_ERRORS = re.compile(r"\b(DataError|ParameterError|ContentError): ")
+
+
+class NotebookError(PerflibError):
+    """A notebook failed while it ran; names the notebook and the cell.
+
+    Exits 2, as bad input does, when what failed it was the data, a parameter or the notebook's
+    own content (its reason names a :class:`DataError`, :class:`ParameterError` or
+    :class:`ContentError`); otherwise 1.
+    """
 
     def __init__(self, notebook: str, cell: int | None, reason: str, kept: Path | None = None):
         self.notebook, self.cell, self.reason, self.kept = notebook, cell, reason, kept
+        self.exit_code = 2 if _INPUT_ERRORS.search(reason) else 1
         super().__init__(str(self))
 
     def __str__(self) -> str:

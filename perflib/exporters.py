@@ -19,7 +19,7 @@ import nbformat
 from traitlets import default
 
 from perflib import config
-from perflib.errors import debugging
+from perflib.errors import ContentError, debugging
 from perflib.formats import FORMATS, Rendered
 from perflib.formats.html import ExportError, PageExporter
 
@@ -37,11 +37,11 @@ class ReportHTMLExporter(PageExporter):
         """Run the notebook if it has not been, then render its page."""
         try:
             return super().from_notebook_node(ready(nb, resources), resources, **kw)
-        except ExportError as exc:
+        except (ExportError, ContentError) as exc:
             self._refuse(exc)
 
-    def _refuse(self, exc: ExportError) -> NoReturn:
-        """Fail the export: under ``jupyter nbconvert``, with the message alone and exit 1.
+    def _refuse(self, exc: ExportError | ContentError) -> NoReturn:
+        """Fail the export: under ``jupyter nbconvert``, with the message alone and its exit code.
 
         nbconvert would log a ConversionException with its traceback, which buries the one line
         that says what failed. Elsewhere (JupyterLab's server, a build) the error is raised.
@@ -53,8 +53,8 @@ class ReportHTMLExporter(PageExporter):
         # so inside jupyter_server NbConvertApp.initialized() is true of the ServerApp.
         app = Application.instance() if Application.initialized() else None
         if isinstance(app, NbConvertApp) and not debugging():
-            self.log.error("%s", exc.message)
-            raise SystemExit(1)
+            self.log.error("%s", getattr(exc, "message", exc))
+            raise SystemExit(exc.exit_code)
         raise exc
 
 

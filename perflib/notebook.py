@@ -15,7 +15,10 @@ from perflib.data.council import read_council
 from perflib.data.portfolio import Portfolio, portfolios, read_portfolio
 from perflib.data.report import Report, check_year
 from perflib.errors import DataError, ParameterError
+from perflib.present import frames
 from perflib.reports.checks import load_report
+
+frames.register()  # a DataFrame an analyst shows becomes a report table (in IPython only)
 
 
 def load(portfolio: str = "", year: str = "", data_dir: str | Path | None = None,
@@ -25,6 +28,7 @@ def load(portfolio: str = "", year: str = "", data_dir: str | Path | None = None
     With ``kind``, also refuse a portfolio that does not declare that report (a notebook run by
     hand must not print an empty shell for a portfolio that lacks the data).
     """
+    frames.register()  # again: a warm kernel may have been reset since perflib was imported
     data = data_path(data_dir)
     p: str | Portfolio = portfolio or first_portfolio(data, kind)
     if not year:

@@ -228,6 +228,22 @@ def test_a_pdf_that_fails_a_check_does_not_claim_pdfua(caplog):
     assert "1 figure(s) without alternative text" in record.getMessage()
 
 
+@pytest.mark.parametrize("alt", ["Description missing",
+                                 "No description has been provided for this image"])
+def test_a_pdf_whose_chart_has_a_placeholder_for_its_alt_text_does_not_claim_pdfua(caplog, alt):
+    """A draft's undescribed chart, or nbconvert's words for one: alt text that says nothing."""
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
+           "Jggg==")
+    pdf = _printed(f'<h1>Title</h1><figure><img alt="{alt}" src="data:image/png;base64,{png}" '
+                   'width="200" height="100"></figure>')
+    with pdf, pdf.open_metadata() as xmp:
+        assert "pdfuaid:part" not in xmp
+    (record,) = [r for r in caplog.records if r.name == "perflib.pdf"]
+    assert record.getMessage() == ("A fictional report: not claimed as PDF/UA-1, because 1 "
+                                   "figure(s) whose alternative text is a placeholder, not a "
+                                   "description")
+
+
 def test_figure_wrappers_and_links_are_mended_and_claimed():
     png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
            "Jggg==")

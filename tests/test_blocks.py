@@ -20,6 +20,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
 
 from perflib.formats.docx import A4, MARGIN
 from perflib.formats.word import document
@@ -47,6 +48,17 @@ FIGURE = b.Figure("Visits by year", "Bar chart of visits per year. 2021/22: 50."
                   "Fictional figures.", PLOTTED)
 COVER = b.Cover("Fictional Council", "Fictional Portfolio", "Annual Report 2021/22",
                 [("Date", "7 June 2022"), ("Version", "1.0")], note="For Cabinet.", draft=True)
+# an analyst's own cells: a chart from a notebook's image output, a DataFrame, code and print-out
+ANALYST_CHART = b.Figure("Visits", "Bars of visits per year, fewest in 2021/22.", b"\x89PNG", "")
+UNDESCRIBED = b.Figure("", "", b"\x89PNG", "")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="36pt" height="18pt"><rect width="9"/></svg>'
+SVG_CHART = b.Figure("", "A fictional drawing", SVG, "Drawn for a test.", None, "image/svg+xml")
+FRAME = b.Table("Visits (fictional)", ["Year", "Visits"], [["2021/22", "1200"]],
+                row_header=False, numeric=(1,), cls="frame")
+ECHO = b.Code("visits = load()\nvisits.head()", "python")
+PRINTED = b.Code("3 years < 4\n  indented")
+CELL = b.Markdown("# Analyst note\n\nSee [here](../../../../etc/passwd) and "
+                  "[the guide](https://example.org/guide).", top=2)
 
 # ------------------------------------------------------------------------------------- HTML
 
@@ -104,6 +116,27 @@ HTML = [
      '<header class="cover"><p class="council">Fictional Council</p>'
      '<h1><span class="portfolio">Fictional Portfolio</span> Annual Report 2021/22</h1>'
      '<dl class="cover-meta"><dt>Date</dt><dd>7 June 2022</dd></dl></header>'),
+    (ANALYST_CHART,
+     '<figure class="chart"><img src="data:image/png;base64,iVBORw==" '
+     'alt="Bars of visits per year, fewest in 2021/22."><figcaption>Visits.</figcaption></figure>'),
+    (UNDESCRIBED,
+     '<figure class="chart"><img src="data:image/png;base64,iVBORw==" alt="Description missing">'
+     "</figure>"),
+    (SVG_CHART,
+     '<figure class="chart"><img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My'
+     '5vcmcvMjAwMC9zdmciIHdpZHRoPSIzNnB0IiBoZWlnaHQ9IjE4cHQiPjxyZWN0IHdpZHRoPSI5Ii8+PC9zdmc+" '
+     'alt="A fictional drawing"><figcaption>Drawn for a test.</figcaption></figure>'),
+    (FRAME,
+     '<div class="table-scroll" role="region" aria-label="Visits (fictional)" tabindex="0">'
+     '<table class="frame"><caption>Visits (fictional)</caption><thead><tr><th scope="col">Year'
+     '</th><th scope="col">Visits</th></tr></thead><tbody><tr><td>2021/22</td>'
+     '<td class="num">1200</td></tr></tbody></table></div>'),
+    (ECHO, '<pre class="source"><code class="language-python">visits = load()\nvisits.head()'
+           "</code></pre>"),
+    (PRINTED, '<pre class="output"><samp>3 years &lt; 4\n  indented</samp></pre>'),
+    # a cell's headings sit under the cover's title; a link leads only to the web or e-mail
+    (CELL, '<h2>Analyst note</h2>\n<p>See here and <a href="https://example.org/guide" '
+           'rel="noopener noreferrer">the guide</a>.</p>\n'),
 ]
 
 
@@ -124,7 +157,7 @@ def test_html_fragment_per_block_type(one, html):
 
 def test_every_block_type_has_an_html_and_a_word_fragment():
     kinds = {t.__name__ for t in (b.Heading, b.Markdown, b.Paragraph, b.Note, b.Table, b.Figure,
-                                  b.Definitions, b.Group, b.Section, b.Cover)}
+                                  b.Code, b.Definitions, b.Group, b.Section, b.Cover)}
     assert {type(x).__name__ for x, _ in HTML} == kinds
     assert {type(x).__name__ for x, _ in WORD} == kinds
 
@@ -142,8 +175,10 @@ def word(one: b.Block) -> Document:
 
 
 def text(p: WordParagraph, el: Any) -> str:
-    """A paragraph's words, bold runs between ``**``, each image as ``[image: its alt text]``."""
-    out = "".join(f"**{r.text}**" if r.bold else r.text for r in p.runs)
+    """A paragraph's words, bold runs between ``**``, each image as ``[image: its alt text]``,
+    each link as ``[words](where it leads)``."""
+    out = "".join((f"**{r.text}**" if r.bold else r.text) if isinstance(r, Run)
+                  else f"[{r.text}]({r.address})" for r in p.iter_inner_content())
     return out + "".join(f"[image: {d.get('descr')}]" for d in el.iter(DOCPR))
 
 
@@ -180,7 +215,7 @@ WORD = [
                ("Savings (fictional)",
                 [["Proposal", "Value £000"], ["Fewer letters", "10"], ["Total", "10"]],
                 [5358, 4280])]),
-    (dataclasses.replace(FIGURE, png=png()), [("Captioned Figure", "[image: Bar chart of visits per year. 2021/22: 50.]"),
+    (dataclasses.replace(FIGURE, image=png()), [("Captioned Figure", "[image: Bar chart of visits per year. 2021/22: 50.]"),
               ("Image Caption", "Visits by year. Fictional figures."),
               ("Table Caption", "The figures plotted above"),
               ("The figures plotted above", [["Year", "Visits"], ["2021/22", "50"]],
@@ -198,6 +233,19 @@ WORD = [
              ("Definition Term", "Date"), ("Definition", "7 June 2022"),
              ("Definition Term", "Version"), ("Definition", "1.0"),
              ("First Paragraph", "For Cabinet.")]),
+    (dataclasses.replace(ANALYST_CHART, image=png()),
+     [("Captioned Figure", "[image: Bars of visits per year, fewest in 2021/22.]"),
+      ("Image Caption", "Visits.")]),
+    (dataclasses.replace(UNDESCRIBED, image=png()),
+     [("Captioned Figure", "[image: Description missing]")]),
+    (SVG_CHART, [("Captioned Figure", "[image: A fictional drawing]"),
+                 ("Image Caption", "Drawn for a test.")]),
+    (FRAME, [("Table Caption", "Visits (fictional)"),
+             ("Visits (fictional)", [["Year", "Visits"], ["2021/22", "1200"]], [5106, 4532])]),
+    (ECHO, [("Source Code", "visits = load()"), ("Source Code", "visits.head()")]),
+    (PRINTED, [("Source Code", "3 years < 4"), ("Source Code", "  indented")]),
+    (CELL, [("Heading 2", "Analyst note"),
+            ("First Paragraph", "See here and [the guide](https://example.org/guide).")]),
 ]
 
 
@@ -215,6 +263,23 @@ def test_word_fragment_per_block_type(one, expected):
         pr = tbl.find(qn("w:tblPr"))
         assert pr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
         assert int(pr.find(qn("w:tblW")).get(qn("w:w"))) == TEXT_WIDTH
+
+
+def test_a_dataframes_numbers_are_right_aligned_in_word_below_its_header_row():
+    tbl = next(word(FRAME).element.body.iter(qn("w:tbl")))
+    aligns = [[(p.find(f"{qn('w:pPr')}/{qn('w:jc')}") is not None) for p in tr.iter(qn("w:p"))]
+              for tr in tbl.iter(qn("w:tr"))]
+    assert aligns == [[False, False], [False, True]]
+
+
+def test_an_svg_chart_is_word_s_svg_picture_at_its_own_size():
+    doc = word(SVG_CHART)
+    (blip,) = doc.element.body.iter(qn("a:blip"))
+    (svg,) = blip.iter("{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip")
+    part = doc.part.related_parts[svg.get(qn("r:embed"))]
+    assert (part.content_type, part.blob) == ("image/svg+xml", SVG)
+    (shape,) = doc.inline_shapes
+    assert (shape.width.pt, shape.height.pt) == (36, 18)
 
 
 def test_a_word_fragment_has_the_title_author_and_language_the_checker_asks_for():

@@ -92,7 +92,7 @@ def test_fictional_neighbours_rank_and_chart(data_copy):
     assert "joint 2nd of 5" in texts[1] and "quartile 2 of 4" in texts[1]
     assert "1 of its 5 nearest neighbours have no 2020/21 figure" in texts[1]
     (fig,) = [b for b in group.blocks if isinstance(b, Figure)]
-    assert fig.png.startswith(b"\x89PNG")
+    assert fig.image.startswith(b"\x89PNG")
     assert "Stockport (this council)" in fig.alt and "diamond" in fig.alt
     plotted = [row[0] for row in fig.data.rows]
     assert "Stockport (this council)" in plotted and len(plotted) == 5

@@ -73,10 +73,19 @@ MD = [
      "**FOI on time**\n\n| PI code | 2020/21 actual |\n| --- | ---: |\n| CFE1.3 | 82.9% (734 of 885) |"),
     (b.Group([b.Heading("A", 4), b.Paragraph("x | y")]), "#### A\n\nx \\| y"),
     (b.Section("spc", "3. Charts", [b.Paragraph("None yet.")]), "## 3. Charts\n\nNone yet."),
+    (b.Figure("Visits", "Bars of visits per year.", b"\x89PNG", ""),
+     "*Chart: Visits.* Bars of visits per year."),
+    (b.Figure("", "", b"\x89PNG", ""), "*Chart.* Description missing"),
+    (b.Code("visits.head()", "python"), "```python\nvisits.head()\n```"),
+    (b.Code("a ``` fence\n<b>"), "````text\na ``` fence\n<b>\n````"),
+    (b.Table("Visits (fictional)", ["Year", "Visits"], [["2021/22", "1200"]], row_header=False,
+             numeric=(1,), cls="frame"),
+     "**Visits (fictional)**\n\n| Year | Visits |\n| --- | ---: |\n| 2021/22 | 1200 |"),
 ]
 
 
-@pytest.mark.parametrize("block,markdown", MD, ids=[type(x).__name__ for x, _ in MD])
+@pytest.mark.parametrize("block,markdown", MD, ids=[f"{type(x).__name__}-{i}"
+                                                    for i, (x, _) in enumerate(MD)])
 def test_markdown_fragment_per_block_type(block, markdown):
     from perflib.formats.markdown import block as render
 
@@ -91,3 +100,29 @@ def test_markdown_gives_a_chart_as_its_alt_text_and_its_figures():
     assert render(fig) == ("*Chart: Visits by year.* Bar chart: visits fell from 200 to 50.\n\n"
                            "**The figures plotted above**\n\n| Year | Visits |\n| --- | --- |\n"
                            "| 2020/21 | 50 |")
+
+
+# --- what data/ and a notebook's cells write never becomes markup in the Markdown ------------
+
+HOSTILE = [
+    (b.Paragraph("A <script>alert('x')</script> measure"),
+     "A &lt;script&gt;alert('x')&lt;/script&gt; measure"),
+    (b.Paragraph('<img src=x onerror="alert(1)">'), '&lt;img src=x onerror="alert(1)"&gt;'),
+    (b.Paragraph("[click](javascript:alert(1))"), "\\[click\\](javascript:alert(1))"),
+    (b.Paragraph("- not a list"), "\\- not a list"),
+    (b.Heading("# x <b>", 3), "### # x &lt;b&gt;"),
+    (b.Table("T", ["A|B"], [["<i>x</i>"]]), "**T**\n\n| A\\|B |\n| --- |\n| &lt;i&gt;x&lt;/i&gt; |"),
+    (b.Markdown("Fine <script>alert(1)</script><img src=x onerror=alert(1)> and "
+                "<a href=\"javascript:alert(1)\">a link</a>, [up](../../../../etc/passwd), "
+                "[mail](mailto:team@example.org)."),
+     "Fine and a link, up, [mail](<mailto:team@example.org>)."),
+    (b.Markdown("**Bold**, *em*, `code`\n\n- one\n- two\n\n> quoted\n\n#### Sub"),
+     "**Bold**, *em*, `code`\n\n- one\n- two\n\n> quoted\n\n#### Sub"),
+]
+
+
+@pytest.mark.parametrize("block,markdown", HOSTILE, ids=[f"hostile-{i}" for i in range(len(HOSTILE))])
+def test_markdown_escapes_text_and_sanitises_markdown_as_the_page_does(block, markdown):
+    from perflib.formats.markdown import block as render
+
+    assert render(block) == markdown

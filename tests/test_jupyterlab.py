@@ -109,8 +109,9 @@ def test_the_exported_page_carries_the_styles_once_and_not_in_each_output():
     page, _ = ReportHTMLExporter().from_notebook_node(nb)
     assert 'class="perflib-style"' not in page
     assert page.count(html.REPORT_CSS) == 1
-    for text in ("First", "Second", "Third"):
-        assert f'<div class="perflib"><p>{text}</p></div>' in page
+    # every output's blocks, in order, in the page's one report wrapper (report.css's scope)
+    assert '<main id="content"><div class="perflib"><p>First</p><p>Second</p><p>Third</p></div>' \
+           '</main>' in page
 
 
 def test_an_interactive_run_says_what_a_build_would_publish():

@@ -42,7 +42,7 @@ def test_a_charts_title_is_said_once_and_names_its_data_table():
 
 def test_two_charts_on_a_page_have_their_own_ids():
     other = fictional_figure()
-    other.png = b"\x89PNG another"
+    other.image = b"\x89PNG another"
     a, b = block(fictional_figure()), block(other)
     assert a.split('id="', 1)[1][:18] != b.split('id="', 1)[1][:18]
 

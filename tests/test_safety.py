@@ -22,6 +22,8 @@ INJECTIONS = {
     "style": "<style>body{display:none}</style>",
     "svg": '<svg onload="alert(1)"><circle r="5"/></svg>',
     "data url": '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    "local file": "[the working file](../../../../etc/passwd)",
+    "local file as html": '<a href="file:///etc/passwd">the file</a>',
 }
 
 
@@ -41,6 +43,29 @@ def assert_inert(html: str) -> None:
         assert bad not in lowered
     assert not re.search(r"<[^>]*\son\w+\s*=", lowered), "event handler attribute"
     assert not re.search(r"""(href|src)\s*=\s*["']?\s*(javascript|data|vbscript):""", lowered)
+    assert "etc/passwd" not in lowered, "a link to a file on the machine"
+
+
+def assert_inert_markdown(md: str) -> None:
+    """No markup a website would run: no tag but a super- or subscript, no link but to the web."""
+    import re
+
+    links = re.findall(r"(?<!\\)\]\(<?([^)>]*)>?\)", md)  # an escaped \] starts no link
+    assert not re.search(r"<(?!/?su[bp]>)", re.sub(r"\]\(<[^>]*>\)", "", md)), "raw HTML"
+    for target in links:
+        assert target.startswith(("https:", "http:", "mailto:", "#")) or re.fullmatch(
+            r"(\.\./[\w-]+/)?[\w-]+\.html(#[\w-]+)?", target), target  # or a report beside it
+
+
+@pytest.mark.parametrize("payload", list(INJECTIONS.values()), ids=list(INJECTIONS))
+def test_markdown_output_is_inert(payload):
+    from perflib.formats.markdown import block
+    from perflib.present.blocks import Markdown, Paragraph
+
+    for one in (Markdown(f"Figures improved. {payload}"), Paragraph(f"Figures improved. {payload}")):
+        md = block(one)
+        assert_inert_markdown(md)
+        assert md.startswith("Figures improved.")
 
 
 def test_safe_markdown_survives():
@@ -77,6 +102,15 @@ def test_injected_data_never_runs_in_the_report(project):
     assert dialogs == []
     text = " ".join(p.extract_text() for p in PdfReader(out / "annual_report.pdf").pages)
     assert "alert('summary')" not in text and "Portfolio summary" in text
+    # the Markdown a website publishes, and the Word file, as inert as the page
+    md = (out / "annual_report.md").read_text(encoding="utf-8")
+    assert_inert_markdown(md)
+    assert "the working file" in md and "etc/passwd" not in md
+    from docx import Document
+
+    doc = Document(str(out / "annual_report.docx"))
+    targets = [r.target_ref for r in doc.part.rels.values() if r.is_external]
+    assert targets and all(t.startswith(("https:", "http:", "mailto:")) for t in targets), targets
 
 
 @pytest.mark.parametrize("year", ["2020-21", "21/22", "2020/2021", "2020/21\nimport os"])

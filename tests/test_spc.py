@@ -332,7 +332,7 @@ def months_result(improvement: str = "increase", target: float | None = None) ->
 
 def test_chart():
     chart = xmr_chart(months_result(target=16), "Fictional visits", "Visits (number)")
-    assert chart.png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert chart.image.startswith(b"\x89PNG\r\n\x1a\n")
     assert chart.data.headers == ["Period", "Value", "Average", "Lower limit", "Upper limit",
                                   "Special cause"]
     assert chart.data.rows[0][0] == "January 2022"  # a month by its name

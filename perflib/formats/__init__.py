@@ -1,8 +1,9 @@
 """Output formats, in one registry: what each is called, its extension, and how it is made.
 
-A report is rendered once, as a self-contained HTML page from its notebook's blocks
-(:class:`Rendered`); every other format is made from that page, from the blocks themselves, or
-by printing the page in a browser. The nbconvert exporters (:mod:`perflib.exporters`, one per
+A report's content is one list of blocks, every cell's output in order
+(:func:`perflib.present.cells.content`), rendered once as a self-contained HTML page
+(:class:`Rendered`); every other format is made from the same blocks, or by printing the page in
+a browser. The nbconvert exporters (:mod:`perflib.exporters`, one per
 format, named as JupyterLab's export menu shows them), the runner, the index and the tests all
 read :data:`FORMATS`, so a new format is one module with a
 ``make(rendered)`` function, one line below and its nbconvert entry point in pyproject.toml (a

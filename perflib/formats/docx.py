@@ -154,6 +154,7 @@ def make_reference(path: Path = REFERENCE) -> Path:
         # a table caption's weight is normal, so bold marks only a headline measure's name
         styles[name].font.bold = name == "Image Caption"
         styles[name].font.size = Pt(10)
+    _code_style(styles)
     _rule_tables(styles.element)
     body = doc.element.body
     for child in list(body):
@@ -185,6 +186,23 @@ def make_reference(path: Path = REFERENCE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_fixed_dates(buf.getvalue()))
     return path
+
+
+def _code_style(styles: Any) -> None:
+    """A "Source Code" paragraph style (pandoc's name) for code a cell shows and text it printed.
+
+    Monospace, its lines close together.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt
+
+    style = styles.add_style("Source Code", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    style.font.name = "Consolas"
+    style.font.size = Pt(9)
+    fmt = style.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
 
 
 def _rule_tables(styles: Any) -> None:

@@ -63,12 +63,14 @@ Run = tuple[str, bool, bool]
 
 
 def table_xml(rows: Sequence[Sequence[Sequence[Run]]], caption: str, total: int,
-              style: str = "Table", paragraph_style: str = "Compact") -> str:
+              style: str = "Table", paragraph_style: str = "Compact",
+              right: Sequence[int] = ()) -> str:
     """A ``w:tbl`` of ``rows`` (the first its header row), fitted to ``total`` twips.
 
     Every row is as long as the longest (empty cells fill the rest); ``caption`` goes into
     ``tblCaption``; the table style is named even though it is the default table style, as
-    LibreOffice draws no rules otherwise.
+    LibreOffice draws no rules otherwise. The cells of the columns in ``right`` (numbers) are
+    right-aligned below the header row, as the page prints them.
     """
     width = max((len(r) for r in rows), default=0)
     cols = widths([["".join(text for text, _, _ in cell) for cell in row] for row in rows], total)
@@ -86,7 +88,9 @@ def table_xml(rows: Sequence[Sequence[Sequence[Run]]], caption: str, total: int,
             if j >= len(row):
                 out.append("<w:p/></w:tc>")
                 continue
-            out.append(f"<w:p><w:pPr><w:pStyle w:val={quoteattr(paragraph_style)}/></w:pPr>")
+            align = '<w:jc w:val="right"/>' if j in right and i > 0 else ""
+            out.append(f"<w:p><w:pPr><w:pStyle w:val={quoteattr(paragraph_style)}/>{align}"
+                       "</w:pPr>")
             for text, bold, italic in row[j]:
                 out.append(f"<w:r><w:rPr>{'<w:b/>' if bold else ''}{'<w:i/>' if italic else ''}"
                            f"{size}</w:rPr>{_run_text(text)}</w:r>")

@@ -1,8 +1,10 @@
 """A report's page: one self-contained HTML document, rendered from an executed report notebook.
 
-Every format starts from this page (:class:`perflib.formats.Rendered`): the PDF is the page
-printed, the Word file the page converted. The page's title and table of contents come from the
-blocks the notebook's outputs carry (:mod:`perflib.present.blocks`), never from scraping its HTML.
+Every format starts from the notebook's content, one list of blocks made from every cell's output
+(:func:`perflib.present.cells.content`): the page renders it (the template
+``templates/perflib/index.html.j2`` gives the page around it), the PDF is the page printed, the
+Word file and the Markdown are the same blocks written out. The page's title and table of contents
+come from the blocks too, never from scraping its HTML.
 """
 
 from __future__ import annotations
@@ -10,25 +12,25 @@ from __future__ import annotations
 import re
 import textwrap
 from html import escape
+from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
 from nbconvert.utils.exceptions import ConversionException
 from traitlets import default
 
 from perflib import config
 from perflib.errors import PerflibError
-from perflib.present import blocks
-from perflib.present.html import REPORT_CSS, for_page
+from perflib.present import blocks, cells
+from perflib.present.html import REPORT_CSS, render
 
 #: The exported page's styles: the page around the report, then the report's own look.
 CSS = (config.TEMPLATES_DIR / "perflib" / "page.css").read_text(encoding="utf-8") + REPORT_CSS
 
 
 class PageExporter(HTMLExporter):
-    """A report as one self-contained HTML page: no code, no prompts, no network requests."""
+    """A report as one self-contained HTML page: no code unless a cell asks, no network requests."""
 
     @default("template_name")
     def _template_name_default(self) -> str:
@@ -38,64 +40,50 @@ class PageExporter(HTMLExporter):
     def _default_extra_template_basedirs(self) -> list[str]:
         return [str(config.TEMPLATES_DIR)]
 
-    @default("exclude_input")
-    def _exclude_input_default(self) -> bool:
-        return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self) -> bool:
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self) -> bool:
-        return True
-
-    def __init__(self, **kw: Any) -> None:
-        super().__init__(**kw)
-        self.register_preprocessor(
-            TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True), enabled=True)
-
     # nbconvert's Exporter types its output as a NotebookNode, yet its own template exporters
     # return str (and ignore the same error); ours do as they do
     def from_notebook_node(  # type: ignore[override]
             self, nb: nbformat.NotebookNode, resources: dict | None = None,
             **kw: Any) -> tuple[str, dict]:
-        """Render, then set the language, the page title and the table of contents.
+        """The page of the notebook's content, titled, with its table of contents.
 
-        Title and contents come from the blocks the notebook's outputs carry, not from its HTML.
+        No preprocessor runs and no cell is rendered by nbconvert: the content is every cell's
+        output as blocks, and the template only places it in the page.
         """
-        nb = _for_the_page(nb)
-        content = blocks.from_notebook(nb)
+        name = notebook_name(nb, resources)  # before nbconvert names it "Notebook"
+        resources = self._init_resources(resources)
+        content = cells.content(nb, name)
         if not content:
-            name = ((resources or {}).get("metadata") or {}).get("name") or "the notebook"
             raise ExportError(f"{name} ran but showed nothing, so there is no report to export; "
                               "run it in JupyterLab to see why")
-        resources = dict(resources or {})
         resources["perflib_css"] = CSS
         resources["perflib_title"] = blocks.title_of(content) or "Report"
         cover = next((b for b in blocks.walk(content) if isinstance(b, blocks.Cover)), None)
         resources["perflib_author"] = cover.council if cover else "perflib"
         resources["perflib_blocks"] = content  # decoded once: every other format reads them
-        page, resources = super().from_notebook_node(nb, resources, **kw)
+        resources["perflib_body"] = render(content)
+        page = self.template.render(nb=nb, resources=resources)
         return finish_page(page, resources["perflib_title"], blocks.contents(content)), resources
 
 
-def _for_the_page(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The outputs as paper shows them: without stderr, and without each output's own styles.
+def notebook_name(nb: nbformat.NotebookNode, resources: dict | None = None) -> str:
+    """The notebook as a message names it: ``notebooks/complaints.ipynb``.
 
-    Warnings printed to stderr stay in the executed notebook, not in the paper; the page carries
-    the report's styles once, in its head, instead of once per output.
+    From papermill's record of the notebook it ran (the build's case), else from what nbconvert
+    or JupyterLab was given, relative to the project where it lies inside it.
     """
-    nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if cell.get("cell_type") == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
-            for o in cell.outputs:
-                data = o.get("data", {})
-                if blocks.MIME in data and "text/html" in data:
-                    data["text/html"] = for_page(data["text/html"])
-    return nb
+    meta = (resources or {}).get("metadata") or {}
+    source = ((nb.get("metadata") or {}).get("papermill") or {}).get("input_path")
+    if not isinstance(source, str) or not source:  # papermill was given a notebook, not a file
+        source = str(Path(meta.get("path") or "") / f"{meta['name']}.ipynb") if meta.get(
+            "name") else ""
+    if not source:
+        return "the notebook"
+    path = Path(source)
+    try:
+        return str(path.resolve().relative_to(config.PROJECT_ROOT.resolve()))
+    except ValueError:
+        return path.name
 
 
 _COVER_END = re.compile(r'<header class="cover".*?</header>', re.S)

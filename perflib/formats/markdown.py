@@ -3,15 +3,23 @@
 For a council website's content system or a plain-text review of what changed between two
 builds: every heading, table and sentence of the report, with each chart given as its text
 alternative and the figures it plots, so nothing in it depends on seeing an image.
+
+Nothing from data/ or a notebook's cells reaches it as markup a website would run: text is
+escaped (``<script>`` prints as words), and Markdown written in data/ or a Markdown cell is
+sanitised exactly as the page sanitises it, then written back as Markdown
+(:mod:`perflib.formats.markdown_text`), so a link leads only where the page's would.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from perflib.formats import Rendered
+from perflib.formats.markdown_text import escape as _escape
+from perflib.formats.markdown_text import from_html, lead
 from perflib.present import blocks as b
-from perflib.present.html import SYMBOLS
+from perflib.present.html import SYMBOLS, markdown
 
 
 def make(rendered: Rendered) -> bytes:
@@ -37,10 +45,6 @@ def inline(text: b.Inline) -> str:
         elif s.style != "icon":  # an icon's words are printed beside it
             out.append(_escape(s.text))
     return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*")
 
 
 def table(t: b.Table) -> str:
@@ -72,14 +76,19 @@ def block(x: b.Block) -> str:
     if isinstance(x, b.Heading):
         return f"{'#' * x.level} {inline(x.text)}"
     if isinstance(x, b.Markdown):
-        return x.text.strip()
+        return from_html(markdown(x.text, x.top))
     if isinstance(x, (b.Paragraph, b.Note)):
-        return inline(x.text)
+        return lead(inline(x.text))
     if isinstance(x, b.Table):
         return table(x)
     if isinstance(x, b.Figure):
         caption = f" {x.caption}" if x.caption else ""
-        return f"*Chart: {_escape(x.title)}.{_escape(caption)}* {_escape(x.alt)}\n\n{table(x.data)}"
+        title = f": {x.title}." if x.title else "."
+        data = f"\n\n{table(x.data)}" if x.data is not None else ""
+        return f"*Chart{_escape(title + caption)}* {_escape(x.alt or b.MISSING)}{data}"
+    if isinstance(x, b.Code):
+        fence = "`" * max([3, *(len(m) + 1 for m in re.findall(r"`+", x.text))])
+        return f"{fence}{x.language or 'text'}\n{x.text}\n{fence}"
     if isinstance(x, b.Definitions):
         return "\n".join(f"- **{inline(t)}:** {inline(v)}" for t, v in x.items)
     if isinstance(x, b.Group):

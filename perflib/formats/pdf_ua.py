@@ -9,6 +9,11 @@ their alt text, links tied to their annotations. What it leaves, :func:`mend` ad
   figure; such a wrapper is retagged ``/Div``, a grouping element, leaving one Figure per image;
 - link annotations carry no ``/Contents`` description (§7.18.5); they get their link's words.
 
+A figure whose alternative text is a placeholder (a draft's chart nobody has described yet,
+"Description missing", or nbconvert's "No description has been provided for this image") has
+alt text a validator accepts and a reader learns nothing from: :func:`problems` counts it, so
+such a file is never claimed PDF/UA-1.
+
 :func:`problems` then checks what PDF/UA-1 asks that can be decided from the file, and the file
 claims PDF/UA-1 in its XMP (``pdfuaid:part``) only when it finds none: a claim a document
 management system or an accessibility audit can rely on. Decorative page marks (headers,
@@ -22,6 +27,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import pikepdf
+
+from perflib.present.blocks import described
 
 if TYPE_CHECKING:
     from pikepdf.models.metadata import PdfMetadata
@@ -94,6 +101,12 @@ def _marks_content(node: pikepdf.Dictionary, depth: int = 0) -> bool:
 
 def _described(node: pikepdf.Dictionary) -> bool:
     return any(str(node.get(key, "")).strip() for key in ("/Alt", "/ActualText"))
+
+
+def _placeholder(node: pikepdf.Dictionary) -> bool:
+    """Whether the alternative text describes nothing (a placeholder, perflib's or nbconvert's)."""
+    return any(str(node.get(key, "")).strip() and not described(str(node.get(key, "")))
+               for key in ("/Alt", "/ActualText"))
 
 
 def _attributes(node: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
@@ -204,11 +217,13 @@ def problems(pdf: pikepdf.Pdf, contents: list[list[str]] | None = None) -> list[
 def _structure_problems(pdf: pikepdf.Pdf) -> list[str]:
     found: list[str] = []
     level = 0
-    figures = tables = 0
+    figures = tables = placeholders = 0
     for node in elements(pdf):
         role = str(node.get("/S"))
         if role == "/Figure" and not _described(node):
             figures += 1
+        elif role == "/Figure" and _placeholder(node):
+            placeholders += 1
         elif role == "/TH" and not any("/Scope" in a or "/Headers" in a
                                       for a in _attributes(node)):
             tables += 1
@@ -224,6 +239,9 @@ def _structure_problems(pdf: pikepdf.Pdf) -> list[str]:
             level = n
     if figures:
         found.append(f"{figures} figure(s) without alternative text")
+    if placeholders:
+        found.append(f"{placeholders} figure(s) whose alternative text is a placeholder, "
+                     "not a description")
     if tables:
         found.append(f"{tables} table header cell(s) without /Scope or /Headers")
     return found

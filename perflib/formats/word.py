@@ -10,7 +10,9 @@ by the committed reference document (``templates/perflib/reference.docx``):
 - a table is captioned (a Table Caption paragraph and the table's own ``tblCaption``), its first
   row a header row repeated on every page, no row split across pages, fitted to the page's width
   (:mod:`perflib.formats.docx_tables`);
-- a chart is a picture with its alt text, then its caption and the figures it plots;
+- a chart is a picture with its alt text, then its caption and the figures it plots (an
+  analyst's chart, from a notebook's image output, has no table of figures);
+- code a cell shows, and text it printed, is in the Source Code style, a line a paragraph;
 - ratings and trends are their words (the page's symbols are decoration), and the title, author
   and language go into the document's properties (:func:`perflib.formats.docx.settle`).
 
@@ -28,7 +30,7 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.shared import Emu, Twips
 
-from perflib.formats import Rendered, docx, docx_tables
+from perflib.formats import Rendered, docx, docx_tables, word_svg
 from perflib.formats.word_text import Writer
 from perflib.present import blocks as b
 from perflib.present.html import PLOTTED
@@ -89,13 +91,15 @@ class _Blocks:
         elif isinstance(x, b.Heading):
             w.heading(x.text, x.level)
         elif isinstance(x, b.Markdown):
-            w.markdown(x.text)
+            w.markdown(x.text, x.top)
         elif isinstance(x, (b.Paragraph, b.Note)):
             w.paragraph(x.text)
         elif isinstance(x, b.Table):
             self.table(x)
         elif isinstance(x, b.Figure):
             self.figure(x)
+        elif isinstance(x, b.Code):
+            w.code(x.text)
         elif isinstance(x, b.Definitions):
             self.definitions(x.items)
         elif isinstance(x, b.Group):
@@ -114,7 +118,7 @@ class _Blocks:
         self.w.paragraph(caption, "Table Caption")
         rows = [[_runs(v) for v in row] for row in [t.headers, *t.rows, *t.foot]]
         xml = docx_tables.table_xml(rows, b.plain(caption), TEXT_WIDTH,
-                                    paragraph_style=self.w.style_id("Compact"))
+                                    paragraph_style=self.w.style_id("Compact"), right=t.numeric)
         body = self.w.doc.element.body
         end = body.find(docx.qn("sectPr"))  # the last child of a document's body
         table = parse_xml(xml)
@@ -127,14 +131,22 @@ class _Blocks:
     def figure(self, f: b.Figure) -> None:
         """The chart as a picture with its alt text, its caption, then the figures it plots."""
         p = self.w.add("Captioned Figure")
-        picture = p.add_run().add_picture(io.BytesIO(f.png))
+        if f.mime == "image/svg+xml":
+            picture = word_svg.add(p.add_run(), f.image)
+        else:
+            picture = p.add_run().add_picture(io.BytesIO(f.image))
         if picture.width > Twips(TEXT_WIDTH):  # no wider than the text, as the PDF prints it
             picture.height = Emu(int(picture.height * Twips(TEXT_WIDTH) / picture.width))
             picture.width = Twips(TEXT_WIDTH)
-        _describe(picture, f.alt)
+        _describe(picture, f.alt or b.MISSING)
         note = f" {f.caption}" if f.caption else ""
-        self.w.paragraph(f"{f.title}.{note}", "Image Caption")
-        self.table(f.data, caption=PLOTTED)
+        if f.title:
+            self.w.paragraph(f"{f.title}.{note}", "Image Caption")
+        elif f.caption:
+            self.w.paragraph(f.caption, "Image Caption")
+        if f.data is not None:
+            self.table(f.data, caption=PLOTTED)
+        self.w.after_block()
 
 
 def _runs(text: b.Inline) -> list[docx_tables.Run]:

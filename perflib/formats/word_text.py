@@ -1,10 +1,10 @@
 """Text in a Word document: paragraphs, headings, inline styles, and the commentary's Markdown.
 
-The commentary is Markdown written by the service; the page prints it sanitised
-(:func:`perflib.present.html.markdown`), and Word is given the same sanitised HTML, read element
-by element: its few allowed tags (paragraphs, h4 to h6, lists, quotes, bold, italic, code, links,
-line breaks, super- and subscripts) each have a Word equivalent, so the Word file says exactly
-what the page says.
+The commentary is Markdown written by the service, as is a notebook's Markdown cell; the page
+prints it sanitised (:func:`perflib.present.html.markdown`), and Word is given the same sanitised
+HTML, read element by element: its few allowed tags (paragraphs, h2 to h6, lists, quotes, bold,
+italic, code, links, line breaks, super- and subscripts) each have a Word equivalent, so the Word
+file says exactly what the page says.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ BODY, FIRST = "Body Text", "First Paragraph"
 _INLINE = {"strong": ("bold", True), "b": ("bold", True), "em": ("italic", True),
            "i": ("italic", True), "code": ("code", True), "sup": ("vert", "superscript"),
            "sub": ("vert", "subscript")}
-_HEADINGS = {"h4": 4, "h5": 5, "h6": 6}
+_HEADINGS = {f"h{n}": n for n in range(2, 7)}
 
 
 class Writer:
@@ -86,13 +86,22 @@ class Writer:
             elif span.style == "em":
                 run.italic = True
 
+    def code(self, text: str) -> None:
+        """Code or printed text: each line a paragraph of the Source Code style, spaces kept."""
+        for line in text.split("\n"):
+            p = self.add("Source Code")
+            if line:
+                run = p.add_run(line)
+                run.style = "Verbatim Char"
+        self._first = False
+
     # ---- the commentary's Markdown ----------------------------------------------------------
 
-    def markdown(self, text: str) -> None:
+    def markdown(self, text: str, top: int = 4) -> None:
         """Markdown as the page prints it: sanitised, then each element in Word's terms."""
         import lxml.html
 
-        html = markdown(text)
+        html = markdown(text, top)
         if not html.strip():
             return
         root = lxml.html.fragment_fromstring(html, create_parent="div")

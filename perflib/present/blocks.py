@@ -83,9 +83,15 @@ class Heading:
 
 @dataclass
 class Markdown:
-    """Markdown written by the service in data/ (sanitised when rendered)."""
+    """Markdown written by the service in data/, or in a notebook's Markdown cell.
+
+    Sanitised when rendered, whoever wrote it. ``top`` is the highest heading level it may use:
+    a heading above it is printed at ``top`` (commentary sits under a measure's heading; an
+    analyst's cell under the cover's title).
+    """
 
     text: str
+    top: int = 4
 
 
 @dataclass
@@ -119,13 +125,41 @@ class Table:
 
 @dataclass
 class Figure:
-    """A chart: its image, a text alternative, a caption and the figures it plots as a table."""
+    """A chart: its image, a text alternative, a caption and the figures it plots as a table.
+
+    perflib's own charts carry the table of what they plot; an analyst's chart (a notebook's
+    image output) has only its image, and its title and alt text from the cell's options. An
+    empty ``alt`` is a chart nobody has described yet (:data:`MISSING`).
+    """
 
     title: str
     alt: str
-    png: bytes
+    image: bytes
     caption: str
-    data: Table
+    data: Table | None = None
+    #: the image's type: ``image/png`` or ``image/svg+xml``
+    mime: str = "image/png"
+
+
+#: What a draft prints for a chart with no alt text (a final report refuses such a chart).
+MISSING = "Description missing"
+#: nbconvert's words for an image with no alt text: never a description.
+PLACEHOLDERS = (MISSING, "No description has been provided for this image")
+
+
+def described(alt: str) -> bool:
+    """Whether ``alt`` is a real description, not empty and not a placeholder."""
+    return bool(alt.strip()) and alt.strip().rstrip(".").lower() not in {
+        p.lower() for p in PLACEHOLDERS}
+
+
+@dataclass
+class Code:
+    """Code a cell shows (``#| echo: true``), or text it printed: lines kept as written."""
+
+    text: str
+    #: the code's language (``python``); empty for printed output
+    language: str = ""
 
 
 @dataclass
@@ -171,10 +205,10 @@ class Cover:
         return f"{'DRAFT: ' if self.draft else ''}{self.portfolio} {self.title}"
 
 
-Block = Union[Heading, Markdown, Paragraph, Note, Table, Figure, Definitions, Group,  # noqa: UP007
-              Section, Cover]
-_TYPES = {t.__name__: t for t in (Heading, Markdown, Paragraph, Note, Table, Figure, Definitions,
-                                  Group, Section, Cover)}
+Block = Union[Heading, Markdown, Paragraph, Note, Table, Figure, Code,  # noqa: UP007
+              Definitions, Group, Section, Cover]
+_TYPES = {t.__name__: t for t in (Heading, Markdown, Paragraph, Note, Table, Figure, Code,
+                                  Definitions, Group, Section, Cover)}
 
 
 def outline(blocks: Iterable[Block]) -> str:
@@ -190,7 +224,9 @@ def outline(blocks: Iterable[Block]) -> str:
         elif isinstance(b, Table):
             lines.append(f"  [table] {plain(b.caption)} ({len(b.rows)} rows)")
         elif isinstance(b, Figure):
-            lines.append(f"  [chart] {b.title}: {b.alt}")
+            lines.append(f"  [chart] {b.title + ': ' if b.title else ''}{b.alt or MISSING}")
+        elif isinstance(b, Code):
+            lines.append("\n".join(f"  {line}" for line in b.text.splitlines()))
         elif isinstance(b, (Paragraph, Note)):
             lines.append(f"  {plain(b.text)}")
     return "\n".join(lines)
@@ -251,8 +287,9 @@ def _decode(d: dict) -> Block:
         args["foot"] = [[_inline(c) for c in row] for row in args["foot"]]
         args["numeric"] = tuple(args["numeric"])
     elif kind is Figure:
-        args["png"] = base64.b64decode(args["png"]["base64"])
-        args["data"] = _decode(args["data"])
+        image = args.pop("image", None) or args.pop("png")  # "png" before analysts' charts
+        args["image"] = base64.b64decode(image["base64"])
+        args["data"] = _decode(args["data"]) if args.get("data") else None
     elif kind is Definitions:
         args["items"] = [(_inline(t), _inline(v)) for t, v in args["items"]]
     elif kind is Cover:

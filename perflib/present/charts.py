@@ -32,12 +32,14 @@ _LIB: Any = None
 
 
 def lib() -> Any:
-    """Matplotlib (Agg), pyplot, dates, ticker and seaborn, imported once on first use."""
+    """Matplotlib's pyplot, dates, ticker and seaborn, imported once on first use.
+
+    The backend is left as it is: in a notebook it is the kernel's inline backend, which shows
+    the analyst's own charts (switching to Agg, as perflib once did, hid every chart drawn after
+    perflib's first). perflib's charts never need one (:func:`subplots`).
+    """
     global _LIB
     if _LIB is None:
-        import matplotlib
-
-        matplotlib.use("Agg")
         import matplotlib.dates as mdates
         import matplotlib.pyplot as plt
         import matplotlib.ticker as ticker
@@ -87,11 +89,25 @@ def _cell(v: object) -> str:
 PNG_COMPRESSION = 3
 
 
+def subplots(figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """A figure and its axes that pyplot does not know of, in the theme's rcParams.
+
+    A notebook's inline backend shows every figure pyplot holds at the end of a cell, and
+    closing ours is not enough where a cell fails first; a figure made outside pyplot is never
+    shown, needs no backend, and is freed with its last reference.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    fig = MplFigure(figsize=figsize)
+    FigureCanvasAgg(fig)  # drawn and measured as pyplot's figures are, with no backend chosen
+    return fig, fig.subplots()
+
+
 def _png(fig: Any) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight",
                 pil_kwargs={"compress_level": PNG_COMPRESSION})
-    lib().plt.close(fig)
     return buf.getvalue()
 
 
@@ -121,7 +137,7 @@ def draw_lines(data: pd.DataFrame, x: str, y: str, series: str, target: str, yla
     index of ``data``) are the words of each point's label, where the caller printed them.
     """
     m = theme()
-    fig, ax = m.plt.subplots(figsize=(7, 3.6))
+    fig, ax = subplots(figsize=(7, 3.6))
     names = list(dict.fromkeys(data[series]))
     k = len(names)
     m.sns.lineplot(data=data, x=x, y=y, hue=series, style=series, markers=MARKERS[:k],
@@ -171,7 +187,7 @@ def draw_bars(data: pd.DataFrame, x: str, y: str, target: str | None, ylabel: st
               xlabel: str = "Year", fmt: str = "{:,.0f}") -> Any:
     """The bar chart itself: a label sits above its bar, or above a target marker close over it."""
     m = theme()
-    fig, ax = m.plt.subplots(figsize=(7, 3.6))
+    fig, ax = subplots(figsize=(7, 3.6))
     m.sns.barplot(data=data, x=x, y=y, color=PALETTE[0], edgecolor="#000000", linewidth=0.8,
                   ax=ax, errorbar=None)
     targets = data[target] if target else pd.Series([None] * len(data), index=data.index)
@@ -197,7 +213,7 @@ def horizontal_bars(data: pd.DataFrame, label: str, value: str, title: str, xlab
                     alt: str, caption: str = "", fmt: str = "{:,.0f}") -> Figure:
     """Horizontal bars, one per category, each with its own hatch and labelled with its value."""
     m = theme()
-    fig, ax = m.plt.subplots(figsize=(7, 0.9 + 0.45 * len(data)))
+    fig, ax = subplots(figsize=(7, 0.9 + 0.45 * len(data)))
     m.sns.barplot(data=data, y=label, x=value, hue=label, palette=PALETTE[:len(data)],
                 legend=False, edgecolor="#000000", linewidth=0.8, ax=ax, errorbar=None)
     for i, bar in enumerate(ax.patches[:len(data)]):
@@ -218,7 +234,7 @@ def quarters_with_events(quarters: pd.DataFrame, events: pd.DataFrame, title: st
     ``quarters`` has columns quarter, start, end, visits, derived; ``events`` has date, event.
     """
     m = theme()
-    fig, ax = m.plt.subplots(figsize=(7.5, 3.8))
+    fig, ax = subplots(figsize=(7.5, 3.8))
     for q in quarters.itertuples():
         width = (q.end - q.start).days * 0.9
         bar = ax.bar(m.mdates.date2num(q.start) + (q.end - q.start).days / 2, q.visits, width=width,

@@ -21,7 +21,9 @@ from markdown_it import MarkdownIt
 
 from perflib import config, rules
 from perflib.present.blocks import (
+    MISSING,
     Block,
+    Code,
     Cover,
     Definitions,
     Figure,
@@ -40,20 +42,45 @@ _md = MarkdownIt("commonmark", {"html": True, "typographer": False})
 
 #: Tags and attributes that may survive from data/ into a report; no scripts, styles or handlers.
 _TAGS = {"p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "blockquote",
-         "h4", "h5", "h6", "span", "sup", "sub", "abbr"}
+         "span", "sup", "sub", "abbr"}
 _ATTRS = {"a": {"href", "title"}, "abbr": {"title"}}
+#: Where a link written in data/ or a Markdown cell may lead: the web and e-mail, nothing on the
+#: machine that built the report (``../../etc/passwd``) nor in a reader's browser (``javascript:``).
+LINK_SCHEMES = ("http:", "https:", "mailto:")
 
 
-def markdown(text: str | None) -> str:
-    r"""Render Markdown from data/ to HTML, sanitised so no script or handler can survive.
+def _safe_link(tag: str, attr: str, value: str) -> str | None:
+    if attr == "href" and not value.strip().lower().startswith(LINK_SCHEMES):
+        return None  # the words stay, the link goes
+    return value
+
+
+def markdown(text: str | None, top: int = 4) -> str:
+    r"""Render Markdown from data/ to HTML, sanitised so no script, handler or local link survives.
+
+    A heading above level ``top`` is printed at ``top``, so a cell's ``# Note`` never competes
+    with the report's title. Links may lead only to http(s) and mailto addresses.
 
     >>> markdown('Hi <script>alert(1)</script><a href="javascript:x()">link</a>')
-    '<p>Hi <a rel="noopener noreferrer">link</a></p>\n'
+    '<p>Hi link</p>\n'
+    >>> markdown('# Note\n\n[see](../../etc/passwd)', top=2)
+    '<h2>Note</h2>\n<p>see</p>\n'
     """
     if not text:
         return ""
-    raw = _md.render(text)
-    return nh3.clean(raw, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https", "mailto"})
+    tokens = _md.parse(text)
+    for t in tokens:
+        if t.type in ("heading_open", "heading_close") and int(t.tag[1]) < top:
+            t.tag = f"h{top}"
+    raw = _md.renderer.render(tokens, _md.options, {})
+    html = nh3.clean(raw, tags=_TAGS | {f"h{n}" for n in range(top, 7)}, attributes=_ATTRS,
+                     url_schemes={"http", "https", "mailto"}, attribute_filter=_safe_link)
+    return _DEAD_LINK.sub(r"\1", html)  # a link that may lead nowhere is its words alone
+
+
+#: A link the sanitiser took the target from (nh3 writes its attributes in this order).
+_DEAD_LINK = re.compile(r'<a(?: title="[^"]*")? rel="noopener noreferrer"(?: title="[^"]*")?>'
+                        r"(.*?)</a>", re.S)
 
 
 def esc(text: object) -> str:
@@ -156,15 +183,31 @@ def _figure(f: Figure) -> str:
     The table's accessible name joins the chart's title to its caption by reference, so a
     screen reader listing tables hears which chart each belongs to, and the page prints the
     title only once. Ids come from the chart itself, so a report renders the same every time.
+    A chart with no description yet says so, in its alt text and in words beside it.
     """
-    src = base64.b64encode(f.png).decode("ascii")
+    src = base64.b64encode(f.image).decode("ascii")
+    mime = "image/svg+xml" if f.mime == "image/svg+xml" else "image/png"
     note = f" {esc(f.caption)}" if f.caption else ""
-    fid = "chart-" + hashlib.sha1(f"{f.title}\0{f.alt}".encode() + f.png).hexdigest()[:12]
-    data = table(f.data, caption=f'<caption id="{fid}-data">{PLOTTED}</caption>',
-                 labelledby=f"{fid}-title {fid}-data")
-    return (f'<figure class="chart"><img src="data:image/png;base64,{src}" alt="{esc(f.alt)}">'
-            f'<figcaption><span id="{fid}-title">{esc(f.title)}</span>.{note}</figcaption>'
-            f"</figure>{data}")
+    fid = "chart-" + hashlib.sha1(f"{f.title}\0{f.alt}".encode() + f.image).hexdigest()[:12]
+    img = f'<img src="data:{mime};base64,{src}" alt="{esc(f.alt or MISSING)}">'
+    if f.title and f.data is not None:  # the table below is named by the title's id
+        caption = f'<figcaption><span id="{fid}-title">{esc(f.title)}</span>.{note}</figcaption>'
+    elif f.title:
+        caption = f"<figcaption>{esc(f.title)}.{note}</figcaption>"
+    else:
+        caption = f"<figcaption>{esc(f.caption)}</figcaption>" if f.caption else ""
+    data = "" if f.data is None else table(
+        f.data, caption=f'<caption id="{fid}-data">{PLOTTED}</caption>',
+        labelledby=f"{fid}-title {fid}-data" if f.title else f"{fid}-data")
+    return f'<figure class="chart">{img}{caption}</figure>{data}'
+
+
+def code(c: Code) -> str:
+    """Code a cell shows, or what it printed, in a block that keeps its lines."""
+    if c.language:
+        return (f'<pre class="source"><code class="language-{esc(c.language)}">{esc(c.text)}'
+                "</code></pre>")
+    return f'<pre class="output"><samp>{esc(c.text)}</samp></pre>'
 
 
 def _cover(c: Cover) -> str:
@@ -227,7 +270,7 @@ def block(b: Block) -> str:
         anchor = f' id="{esc(b.id)}"' if b.id else ""
         return f"<h{b.level}{anchor}>{inline(b.text)}</h{b.level}>"
     if isinstance(b, Markdown):
-        return markdown(b.text)
+        return markdown(b.text, b.top)
     if isinstance(b, Paragraph):
         klass = f' class="{b.cls}"' if b.cls else ""
         return f"<p{klass}>{inline(b.text)}</p>"
@@ -237,6 +280,8 @@ def block(b: Block) -> str:
         return table(b)
     if isinstance(b, Figure):
         return _figure(b)
+    if isinstance(b, Code):
+        return code(b)
     if isinstance(b, Definitions):
         klass = f' class="{b.cls}"' if b.cls else ""
         items = "".join(f"<dt>{inline(t)}</dt><dd>{inline(v)}</dd>" for t, v in b.items)

@@ -20,7 +20,7 @@ def chart(counts: pd.DataFrame, parts: Sequence[str], title: str, alt: str) -> F
     """Horizontal stacked bars, one per row of ``counts`` (its ``portfolio`` column), by part."""
     m = charts.theme()
     rows = counts.reset_index(drop=True)
-    fig, ax = m.plt.subplots(figsize=(7, 0.9 + 0.5 * len(rows)))
+    fig, ax = charts.subplots(figsize=(7, 0.9 + 0.5 * len(rows)))
     y = list(range(len(rows)))[::-1]
     left = [0.0] * len(rows)
     for part in parts:

@@ -14,7 +14,7 @@ import pandas as pd
 from perflib.data import periods
 from perflib.present import axes
 from perflib.present.blocks import Figure
-from perflib.present.charts import PALETTE, _png, figure, theme
+from perflib.present.charts import PALETTE, _png, figure, subplots, theme
 from perflib.spc import Result, enough_points, minimum_points, rule_words
 from perflib.units import Style, derived
 
@@ -103,7 +103,7 @@ def xmr_chart(result: Result, title: str, ylabel: str, percent: bool = False,
 
     frame, target = result.frame, result.target
     m = theme()
-    fig, ax = m.plt.subplots(figsize=(7.5, 3.8))
+    fig, ax = subplots(figsize=(7.5, 3.8))
     x = pd.RangeIndex(len(frame))
     labels = [_period(p) for p in frame.index]
     ax.plot(x, frame["value"], color="#4d4d4d", linewidth=1.2, zorder=2)

@@ -108,8 +108,8 @@ def draw(figs: pd.DataFrame, labels: list[str], m: pd.Series, c: pd.Series) -> A
     """The comparator chart itself (see :func:`chart`)."""
     council = figs["role"] == "council"
     style = units.style(m)
-    lib = charts.theme()
-    fig, ax = lib.plt.subplots(figsize=(7, 1.2 + 0.32 * len(figs)))
+    charts.theme()
+    fig, ax = charts.subplots(figsize=(7, 1.2 + 0.32 * len(figs)))
     y = list(range(len(figs)))[::-1]
     national = None if pd.isna(c["comparator_value"]) else float(c["comparator_value"])
     for yi, v, is_c in zip(y, figs["value"], council, strict=True):

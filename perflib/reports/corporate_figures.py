@@ -22,6 +22,7 @@ from perflib.data.council import CorporateYear, read_corporate, read_council
 from perflib.data.portfolio import Portfolio, check_year, load_portfolio, portfolios, year_folder
 from perflib.data.year import Report
 from perflib.errors import ParameterError
+from perflib.present import frames
 from perflib.reports import quarterly, quarterly_settings, spc_section
 from perflib.reports.checks import load_report
 from perflib.reports.quarterly_settings import declared_quarters
@@ -154,6 +155,7 @@ def load(year: str = "", quarter: str = "", data_dir: str | Path | None = None) 
 
     An empty ``year`` is the latest any portfolio holds (a build always names it).
     """
+    frames.register()  # a DataFrame an analyst shows below becomes a report table
     if year:
         check_year(year)
     q = str(quarter or "").strip().upper()

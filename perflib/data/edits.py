@@ -6,7 +6,9 @@ file; nothing is written until every change is known to be possible. Each file i
 a temporary file beside it and renamed into place, so a reader (or a crash) sees the old file or
 the new one, never half of one. A CSV is appended to, never re-serialised: its line endings
 (CRLF stays CRLF), byte order mark and number formatting (``30.0`` stays ``30.0``) are the
-analyst's, and the rows added copy the cells of the rows they come from as written.
+analyst's, and the rows added copy the cells of the rows they come from as written, except that
+a cell a spreadsheet would run as a formula is written with a quote in front
+(:mod:`perflib.data.spreadsheet`), which perflib's readers take off again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from perflib.data import spreadsheet
 from perflib.errors import ParameterError
 
 
@@ -85,7 +88,7 @@ def append_rows(raw: bytes, rows: list[list[str]]) -> bytes:
     """
     end = eol(raw)
     buf = io.StringIO()
-    csv.writer(buf, lineterminator=end).writerows(rows)
+    csv.writer(buf, lineterminator=end).writerows(spreadsheet.row(r) for r in rows)
     head = raw if not raw or raw.endswith((b"\n", b"\r")) else raw + end.encode()
     return head + buf.getvalue().encode("utf-8")
 
@@ -106,7 +109,7 @@ def replace_rows(raw: bytes, rows: dict[int, list[str]]) -> bytes:
         if start + 1 in rows:
             ending = lines[stop - 1][len(lines[stop - 1].rstrip("\r\n")):]
             buf = io.StringIO()
-            csv.writer(buf, lineterminator=ending).writerow(rows[start + 1])
+            csv.writer(buf, lineterminator=ending).writerow(spreadsheet.row(rows[start + 1]))
             out.append(buf.getvalue())
         else:
             out.extend(lines[start:stop])

@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from perflib.data import returnform as form
-from perflib.data import specs
+from perflib.data import specs, spreadsheet
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -55,7 +55,7 @@ def make(meta: dict[str, str], lines: Sequence[form.Line]) -> bytes:
     record = wb.create_sheet(form.RECORD)
     record.append(["key", "value"])
     for key in form.META:
-        record.append([key, meta[key]])
+        record.append(spreadsheet.row([key, meta[key]]))
     mirror = wb.create_sheet(form.WRITTEN)
     for row in written:
         mirror.append(row)
@@ -103,9 +103,10 @@ def _instructions(ws: Worksheet, meta: dict[str, str], rows: int) -> None:
     ]
     # A1 and A2 are named by the import when a return comes back for another portfolio or
     # council; unwrapped, they run on across the empty cells beside them, as the headings do.
-    ws["A1"] = f"Data return: {meta['portfolio_name']}, {meta['period']}"
-    ws["A2"] = (f"{meta['council']}. For: {who}. {rows} figure{'s' if rows != 1 else ''} to "
-                f"give. Written on {meta['written'][:10]}.")
+    ws["A1"] = spreadsheet.neutralise(f"Data return: {meta['portfolio_name']}, {meta['period']}")
+    ws["A2"] = spreadsheet.neutralise(f"{meta['council']}. For: {who}. {rows} figure"
+                                      f"{'s' if rows != 1 else ''} to give. Written on "
+                                      f"{meta['written'][:10]}.")
     ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     ws.append(["What to do"])
     ws.cell(ws.max_row, 1).font = Font(name="Calibri", bold=True)
@@ -156,8 +157,9 @@ def _figures(ws: Worksheet, lines: Sequence[form.Line]) -> list[list[Any]]:
         c.font, c.fill, c.alignment, c.border = (Font(name="Calibri", bold=True), HEADER_FILL,
                                                  TOP, LINED)
     for line in lines:
-        values = [line.held.get(h) if h in line.inputs else line.context.get(h)
-                  for h in form.HEADERS]
+        # as text a spreadsheet will not run, here and in the record read back against it
+        values = spreadsheet.row(line.held.get(h) if h in line.inputs else line.context.get(h)
+                                 for h in form.HEADERS)
         ws.append(values)
         written.append([*values, " ".join(line.inputs)])
         r = ws.max_row

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from perflib.data import spreadsheet
 from perflib.present.blocks import DATA_MIME, MIME, Block, outline, to_json
 from perflib.present.html import notebook
 
@@ -36,7 +37,8 @@ class Published:
 
     Carried as :data:`DATA_MIME` for the build to write; shown as what it would publish, since
     running the notebook (in JupyterLab, or with papermill) writes no file: only ``perflib build``
-    does.
+    does. Each text cell is written as a spreadsheet will not run it
+    (:func:`perflib.data.spreadsheet.neutralise`).
     """
 
     def __init__(self, files: dict[str, Any]) -> None:
@@ -47,5 +49,5 @@ class Published:
                  for name, frame in self.files.items()]
         lines.append("(running the notebook publishes nothing)")
         return {"text/plain": "\n".join(lines),
-                DATA_MIME: {"files": {name: frame.to_csv(index=False)
+                DATA_MIME: {"files": {name: spreadsheet.frame(frame).to_csv(index=False)
                                       for name, frame in self.files.items()}}}

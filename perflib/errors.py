@@ -52,6 +52,9 @@ class Problem:
     #: In a workbook (a data return): the sheet and the cell as a spreadsheet names it (B7).
     sheet: str | None = None
     cell: str | None = None
+    #: How many more problems of its kind (its file, column and fix) follow it without being
+    #: worded: past :data:`CAP` of a kind, a large bad file's rows are counted, not made messages.
+    also: int = 0
 
     def __str__(self) -> str:
         where = self.where()
@@ -78,7 +81,7 @@ class DataError(PerflibError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         self._text: str | None = None  # worded once, when first asked for: a big file has many
-        super().__init__(f"{len(self.problems):,} problems in the data")
+        super().__init__(f"{count(self.problems):,} problems in the data")
 
     @property
     def todos(self) -> list[Problem]:
@@ -99,7 +102,7 @@ class DataError(PerflibError):
         lines = []
         errors, todos = self.errors, self.todos
         if errors:
-            n = len(errors)
+            n = count(errors)
             lines.append(f"{n:,} problem{'s' if n != 1 else ''} in the data:")
             lines.extend(_capped(errors))
         if todos:
@@ -117,6 +120,21 @@ class DataError(PerflibError):
 
 #: Problems of one kind listed before the rest are summed up, so a bad large file gives a screenful.
 CAP = 10
+_DIGITS = re.compile(r"\d+")
+
+
+def count(problems: list[Problem]) -> int:
+    """How many problems there are, those counted past the cap (:attr:`Problem.also`) too."""
+    return sum(1 + p.also for p in problems)
+
+
+def kind(file: Path | None, column: str | None, fix: str) -> tuple[Path | None, str | None, str]:
+    """What makes problems alike, to be summed up past :data:`CAP`: their file, column and fix.
+
+    Figures in a fix are left out of it ('write it without commas: 1234'), so a million cells
+    each with its own figure are still one kind.
+    """
+    return file, column, _DIGITS.sub("#", fix)
 
 
 def merge(problems: list[Problem], more: list[Problem]) -> None:
@@ -135,16 +153,17 @@ def _capped(problems: list[Problem]) -> list[str]:
     messages.
     """
     out: list[str] = []
-    seen: dict[tuple[Path, str | None, str], int] = {}
+    seen: dict[tuple[Path | None, str | None, str], list[int]] = {}  # kind -> [listed, all]
     for p in problems:
-        kind = (p.file, p.column, p.fix)
-        n = seen[kind] = seen.get(kind, 0) + 1
-        if n <= CAP:
+        tally = seen.setdefault(kind(p.file, p.column, p.fix), [0, 0])
+        tally[1] += 1 + p.also
+        if tally[0] < CAP:
+            tally[0] += 1
             out.append(f"  - {p}")
-    for (file, column, _), n in seen.items():
-        if n > CAP:
+    for (file, column, _), (listed, n) in seen.items():
+        if n > listed:
             where = f" in column '{column}'" if column else ""
-            out.append(f"  - {file}: and {n - CAP:,} more like this{where}")
+            out.append(f"  - {file}: and {n - listed:,} more rows like this{where}")
     return out
 
 

@@ -10,7 +10,7 @@ import pytest
 from perflib.data import comparators as data
 from perflib.data import specs
 from perflib.data.csvfile import read_csv
-from perflib.errors import CAP, DataError, Problem
+from perflib.errors import CAP, DataError, Problem, count
 
 ROWS = 100_000
 
@@ -59,7 +59,7 @@ def test_many_errors_of_one_kind_give_a_screenful(project):
     fictional_values(path, ROWS, bad_every=2)
     problems: list[Problem] = []
     read_csv(path, specs.VALUES, problems, key=("area_code", "metric", "period"))
-    assert len(problems) == ROWS // 2
+    assert len(problems) == CAP and count(problems) == ROWS // 2  # the rest counted, not worded
     first = problems[0]
     assert (first.row, first.column) == (2, "value") and "'n/a' is not a number" in first.message
     text = str(DataError(problems))
@@ -67,7 +67,7 @@ def test_many_errors_of_one_kind_give_a_screenful(project):
     assert len(lines) == 1 + CAP + 1, "the count, ten problems, then how many more"
     assert lines[0] == f"{ROWS // 2:,} problems in the data:"
     assert [f"row {2 + 2 * k}," in lines[1 + k] for k in range(CAP)] == [True] * CAP
-    assert lines[-1].endswith(f"and {ROWS // 2 - CAP:,} more like this in column 'value'")
+    assert lines[-1].endswith(f"and {ROWS // 2 - CAP:,} more rows like this in column 'value'")
 
 
 def test_many_duplicate_rows_are_capped(project):
@@ -77,10 +77,10 @@ def test_many_duplicate_rows_are_capped(project):
     path.write_text(text + text.split("\n", 1)[1], encoding="utf-8")
     problems: list[Problem] = []
     read_csv(path, specs.VALUES, problems, key=("area_code", "metric", "period"))
-    assert len(problems) == 1_000
+    assert len(problems) == CAP and count(problems) == 1_000
     assert problems[0].row == 1_002 and "repeats row 2" in problems[0].message
     out = str(DataError(problems)).splitlines()
-    assert len(out) == 12 and "and 990 more like this" in out[-1]
+    assert len(out) == 12 and "and 990 more rows like this" in out[-1]
 
 
 def test_many_rows_with_a_stray_comma(project):
@@ -90,7 +90,7 @@ def test_many_rows_with_a_stray_comma(project):
     path.write_text(text, encoding="utf-8")
     problems: list[Problem] = []
     assert read_csv(path, specs.VALUES, problems) is not None
-    assert len(problems) == 5_000 and problems[0].row == 2
+    assert count(problems) == 5_000 and problems[0].row == 2
     assert "has 7 cells but the header has 6" in problems[0].message
     assert len(str(DataError(problems)).splitlines()) == 12
 

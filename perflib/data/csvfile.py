@@ -11,13 +11,10 @@ import csv
 import difflib
 import hashlib
 import io
-import operator
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,10 +22,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from perflib.data.capped import Tally, by_kind, cells_fix, duplicates
 from perflib.data.csvrows import FIELD_LIMIT, may_hold_long_cell, rows, too_long
 from perflib.data.door import read_bytes
-from perflib.data.schema import SLUG_RE, Column, Table
-from perflib.errors import DataError, Problem
+from perflib.data.schema import SLUG_RE, Cells, Column, Table
+from perflib.errors import DataError, Problem, kind
 
 
 def read_csv(
@@ -77,7 +75,7 @@ _LOCK = threading.Lock()
 
 def _copy(t: Table | None) -> Table | None:
     """A table its reader may change without changing the one kept."""
-    return None if t is None else Table(t.path, t.frame.copy(), list(t.lines), set(t.bad))
+    return None if t is None else Table(t.path, t.frame.copy(), list(t.lines), t.bad.copy())
 
 
 def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str],
@@ -124,7 +122,7 @@ def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str
             ok = False
     if not ok:
         return None
-    found: list[tuple[int, int, Problem]] = []  # (line, order in the row, problem)
+    found = Tally(path)
     try:
         cells, lines = _records(_body(raw), len(header), path, found, header)
     except DataError as exc:  # a cell past the bound: the file is not read further
@@ -144,7 +142,7 @@ def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str
             distinct = {n: (d, codes[~blank]) for n, (d, codes) in distinct.items()}
     index = pd.RangeIndex(len(lines))
     data: dict[str, pd.Series] = {}  # the frame is made once: a column at a time costs more
-    bad: set[tuple[int, str]] = set()
+    bad = Cells()
     for order, col in enumerate(columns):
         if col.name not in distinct:  # an optional column left out: every cell is empty
             number = col.kind in ("int", "number")
@@ -153,12 +151,11 @@ def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str
             continue
         values, failed = _parse_column(col, *distinct[col.name], lines, path, order, found)
         data[col.name] = values
-        bad.update((i, col.name) for i in failed.tolist())
+        bad.add(col.name, failed)
     frame = pd.DataFrame(data, index=index)
     if key and len(frame):
-        _duplicates(frame, lines, key, path, len(columns), found)
-    found.sort(key=operator.itemgetter(0, 1))
-    problems.extend(p for _, _, p in found)
+        duplicates(frame, lines, key, found, len(columns), _SMALL)
+    problems.extend(found.problems())
     return Table(path, frame, lines.tolist(), bad)
 
 
@@ -171,7 +168,7 @@ def _body(raw: bytes) -> bytes:
     return raw.partition(b"\n")[2]
 
 
-def _records(body: bytes, width: int, path: Path, found: list[tuple[int, int, Problem]],
+def _records(body: bytes, width: int, path: Path, found: Tally,
              header: list[str]) -> tuple[list[pa.Array], np.ndarray]:
     """The data rows of a CSV file as one array of strings per column, and the file line of each.
 
@@ -237,9 +234,8 @@ def _records(body: bytes, width: int, path: Path, found: list[tuple[int, int, Pr
         for record, line in zip(csv.reader(texts), lines[records].tolist(), strict=True):
             if not "".join(record).strip():  # blank: every cell is empty or spaces
                 continue
-            found.append((line, -1, Problem(path, line, None,
-                                            f"has {len(record)} cells but the header has {width}",
-                                            _cells_fix(record))))
+            found.add(line, -1, None, f"has {len(record)} cells but the header has {width}",
+                      cells_fix(record))
         keep = np.ones(len(filled), dtype=bool)
         keep[records] = False
         lines = lines[keep]
@@ -266,7 +262,7 @@ def _bound(table: pa.Table, lines: np.ndarray, header: list[str], path: Path) ->
 
 
 def _records_slow(body: bytes, header: list[str], path: Path,
-                  found: list[tuple[int, int, Problem]]) -> tuple[list[pa.Array], np.ndarray]:
+                  found: Tally) -> tuple[list[pa.Array], np.ndarray]:
     """:func:`_records` for a file whose cells may hold line breaks: the csv module, row by row."""
     width = len(header)
     columns: list[list[str]] = [[] for _ in range(width)]
@@ -275,9 +271,8 @@ def _records_slow(body: bytes, header: list[str], path: Path,
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != width:
-            found.append((line, -1, Problem(path, line, None,
-                                            f"has {len(record)} cells but the header has {width}",
-                                            _cells_fix(record))))
+            found.add(line, -1, None, f"has {len(record)} cells but the header has {width}",
+                      cells_fix(record))
             continue
         for cells, cell in zip(columns, record, strict=True):
             cells.append(cell)
@@ -308,7 +303,7 @@ _SHAPES = {"slug": SLUG_RE.pattern.strip("^$"), "period": r"\d{4}/\d{2}", "int":
 
 
 def _parse_column(col: Column, distinct: pa.Array, codes: np.ndarray, lines: np.ndarray,
-                  path: Path, order: int, found: list[tuple[int, int, Problem]]
+                  path: Path, order: int, found: Tally
                   ) -> tuple[pd.Series, np.ndarray]:
     """Parse a whole column at once; return its values and the positions of bad cells.
 
@@ -319,6 +314,9 @@ def _parse_column(col: Column, distinct: pa.Array, codes: np.ndarray, lines: np.
     still accepted.
     """
     n = len(distinct)
+    if col.kind == "text":  # the quote perflib writes before what a spreadsheet would run
+        distinct = pc.replace_substring_regex(distinct, pattern=r"^'([=+\-@\t\r])",
+                                              replacement=r"\1")
     empty = pc.equal(distinct, "").to_numpy(zero_copy_only=False)
     if col.kind in _SHAPES:  # RE2 with ASCII digits: stricter than re, never more lenient
         ok = pc.match_substring_regex(distinct, f"^(?:{_SHAPES[col.kind]})$").to_numpy(
@@ -371,72 +369,55 @@ def _parse_column(col: Column, distinct: pa.Array, codes: np.ndarray, lines: np.
     elif ok.any():
         values[ok] = distinct.filter(pa.array(ok)).to_numpy(zero_copy_only=False)
     rest = np.flatnonzero(~ok & ~(empty & (not col.required)))
-    wrong: dict[int, tuple[str, str]] = {}
-    if len(rest):
-        for i, raw in zip(rest.tolist(), distinct.take(pa.array(rest)).to_pylist(), strict=True):
+    # each wrong value's kind of problem (its fix, numbered): the values are worded again below
+    # only for the rows shown, so a million bad rows cost a count, not a million messages
+    fix_of = np.full(n, -1, dtype=np.int64)
+    kinds: dict[tuple, int] = {}  # kind of problem -> its number
+    numbered: dict[str, int] = {}  # fix -> its kind's number (most values share a few fixes)
+    fix_text: list[str] = []  # a fix of each kind
+
+    def kind_of(fix: str) -> int:
+        if fix not in numbered:
+            numbered[fix] = kinds.setdefault(kind(path, col.name, fix), len(kinds))
+            if numbered[fix] == len(fix_text):
+                fix_text.append(fix)
+        return numbered[fix]
+
+    if col.kind in _NEVER and len(rest):  # wrong for sure, with one fix: parsed once, not each
+        maybe = pc.match_substring_regex(distinct, _NEVER[col.kind]).to_numpy(
+            zero_copy_only=False) if _NEVER[col.kind] else np.zeros(n, dtype=bool)
+        sure = rest[~empty[rest] & ~maybe[rest]]
+        if len(sure):
+            fix_of[sure] = kind_of(col.parse(distinct[int(sure[0])].as_py())[2] or "")
+            rest = rest[fix_of[rest] < 0]
+    for start in range(0, len(rest), _CHUNK):  # a chunk at a time, so memory stays flat
+        part = rest[start:start + _CHUNK]
+        for i, raw in zip(part.tolist(), distinct.take(pa.array(part)).to_pylist(), strict=True):
             value, problem, fix = col.parse(raw)
             if problem:
-                wrong[i] = (problem, fix or "")
+                fix_of[i] = kind_of(fix or "")
             elif value is not None:
                 values[i] = value
     failed = np.zeros(0, dtype=int)
-    if wrong:
-        is_wrong = np.zeros(n, dtype=bool)
-        is_wrong[list(wrong)] = True
-        failed = np.flatnonzero(is_wrong[codes])
-        for line, code in zip(lines[failed].tolist(), codes[failed].tolist(), strict=True):
-            problem, fix = wrong[code]
-            found.append((line, order, Problem(path, line, col.name, problem, fix)))
+    if kinds:
+        failed = np.flatnonzero(fix_of[codes] >= 0)
+        for group in by_kind(fix_of[codes[failed]]):
+            rows = failed[group]
+            first = fix_text[fix_of[codes[rows[0]]]]
+            shown = rows[:found.room(col.name, first)]
+            for at in shown.tolist():
+                _, problem, fix = col.parse(distinct[int(codes[at])].as_py())
+                found.add(int(lines[at]), order, col.name, problem or "", fix or "")
+            found.more(col.name, first, len(rows) - len(shown))
     out = values[codes]
     if number:
         return pd.Series(out.astype(float), dtype=float), failed
     return pd.Series(out, dtype=object), failed
 
 
+#: Kinds whose every wrong value takes one fix, and the values of them that may yet be right (a
+#: quarter, a month) and so are parsed one by one; any other value not of the ordinary shape is
+#: wrong for sure (None: every one).
+_NEVER = {"period": r"^\d{4}/\d{2}(?: (?:Q\d|M\d\d))?$", "slug": None}
 _SMALL = 50_000  # rows
-
-
-def _duplicates(frame: pd.DataFrame, lines: np.ndarray, key: tuple[str, ...], path: Path,
-                order: int, found: list[tuple[int, int, Problem]]) -> None:
-    """Report every row whose key repeats an earlier row's (rows with an empty key part aside)."""
-    if len(frame) <= _SMALL:  # a small file is answered faster than pandas sets up
-        if len(set(zip(*(frame[c].tolist() for c in key), strict=True))) == len(frame):
-            return
-    keys = frame[list(key)]
-    whole = keys.notna().all(axis=1).to_numpy()
-    if not whole.any():
-        return
-    k = keys[whole]
-    repeat = k.duplicated(keep="first").to_numpy()
-    if not repeat.any():
-        return
-    first = pd.Series(lines[whole]).groupby([k[c].to_numpy() for c in key],
-                                            sort=False).transform("first").to_numpy()
-    idx = np.flatnonzero(whole)
-    for j in np.flatnonzero(repeat):
-        row = k.iloc[j]
-        line = int(lines[idx[j]])
-        found.append((line, order, Problem(
-            path, line, ",".join(key),
-            f"repeats row {int(first[j])} ({', '.join(_key_text(v) for v in row)})",
-            "delete the duplicate or correct its key")))
-
-
-def _key_text(v: Any) -> str:
-    """A key part as the row-by-row reader printed it (an int column read as float prints 3)."""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
-
-
-_SPLIT_BEFORE = re.compile(r"\s*\d{1,3}")
-_SPLIT_AFTER = re.compile(r"\d{3}(\.\d+)?\s*")
-
-
-def _cells_fix(record: list[str]) -> str:
-    """How to mend a row with too many cells: a split thousands separator, or an unquoted comma."""
-    for a, b in zip(record, record[1:], strict=False):
-        if b[:1].isdigit() and _SPLIT_BEFORE.fullmatch(a) and _SPLIT_AFTER.fullmatch(b):
-            return (f"'{a.strip()},{b.strip()}' looks like a number with a thousands separator: "
-                    f"write it without the comma ({a.strip()}{b.strip()})")
-    return "quote any cell that contains a comma, e.g. \"a, b\""
+_CHUNK = 65_536  # distinct values worded at a time

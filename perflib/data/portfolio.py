@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from perflib import config
@@ -81,14 +82,14 @@ class Portfolio:
         out = {mid for y, mid in self.gaps if y == year}
         for t, col in ((self.measures, "year"), (self.observations, "report")):
             rows = {line: i for i, line in enumerate(t.lines)}
-            for q in self.problems:
-                if q.todo or q.file != t.path or q.row not in rows:
-                    continue
-                row = t.frame.iloc[rows[q.row]]
-                if not isinstance(row["measure_id"], str):
-                    return None  # a figure of an unknown measure: any of them
-                if row[col] == year or not isinstance(row[col], str):
-                    out.add(row["measure_id"])
+            at = {rows[q.row] for q in self.problems
+                  if not q.todo and q.file == t.path and q.row in rows}
+            # with the cells that did not read, which a large bad file names only the first of
+            picked = t.frame.iloc[np.union1d(t.bad.all_rows(), sorted(at)).astype(int)]
+            ids, years = picked["measure_id"], picked[col]
+            if not ids.map(lambda x: isinstance(x, str)).all():
+                return None  # a figure of an unknown measure: any of them
+            out |= set(ids[(years == year) | ~years.map(lambda x: isinstance(x, str))])
         return out
 
 
@@ -323,8 +324,8 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     ranges.refuse_negative(t, reg, found)  # first: a figure refused is empty for what follows
     bad = pd.DataFrame(False, index=f.index, columns=["figure_kind", "value"])
     for j, col in enumerate(bad.columns):
-        rows = [i for i, c in t.bad if c == col]
-        if rows:
+        rows = t.bad.rows(col)
+        if len(rows):
             bad.iloc[rows, j] = True
     value, kind = f["value"], f["figure_kind"]
     has_value = value.notna()

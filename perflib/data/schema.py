@@ -7,9 +7,11 @@ sees all that is wrong with a file at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from perflib.data import periods
-from perflib.errors import DataError, Problem
+from perflib.errors import CAP, DataError, Problem, kind
 
 PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
 THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -125,6 +127,61 @@ class Column:
         return f"write {kind}{rng}, digits only (no commas, % or £)"
 
 
+class Cells:
+    """Cells of a table that failed to parse, as (row position, column): one array per column.
+
+    A set of a million pairs would cost a hundred megabytes; the positions of a column's bad
+    cells, sorted, cost eight bytes each.
+    """
+
+    def __init__(self, by_column: dict[str, np.ndarray] | None = None) -> None:
+        self._by = dict(by_column or {})
+
+    def add(self, column: str, rows: np.ndarray) -> None:
+        """Mark ``rows`` (positions, in increasing order) of ``column`` as bad."""
+        if len(rows):
+            self._by[column] = np.union1d(self._by.get(column, rows[:0]), rows)
+
+    def rows(self, column: str) -> np.ndarray:
+        """The positions of ``column``'s bad cells, in increasing order."""
+        return self._by.get(column, np.zeros(0, dtype=int))
+
+    def update(self, cells: Iterable[tuple[int, str]]) -> None:
+        """Mark each (row position, column) as bad."""
+        by: dict[str, list[int]] = {}
+        for i, column in cells:
+            by.setdefault(column, []).append(i)
+        for column, rows in by.items():
+            self.add(column, np.unique(np.asarray(rows, dtype=int)))
+
+    def all_rows(self) -> np.ndarray:
+        """The positions of the rows with any bad cell, in increasing order."""
+        if not self._by:
+            return np.zeros(0, dtype=int)
+        return np.unique(np.concatenate(list(self._by.values())))
+
+    def copy(self) -> Cells:
+        """A copy its reader may change."""
+        return Cells({k: v.copy() for k, v in self._by.items()})
+
+    def __contains__(self, cell: object) -> bool:
+        if not isinstance(cell, tuple) or len(cell) != 2:
+            return False
+        rows = self._by.get(cell[1])
+        if rows is None:
+            return False
+        at = int(np.searchsorted(rows, cell[0]))
+        return at < len(rows) and rows[at] == cell[0]
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        for column, rows in self._by.items():
+            for i in rows.tolist():
+                yield i, column
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by.values())
+
+
 @dataclass
 class Table:
     """A checked CSV file: typed rows plus the file line each row came from."""
@@ -133,7 +190,7 @@ class Table:
     frame: pd.DataFrame
     lines: list[int] = field(default_factory=list)
     #: (row index, column) of cells that failed to parse, so later checks don't report them twice
-    bad: set[tuple[int, str]] = field(default_factory=set)
+    bad: Cells = field(default_factory=Cells)
 
     def line(self, index: int) -> int:
         """Return the file line of the row at ``index`` (header is line 1)."""
@@ -148,16 +205,31 @@ def emit(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,
          order: int) -> None:
     """Add a problem for each row where ``mask`` holds; ``message``/``fix`` are text or row -> text.
 
-    The mask is computed over whole columns; only the rows it picks are visited, to word them.
+    The mask is computed over whole columns; only the rows it picks are visited, to word them,
+    and of each kind (:func:`perflib.errors.kind`) only the first :data:`CAP`: the rest are
+    counted on the last one worded, so a million bad rows cost a count.
     """
-    pick = np.asarray(mask, dtype=bool)
-    if not pick.any():
+    pick = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if not len(pick):
         return
-    lines = np.asarray(t.lines)[pick]
-    for line, row in zip(lines.tolist(), t.frame[pick].itertuples(), strict=True):
-        out.append((line, order, Problem(t.path, line, column,
-                                         message(row) if callable(message) else message,
-                                         fix(row) if callable(fix) else fix)))
+    rows = pick if callable(fix) else pick[:CAP]  # one fix: the rows past the cap need no visit
+    listed: dict[tuple, list[int]] = {}  # kind -> [rows of it, where its last worded one is]
+    lines = np.asarray(t.lines)[rows]
+    for line, row in zip(lines.tolist(), t.frame.iloc[rows].itertuples(), strict=True):
+        said = fix(row) if callable(fix) else fix
+        tally = listed.setdefault(kind(t.path, column, said), [0, -1])
+        tally[0] += 1
+        if tally[0] <= CAP:
+            tally[1] = len(out)
+            out.append((line, order, Problem(t.path, line, column,
+                                             message(row) if callable(message) else message,
+                                             said)))
+    if not callable(fix):
+        listed[kind(t.path, column, fix)][0] = len(pick)
+    for n, at in listed.values():
+        if n > CAP:
+            line, o, q = out[at]
+            out[at] = (line, o, dataclasses.replace(q, also=n - CAP))
 
 
 def refuse(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,

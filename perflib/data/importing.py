@@ -17,7 +17,7 @@ from pathlib import Path
 
 from perflib import units
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, intake, trial
+from perflib.data import edits, intake, spreadsheet, trial
 from perflib.data import returnform as form
 from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio, year_folder
@@ -91,8 +91,9 @@ class Intake:
         self.new_texts: dict[str, tuple[intake.Return, intake.Row, str]] = {}
 
     def held_cells(self, line: int) -> dict[str, str]:
-        """A held row's cells as written, by column."""
-        return dict(zip(self.header, self.records[line], strict=False))
+        """A held row's cells as written (a quote perflib put before a formula's ``=`` taken off)."""
+        return {h: spreadsheet.restore(c)
+                for h, c in zip(self.header, self.records[line], strict=False)}
 
     def take(self, ret: intake.Return, row: intake.Row) -> None:
         """Work out what one row changes, or what is wrong with it."""
@@ -202,10 +203,12 @@ class Intake:
         return q
 
 
-def _made_for(returns: list[intake.Return], portfolio: str | None, period: str | None
-              ) -> tuple[str, str, list[intake.Return]]:
-    """The portfolio and period the returns are for; those made for another are refused."""
-    problems = []
+def _made_for(returns: list[intake.Return], portfolio: str | None, period: str | None,
+              problems: list[Problem]) -> tuple[str, str, list[intake.Return]]:
+    """The portfolio and period the returns are for, and those made for them.
+
+    One made for another is left out, with its problem added to ``problems``.
+    """
     if period is not None:
         parsed = form.return_period(period)
         if parsed is None:
@@ -221,6 +224,7 @@ def _made_for(returns: list[intake.Return], portfolio: str | None, period: str |
                              "which is meant with --portfolio and --period")
     want_p = portfolio or returns[0].meta["portfolio"]
     want_q = period or returns[0].meta["period"]
+    out = []
     for r in returns:
         if r.meta["portfolio"] != want_p:
             problems.append(Problem(r.path, 1, None, f"was made for the portfolio "
@@ -235,9 +239,9 @@ def _made_for(returns: list[intake.Return], portfolio: str | None, period: str |
                                     f"owner the return for {want_q} (perflib returns {want_p} "
                                     f"\"{want_q}\")", sheet=form.FIGURES,
                                     cell=form.cell("period", 2)))
-    if problems:
-        raise DataError(problems)
-    return want_p, want_q, returns
+        else:
+            out.append(r)
+    return want_p, want_q, out
 
 
 def import_returns(paths: list[Path], data_dir: Path, apply: bool = False,
@@ -245,29 +249,35 @@ def import_returns(paths: list[Path], data_dir: Path, apply: bool = False,
     """Check filled-in returns against the data; say what they change, and write it with ``apply``.
 
     Raises :class:`DataError` naming each workbook, sheet, cell and fix, with nothing written,
-    when any return has a problem.
+    when any return has a problem: every problem of every return, in one run.
     """
-    returns = intake.read_all(paths)
+    problems: list[Problem] = []
+    returns = intake.read_all(paths, problems)
     if not returns:
+        if problems:
+            raise DataError(problems)
         raise ParameterError("no return given: name the filled-in workbooks (.xlsx) to import")
-    pid, label, returns = _made_for(returns, portfolio, period)
-    p, problems = read_portfolio(pid, data_dir)
-    if p is None:
+    pid, label, returns = _made_for(returns, portfolio, period, problems)
+    if not returns:
         raise DataError(problems)
+    p, found = read_portfolio(pid, data_dir)
+    if p is None:
+        raise DataError(problems + found)
     report = label[:7]
-    refused = []
-    for r in returns:
+    for r in list(returns):
         if r.meta["council"] != p.council:
-            refused.append(Problem(r.path, 2, None, f"was made for {r.meta['council']}, but "
-                                   f"{p.path} is {p.council}'s", "import it into the project "
-                                   "it was made for", sheet=form.INSTRUCTIONS, cell="A2"))
+            problems.append(Problem(r.path, 2, None, f"was made for {r.meta['council']}, but "
+                                    f"{p.path} is {p.council}'s", "import it into the project "
+                                    "it was made for", sheet=form.INSTRUCTIONS, cell="A2"))
+            returns.remove(r)
         elif report not in p.years:
-            refused.append(Problem(r.path, 2, "period", f"is for {label}, but {p.id} holds no "
-                                   f"{report} report year", f"scaffold it with perflib new-year "
-                                   f"{p.id} {report}, then import again", sheet=form.FIGURES,
-                                   cell=form.cell("period", 2)))
-    if refused:
-        raise DataError(refused)
+            problems.append(Problem(r.path, 2, "period", f"is for {label}, but {p.id} holds no "
+                                    f"{report} report year", f"scaffold it with perflib new-year "
+                                    f"{p.id} {report}, then import again", sheet=form.FIGURES,
+                                    cell=form.cell("period", 2)))
+            returns.remove(r)
+    if not returns:
+        raise DataError(problems)
     job = Intake(p, report, returns)
     seen: dict[tuple[str, str], tuple[intake.Return, intake.Row]] = {}
     for r in returns:
@@ -287,9 +297,13 @@ def import_returns(paths: list[Path], data_dir: Path, apply: bool = False,
         found = trial.new_problems(p, changed, report)
         # a stage the trial skipped because of a figure above is said of that figure already
         job.problems += [job.placed(q, changed) for q in found
-                         if not (q.fix == SKIPPED_FIX and (job.problems or len(found) > 1))]
-    if job.problems:
-        raise DataError(job.problems)
+                         if not (q.fix == SKIPPED_FIX
+                                 and (problems or job.problems or len(found) > 1))]
+    named = {(q.file, q.sheet, q.cell) for q in problems if q.cell is not None}
+    # a cell already named as it was read (a formula, a cell formatted as %) is named once
+    problems += [q for q in job.problems if (q.file, q.sheet, q.cell) not in named]
+    if problems:
+        raise DataError(problems)
     return _summary(job, changed, apply)
 
 

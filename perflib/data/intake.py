@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from perflib.data import returnform as form
+from perflib.data import spreadsheet
 from perflib.data.door import read_bytes
-from perflib.errors import DataError, Problem
+from perflib.errors import Problem
 
 NOT_A_RETURN = ("import the workbook perflib returns wrote, saved as an Excel workbook (.xlsx); "
                 "perflib returns writes a fresh one")
@@ -92,24 +94,114 @@ def _short(value: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
+#: The most rows a return holds (one per measure and period): far more than a portfolio asks for.
+MAX_ROWS = 20_000
+#: Rows and columns past the ones perflib wrote that are read, to name what was typed there; a
+#: sheet used further than this is refused whole, without reading it.
+MARGIN_ROWS, MARGIN_COLUMNS = 500, 50
+#: The most a return may unpack to. One of 20,000 rows with commentary is a few megabytes; a
+#: workbook that unpacks to more (a "zip bomb") is refused before it is read.
+MAX_UNPACKED = 200 * 2**20
+#: How an encrypted workbook begins: an OLE2 compound file, holding the encrypted package.
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+PASSWORD_FIX = ("open it in Excel, remove the password (File > Info > Protect Workbook > "
+                "Encrypt with Password, then clear the password and press OK), save it and import "
+                "it again")
+
+
+def _opened(path: Path, raw: bytes, problems: list[Problem]) -> tuple[Any, Any] | None:
+    """The workbook read twice, streamed (its formulas, and the values Excel saved for them)."""
+    if raw.startswith(OLE2):
+        if ENCRYPTED in raw:
+            problems.append(Problem(path, None, None, "is protected with a password (encrypted), "
+                                    "so perflib cannot read it", PASSWORD_FIX))
+        else:
+            problems.append(Problem(path, None, None, "is an Excel 97-2003 workbook (.xls), not "
+                                    "the .xlsx workbook perflib wrote", "open it in Excel and "
+                                    "save it as an Excel Workbook (.xlsx), then import that"))
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+        if unpacked > MAX_UNPACKED:
+            problems.append(Problem(path, None, None, f"unpacks to {unpacked / 2**20:,.0f} MB, "
+                                    "far more than a return holds", "fill in a fresh return "
+                                    "(perflib returns writes one): this workbook holds more than "
+                                    "its figures"))
+            return None
+        return (load_workbook(io.BytesIO(raw), read_only=True),
+                load_workbook(io.BytesIO(raw), read_only=True, data_only=True))
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        problems.append(Problem(path, None, None, f"is not an Excel workbook perflib can read "
+                                f"({type(exc).__name__})", NOT_A_RETURN))
+        return None
+
+
+def _grid(ws: Any, rows: int, columns: int) -> list[tuple[Any, ...]]:
+    """The cells of a sheet's first ``rows`` rows and ``columns`` columns, and no others.
+
+    A sheet is streamed (read-only): a cell far beyond them is never looked at, so a sheet with
+    one cell at XFD1048576 costs no more than its used rows.
+    """
+    return [tuple(r) for r in ws.iter_rows(min_row=1, max_row=max(rows, 1), min_col=1,
+                                           max_col=columns)]
+
+
+def _beyond(ws: Any, rows: int, columns: int) -> str | None:
+    """The far corner of a sheet its dimensions say is used beyond ``rows`` and ``columns``."""
+    far_row, far_col = ws.max_row or 0, ws.max_column or 0
+    if far_row > rows or far_col > columns:
+        return f"{get_column_letter(max(far_col, 1))}{max(far_row, 1)}"
+    return None
+
+
+def _too_big(path: Path, sheet: str, corner: str, rows: int, columns: int) -> Problem:
+    return Problem(path, None, None, f"its sheet '{sheet}' is used as far as cell {corner}, far "
+                   f"beyond the {columns} columns and {rows} rows a return holds",
+                   f"delete every row below row {rows} and every column right of column "
+                   f"{get_column_letter(columns)} of sheet '{sheet}' (select them, then Delete), "
+                   "save, and import again; or fill in a fresh return", sheet=sheet,
+                   cell=corner)
+
+
+def _added_sheets(path: Path, wb: Any, problems: list[Problem]) -> None:
+    """A sheet added to the return is refused by its name when it holds anything."""
+    for name in wb.sheetnames:
+        if name in (form.INSTRUCTIONS, form.FIGURES, form.RECORD, form.WRITTEN):
+            continue
+        ws = wb[name]
+        first = next((c for r in _grid(ws, MARGIN_ROWS, MARGIN_COLUMNS) for c in r
+                      if c.value not in (None, "")), None)
+        corner = _beyond(ws, MARGIN_ROWS, MARGIN_COLUMNS)
+        if first is None and corner is None:
+            continue  # an empty sheet holds nothing to lose
+        what = (f"holds {_short(first.value)!r} in cell {first.coordinate}" if first is not None
+                else f"is used as far as cell {corner}")
+        problems.append(Problem(path, None, None, f"has a sheet '{name}' added to it, which "
+                                f"{what}; perflib reads figures only from the sheet "
+                                f"'{form.FIGURES}'", "move its figures into the rows of the "
+                                f"sheet '{form.FIGURES}' they belong to, then delete the sheet "
+                                f"'{name}'", sheet=name,
+                                cell=first.coordinate if first is not None else corner))
+
+
 def read_return(path: Path, problems: list[Problem]) -> Return | None:
     """A return read and held against its record; what is wrong with it added to ``problems``.
 
     ``None`` when it cannot be read as a return at all (not a workbook, not one perflib wrote,
-    sheets missing). A return whose locked cells were edited is returned with those problems.
+    sheets missing, far larger than a return). A return with problems in its cells is returned
+    with them, so its figures are checked too and every problem is said in one run.
     """
     path = Path(path)
     raw = read_bytes(path, problems, "give the path of a filled-in return", text=False,
                      inside=False)
     if raw is None:
         return None
-    try:
-        formulas = load_workbook(io.BytesIO(raw))
-        values = load_workbook(io.BytesIO(raw), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        problems.append(Problem(path, None, None, f"is not an Excel workbook perflib can read "
-                                f"({type(exc).__name__})", NOT_A_RETURN))
+    books = _opened(path, raw, problems)
+    if books is None:
         return None
+    formulas, values = books
     for name in (form.RECORD, form.WRITTEN, form.FIGURES):
         if name not in values.sheetnames:
             hidden = name != form.FIGURES
@@ -118,47 +210,77 @@ def read_return(path: Path, problems: list[Problem]) -> Return | None:
                                     NOT_A_RETURN if hidden else "put back the sheet Figures as it "
                                     "was (rename it back), or fill in a fresh return"))
             return None
-    meta = {str(k): text(v) for k, v in values[form.RECORD].iter_rows(min_row=2,
-                                                                       values_only=True)}
+    width = len(form.HEADERS)
+    for name, rows, columns in ((form.RECORD, 2 * len(form.META), 2),
+                                (form.WRITTEN, MAX_ROWS + 1, width + 1)):
+        corner = _beyond(values[name], rows, columns)
+        if corner is not None:
+            problems.append(_too_big(path, name, corner, rows, columns))
+            return None
+    meta = {str(k): spreadsheet.restore(text(v)) for k, v, *_ in
+            (tuple(c.value for c in r) for r in _grid(values[form.RECORD], 2 * len(form.META),
+                                                      2)[1:]) if k is not None}
     if meta.get("format") != form.FORMAT or not all(k in meta for k in form.META):
         problems.append(Problem(path, None, None, "its record says it is not a return perflib "
                                 "can read (format " f"'{meta.get('format', '')}')", NOT_A_RETURN))
         return None
+    mirror = [tuple(c.value for c in r) for r in _grid(values[form.WRITTEN], MAX_ROWS + 1,
+                                                        width + 1)]
+    while mirror and all(v is None for v in mirror[-1]):
+        mirror.pop()
+    rows, far = len(mirror), (len(mirror) + MARGIN_ROWS, width + MARGIN_COLUMNS)
+    corner = _beyond(values[form.FIGURES], *far)
+    if corner is not None:
+        problems.append(_too_big(path, form.FIGURES, corner, rows, width))
+        return None
+    _added_sheets(path, values, problems)
     ret = Return(path, meta)
-    mirror = list(values[form.WRITTEN].iter_rows(values_only=True))
-    sheet, shown = values[form.FIGURES], formulas[form.FIGURES]
-    width = len(form.HEADERS)
+    grid = _grid(values[form.FIGURES], *far)
+    shown = _grid(formulas[form.FIGURES], rows, width)
     for r, written in enumerate(mirror, start=1):
         open_ = tuple(str(written[width] or "").split()) if r > 1 else ()
         cells, was = {}, {}
         for j, h in enumerate(form.HEADERS):
-            c = sheet.cell(row=r, column=j + 1)
-            got = c.value
-            formula = shown.cell(row=r, column=j + 1).value
+            c = grid[r - 1][j] if r <= len(grid) else None
+            got = c.value if c is not None else None
+            formula = shown[r - 1][j].value if r <= len(shown) else None
             if h in open_:
                 if isinstance(formula, str) and formula.startswith("=") and got is None:
                     problems.append(ret_problem(ret, r, h, f"holds the formula {formula}, whose "
                                                 "value was not saved", "type the figure itself"))
-                if isinstance(got, (int, float)) and "%" in str(c.number_format):
+                if isinstance(got, (int, float)) and "%" in str(getattr(c, "number_format", "")):
                     problems.append(ret_problem(ret, r, h, f"is formatted as a percentage, so "
                                                 f"it holds {text(got)}, not {text(got * 100)}",
                                                 "write the percentage as a plain number, such as "
                                                 "93.5, in a cell not formatted as %"))
-                cells[h], was[h] = text(got, h), text(written[j], h)
+                cells[h] = spreadsheet.restore(text(got, h))
+                was[h] = spreadsheet.restore(text(written[j], h))
             elif not _same(got, written[j]):
                 problems.append(_locked(ret, r, h, written[j], got))
         if r > 1:
             ret.rows.append(Row(r, str(written[0]), str(written[1]), open_, cells, was))
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row):
-        for c in row:
-            outside = c.row > len(mirror) or c.column > width
-            if outside and c.value not in (None, ""):
-                problems.append(Problem(path, c.row, None, f"holds {_short(c.value)!r}, outside "
-                                        "the rows and columns perflib wrote",
-                                        "delete it: a return holds only the rows it was written "
-                                        "with (a new measure goes into measures.csv, then a "
-                                        "fresh return)", sheet=form.FIGURES, cell=c.coordinate))
+    _outside(ret, grid, rows, width, problems)
     return ret
+
+
+def _outside(ret: Return, grid: list[tuple[Any, ...]], rows: int, width: int,
+             problems: list[Problem]) -> None:
+    """Name each cell typed outside the rows and columns perflib wrote: its column by its header."""
+    header = grid[0] if grid else ()
+    for row in grid:
+        for c in row:
+            if c.value in (None, "") or (c.row <= rows and c.column <= width):
+                continue
+            if c.column > width:
+                top = header[c.column - 1].value if c.column <= len(header) else None
+                named = f" ('{_short(top)}')" if top not in (None, "") and c.row > 1 else ""
+                where = f"in column {c.column_letter}{named}, added to the sheet"
+            else:
+                where = f"in row {c.row}, below the rows perflib wrote"
+            problems.append(Problem(ret.path, c.row, None, f"holds {_short(c.value)!r} {where}",
+                                    "delete it: a return holds only the rows and columns it was "
+                                    "written with (a new measure goes into measures.csv, then a "
+                                    "fresh return)", sheet=form.FIGURES, cell=c.coordinate))
 
 
 def ret_problem(ret: Return, line: int, header: str, message: str, fix: str) -> Problem:
@@ -205,9 +327,11 @@ def problem_in(ret: Return, row: Row, header: str, q: Problem) -> Problem:
                                cell=form.cell(where, row.line))
 
 
-def read_all(paths: list[Path]) -> list[Return]:
-    """Every return given (each once), or a DataError naming what is wrong with any of them."""
-    problems: list[Problem] = []
+def read_all(paths: list[Path], problems: list[Problem]) -> list[Return]:
+    """Every return given (each once) that reads as one; what is wrong with any added to ``problems``.
+
+    A return with problems in its cells is among them, so that its figures are checked too.
+    """
     out, seen = [], set()
     for path in paths:
         key = Path(path).resolve()
@@ -217,8 +341,6 @@ def read_all(paths: list[Path]) -> list[Return]:
         ret = read_return(Path(path), problems)
         if ret is not None:
             out.append(ret)
-    if problems:
-        raise DataError(problems)
     return out
 
 

@@ -17,6 +17,7 @@ from perflib.data.claims import draft_sentence
 from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, check_year, load_portfolio, year_folder
 from perflib.data.report import Report, read_report
+from perflib.data.yamlfile import read_yaml
 from perflib.errors import DataError, ParameterError, Problem
 
 
@@ -96,7 +97,11 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     raw = read_to_edit(p.observations.path)
     change.files[p.observations.path] = edits.append_rows(raw, _history_rows(raw, latest, year, ids))
 
-    previous = yaml.safe_load(edits.text_of(read_to_edit(p.path / year_folder(latest) / "report.yaml"))[0])
+    found: list[Problem] = []  # read within the bounds every YAML file is read within
+    doc = read_yaml(p.path / year_folder(latest) / "report.yaml", found)
+    if doc is None:
+        raise DataError(found)
+    previous = doc.data
     # the drafted first sentence takes its shape from last year's figures and its numbers, through
     # placeholders, from this year's once they are filled in
     shape = _loaded(p, latest).figures

@@ -166,7 +166,15 @@ def read_council(data_dir: Path | str | None, problems: list[Problem],
                                 "write e.g. 'portfolios: [leisure, streets]'"))
         ids = []
     held = set(portfolios or [])
+    first: dict[str, int] = {}
     for i, pid in enumerate(ids):
+        if pid in first:  # listed twice, its budget would count twice in the council's totals
+            problems.append(Problem(doc.path, doc.line("portfolios", i), f"portfolios[{i}]",
+                                    f"'{pid}' is listed twice (first as portfolios[{first[pid]}], "
+                                    f"line {doc.line('portfolios', first[pid])})",
+                                    "list each portfolio once, where Cabinet sees it"))
+            continue
+        first[pid] = i
         if portfolios is not None and pid not in held:
             problems.append(Problem(doc.path, doc.line("portfolios", i), f"portfolios[{i}]",
                                     f"'{pid}' is not a portfolio under {root}",
@@ -188,7 +196,7 @@ def read_council(data_dir: Path | str | None, problems: list[Problem],
     settings = Settings(label if isinstance(label, str) else None,
                         meaning if isinstance(meaning, str) else None,
                         _rules(doc, problems), spc_options(doc, problems))
-    return Council(name or "", code or "", [i for i in ids if i in held or portfolios is None],
+    return Council(name or "", code or "", [i for i in first if i in held or portfolios is None],
                    settings, doc)
 
 

@@ -163,9 +163,13 @@ class Printing(WorkerPlugin):
         """
         from perflib.run import kernels
 
+        global _scratch
         if self.printer is not None:
             self.printer.close()
         kernels.kill_all()
+        if _scratch is not None:  # the worker's scratch project, left in no temp folder
+            shutil.rmtree(_scratch, ignore_errors=True)
+            _scratch = None
 
 
 def _printer() -> PrintService | None:

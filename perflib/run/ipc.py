@@ -11,6 +11,7 @@ import atexit
 import shutil
 import sys
 import tempfile
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,19 @@ from traitlets import default
 from perflib.run.launch import LAUNCHER
 
 _DIR: Path | None = None
+#: Kernels start on several threads at once: without it, two could each make a folder, and the
+#: one not kept would be left in the temp folder when the build ends.
+_LOCK = threading.Lock()
 
 
 def _socket_dir() -> Path:
     """One private folder per process for kernel sockets, removed when the process exits."""
     global _DIR
-    if _DIR is None:
-        _DIR = Path(tempfile.mkdtemp(prefix="perflib-kernels-"))
-        atexit.register(_at_exit, _DIR)
-    return _DIR
+    with _LOCK:
+        if _DIR is None:
+            _DIR = Path(tempfile.mkdtemp(prefix="perflib-kernels-"))
+            atexit.register(_at_exit, _DIR)
+        return _DIR
 
 
 def _at_exit(folder: Path) -> None:
@@ -40,17 +45,26 @@ def _at_exit(folder: Path) -> None:
     :func:`perflib.run.kernels.shutdown_all` stops every kernel, then calls :func:`cleanup`.
     """
     kernels = sys.modules.get("perflib.run.kernels")
-    if kernels is not None and getattr(kernels, "_registered", False):
+    if kernels is not None and getattr(kernels, "_registered", False) and folder == _DIR:
         return
-    shutil.rmtree(folder, ignore_errors=True)
+    _remove(folder)
 
 
 def cleanup() -> None:
     """Remove this process's socket folder now (spawned workers exit without running atexit)."""
     global _DIR
-    if _DIR is not None:
-        shutil.rmtree(_DIR, ignore_errors=True)
-        _DIR = None
+    with _LOCK:
+        folder, _DIR = _DIR, None
+    if folder is not None:
+        _remove(folder)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a socket folder, even if a kernel ending as it goes binds a socket in it meanwhile."""
+    for _ in range(3):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
 
 
 class IPCKernelManager(AsyncKernelManager):

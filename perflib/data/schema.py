@@ -25,6 +25,10 @@ from perflib.errors import CAP, DataError, Problem, kind
 PERIOD_RE = re.compile(r"^(\d{4})/(\d{2})$")
 THOUSANDS_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: What is written in a number's place to say there is no figure: n/a, -, tbc, not known ...
+NO_FIGURE_RE = re.compile(r"^(?:n\.?\s*/?\s*a\.?|#n/a|n/?k|nan|null|none|unknown|missing|no data|"
+                          r"not (?:available|known|collected|applicable)|tb[acd]|x|\*|\?+|"
+                          r"\.\.|[-\u2013\u2014]+)$", re.IGNORECASE)
 
 
 def period_problem(text: str) -> str | None:
@@ -52,6 +56,9 @@ class Column:
     #: whether the header may leave the column out (every cell then reads as empty), so a file
     #: written before the column existed still reads
     optional: bool = False
+    #: for a number with a way to say there is none (a figure_kind): how to say it, given as the
+    #: fix for a word written in the number's place (n/a, -, tbc)
+    no_figure: str | None = None
 
     def parse(self, raw: str) -> tuple[Any, str | None, str | None]:
         """Return ``(value, problem, fix)``; value is ``None`` for an empty cell."""
@@ -68,6 +75,8 @@ class Column:
             if problem:
                 return None, problem, "write the period like 2020/21"
         if self.kind in ("int", "number"):
+            if self.no_figure and NO_FIGURE_RE.match(text):
+                return None, f"'{text}' is not a number", self.no_figure
             try:
                 value = float(text)
             except ValueError:

@@ -69,7 +69,8 @@ OBSERVATIONS = (
     Column("measure_id", "slug"),
     Column("period", "period"),
     # below 0 only where the measure's unit and may_be_negative allow it (checked with the unit)
-    Column("value", "number", required=False),
+    Column("value", "number", required=False, no_figure="leave value empty and set "
+           "figure_kind to not available (or not collected, or not applicable)"),
     Column("numerator", "int", required=False, minimum=0),
     Column("denominator", "int", required=False, minimum=0),
     # empty only on a scaffolded year's new figure, which is then on the to-do list

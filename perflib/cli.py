@@ -13,8 +13,9 @@ DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
 
 def _check(data: str | None) -> int:
     from perflib.config import data_path
+    from perflib.data import plausible
     from perflib.data.quality import describe
-    from perflib.errors import DataError
+    from perflib.errors import DataError, merge
     from perflib.reports.checks import check_all
 
     held, problems, reports = check_all(data_path(data))
@@ -25,6 +26,10 @@ def _check(data: str | None) -> int:
     for r in reports:
         for line in describe(r):
             print(line, file=sys.stderr)
+    found: list = []
+    for line in plausible.of_reports(reports, found):  # a draft's figures far from their last
+        print(line, file=sys.stderr)
+    merge(problems, found)
     if problems:
         raise DataError(problems)
     print(f"data OK: {what}")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from perflib import units
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, intake, spreadsheet, trial
+from perflib.data import edits, intake, plausible, spreadsheet, trial
 from perflib.data import returnform as form
 from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio, year_folder
@@ -320,6 +320,14 @@ def _summary(job: Intake, changed: dict[Path, bytes], apply: bool) -> str:
             lines += [f"  {c.row.measure_id} {c.row.period}: {c.said} [{c.ret.path.name}, "
                       f"{form.cell('commentary' if kind == 'commentary' else 'value', c.row.line)}]"
                       for c in mine]
+    figures = [(c.row.measure_id, c.row.period, v) for c in job.changes
+               if c.kind in ("new", "revised") and (v := _num(c.row.cells.get("value", "")))
+               is not None]
+    lines += plausible.lines(  # a figure far from its last is said, and taken
+        plausible.jumps(figures, plausible.held_figures(job.p),
+                        plausible.units(job.p, job.report), plausible.factor(job.p)),
+        {(c.row.measure_id, c.row.period): f"{c.ret.path.name}, {form.cell('value', c.row.line)}"
+         for c in job.changes})
     if job.unchanged:
         lines.append(f"Unchanged: {job.unchanged} figure{'s' if job.unchanged != 1 else ''} "
                      "already held as the returns give them.")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perflib.data import comparators, edits, exports, files, specs, trial
+from perflib.data import comparators, edits, exports, files, plausible, specs, trial
 from perflib.data.door import read_bytes, read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.schema import SLUG_RE, Column
@@ -287,7 +287,9 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
             edits.Edits(folder=folder, new={k.name: v for k, v in changes.items()}).write()
         else:
             edits.Edits(files=changes).write()
-    return _summary(path, got, metric, held_path, tally, adding)
+    return _summary(path, got, metric, held_path, tally, adding) + plausible.export_warnings(
+        p, metric, [f for f in got.figures if compared is None or f.code in compared],
+        _capped_by(p, metric, adding) is not None)
 
 
 def _add_metric(p: Portfolio, metric: str, measure: str) -> dict[Path, bytes]:

@@ -61,8 +61,11 @@ def frame(data: pd.DataFrame) -> pd.DataFrame:
     """
     out = data.copy()
     for name in out.columns:
-        if out[name].dtype == object or pd.api.types.is_string_dtype(out[name].dtype):
-            out[name] = out[name].map(neutralise)
+        column = out[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            # cell by cell, in the column's own type: map() would make whole numbers floats
+            out[name] = pd.Series([neutralise(v) for v in column], index=column.index,
+                                  dtype=column.dtype)
     out.columns = [neutralise(c) for c in out.columns]
     return out
 

@@ -130,6 +130,17 @@ class WarmKernel:
             self.km.cleanup_connection_file()
         except Exception:
             pass
+        # Their zmq contexts now, without waiting on a message the ended kernel will never take:
+        # left to the garbage collector, a context's destroy() waits for ever, mid-build, on
+        # whichever thread happens to collect it (a build hung after a failed notebook).
+        for owner in (self.kc, self.km):
+            context = getattr(owner, "context", None)
+            if getattr(owner, "_created_context", False) and context is not None \
+                    and not context.closed:
+                try:
+                    context.destroy(linger=0)
+                except Exception:
+                    pass
 
     def kill(self) -> None:
         """End the kernel's process (safe from any thread: its client is left alone)."""

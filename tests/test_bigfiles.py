@@ -213,3 +213,47 @@ def test_a_data_file_with_a_ten_million_character_cell_exits_2(data_copy):
     res = run_cli("check", "--data", str(data_copy), root=data_copy.parent)
     assert res.returncode == 2
     assert f"{obs}, row 3, column 'figure_kind': a cell may hold 100,000 characters" in res.stderr
+
+
+def _peak(run) -> tuple[float, int]:
+    """Seconds ``run`` takes, and the most memory Python held while it ran (tracemalloc)."""
+    import time
+    import tracemalloc
+
+    start = time.perf_counter()
+    run()
+    seconds = time.perf_counter() - start
+    tracemalloc.start()
+    try:
+        run()
+        return seconds, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_file_of_bad_rows_costs_no_more_than_a_good_one(project):
+    """Each row a different bad period: counted past the cap, never worded (flat memory)."""
+    rows = 100_000
+    good, bad = project / "good.csv", project / "values.csv"
+    fictional_values(good, rows)
+    lines = good.read_text(encoding="utf-8").split("\n")
+    body = [",".join([*ln.split(",")[:4], f"{i:09d}", *ln.split(",")[5:]])
+            for i, ln in enumerate(lines[1:-1])]  # the period (after a quoted name) 9 digits
+    bad.write_text("\n".join([lines[0], *body, ""]), encoding="utf-8")
+    found: list[Problem] = []
+
+    def read(path: Path) -> None:
+        found.clear()
+        read_csv(path, specs.VALUES, found, key=("area_code", "metric", "period"))
+        found.append(Problem(path, None, None, str(DataError(found)), ""))  # worded, as shown
+
+    good_s, good_peak = _peak(lambda: read(good))
+    bad_s, bad_peak = _peak(lambda: read(bad))
+    text = found[-1].message.splitlines()
+    assert text[0] == f"{rows:,} problems in the data:"
+    assert text[1].endswith("row 2, column 'period': '000000000' is not a period in the form "
+                            "YYYY/YY. Fix: write the period like 2020/21")
+    assert text[-1] == f"  - {bad}: and {rows - CAP:,} more rows like this in column 'period'"
+    assert len(text) == 1 + CAP + 1
+    assert bad_peak < 1.25 * good_peak, (bad_peak, good_peak)  # no message object per row
+    assert bad_s < 3 * good_s + 2, (bad_s, good_s)

@@ -178,3 +178,23 @@ def test_an_oflog_export_imported_in_one_command_ranks_the_council_without_a_nat
             "hatched and marked with a diamond.") in html
     # the measure with a national figure still prints it, and its rank as before
     assert "England average 2021/22: 6.6%; Fernvale 6.4%" in plain_html
+
+
+def test_a_figure_far_from_its_last_is_warned_of_and_a_formula_source_is_written_as_text(
+        data, tmp_path):
+    from perflib.data.portfolio import load_portfolio
+
+    export = tmp_path / "escalated-next.csv"  # fictional: Alderford's 7.9 falls tenfold
+    export.write_text("Area code,Period,Value\nE07990101,2022/23,0.79\nE07990102,2022/23,5.9\n")
+    formula = '=HYPERLINK("http://x","LG Inform")'
+    said = import_comparators("fernvale", export, METRIC, data, source=formula)
+    assert "2 figures added" in said
+    assert said.splitlines()[-2:] == [
+        "1 figure far from its last (a warning, not an error: check it; it may be right):",
+        "  E07990101 2022/23: escalated_fictional: 0.79% for 2022/23 is 10 times lower than 7.9% "
+        "for 2021/22 [line 2]"]
+    assert values(data).endswith(  # as CSV quotes it: "'=HYPERLINK(""http://x"",...)"
+        "E07990102,Brackenby (fictional),escalated_fictional,2022/23,5.9,\"'"
+        + formula.replace('"', '""') + '"\n')
+    v = load_portfolio("fernvale", data).comparators.values.frame
+    assert set(v.loc[v["period"] == "2022/23", "source"]) == {formula}  # read back as meant

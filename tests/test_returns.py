@@ -427,3 +427,98 @@ def test_a_return_prints_landscape_each_row_whole_beside_its_name(data, book, tm
         line = next(ln for p in figures for ln in p.splitlines() if f" {code} " in ln)
         # the row's name, its figure and its commentary on one line: across one page
         assert f"{value:g}" in line.split() and "A fictional commentary" in line, line
+
+
+def test_a_return_with_six_problems_shows_all_six_in_one_run(data, book):
+    fill(book, foi_on_time={"value": "=90+3.5", "numerator": None, "denominator": None},
+         complaints_s1_upheld={"value": None, "figure_kind": None, "numerator": None,
+                               "denominator": None},
+         complaints_s2_upheld={"value": "n/a", "numerator": None, "denominator": None},
+         complaints_s1_on_time={"value": "N/A", "numerator": None, "denominator": None},
+         digital_inclusion_people={"value": "1,234"})
+    wb = load_workbook(book)
+    wb["Figures"]["N1"].value, wb["Figures"]["N9"].value = "notes", 17  # a column added
+    wb.create_sheet("Extra figures")["B3"].value = 42  # and a sheet (the structure unlocked)
+    wb.save(book)
+    before = snapshot(data)
+    with pytest.raises(DataError) as err:
+        import_returns([book], data, apply=True)
+    assert snapshot(data) == before
+    text = str(err.value)
+    at = f"{book}, sheet 'Figures', cell"
+    for words in (
+            f"{at} G2 (value): holds the formula =90+3.5, whose value was not saved. Fix: type "
+            "the figure itself",
+            f"{at} G3 (value): the 2021/22 figure for complaints_s1_upheld is not filled in",
+            f"{at} G4 (value): 'n/a' is not a number. Fix: leave value empty and set figure_kind "
+            "to not available (or not collected, or not applicable)",
+            f"{at} G5 (value): 'N/A' is not a number. Fix: leave value empty and set "
+            "figure_kind to not available",
+            f"{at} G12 (value): '1,234' looks like a number with a thousands separator. Fix: "
+            "write it without commas: 1234",
+            f"{at} N9: holds '17' in column N ('notes'), added to the sheet",
+            f"{book}, sheet 'Extra figures', cell B3: has a sheet 'Extra figures' added to it, "
+            "which holds '42' in cell B3; perflib reads figures only from the sheet 'Figures'"):
+        assert words in text, words
+    assert text.count("cell G2 ") == 1  # the formula's cell is named once, not again as blank
+    assert text.splitlines()[0] == "8 problems in the data:"  # N1's header is the eighth
+
+
+def test_a_return_used_to_its_last_cell_is_refused_at_once(data, book):
+    import time
+
+    fill(book)
+    put(book, "XFD1048576", 1)
+    start = time.perf_counter()
+    with pytest.raises(DataError) as err:
+        import_returns([book], data)
+    assert time.perf_counter() - start < 30  # it walked 17 billion cells before
+    assert str(err.value).splitlines()[1] == (
+        f"  - {book}, sheet 'Figures', cell XFD1048576: its sheet 'Figures' is used as far as "
+        "cell XFD1048576, far beyond the 13 columns and 16 rows a return holds. Fix: delete "
+        "every row below row 16 and every column right of column M of sheet 'Figures' (select "
+        "them, then Delete), save, and import again; or fill in a fresh return")
+
+
+def test_an_encrypted_workbook_is_named_as_such(data):
+    from tests.test_build import run_cli
+
+    book = FIXTURES / "encrypted-return.xlsx"  # a fictional workbook, password 'fictional'
+    res = run_cli("import", str(book), root=data.parent)
+    assert res.returncode == 2
+    assert (f"{book}: is protected with a password (encrypted), so perflib cannot read it. Fix: "
+            "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt "
+            "with Password, then clear the password and press OK), save it and import it again"
+            ) in res.stderr
+
+
+def test_figures_far_from_their_last_are_warned_of_and_taken(data, book, capsys):
+    fill(book, digital_inclusion_people={"value": 94},  # 9,387 in 2020/21: a hundredfold fall
+         foi_on_time={"value": 0.9, "numerator": None, "denominator": None},  # 90.8 last
+         complaints_s1_on_time={"value": 15, "numerator": None, "denominator": None})  # 88.9
+    shown = import_returns([book], data, apply=True)
+    assert ("4 figures far from their last (a warning, not an error: check each; it may be "
+            "right):") in shown
+    for line in (
+            "  foi_on_time 2021/22: 0.9% for 2021/22 looks like a fraction: the 2020/21 figure "
+            "was 90.8% (a percentage is written as 90.8, not 0.908) [cfe_2021-22.xlsx, G2]",
+            "  complaints_s1_on_time 2021/22: 15.0% for 2021/22 is 5.9 times lower than 88.9% "
+            "for 2020/21 [cfe_2021-22.xlsx, G5]",
+            "  digital_inclusion_people 2021/22: 94 for 2021/22 is 100 times lower than 9,387 "
+            "for 2020/21 [cfe_2021-22.xlsx, G12]",
+            "  museum_visits 2021/22: 60,000 for 2021/22 is 17 times higher than 3,484 for "
+            "2020/21 [cfe_2021-22.xlsx, G15]"):
+        assert line in shown.splitlines(), line
+    assert "Wrote " in shown  # a warning: the figures are taken
+    assert "2021/22,digital_inclusion_people,2021/22,94,,,actual,,\n" in \
+        (data / "cfe/observations.csv").read_text()
+    from perflib.cli import main
+
+    capsys.readouterr()
+    assert main(["check"]) == 0  # perflib check says so too, of a draft year's figures
+    err = capsys.readouterr().err.splitlines()
+    assert (f"  - warning: {data / 'cfe/observations.csv'}: digital_inclusion_people: 94 for "
+            "2021/22 is 100 times lower than 9,387 for 2020/21. Fix: check the figure; if it is "
+            "right, nothing needs doing (this is a warning, not an error)") in err
+    at = err.index("cfe 2021/22 (draft): 4 figures far from their last, a warning each")
+    assert all("for 2021/22" in line for line in err[at + 1:at + 5]), err

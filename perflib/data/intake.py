@@ -171,13 +171,16 @@ def _added_sheets(path: Path, wb: Any, problems: list[Problem]) -> None:
         if name in (form.INSTRUCTIONS, form.FIGURES, form.RECORD, form.WRITTEN):
             continue
         ws = wb[name]
-        first = next((c for r in _grid(ws, MARGIN_ROWS, MARGIN_COLUMNS) for c in r
-                      if c.value not in (None, "")), None)
-        corner = _beyond(ws, MARGIN_ROWS, MARGIN_COLUMNS)
-        if first is None and corner is None:
-            continue  # an empty sheet holds nothing to lose
-        what = (f"holds {_short(first.value)!r} in cell {first.coordinate}" if first is not None
-                else f"is used as far as cell {corner}")
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            first, corner, what = None, None, "is a chart"
+        else:
+            first = next((c for r in _grid(ws, MARGIN_ROWS, MARGIN_COLUMNS) for c in r
+                          if c.value not in (None, "")), None)
+            corner = _beyond(ws, MARGIN_ROWS, MARGIN_COLUMNS)
+            if first is None and corner is None:
+                continue  # an empty sheet holds nothing to lose
+            what = (f"holds {_short(first.value)!r} in cell {first.coordinate}"
+                    if first is not None else f"is used as far as cell {corner}")
         problems.append(Problem(path, None, None, f"has a sheet '{name}' added to it, which "
                                 f"{what}; perflib reads figures only from the sheet "
                                 f"'{form.FIGURES}'", "move its figures into the rows of the "

@@ -68,7 +68,11 @@ class WarmKernel:
         self.kc: Any = None  # a jupyter_client AsyncKernelClient once attached
         # The kernel warms itself up as it starts (IPython's exec_lines), before any client has
         # connected: a kernel started ahead of need is ready by the time a notebook needs it.
-        run_sync(self.km.start_kernel)(env=env, extra_arguments=KERNEL_ARGS)
+        try:
+            run_sync(self.km.start_kernel)(env=env, extra_arguments=KERNEL_ARGS)
+        except BaseException:
+            self.shutdown()  # a kernel that failed to start: its process and zmq contexts too
+            raise
         with _lock:
             _all.add(self)
         if attach:
@@ -132,7 +136,7 @@ class WarmKernel:
             pass
         # Their zmq contexts now, without waiting on a message the ended kernel will never take:
         # left to the garbage collector, a context's destroy() waits for ever, mid-build, on
-        # whichever thread happens to collect it (a build hung after a failed notebook).
+        # whichever thread happens to collect it (a build hung after a kernel failed to start).
         for owner in (self.kc, self.km):
             context = getattr(owner, "context", None)
             if getattr(owner, "_created_context", False) and context is not None \

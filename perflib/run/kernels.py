@@ -25,7 +25,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from perflib.errors import KernelError
@@ -134,17 +134,13 @@ class WarmKernel:
             self.km.cleanup_connection_file()
         except Exception:
             pass
-        # Their zmq contexts now, without waiting on a message the ended kernel will never take:
-        # left to the garbage collector, a context's destroy() waits for ever, mid-build, on
-        # whichever thread happens to collect it (a build hung after a kernel failed to start).
+        # their zmq contexts now, not waiting on a message the ended kernel will never take: left
+        # to the garbage collector, destroy() waits for ever on whichever thread collects them
         for owner in (self.kc, self.km):
-            context = getattr(owner, "context", None)
-            if getattr(owner, "_created_context", False) and context is not None \
-                    and not context.closed:
-                try:
-                    context.destroy(linger=0)
-                except Exception:
-                    pass
+            made = getattr(owner, "context", None) if getattr(owner, "_created_context", 0) else None
+            if made is not None and not made.closed:
+                with suppress(Exception):
+                    made.destroy(linger=0)
 
     def kill(self) -> None:
         """End the kernel's process (safe from any thread: its client is left alone)."""

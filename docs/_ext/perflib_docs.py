@@ -87,14 +87,19 @@ class _Generated(Directive):
 
 
 class DataFiles(_Generated):
+    """``perflib-data-files``: the registry's table, then each CSV's columns."""
+
     make = staticmethod(data_files_markdown)
 
 
 class ReportKinds(_Generated):
+    """``perflib-report-kinds``: each kind with its roles and facts."""
+
     make = staticmethod(report_kinds_markdown)
 
 
 def setup(app) -> dict:
+    """Register the directives with Sphinx."""
     app.add_directive("perflib-data-files", DataFiles)
     app.add_directive("perflib-report-kinds", ReportKinds)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

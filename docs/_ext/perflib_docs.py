@@ -7,9 +7,20 @@ the code appears in the docs without anyone editing a page.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from docutils import nodes
-from docutils.parsers.rst import Directive
+from docutils.parsers.rst import Directive, directives
 from docutils.statemachine import StringList
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+#: Where docs/_ext/screenshots.py (run by ``make docs``) leaves its pictures
+GENERATED = Path(__file__).resolve().parent.parent / "_static" / "generated"
+#: The project's data folder and its log of sources
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def _cell(text: str) -> str:
@@ -72,6 +83,48 @@ def report_kinds_markdown() -> str:
     return "\n".join(lines)
 
 
+def _sources(text: str) -> list[tuple[re.Pattern[str], str]]:
+    """The rows of data/SOURCES.md's *Sources* table: each file pattern it names, with its source.
+
+    A cell's backticked names are the files (``<year>`` standing for any report year's folder).
+    """
+    section = text.split("## Sources", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("file", "---"):
+            continue
+        for name in re.findall(r"`([^`]+)`", cells[0]):
+            pattern = re.escape(name).replace(re.escape("<year>"), r"\d{4}-\d{2}")
+            rows.append((re.compile(rf"(?:.*/)?{pattern}"), cells[1]))
+    return rows
+
+
+def data_log_markdown() -> str:
+    """Every file under each portfolio folder of data/, with its rows and its source.
+
+    A file that data/SOURCES.md gives no source for is a warning, so ``make docs`` (warnings are
+    errors) fails until its source is written down.
+    """
+    import hashlib
+
+    sources = _sources((DATA / "SOURCES.md").read_text(encoding="utf-8"))
+    lines = ["| file | rows | SHA-256 (first 12) | source |", "| --- | ---: | --- | --- |"]
+    for portfolio in sorted(p for p in DATA.iterdir() if p.is_dir()):
+        for path in sorted(f for f in portfolio.rglob("*") if f.is_file()):
+            rel = path.relative_to(portfolio).as_posix()
+            found = [src for pattern, src in sources if pattern.fullmatch(rel)]
+            if not found:
+                logger.warning(f"data log: data/SOURCES.md gives no source for "
+                               f"data/{portfolio.name}/{rel}; add it to the Sources table")
+            body = path.read_bytes()
+            rows = (body.count(b"\n") - 1) if path.suffix == ".csv" else ""
+            lines.append(f"| `{portfolio.name}/{rel}` | {rows} | "
+                         f"`{hashlib.sha256(body).hexdigest()[:12]}` | "
+                         f"{_cell(' '.join(found[:1]))} |")
+    return "\n".join(lines) + "\n"
+
+
 class _Generated(Directive):
     """A directive whose body is Markdown made by a function of perflib's."""
 
@@ -98,8 +151,46 @@ class ReportKinds(_Generated):
     make = staticmethod(report_kinds_markdown)
 
 
+class DataLog(_Generated):
+    """``perflib-data-log``: every file in data/'s portfolios, with its rows and its source."""
+
+    make = staticmethod(data_log_markdown)
+
+
+class Screenshot(Directive):
+    """``perflib-screenshot NAME``: a picture ``make docs`` took of a real output, if it could.
+
+    The pictures come from a real build (docs/_ext/screenshots.py) and are not committed; where
+    the build of the docs had no browser, the page says that the picture was not made, rather
+    than warning (a machine without Chromium still builds the docs).
+    """
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"alt": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0]
+        # the page is read again once the picture exists (or changes)
+        self.state.document.settings.env.note_dependency(str(GENERATED / name))
+        if (GENERATED / name).is_file():
+            caption = "\n".join(self.content)
+            text = (f"```{{figure}} /_static/generated/{name}\n:alt: {self.options['alt']}\n"
+                    f":class: screenshot\n\n{caption}\n```")
+        else:
+            text = (f"*(A picture belongs here: {' '.join(self.content).rstrip('.')}. "
+                    "`make docs` takes it from a real build where a browser is available; this "
+                    "build of the docs had none.)*")
+        holder = nodes.Element()
+        holder.document = self.state.document
+        self.state.nested_parse(StringList(text.splitlines(), source=name), 0, holder)
+        return holder.children
+
+
 def setup(app) -> dict:
     """Register the directives with Sphinx."""
     app.add_directive("perflib-data-files", DataFiles)
     app.add_directive("perflib-report-kinds", ReportKinds)
+    app.add_directive("perflib-data-log", DataLog)
+    app.add_directive("perflib-screenshot", Screenshot)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

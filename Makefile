@@ -59,7 +59,7 @@ bench: $(STAMP) bytecode browser ## Time the naive chain against perflib build, 
 	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP) ## Lint the package and tests, and type-check the package
-	$(BIN)/ruff check perflib tests benchmarks
+	$(BIN)/ruff check perflib tests benchmarks docs
 	$(BIN)/mypy perflib
 
 docs: $(STAMP) ## Build the documentation site into docs/_build/html (warnings are errors)

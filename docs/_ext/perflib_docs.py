@@ -125,6 +125,34 @@ def data_log_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def findings_markdown() -> str:
+    """Every data-quality finding in the project's data, by portfolio and report year.
+
+    The same findings ``perflib check`` prints and each report's data-quality.csv holds, worked
+    out afresh as the docs are built, so the page lists what the data holds now.
+    """
+    from perflib import config
+    from perflib.reports.checks import check_all
+
+    _, problems, reports = check_all(config.DATA_DIR)
+    if problems:
+        logger.warning(f"known inconsistencies: data/ has {len(problems)} problems; run perflib check")
+    lines: list[str] = []
+    for r in reports:
+        if not r.findings:
+            continue
+        lines += [f"### {r.portfolio.id} {r.year}", "",
+                  "| kind | where | measure | finding | the data says |",
+                  "| --- | --- | --- | --- | --- |"]
+        for x in r.findings:
+            where = f"`{config.relative(x.file)}`" + (f", row {x.line}" if x.line else "")
+            said = f"{x.finding}: '{x.words}'" if x.words else x.finding
+            lines.append(f"| {x.severity} | {where} | {x.pi_code or x.measure_id} | "
+                         f"{_cell(said)} | {_cell(x.data_says)} |")
+        lines.append("")
+    return "\n".join(lines) or "The data holds no known inconsistency.\n"
+
+
 class _Generated(Directive):
     """A directive whose body is Markdown made by a function of perflib's."""
 
@@ -157,6 +185,12 @@ class DataLog(_Generated):
     make = staticmethod(data_log_markdown)
 
 
+class Findings(_Generated):
+    """``perflib-findings``: every data-quality finding in data/, as perflib check finds them."""
+
+    make = staticmethod(findings_markdown)
+
+
 class Screenshot(Directive):
     """``perflib-screenshot NAME``: a picture ``make docs`` took of a real output, if it could.
 
@@ -170,6 +204,7 @@ class Screenshot(Directive):
     option_spec = {"alt": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
+        """The picture with its caption, or a line saying it was not made."""
         name = self.arguments[0]
         # the page is read again once the picture exists (or changes)
         self.state.document.settings.env.note_dependency(str(GENERATED / name))
@@ -193,4 +228,5 @@ def setup(app) -> dict:
     app.add_directive("perflib-report-kinds", ReportKinds)
     app.add_directive("perflib-data-log", DataLog)
     app.add_directive("perflib-screenshot", Screenshot)
+    app.add_directive("perflib-findings", Findings)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -62,7 +62,8 @@ lint: $(STAMP) ## Lint the package and tests, and type-check the package
 	$(BIN)/ruff check perflib tests benchmarks docs
 	$(BIN)/mypy perflib
 
-docs: $(STAMP) ## Build the documentation site into docs/_build/html (warnings are errors)
+docs: $(STAMP) bytecode ## Build the documentation site into docs/_build/html (warnings are errors)
+	@$(BIN)/python docs/_ext/screenshots.py
 	$(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
 
 lock: ## Refresh requirements.lock: the newest versions pyproject.toml allows, pinned with hashes

@@ -76,6 +76,16 @@ def steps(name: str) -> list[Step]:
     return out
 
 
+def extension():
+    """docs/_ext/perflib_docs.py, the Sphinx extension that makes pages from the code."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("perflib_docs", DOCS / "_ext" / "perflib_docs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def shows(output: str, line: str) -> bool:
     """Whether some line of ``output`` holds ``line``'s parts in order (``...`` is anything)."""
     pattern = ".*".join(re.escape(part) for part in line.split("..."))
@@ -143,16 +153,27 @@ def test_the_new_councils_files_pass_perflib_check(tmp_path, monkeypatch, capsys
 
 def test_every_data_file_has_its_source_in_the_data_log():
     """docs' data log lists every file under data/'s portfolios with a source from SOURCES.md."""
-    sys.path.insert(0, str(DOCS / "_ext"))
-    try:
-        import perflib_docs
-    finally:
-        sys.path.pop(0)
+    perflib_docs = extension()
     sources = perflib_docs._sources((config.DATA_DIR / "SOURCES.md").read_text(encoding="utf-8"))
     files = [f.relative_to(p).as_posix() for p in config.DATA_DIR.iterdir() if p.is_dir()
              for f in p.rglob("*") if f.is_file()]
     assert "measures.csv" in files and "2020-21/engagement.csv" in files
     assert [f for f in files if not any(pat.fullmatch(f) for pat, _ in sources)] == []
+
+
+def test_the_data_files_reference_gives_each_column_its_meaning_from_data_readme():
+    """A file whose columns data/README.md tables has every column there (the reference shows it)."""
+    from perflib.data import files
+
+    perflib_docs = extension()
+    text = (config.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    meanings = perflib_docs.column_meanings(text, [f.name for f in files.FILES])
+    assert meanings["observations.csv"]["discrepancy"] == (
+        "a known inconsistency in the published figure, with a short note")
+    assert {f: [c.name for c in files.get(f).columns if c.name not in m]
+            for f, m in meanings.items()} == {f: [] for f in meanings}
+    assert "| `discrepancy` | a known inconsistency in the published figure, with a short note | " \
+           "text | may be empty | must be in the header |" in perflib_docs.data_files_markdown()
 
 
 # --- end to end: each tutorial whole, and the site ----------------------------------------------
@@ -190,3 +211,32 @@ def test_the_site_builds_with_no_warning(tmp_path):
     assert "observations.csv" in files and "figure_kind" in files
     log = (html / "explanation" / "data-log.html").read_text(encoding="utf-8")
     assert "cfe/2020-21/engagement.csv" in log and "Appendix 1 of the 2020/21 report" in log
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", path
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+@pytest.mark.e2e
+def test_make_docs_takes_its_pictures_from_a_real_build(tmp_path, monkeypatch):
+    """docs/_ext/screenshots.py in a scratch project: the seed's report built, three pictures."""
+    root = scratch_project(tmp_path / "project", monkeypatch)
+    env = {**os.environ, "PERFLIB_ROOT": str(root)}
+
+    def take() -> str:
+        res = subprocess.run([sys.executable, str(DOCS / "_ext" / "screenshots.py")], env=env,
+                             capture_output=True, text=True, timeout=900)
+        assert res.returncode == 0, res.stdout + res.stderr
+        return res.stdout
+
+    assert take().startswith("screenshots: report-page.png, front-page.png, jupyterlab.png from "
+                             "cfe 2020/21's annual report (")
+    assert (root / "docs/_build/reports/cfe/2020-21/annual_report.pdf").is_file()
+    pictures = root / "docs/_static/generated"
+    assert png_size(pictures / "report-page.png") == (663, 937)  # an A4 page at 80 dpi
+    assert png_size(pictures / "front-page.png") == (1100, 760)
+    assert png_size(pictures / "jupyterlab.png") == (1280, 800)
+    assert not (root / "docs/_build/lab").exists()  # JupyterLab's scratch copy is gone
+    assert take() == "screenshots: up to date\n"

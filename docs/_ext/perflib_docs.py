@@ -28,7 +28,7 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _column_row(c) -> str:
+def _column_row(c, meaning: str) -> str:
     what = c.describe()
     if c.kind in ("int", "number") and (c.minimum is not None or c.maximum is not None):
         lo = "" if c.minimum is None else f"from {c.minimum:g}"
@@ -36,7 +36,37 @@ def _column_row(c) -> str:
         what += " " + " ".join(p for p in (lo, hi) if p)
     filled = "every row" if c.required else "may be empty"
     header = "optional column" if c.optional else "must be in the header"
-    return f"| `{c.name}` | {_cell(what)} | {filled} | {header} |"
+    return f"| `{c.name}` | {_cell(meaning)} | {_cell(what)} | {filled} | {header} |"
+
+
+def column_meanings(text: str, names: list[str]) -> dict[str, dict[str, str]]:
+    """What each column means, in data/README.md's words: file -> column -> meaning.
+
+    The registry knows a column's type and range; what it is for is written for people, in the
+    column tables of data/README.md (a table headed ``| column |`` under a heading, or after a
+    line starting with the file's name in backticks).
+    """
+    def named(line: str) -> str | None:
+        return next((n for n in names if f"{n.rsplit('/', 1)[-1]}" in line), None)
+
+    out: dict[str, dict[str, str]] = {}
+    current: str | None = None
+    table: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            current, table = named(line), None
+        elif line.startswith("`") and named(line.split(":", 1)[0]):
+            current, table = named(line.split(":", 1)[0]), None
+        elif line.startswith("| column |"):
+            table = [c.strip() for c in line.strip("|").split("|")]
+        elif table is not None and line.startswith("|") and current:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if cells[0].startswith("`") and len(cells) == len(table):
+                for name in re.findall(r"`([^`]+)`", cells[0]):
+                    out.setdefault(current, {})[name] = cells[-1]
+        elif not line.startswith("|"):
+            table = None
+    return out
 
 
 def data_files_markdown() -> str:
@@ -45,6 +75,8 @@ def data_files_markdown() -> str:
     from perflib.reports import readers
 
     readers_of = readers()
+    meanings = column_meanings((DATA / "README.md").read_text(encoding="utf-8"),
+                               [f.name for f in files.FILES])
     lines = ["## Every file", "", files.table(readers_of), ""]
     for f in files.FILES:
         where = "each report year's folder" if f.level == files.YEAR else "the portfolio's folder"
@@ -53,8 +85,10 @@ def data_files_markdown() -> str:
         if f.columns:
             if f.key:
                 lines += [f"No two rows share {', '.join(f'`{k}`' for k in f.key)}.", ""]
-            lines += ["| column | holds | cells | header |", "| --- | --- | --- | --- |"]
-            lines += [_column_row(c) for c in f.columns]
+            lines += ["| column | meaning | holds | cells | header |",
+                      "| --- | --- | --- | --- | --- |"]
+            lines += [_column_row(c, meanings.get(f.name, {}).get(c.name, ""))
+                      for c in f.columns]
             lines.append("")
     return "\n".join(lines)
 

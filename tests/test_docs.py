@@ -185,7 +185,7 @@ def test_tutorial_runs_as_written(name, tmp_path, monkeypatch):
     run_tutorial(name, root)
     if name == "new-council":  # the report says what the tutorial says it says
         text = (root / "reports/culture/2022-23/annual_report.md").read_text(encoding="utf-8")
-        assert text.startswith("Brackenford Borough Council (fictional)\n")
+        assert text.startswith("Thornleigh Borough Council (fictional)\n")
         assert "| CL1 | High | 98,450 | 201,300 | 243,900 | 250,000 | ▲ Amber | ↑ Getting better |" \
             in text
         assert "| CL2 | High | 86.2% (1,034 of 1,200) | 88.0% (1,100 of 1,250) | 85.0% | ✔ Green " \

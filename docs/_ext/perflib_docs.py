@@ -7,6 +7,7 @@ the code appears in the docs without anyone editing a page.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,10 +18,10 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-#: Where docs/_ext/screenshots.py (run by ``make docs``) leaves its pictures
-GENERATED = Path(__file__).resolve().parent.parent / "_static" / "generated"
-#: The project's data folder and its log of sources
-DATA = Path(__file__).resolve().parents[2] / "data"
+#: Where docs/_ext/screenshots.py (run by ``make docs``) leaves its pictures (a test points
+#: PERFLIB_DOCS_PICTURES at an empty folder, as on a machine with no browser)
+GENERATED = Path(os.environ.get("PERFLIB_DOCS_PICTURES")
+                 or Path(__file__).resolve().parent.parent / "_static" / "generated")
 
 
 def _cell(text: str) -> str:
@@ -75,7 +76,9 @@ def data_files_markdown() -> str:
     from perflib.reports import readers
 
     readers_of = readers()
-    meanings = column_meanings((DATA / "README.md").read_text(encoding="utf-8"),
+    from perflib.config import DATA_DIR
+
+    meanings = column_meanings((DATA_DIR / "README.md").read_text(encoding="utf-8"),
                                [f.name for f in files.FILES])
     lines = ["## Every file", "", files.table(readers_of), ""]
     for f in files.FILES:
@@ -142,9 +145,11 @@ def data_log_markdown() -> str:
     """
     import hashlib
 
-    sources = _sources((DATA / "SOURCES.md").read_text(encoding="utf-8"))
+    from perflib.config import DATA_DIR
+
+    sources = _sources((DATA_DIR / "SOURCES.md").read_text(encoding="utf-8"))
     lines = ["| file | rows | SHA-256 (first 12) | source |", "| --- | ---: | --- | --- |"]
-    for portfolio in sorted(p for p in DATA.iterdir() if p.is_dir()):
+    for portfolio in sorted(p for p in DATA_DIR.iterdir() if p.is_dir()):
         for path in sorted(f for f in portfolio.rglob("*") if f.is_file()):
             rel = path.relative_to(portfolio).as_posix()
             found = [src for pattern, src in sources if pattern.fullmatch(rel)]

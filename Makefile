@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 #: Exact versions, with hashes, of everything perflib and its tests install (make lock refreshes it)
 LOCK := requirements.lock
 
-.PHONY: help venv bytecode browser reports watch lab test test-fast bench lint lock clean
+.PHONY: help venv bytecode browser reports watch lab test test-fast bench lint docs lock clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -59,12 +59,16 @@ bench: $(STAMP) bytecode browser ## Time the naive chain against perflib build, 
 	$(BIN)/python benchmarks/bench.py
 
 lint: $(STAMP) ## Lint the package and tests, and type-check the package
-	$(BIN)/ruff check perflib tests benchmarks
+	$(BIN)/ruff check perflib tests benchmarks docs
 	$(BIN)/mypy perflib
+
+docs: $(STAMP) bytecode ## Build the documentation site into docs/_build/html (warnings are errors)
+	@$(BIN)/python docs/_ext/screenshots.py
+	$(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
 
 lock: ## Refresh requirements.lock: the newest versions pyproject.toml allows, pinned with hashes
 	@test -x $(VENV)/lock/bin/uv || { $(PYTHON) -m venv $(VENV)/lock && $(VENV)/lock/bin/pip install --quiet uv; }
-	$(VENV)/lock/bin/uv pip compile pyproject.toml --extra test --generate-hashes --quiet \
+	$(VENV)/lock/bin/uv pip compile pyproject.toml --extra test --extra docs --generate-hashes --quiet \
 	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --annotation-style line \
 	  --custom-compile-command "make lock" -o $(LOCK)
 

@@ -61,8 +61,8 @@ def _collect(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; every perflib error becomes a clear message and an exit code."""
+def parser() -> argparse.ArgumentParser:
+    """The command's arguments, in one place: the command line and the docs' reference read it."""
     parser = argparse.ArgumentParser(prog="perflib", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build reports (all portfolios and years by default)")
@@ -126,7 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     ic.add_argument("--replace", action="store_true",
                     help="take the export's figure where it differs from one already held")
     ic.add_argument("--data", help=DATA_HELP)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; every perflib error becomes a clear message and an exit code."""
+    args = parser().parse_args(argv)
     try:
         if args.command == "check":
             return _check(args.data)

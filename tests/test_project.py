@@ -9,6 +9,7 @@ import tomllib
 import yaml
 
 from perflib import config
+from tests import clean_notebooks
 
 
 def _name(spec: str) -> tuple[str, str]:
@@ -29,11 +30,22 @@ def test_environment_yml_matches_pyproject():
 
 
 def test_notebooks_are_committed_without_outputs():
-    for path in config.NOTEBOOKS_DIR.glob("*.ipynb"):
-        nb = json.loads(path.read_text())
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                assert not cell["outputs"] and cell["execution_count"] is None, path.name
+    paths = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+    assert paths and [p for path in paths for p in clean_notebooks.problems(path)] == []
+
+
+def test_the_pre_commit_check_names_a_notebook_with_outputs(tmp_path, capsys):
+    nb = json.loads((config.NOTEBOOKS_DIR / "annual_report.ipynb").read_text(encoding="utf-8"))
+    code = next(i for i, c in enumerate(nb["cells"], 1) if c["cell_type"] == "code")
+    nb["cells"][code - 1].update(execution_count=1, outputs=[
+        {"output_type": "stream", "name": "stdout", "text": "hello\n"}])
+    path = tmp_path / "ran.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    assert clean_notebooks.main([str(path)]) == 1
+    assert capsys.readouterr().err == (f"{path}: cell {code} has outputs; run nbstripout {path}\n"
+                                       f"{path}: cell {code} has an execution count; run "
+                                       f"nbstripout {path}\n")
+    assert clean_notebooks.main([str(config.NOTEBOOKS_DIR / "annual_report.ipynb")]) == 0
 
 
 def test_parameters_cells_are_typed_and_commented():

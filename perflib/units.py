@@ -89,7 +89,8 @@ class Unit:
 
 
 UNITS: dict[str, Unit] = {u.name: u for u in (
-    Unit("percentage", "{n}%", grouped=False, percent=True, capped=True, base=100.0, year="mean",
+    Unit("percentage", "{n}%", grouped=False, percent=True, capped=True, signed=True, base=100.0,
+         year="mean",
          years=("mean", "last", "none"), axis="Percentage",
          about="a percentage, written 93.5 (between 0 and 100 unless the measure may pass 100)"),
     Unit("count", "{n}", whole=True, axis="Number", about="a count: a whole number"),

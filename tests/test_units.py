@@ -209,8 +209,8 @@ OBSERVED = [
     ("a count below zero", ("affordable_homes", "2023/24"), {"value": "-5"},
      "column 'value': -5 is below 0, but affordable_homes is a count. Fix: " + UNSIGNED_FIX),
     ("a percentage below zero", ("council_tax_collected", "2023/24"), {"value": "-1"},
-     "column 'value': -1 is below 0, but council_tax_collected is a percentage. Fix: "
-     + UNSIGNED_FIX),
+     "column 'value': -1 is below 0, but council_tax_collected is a percentage that may not go "
+     "below zero. Fix: " + SIGNED_FIX),
     ("a number that may not go below zero", ("sickness_days", "2022/23"), {"value": "-1.5"},
      "column 'value': -1.5 is below 0, but sickness_days is a number that may not go below "
      "zero. Fix: " + SIGNED_FIX),
@@ -239,6 +239,18 @@ def test_a_figure_out_of_its_units_range_is_refused_by_name(data, key, cells, wo
 def test_figures_below_zero_pass_where_the_unit_and_register_allow(data):
     edit(data / "brackenfield" / "observations.csv", ("budget_variance", "2022/23"), value="-3")
     assert problems_of(data) == []  # money may go below zero, as the register says it may
+
+
+def test_a_percentage_change_may_go_below_zero_where_the_register_says_so(data):
+    """A "% reduction in offences" that became a rise (-9%) is held as published."""
+    edit(data / "brackenfield" / "measures.csv", ("fly_tipping_cleared", "2023/24"),
+         may_be_negative="yes")
+    edit(data / "brackenfield" / "observations.csv", ("fly_tipping_cleared", "2022/23"),
+         value="-9", numerator="", denominator="")
+    assert problems_of(data) == []
+    s = units.style(load_portfolio("brackenfield", data).measures.frame.set_index(
+        "measure_id").loc["fly_tipping_cleared"])
+    assert (s.negative_ok, s.capped, units.show(s, -9.0)) == (True, True, f"{MINUS}9.0%")
 
 
 REGISTER = [

@@ -235,7 +235,7 @@ def _validate(ws: Worksheet, lines: Sequence[form.Line]) -> None:
     for r, line in enumerate(lines, start=form.FIRST_ROW):
         value = form.cell("value", r)
         s = line.style
-        (pct if s.capped else whole if s.whole else signed if s.negative_ok else number).add(value)
+        (signed if s.negative_ok else pct if s.capped else whole if s.whole else number).add(value)
         if "numerator" in line.inputs:
             whole.add(form.cell("numerator", r))
             whole.add(form.cell("denominator", r))

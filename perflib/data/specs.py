@@ -54,7 +54,8 @@ MEASURES = (
     Column("per", "int", required=False, minimum=1, optional=True),
     # what a money figure is written in, as published: empty pounds, k thousands, m millions
     Column("scale", "choice", required=False, choices=units.SCALES, optional=True),
-    # yes for a number, rate or money that may go below zero (a backlog, a variance): optional
+    # yes for a number, rate, money or percentage that may go below zero (a backlog, a
+    # variance, a percentage change): optional
     Column("may_be_negative", "yesno", required=False, optional=True),
     # how a year follows from its quarters and months (empty: the unit's own rule): optional
     Column("year_from_parts", "choice", required=False, choices=units.YEAR_RULES,
@@ -158,7 +159,7 @@ def capped(register: pd.DataFrame) -> pd.Series:
 def negative_ok(register: pd.DataFrame) -> pd.Series:
     """Register rows whose figures and target may go below zero.
 
-    A number, rate or money measure whose ``may_be_negative`` is yes.
+    A number, rate, money or percentage measure whose ``may_be_negative`` is yes.
     """
     return unit_is(register, "signed") & _column(register, "may_be_negative").eq(True)
 

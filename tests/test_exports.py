@@ -267,3 +267,43 @@ def test_a_ten_million_character_cell_exits_2_naming_the_file_and_line(data, tmp
                   root=data.parent)
     assert res.returncode == 2
     assert f"{path}, row 2, column 'value': a cell may hold 100,000 characters" in res.stderr
+
+
+# ------------------------------------------------------------------------- figures below zero
+
+BACKLOG = "planning_backlog_fictional"
+
+
+@pytest.fixture
+def brackenfield(data_copy: Path) -> Path:
+    shutil.copytree(FIXTURES / "brackenfield", data_copy / "brackenfield")
+    return data_copy
+
+
+def test_a_metric_compared_with_a_measure_that_may_go_below_zero_takes_figures_below_it(
+        brackenfield, tmp_path):
+    """Brackenfield's planning backlog may go below zero (days ahead of the timetable): so may
+    its neighbours' figures, as a benchmarking club publishes them."""
+    path = tmp_path / "backlog-fictional.csv"
+    path.write_text("area code,area name,period,value\n"
+                    "E07990201,Ashcombe (fictional),2022/23,-7\n"
+                    "E07990202,Corley Vale (fictional),2022/23,3\n")
+    said = import_comparators("brackenfield", path, BACKLOG, brackenfield)
+    assert "  added E07990201 2022/23: -7" in said.splitlines()
+    assert f"E07990201,Ashcombe (fictional),{BACKLOG},2022/23,-7,backlog-fictional.csv" in (
+        brackenfield / "brackenfield/comparators/values.csv").read_text()
+
+
+def test_a_figure_below_zero_is_refused_where_the_measure_may_not_go_below_it(brackenfield,
+                                                                              tmp_path):
+    path = tmp_path / "bins-fictional.csv"
+    path.write_text("area code,area name,period,value\nE07990201,Ashcombe (fictional),2022/23,-7\n")
+    before = snapshot(brackenfield)
+    with pytest.raises(DataError) as err:
+        import_comparators("brackenfield", path, "missed_bins_fictional", brackenfield)
+    assert str(err.value).splitlines()[1:] == [
+        f"  - {path}, row 2, column 'value': -7 is below 0. Fix: write a number of at least 0, "
+        "digits only (no commas, % or £); if the measure the metric is compared with may go "
+        "below zero (a backlog, a variance), write yes in its may_be_negative column in "
+        "measures.csv"]
+    assert snapshot(brackenfield) == before

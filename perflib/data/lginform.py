@@ -26,6 +26,8 @@ from perflib.errors import DataError, ParameterError, Problem
 #: What an export writes where it has no figure (suppressed, not available, not applicable).
 NO_FIGURE = {"", "-", "..", ":", "n/a", "na", "x", "[x]", "[c]", "[z]", "*", "#", "~"}
 VALUE = Column("value", "number", minimum=0)
+#: A figure of a metric compared with a measure that may go below zero (a backlog, a variance).
+SIGNED_VALUE = Column("value", "number")
 #: How many added figures the summary lists before counting the rest.
 SHOWN = 20
 
@@ -58,12 +60,14 @@ class Read:
 
 
 def read_export(path: Path, capped_by: str | None, problems: list[Problem],
-                where: list[str] | None = None, columns: list[str] | None = None) -> Read:
+                where: list[str] | None = None, columns: list[str] | None = None,
+                signed: bool = False) -> Read:
     """The export's figures, checked; what is wrong goes to ``problems``.
 
     ``capped_by`` is the percentage measure the metric is compared with, if any: its figures
-    must then lie within 0 to 100. ``where`` (``COLUMN=VALUE``) and ``columns`` (``ROLE=HEADER``)
-    are the command's ``--where`` and ``--column``.
+    must then lie within 0 to 100. ``signed`` when it is compared with a measure whose figures
+    may go below zero (``may_be_negative``): its figures may too. ``where`` (``COLUMN=VALUE``)
+    and ``columns`` (``ROLE=HEADER``) are the command's ``--where`` and ``--column``.
     """
     picks, roles = exports.pairs(where, "--where"), exports.pairs(columns, "--column")
     out = Read()
@@ -109,7 +113,10 @@ def read_export(path: Path, capped_by: str | None, problems: list[Problem],
                                         exports.calendar_fix(ex) if calendar else
                                         "write the period like 2020/21"))
             continue
-        value, wrong, fix = VALUE.parse(c.text)
+        value, wrong, fix = (SIGNED_VALUE if signed else VALUE).parse(c.text)
+        if wrong and value is None and " is below 0" in wrong:
+            fix = (f"{fix}; if the measure the metric is compared with may go below zero (a "
+                   "backlog, a variance), write yes in its may_be_negative column in measures.csv")
         if wrong:
             problems.append(Problem(path, c.line, c.column, wrong, fix or ""))
             continue
@@ -145,6 +152,13 @@ def _capped_by(p: Portfolio, metric: str, measure: str | None) -> str | None:
     ids = set(_measures_of(p, metric)) | ({measure} if measure else set())
     ids &= specs.capped_ids(p.measures.frame)
     return min(ids) if ids else None
+
+
+def _signed(p: Portfolio, metric: str, measure: str | None) -> bool:
+    """Whether a metric is compared with a measure whose figures may go below zero."""
+    ids = set(_measures_of(p, metric)) | ({measure} if measure else set())
+    m = p.measures.frame
+    return bool(ids & set(m.loc[specs.negative_ok(m), "measure_id"]))
 
 
 def _measures_of(p: Portfolio, metric: str) -> list[str]:
@@ -219,7 +233,8 @@ def import_comparators(portfolio: str, path: Path, metric: str, data_dir: Path,
     if p is None or folder is None or (folder.is_dir() and p.comparators is None):
         raise DataError(problems)
     adding, found = _metric_named(p, metric, measure, folder)
-    got = read_export(Path(path), _capped_by(p, metric, adding), found, where, columns)
+    got = read_export(Path(path), _capped_by(p, metric, adding), found, where, columns,
+                      _signed(p, metric, adding))
     if found:
         raise DataError(found)
     source = source or Path(path).name

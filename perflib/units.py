@@ -86,30 +86,42 @@ class Unit:
     axis: str = "Value"
     #: what a data return's Unit column says of it
     about: str = ""
+    #: what the commentary checker reads as its figure: a per cent, money or a plain number
+    said: Literal["percent", "money", "number"] = "number"
+    #: a figure written with a word after it ("2.7 days", "28 homes") may be its figure
+    worded: bool = True
+    #: a bare decimal ("was 2.7") or an average ("an average of 2.7") may be its figure
+    decimal: bool = False
+    #: a bare count in a note ("1,107 incidents") may be its figure: always, never (beside a
+    #: rate it is the events counted, not the rate) or only near its figures' size (a number)
+    counted: Literal["yes", "no", "near"] = "yes"
 
 
 UNITS: dict[str, Unit] = {u.name: u for u in (
     Unit("percentage", "{n}%", grouped=False, percent=True, capped=True, signed=True, base=100.0,
-         year="mean",
-         years=("mean", "last", "none"), axis="Percentage",
-         about="a percentage, written 93.5 (between 0 and 100 unless the measure may pass 100)"),
+         year="mean", years=("mean", "last", "none"), axis="Percentage",
+         about="a percentage, written 93.5 (between 0 and 100 unless the measure may pass 100)",
+         said="percent", worded=False),
     Unit("count", "{n}", whole=True, axis="Number", about="a count: a whole number"),
     Unit("cumulative count", "{n}", whole=True, running=True, year="last",
          years=("last", "none"), axis="Number in the period",
          about="a cumulative count: the total so far this year, a whole number"),
     Unit("millions", "{n}m", grouped=False, axis="Millions",
-         about="millions, written 0.46 for 0.46m"),
+         about="millions, written 0.46 for 0.46m", worded=False),
     Unit("number", "{n}{suffix}", signed=True, year="none", axis="Value",
-         about="a number, with the decimals the report prints (2.7)"),
+         about="a number, with the decimals the report prints (2.7)", decimal=True,
+         counted="near"),
     Unit("rate", "{n} per {per}", signed=True, base="per", year="mean",
          years=("mean", "last", "none"), axis="Rate",
-         about="a rate: the figure per its base, written 401 for 401 per 100,000"),
+         about="a rate: the figure per its base, written 401 for 401 per 100,000", decimal=True,
+         counted="no"),
     Unit("money", "£{n}{scale}", signed=True, axis="£",
-         about="money in pounds, written as published (125 for £125k)"),
+         about="money in pounds, written as published (125 for £125k)", said="money",
+         worded=False),
 )}
 
 
-_PLAIN = Unit("", "{n}", years=YEAR_RULES)
+_PLAIN = Unit("", "{n}", years=YEAR_RULES, worded=False)
 
 
 def get(name: Any) -> Unit:

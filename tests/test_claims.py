@@ -103,6 +103,17 @@ FICTIONAL = {
                      decimals=0, trend="Getting better", rating="Red", scale="k"),
     "variance": fictional("variance", "Forecast budget variance", "money", -25.0, 10.0, None,
                           decimals=0, scale="k", may_be_negative=True),
+    # a percentage change that goes below zero (a "reduction" that became a rise)
+    "reduction": fictional("reduction", "Reduction in vehicle crime", "percentage", -9.0, 4.0,
+                           5.0, decimals=0, trend="Getting worse", rating="Red",
+                           may_be_negative=True),
+    # mid-year: the report year has no figure of its own yet, only its first two quarters
+    "grants": Figures(year="2020/21", previous_year="2019/20", measure_id="grants",
+                      pi_code="HG1", short_name="Housing grant budget spent",
+                      unit="percentage", decimals=0, polarity="High", value=57.0,
+                      previous=61.0, target=50.0, report_year="2021/22", kind="actual",
+                      periods={"2021/22 Q1": PeriodFigure(5.0, kind="actual"),
+                               "2021/22 Q2": PeriodFigure(25.0, kind="actual")}),
 }
 
 
@@ -317,6 +328,25 @@ SPEC = [
     ("repairs", "See appendix B.", OK),
     ("lettings", "Data to follow.", OK),
     ("sickness", "Stress-related absence remains the main cause; OH referrals continue.", OK),
+    # ---- a direction word said of the noun after it is another subject's
+    ("repairs", "Actions agreed include increased inspections and improved scheduling.", OK),
+    ("repairs", "Reduced overtime and increased agency cover.", OK),
+    ("repairs", "The team improved repairs performance on 2020/21.", {(ERROR, "improved")}),
+    ("repairs", "The rate improved slightly.", {(ERROR, "improved")}),
+    ("ctax", "Improved collection rates followed the new reminder letters.", OK),
+    # ---- a percentage below zero: a reduction that became a rise
+    ("reduction", "The reduction was −9% against a target of 5%.", OK),
+    ("reduction", "Vehicle crime reduction minus 9%, down from 4% last year.", OK),
+    ("reduction", "A 9% rise in vehicle crime this year.", OK),
+    ("reduction", "The reduction was 4%.", {(ERROR, "4%")}),
+    ("reduction", "The reduction was −4%.", {(WARNING, "−4%")}),  # no period's figure
+    # ---- mid-year: a note with no period is the latest quarter's, the year so far
+    ("grants", "141022 - To date this financial year £125k spent out of a £500k budget (25%).",
+     OK),
+    ("grants", "25% of the budget spent so far.", OK),
+    ("grants", "Spend this year is 25%.", OK),
+    ("grants", "57% spent in 2020/21.", OK),
+    ("grants", "57% of the budget spent so far.", {(ERROR, "57%")}),
     # ---- the seed reports' own sentences, with the seed's figures
     ("cfe 2020/21 foi_on_time", "1,014 of 1,117 requests (90.8%) were answered on time, below "
      "the 95% target and the 93.1% achieved in 2019/20.", OK),

@@ -9,6 +9,7 @@ written the rest.
 
 from __future__ import annotations
 
+from perflib import units
 from perflib.data.claims.figures import Figures
 
 #: Marker that :func:`draft_sentence` leaves for a service to replace.
@@ -26,7 +27,7 @@ def draft_sentence(figures: Figures) -> str:
         if f.kind == "not collected":
             return f"No figure was collected for {{year}}. {DRAFT_MARKER}"
         return f"No figure is available for {{year}}. {DRAFT_MARKER}"
-    if f.unit == "percentage" and f.numerator is not None and f.denominator is not None:
+    if units.get(f.unit).percent and f.numerator is not None and f.denominator is not None:
         text = "In {year} the figure was {actual} ({numerator} of {denominator})"
     else:
         text = "In {year} the figure was {actual}"

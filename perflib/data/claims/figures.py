@@ -98,6 +98,21 @@ class Figures:
         """Whether the report knows the period (it may still hold no figure for it)."""
         return bool(period) and (period in self.periods or period == self.report_year)
 
+    @property
+    def current(self) -> str:
+        """The period a sentence that names none is about.
+
+        The table's period, except mid-year: when the report year holds no figure of its own yet
+        but quarters (or months) of it do, a note written now is about the latest of them (the
+        year's figure so far), not the last year-end figure the table falls back on.
+        """
+        if self.figure(self.report_year).value is not None:
+            return self.year
+        parts = [(p.quarter, p.kind, label) for label, x in self.periods.items() if x.value is not None
+                 and (p := period_labels.parse(label)) is not None and p.kind != "year"
+                 and p.year == self.report_year]
+        return max(parts)[2] if parts else self.year
+
     def figure(self, period: str) -> PeriodFigure:
         """The period's figure; an empty one for a period the report holds no row for."""
         return self.periods.get(period, PeriodFigure())

@@ -25,8 +25,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from perflib import rules
+from perflib import rules, units
 from perflib.data import periods as period_labels
+from perflib.data.claims import words as w
 from perflib.data.claims.figures import ERROR, WARNING, Figures
 from perflib.data.claims.known import FACT, Known, matches, value_kind
 from perflib.data.claims.known import known as known
@@ -39,7 +40,7 @@ Find = Callable[[str, str, str, str, str], None]
 def resolve(when: When, f: Figures) -> str | None:
     """The period label a claim is about, or None when the text gives no period the data can hold."""
     if when.kind == "default":
-        return f.year
+        return f.current
     if when.kind == "this":
         return f.report_year
     if when.kind in ("last", "back"):
@@ -116,23 +117,24 @@ def _of_measure(q: Quantity, f: Figures) -> bool:
     Money is the measure's only when the measure is money or the text writes it as a pair
     ("£52.1m of £54.3m"), then held against the numerator and denominator; a percentage *of*
     something only for a percentage (beside a count it is a part of it); a figure with a
-    rate's base only for a rate with that base; a number written in days, as an average or as
-    a bare decimal only for a number or a rate (days also for a count); a count of something
-    else never for a rate, and for a number only at the scale of its figures.
+    rate's base only for a rate with that base. Which of the rest can be its figure (a number
+    written in days, an average or a bare decimal, a count of something) is its unit's to say
+    (:class:`perflib.units.Unit`'s ``worded``, ``decimal`` and ``counted``).
     """
+    unit = units.get(f.unit)
     if q.kind == "money":
-        return f.unit == "money" or q.tied
-    if q.share and f.unit != "percentage":
+        return unit.said == "money" or q.tied
+    if q.share and not unit.percent:
         return False  # "gym 35% of visits": a part of the figure, not a change in it
     if q.base is not None:
-        return f.unit == "rate" and (f.per is None or math.isclose(q.base, f.per))
+        return unit.base == "per" and (f.per is None or math.isclose(q.base, f.per))
     if q.unit in ("bare", "average"):
-        return f.unit in ("number", "rate")
+        return unit.decimal
     if q.unit:
-        return f.unit in ("number", "rate", "count", "cumulative count")
-    if q.standalone and f.unit == "rate":
+        return unit.worded
+    if q.standalone and unit.counted == "no":
         return False
-    if q.standalone and f.unit == "number":
+    if q.standalone and unit.counted == "near":
         held = [abs(x.value) for x in f.periods.values() if x.value] + [abs(f.target or 0)]
         return max(held) / 10 <= abs(q.value) <= max(held) * 10
     return True
@@ -169,12 +171,12 @@ def _judge_group(group: list[Quantity], clause: Clause, f: Figures, figures: lis
             return _verdict(first.words, said, owners, earlier, f)
         fractions = any(x.numerator is not None and x.denominator is not None
                         for x in f.periods.values())
-        if first.kind == "money" and f.unit != "money" or (
-                not fractions and f.unit not in ("count", "cumulative count")):
+        unit = units.get(f.unit)
+        if first.kind == "money" and unit.said != "money" or (not fractions and not unit.whole):
             return None  # the data holds no fraction to hold the pair against
     hits = [matches(q, figures, f) for q in group]
     if any(not h for h in hits):
-        if first.standalone and f.unit == "percentage":
+        if first.standalone and units.get(f.unit).percent:
             return None  # a count of some activity beside a rate; the data holds only its fraction
         flipped = replace(first, sense={"behind": "ahead", "ahead": "behind"}.get(first.sense, ""))
         if len(group) == 1 and f.may_be_negative and flipped.sense and \
@@ -235,6 +237,8 @@ def _verdict(words: str, said: str | None, owners: set[str], earlier: bool,
         return _Stale(words, f.previous_year or _EARLIER, f.year)  # by default, last year's
     if said is None:  # never: a figure said of no period the report holds is not judged
         return None
+    if f.figure(said).value is None and any(o.startswith(f"{said} ") for o in owners):
+        return None  # a year not yet complete: its latest quarter's figure is the year so far
     return _Stale(words, said, _latest(owners))
 
 
@@ -265,8 +269,15 @@ def _about_now(clause: Clause, word: Word, f: Figures) -> bool:
 
 
 def judge_words(clause: Clause, f: Figures, find: Find) -> None:
-    """Direction, steadiness and attainment words against the trend and the rating."""
+    """Direction, steadiness and attainment words against the trend and the rating.
+
+    Under a measure named as a change ("Reduction in vehicle crime") a direction word is judged
+    only in a clause that names that change ("the reduction fell"): "a rise in vehicle crime"
+    is of the thing it changes, which moves the other way.
+    """
     up, better = _movement(f)
+    change = w.CHANGE.search(f.short_name)
+    of_change = change is None or re.search(rf"\b{change.group(1)}", clause.text, re.I)
     for word in clause.words:
         if word.kind == "absent":
             if not any(m.role == "span" for m in clause.mentions):  # not "before 2020/21"
@@ -274,7 +285,7 @@ def judge_words(clause: Clause, f: Figures, find: Find) -> None:
         elif not _about_now(clause, word, f):
             continue
         elif word.kind in ("up", "down", "better", "worse", "stable"):
-            if not (f.unit == "percentage" and clause.volume):
+            if of_change and not (units.get(f.unit).percent and clause.volume):
                 _judge_direction(word, f, up, better, find)
         else:
             _judge_attainment(word, f, find)
@@ -290,7 +301,7 @@ def _judge_absent(word: Word, f: Figures, find: Find) -> None:
 
 def _judge_direction(word: Word, f: Figures, up: bool | None, better: bool | None,
                      find: Find) -> None:
-    if word.lead_count and f.unit == "percentage":
+    if word.lead_count and units.get(f.unit).percent:
         return  # "up from 161 ...": a count of something else, not this rate
     compared = resolve(word.compared, f) if word.compared else None
     other = f.figure(compared) if compared else None

@@ -56,7 +56,7 @@ def _interval(a: float, ha: float, b: float, hb: float, op: str) -> tuple[float,
 
 def value_kind(f: Figures) -> str:
     """The kind of quantity the measure's own figure is written as."""
-    return {"percentage": "percent", "money": "money"}.get(f.unit, "number")
+    return units.get(f.unit).said
 
 
 def known(f: Figures) -> list[Known]:

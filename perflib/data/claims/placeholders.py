@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from perflib import formatting
+from perflib import formatting, units
 from perflib.data.claims.figures import Figures
 
 #: Names :func:`render` knows; ``value`` is an alias of ``actual``.
@@ -63,7 +63,7 @@ def change_words(f: Figures) -> str:
     """
     if f.value is None or f.previous is None:
         raise ValueError("no previous value to compare with")
-    if f.unit == "percentage":
+    if units.get(f.unit).percent:
         diff = round(f.value - f.previous, f.decimals)
         text = f"{abs(diff):.{f.decimals}f} points"
     else:

@@ -145,12 +145,14 @@ def _bind(clause: str, start: int, end: int, group: int, role: str, mentions: li
 
 # ---------------------------------------------------------------- words
 
-def _word_claims(clause: str, subject: When, compared: When | None) -> list[Word]:
+def _word_claims(clause: str, subject: When, compared: When | None,
+                 measure: Measure = NO_MEASURE) -> list[Word]:
     out = []
     for sense, pat in w.DIRECTION:
         for m in pat.finditer(clause):
             before = clause[:m.start()]
-            if w.NEGATED.search(before) or w.MODAL.search(before):
+            if w.NEGATED.search(before) or w.MODAL.search(before) \
+                    or subjects.said_of_next(clause[m.end():], measure):
                 continue
             lead = re.match(r"\s*(?:from|on|by|to)?\s*(?:the\s+)?(?!\d{4}/\d{2})(\d[\d.,]*\s*%?)",
                             clause[m.end():])
@@ -246,7 +248,8 @@ def read_sentence(sentence: str, areas: tuple[str, ...] = (),
         compared = next((m for m in mentions if m.role == "comparison"), None)
         elsewhere = _elsewhere(text, areas, measure)
         clause = Clause(text, elsewhere, bool(w.VOLUME.search(text)), mentions, stated,
-                        _word_claims(text, subject, compared), bool(w.RELATION.search(text)),
+                        _word_claims(text, subject, compared, measure),
+                        bool(w.RELATION.search(text)),
                         joiner)
         for m in w.ABSENT.finditer(text):
             clause.words.append(Word("absent", m.group(0), m.start(),

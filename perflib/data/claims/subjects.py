@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 
+from perflib import units
 from perflib.data.claims.parts import Clause, Measure
 
 _STOP_WORDS = ("""
@@ -130,6 +131,21 @@ def measure(short_name: str, measure_id: str = "", suffix: str = "", unit: str =
     return Measure(name, tuple(units), bool(short_name.strip()), unit)
 
 
+def said_of_next(after: str, measure: Measure) -> bool:
+    """Whether a direction word is said of the noun right after it, not of the measure.
+
+    "Actions include *increased patrols*", "*improved access* to ...", "*reduced hours*": the
+    word qualifies another subject. A word of the measure's name after it ("improved collection
+    rates" under council tax collection), an adverb ("rose sharply") or a function word ("fell
+    by", "rose in Q2") leaves it the measure's.
+    """
+    m = re.match(r"\s?([A-Za-z][A-Za-z']*)", after)
+    if not m or not measure.named:
+        return False
+    word = stem(m.group(1))
+    return content(word) and word not in measure.name
+
+
 def _label(clause: Clause, measure: Measure, before: str = "any") -> str:
     """The word a clause's first figure is of: the first content word after it, else before it.
 
@@ -139,7 +155,8 @@ def _label(clause: Clause, measure: Measure, before: str = "any") -> str:
     only the word right before the figure ("HEF returns *online* 62%", not "*membership* rose
     from 19").
     """
-    own = [q for q in clause.quantities if measure.unit == "money" or q.kind != "money"]
+    money = units.get(measure.unit).said == "money"
+    own = [q for q in clause.quantities if money or q.kind != "money"]
     if not own:
         return ""
     q = own[0]
@@ -154,7 +171,7 @@ def _label(clause: Clause, measure: Measure, before: str = "any") -> str:
 
 def _volume(clause: Clause, measure: Measure) -> bool:
     """Whether a clause opens with a count of something beside a percentage or a rate."""
-    return measure.unit in ("percentage", "rate") and bool(clause.quantities) and \
+    return units.get(measure.unit).base is not None and bool(clause.quantities) and \
         clause.quantities[0].standalone
 
 

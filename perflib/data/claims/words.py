@@ -28,6 +28,10 @@ DIRECTION: list[tuple[str, re.Pattern]] = [
     ("better", re.compile(r"\b(?:improved|improvement|improving|improves)\b")),
     ("worse", re.compile(r"\b(?:worsened|worsening|deteriorated|deterioration|worse than)\b")),
 ]
+#: A measure named as a change in something ("Reduction in vehicle crime", "% change in ...").
+#: Its subject moves the other way to it, so "a rise in vehicle crime" is not the measure rising:
+#: a direction word is the measure's only in a clause that names the change itself.
+CHANGE = re.compile(r"\b(reduction|decrease|increase|change|growth)s?\b", re.I)
 #: Words that say the measure did not move (a warning beside a change over the threshold).
 STABLE = re.compile(r"\b(?:(?:broadly|relatively|fairly|largely|roughly)\s+)?"
                     r"(?:stable|steady|unchanged|flat|stabilised|stabilized|"

@@ -459,6 +459,17 @@ def test_no_figure_beside_a_figure_says_what_the_data_has():
                          "92.5% (925 of 1,000)")
 
 
+def test_a_wrong_rating_names_the_file_the_rating_comes_from():
+    """Under ratings: rule a rating that differs from the rule is an override; under ratings:
+    published the printed rating is the council's own, and no override exists."""
+    assert one("repairs", "It was rated Green.").fix == \
+        "match the rating in the table, or record an override"
+    own = c.check("It was rated Green.", repairs(own_ratings=True))
+    assert [(x.severity, x.fix) for x in own] == [
+        (ERROR, "match the rating in the table, or correct the council's rating "
+                "(observations.csv's published_rating)")]
+
+
 def test_softer_words_say_the_threshold():
     x = one("repairs, Stable up", "A small improvement on 2020/21.")
     assert x.finding == "the text says the measure got better, but its trend is Stable (a change " \

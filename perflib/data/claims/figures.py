@@ -76,6 +76,8 @@ class Figures:
     scale: str = ""
     #: whether the figure may go below zero (a backlog "28 days behind", a variance)
     may_be_negative: bool = False
+    #: whether the printed rating is the council's own (portfolio.yaml's ratings: published)
+    own_ratings: bool = False
 
     def __post_init__(self) -> None:
         self.year, self.previous_year = _str(self.year), _str(self.previous_year)
@@ -239,7 +241,8 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
             stable_threshold=0.01 if threshold is None else threshold, periods=held,
             short_name=_str(getattr(m, "short_name", "")), per=_num(getattr(m, "per", None)),
             suffix=_str(getattr(m, "suffix", "")), scale=_str(getattr(m, "scale", "")),
-            may_be_negative=_yes(getattr(m, "may_be_negative", False)))
+            may_be_negative=_yes(getattr(m, "may_be_negative", False)),
+            own_ratings=report.portfolio.options.published)
     return out
 
 

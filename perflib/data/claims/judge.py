@@ -347,7 +347,9 @@ def _judge_attainment(word: Word, f: Figures, find: Find) -> None:
     if kind == "rated":
         if rating and word.colour != rating:
             find(ERROR, f"the text says the measure is rated {word.colour}, but it is rated {rating}",
-                 word.words, data, "match the rating in the table, or record an override")
+                 word.words, data, "match the rating in the table, or correct the council's "
+                 "rating (observations.csv's published_rating)" if f.own_ratings else
+                 "match the rating in the table, or record an override")
     elif kind == "met" and rules.GREEN not in (rule, rating) and (rule or rating):
         find(ERROR, f"the text says the target was met, but the measure is rated {rating or rule}",
              word.words, data, "say the target was missed, or correct the figures")

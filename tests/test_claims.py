@@ -470,6 +470,14 @@ def test_a_wrong_rating_names_the_file_the_rating_comes_from():
                 "(observations.csv's published_rating)")]
 
 
+def test_a_change_below_zero_is_said_in_the_measures_own_unit():
+    """A variance from £10k to −£25k is down £35k: in per cent (−350%) it would mean nothing."""
+    assert c.render("{change} on {previous_year}", FICTIONAL["variance"]) == "down £35k on 2020/21"
+    assert c.render("{change}", FICTIONAL["backlog"]) == "down 16 days"
+    assert c.render("{change}", FICTIONAL["sickness"]) == "down 12.9%"  # never below zero
+    assert c.check("The variance moved {change} on {previous_year}.", FICTIONAL["variance"]) == []
+
+
 def test_softer_words_say_the_threshold():
     x = one("repairs, Stable up", "A small improvement on 2020/21.")
     assert x.finding == "the text says the measure got better, but its trend is Stable (a change " \

@@ -67,6 +67,12 @@ PRINTED = [
     (Style("money", 1, scale="m"), 1.2, None, None, "£1.2m"),
     (Style("money", 0, scale="k"), -125, None, None, f"{MINUS}£125k"),
     (Style("money", 0), -125000, None, None, f"{MINUS}£125,000"),
+    # nothing is nothing in any scale: a zero target or variance prints in the measure's scale,
+    # as its other figures do, and a figure that rounds to zero never carries a minus
+    (Style("money", 0, scale="k"), 0, None, None, "£0k"),
+    (Style("money", 0, scale="k"), -0.4, None, None, "£0k"),
+    (Style("money", 1, scale="m"), -0.04, None, None, "£0.0m"),
+    (Style("money", 0), -0.2, None, None, "£0"),
 ]
 
 
@@ -83,6 +89,7 @@ def test_every_unit_prints_one_way(style, value, num, den, expected):
     (Style("number", 0, suffix="days"), -3.46, f"{MINUS}3.5 days"),
     (Style("rate", 0, per=100000), 380, "380 per 100,000"),
     (Style("money", 0, scale="k"), 95.5, "£95.5k"),
+    (Style("money", 0, scale="k"), -0.04, "£0.0k"),
 ])
 def test_a_worked_out_figure_prints_in_its_measures_unit(style, value, expected):
     assert units.derived(style, value) == expected  # an SPC mean or limit, in the alt text

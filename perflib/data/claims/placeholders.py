@@ -57,15 +57,20 @@ def placeholder_problems(text: str, first_line: int = 1) -> list[PlaceholderProb
 
 
 def change_words(f: Figures) -> str:
-    """The change on last year in signed words: 'up 2.7 points', 'down 5.0%', 'unchanged'.
+    """The change on last year in signed words: 'up 2.7 points', 'down 5.0%', 'down £35k'.
 
-    Points for percentages (a change of a rate in per cent is ambiguous); per cent for counts.
+    Points for percentages (a change of a rate in per cent is ambiguous); per cent for counts;
+    the measure's own unit for one that may go below zero, or that was at or below zero, where
+    a change in per cent has no meaning (a variance from £10k to −£25k is down £35k).
     """
     if f.value is None or f.previous is None:
         raise ValueError("no previous value to compare with")
     if units.get(f.unit).percent:
         diff = round(f.value - f.previous, f.decimals)
         text = f"{abs(diff):.{f.decimals}f} points"
+    elif f.shape.negative_ok or f.previous < 0:
+        diff = round(f.value - f.previous, f.decimals)
+        text = f.fmt(abs(diff))
     else:
         if f.previous == 0:
             raise ValueError("the previous value is zero, so a change in per cent has no meaning")

@@ -89,6 +89,9 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("draft", help="draft a factual first sentence where commentary is empty")
     d.add_argument("portfolio", help="portfolio id, e.g. cfe")
     d.add_argument("year", help="report year, e.g. 2021/22")
+    d.add_argument("measures", nargs="*", metavar="MEASURE_ID",
+                   help="draft only these measures (under commentary: optional, only measures "
+                        "named are drafted)")
     d.add_argument("--data", help=DATA_HELP)
     r = sub.add_parser("returns", help="write the Excel data returns the services fill in for a "
                                        "period: one per owner, under returns/")
@@ -139,8 +142,11 @@ def main(argv: list[str] | None = None) -> int:
             from perflib.config import data_path
             from perflib.data import scaffold
 
-            run = scaffold.new_year if args.command == "new-year" else scaffold.draft
-            print(run(args.portfolio, args.year, data_path(args.data)))
+            if args.command == "new-year":
+                print(scaffold.new_year(args.portfolio, args.year, data_path(args.data)))
+            else:
+                print(scaffold.draft(args.portfolio, args.year, data_path(args.data),
+                                     args.measures))
             return 0
         if args.command in ("returns", "import", "import-comparators"):
             return _collect(args)

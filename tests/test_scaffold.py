@@ -139,3 +139,48 @@ def test_draft_inserts_its_sentence_in_the_files_line_endings(data_copy):
     assert message.startswith(f"Drafted a first sentence for 1 measures in {path} (museum_visits)")
     assert path.read_bytes() == before.replace(
         b"## museum_visits\r\n", b"## museum_visits\r\n" + sentence.encode() + b"\r\n")
+
+
+# --------------------------------------------------------------- optional commentary (KPI sets)
+
+KPI = Path(__file__).parent / "fixtures" / "fictional" / "kpi_published"
+
+
+@pytest.fixture
+def kpi(data_copy: Path) -> Path:
+    import shutil
+
+    shutil.copytree(KPI, data_copy / "kpi")
+    return data_copy
+
+
+def test_under_optional_commentary_draft_drafts_only_the_measures_named(kpi):
+    """A KPI set writes notes on a few measures: a drafted sentence on every one would be a
+    to-do on every one, so nothing is drafted unless asked."""
+    path = kpi / "kpi/2023-24/commentary.md"
+    before = snapshot(kpi)
+    said = draft("kpi", "2023/24", kpi)
+    assert said == ("kpi's commentary is optional (portfolio.yaml's commentary: optional), so "
+                    "nothing is drafted unless asked: name the measures to draft, e.g. perflib "
+                    "draft kpi 2023/24 calls_answered")
+    assert snapshot(kpi) == before
+    text = path.read_text()
+    said = draft("kpi", "2023/24", kpi, ["foi_on_time"])
+    assert said.startswith(f"Drafted a first sentence for 1 measures in {path} (foi_on_time)")
+    added = path.read_text()[len(text):]
+    assert added.startswith("\n## foi_on_time\nIn {year} the figure was {actual}, against a "
+                            "target of {target}, {change} on {previous} in {previous_year}.")
+    assert added.endswith("[Draft: service to complete.]\n")
+
+
+def test_draft_makes_the_commentary_file_a_kpi_set_left_out(kpi):
+    path = kpi / "kpi/2023-24/commentary.md"
+    path.unlink()
+    draft("kpi", "2023/24", kpi, ["missed_bins"])
+    assert path.read_text().startswith("## missed_bins\nIn {year} the figure was {actual}")
+
+
+def test_draft_names_a_measure_it_does_not_know(kpi):
+    with pytest.raises(ParameterError, match="bins_missed: not a measure of kpi 2023/24 "
+                                             r"\(its measures: calls_answered, "):
+        draft("kpi", "2023/24", kpi, ["bins_missed"])

@@ -131,38 +131,57 @@ def _loaded(p: Portfolio, year: str) -> Report:
     return report
 
 
-def draft(portfolio: str, year: str, data_dir: Path) -> str:
-    """Write the drafted factual first sentence wherever a measure's commentary is empty.
+def draft(portfolio: str, year: str, data_dir: Path, measures: list[str] | None = None) -> str:
+    """Write the drafted factual first sentence where a measure's commentary is empty.
 
-    The rest of the file is kept byte for byte (its line endings too), and a file with nothing to
-    draft is not written at all.
+    Every measure with an empty heading, or only ``measures`` where they are named. Under
+    portfolio.yaml's ``commentary: optional`` only measures named are drafted: a sentence drafted
+    for every measure would be a to-do on each, where the portfolio writes notes on a few (a
+    named measure with no heading yet gets one, at the file's end, and a file that is not there
+    yet is made). The rest of the file is kept byte for byte (its line endings too), and a file
+    with nothing to draft is not written at all.
     """
     check_year(year)
     report, problems = read_report(load_portfolio(portfolio, data_dir), year)
     if report is None or any(not q.todo for q in problems):
         raise DataError([q for q in problems if not q.todo] or problems)
     figures = report.figures
+    unknown = [m for m in measures or [] if m not in figures]
+    if unknown:
+        raise ParameterError(f"{', '.join(unknown)}: not a measure of {portfolio} {year} (its "
+                             f"measures: {', '.join(figures)})")
     path = report.commentary_path
-    raw = read_to_edit(path)
+    if not measures and not report.portfolio.options.commentary_required:
+        return (f"{portfolio}'s commentary is optional (portfolio.yaml's commentary: optional), "
+                "so nothing is drafted unless asked: name the measures to draft, e.g. perflib "
+                f"draft {portfolio} {year} {next(iter(figures), 'MEASURE_ID')}")
+    wanted = set(measures or figures)
+    raw = read_to_edit(path) if path.exists() or path.is_symlink() else b""
     text, bom = edits.text_of(raw)
     end = edits.eol(raw)
     lines = text.splitlines(keepends=True)
-    out, written = [], []
+    out, written, headed = [], [], set()
     for n, line in enumerate(lines):
         out.append(line)
         m = commentary_file.HEADING.match(line.rstrip("\r\n"))
         if not m or m.group(1) not in figures:
             continue
+        headed.add(m.group(1))
         body = []
         for x in lines[n + 1:]:
             if commentary_file.HEADING.match(x.rstrip("\r\n")):
                 break
             body.append(x)
-        if not "".join(body).strip():
+        if m.group(1) in wanted and not "".join(body).strip():
             if line == line.rstrip("\r\n"):  # the heading is the file's last line
                 out[-1] = line + end
             out.append(draft_sentence(figures[m.group(1)]) + end)
             written.append(m.group(1))
+    for mid in (m for m in measures or [] if m not in headed):
+        if out and not out[-1].endswith(("\n", "\r")):
+            out[-1] += end
+        out.append(f"{end if out else ''}## {mid}{end}{draft_sentence(figures[mid])}{end}")
+        written.append(mid)
     if not written:
         return f"Every measure in {path} already has commentary: nothing written."
     edits.Edits(files={path: edits.encode("".join(out), bom)}).write()

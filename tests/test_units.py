@@ -298,19 +298,33 @@ def test_a_register_row_out_of_its_unit_is_refused_by_name(data, cells, measure,
     assert problems_of(data) == [f"{path}, row {line}, {words}"]
 
 
-def test_a_count_written_with_decimals_builds_with_advice(data):
-    """A rate written as a count (9.2 delayed transfers per 100,000) built before: it still does."""
+def test_a_count_written_with_decimals_builds_with_advice(data, capsys):
+    """A rate written as a count (9.2 delayed transfers per 100,000) built before: it still does.
+
+    The advice is the analyst's (perflib check prints it), never the councillors': it is not a
+    data-quality finding, so no report or data-quality.csv carries it.
+    """
+    from perflib.cli import main
+
     measures = data / "brackenfield" / "measures.csv"
     line = edit(measures, ("affordable_homes", "2023/24"), decimals="1")
     edit(data / "brackenfield" / "observations.csv", ("affordable_homes", "2023/24"), value="9.2")
     report, problems = check_report("brackenfield", "2023/24", data)
     assert report is not None and all(p.todo for p in problems)
-    (advice,) = [x for x in report.findings if x.measure_id == "affordable_homes"]
+    assert [x for x in report.findings if x.measure_id == "affordable_homes"] == []
+    (advice,) = report.advice
     assert (advice.file, advice.line, advice.severity, advice.finding, advice.fix) == (
-        str(measures), line, "warning", "a count is a whole number, but this one is printed "
+        str(measures), line, "advice", "a count is a whole number, but this one is printed "
         "with 1 decimal", "set its unit to rate (with per, e.g. 100000 for a rate per 100,000) "
         "or to number in measures.csv")
     assert report.measures.set_index("measure_id").at["affordable_homes", "value"] == 9.2
+    main(["check"])
+    said = capsys.readouterr().err.splitlines()
+    at = said.index("brackenfield 2023/24: advice on the register, for you (not published)")
+    assert said[at + 1] == (
+        f"  - advice: {measures}, row {line}: BDC06: a count is a whole number, but this one is "
+        "printed with 1 decimal; the data says unit count, decimals 1. Fix: set its unit to rate "
+        "(with per, e.g. 100000 for a rate per 100,000) or to number in measures.csv")
 
 
 QUARTERS = [

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from perflib.data.year import Report
 
 NOTE = "note"
+#: What advice to the analyst on the register is called (it is never published)
+ADVICE = "advice"
 COLUMNS = ["year", "pi_code", "measure_id", "file", "line", "severity", "finding", "data_says",
            "words", "fix"]
 
@@ -39,7 +41,7 @@ def findings(r: Report, skip: set[str] | None = None) -> list[Finding]:
                    if k in r.commentary and r.commentary[k].text.strip()}
     out = claims.check_commentary(r.commentary, figures, str(r.commentary_path),
                                   r.meta.get("status", "final"), r.portfolio.words.comparison_areas)
-    return ordered(out + discrepancy_notes(r) + unit_advice(r) + rating_notes(r, skip))
+    return ordered(out + discrepancy_notes(r) + rating_notes(r, skip))
 
 
 def ordered(found: list[Finding]) -> list[Finding]:
@@ -76,8 +78,8 @@ def discrepancy_notes(r: Report) -> list[Finding]:
 def unit_advice(r: Report) -> list[Finding]:
     """Measures whose unit their figures do not fit: a count printed with decimals.
 
-    Such a measure is a rate or a number. It builds as it is (it always did); the warning says
-    what to change.
+    Such a measure is a rate or a number. It builds as it is (it always did); the advice says
+    what to change, to the analyst only (see the module's docstring).
     """
     t = r.portfolio.measures
     f = t.frame
@@ -87,7 +89,7 @@ def unit_advice(r: Report) -> list[Finding]:
         advice = units.style(row).advice()
         if advice:
             out.append(Finding(str(t.path), t.line(i), row["measure_id"], str(row["pi_code"]),
-                               claims.WARNING, advice, "",
+                               ADVICE, advice, "",
                                f"unit {row['unit']}, decimals {int(row['decimals'])}",
                                "set its unit to rate (with per, e.g. 100000 for a rate per "
                                "100,000) or to number in measures.csv"))
@@ -127,17 +129,24 @@ def counts(findings: list[Finding]) -> str:
 
 
 def describe(r: Report) -> list[str]:
-    """A report year's findings as lines for the terminal (``perflib check`` and the build)."""
-    if not r.findings:
-        return []
-    lines = [f"{r.portfolio.id} {r.year} ({r.meta['status']}): {counts(r.findings)} "
-             "(data-quality.csv)"]
-    for x in r.findings:
-        where = f"{x.file}{f', row {x.line}' if x.line else ''}"
-        words = f": {x.words!r}" if x.words else ""
-        lines.append(f"  - {x.severity}: {where}: {x.pi_code or x.measure_id}: {x.finding}{words}"
-                     f"; the data says {x.data_says.rstrip('.')}. Fix: {x.fix}")
+    """A report year's findings, then its advice, as lines for the terminal (check, build)."""
+    lines = []
+    if r.findings:
+        lines.append(f"{r.portfolio.id} {r.year} ({r.meta['status']}): {counts(r.findings)} "
+                     "(data-quality.csv)")
+        lines += [_line(x) for x in r.findings]
+    if r.advice:
+        lines.append(f"{r.portfolio.id} {r.year}: advice on the register, for you (not "
+                     "published)")
+        lines += [_line(x) for x in r.advice]
     return lines
+
+
+def _line(x: Finding) -> str:
+    where = f"{x.file}{f', row {x.line}' if x.line else ''}"
+    words = f": {x.words!r}" if x.words else ""
+    return (f"  - {x.severity}: {where}: {x.pi_code or x.measure_id}: {x.finding}{words}"
+            f"; the data says {x.data_says.rstrip('.')}. Fix: {x.fix}")
 
 
 def frame(r: Report) -> pd.DataFrame:

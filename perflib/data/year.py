@@ -42,6 +42,9 @@ class Report:
     todos: list[Problem] = field(default_factory=list)
     #: where the commentary or the published figures disagree (perflib.data.quality)
     findings: list[Any] = field(default_factory=list)
+    #: advice to the analyst on the register (a count printed with decimals): printed by
+    #: ``perflib check`` and the build, never published (perflib.data.quality.unit_advice)
+    advice: list[Any] = field(default_factory=list)
     #: report.yaml as read, with the line of every key (for messages about it)
     yaml: Yaml | None = None
     #: whether the portfolio's files and this year's figures read without error, so checks

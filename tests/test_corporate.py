@@ -131,6 +131,17 @@ def test_quarters_take_the_quarterly_portfolio_alone(ashdown):
     assert (q1.meta["status"], q2.meta["status"]) == ("final", "draft")
 
 
+def test_a_quarter_of_a_portfolio_without_headline_measures_is_an_empty_table(ashdown):
+    """A KPI set converted with no measure marked headline: its quarterly figures are there, so
+    its second quarter's corporate report is made, with none of its measures in it (it crashed
+    working out a quarter before for no measures at all)."""
+    path = ashdown / "streets" / "measures.csv"
+    path.write_text(path.read_text().replace(",yes,", ",no,"))
+    q2 = cf.load("2021/22", "Q2", ashdown)
+    assert q2.present[0].pid == "streets" and q2.present[0].measures.empty
+    assert by_id(q2) == {}
+
+
 def test_spc_signals_are_exceptions_and_improvements():
     base = [10.0, 12.0] * 6
     # above the upper limit (16.32) where lower is better, and a target below the lower limit

@@ -54,9 +54,10 @@ def parsed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column, (attr, empty) in fields.items():
         lookup = {v: (getattr(p, attr) if p else empty) for v, p in table.items()}
-        out[column] = labels.map(lookup)
-        if empty is not None:
-            out[column] = out[column].fillna(empty)
+        mapped = labels.map(lookup)
+        if mapped.empty:  # no rows (no measure asked for): each column keeps its kind, so a
+            mapped = mapped.astype(object if empty is None else "int64")  # year compares
+        out[column] = mapped if empty is None else mapped.fillna(empty)
     return out
 
 

@@ -93,7 +93,8 @@ class Unit:
     #: a bare decimal ("was 2.7") or an average ("an average of 2.7") may be its figure
     decimal: bool = False
     #: a bare count in a note ("1,107 incidents") may be its figure: always, never (beside a
-    #: rate it is the events counted, not the rate) or only near its figures' size (a number)
+    #: rate it is the events counted, not the rate; beside money, a count of something, as
+    #: money is written with its £) or only near its figures' size (a number)
     counted: Literal["yes", "no", "near"] = "yes"
 
 
@@ -117,7 +118,7 @@ UNITS: dict[str, Unit] = {u.name: u for u in (
          counted="no"),
     Unit("money", "£{n}{scale}", signed=True, axis="£",
          about="money in pounds, written as published (125 for £125k)", said="money",
-         worded=False),
+         worded=False, counted="no"),
 )}
 
 

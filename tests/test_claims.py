@@ -258,6 +258,9 @@ SPEC = [
     ("dhp", "Payments totalled £118k.", {(ERROR, "£118k")}),
     ("dhp", "Payments totalled £140k.", {(WARNING, "£140k")}),
     ("variance", "The forecast is an underspend of £25k.", {(WARNING, "£25k")}),
+    ("variance", "Forecast −£25k on a £14.2m net budget.", OK),  # the budget is context
+    ("dhp", "£125k paid to 1,450 households (£86 each on average).", OK),
+    ("dhp", "Payments totalled £1,400k.", {(WARNING, "£1,400k")}),  # near enough to be judged
     # ---- another subject in the same sentence binds its own figure
     ("tpo", "100% TPO applications & 98.2% Conservation applications were determined in time.",
      OK),

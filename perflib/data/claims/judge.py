@@ -114,8 +114,10 @@ def judge_figures(sentence: Sentence, f: Figures, figures: list[Known], find: Fi
 def _of_measure(q: Quantity, f: Figures) -> bool:
     """Whether a figure can be the measure's at all, by how it is written and the measure's unit.
 
-    Money is the measure's only when the measure is money or the text writes it as a pair
-    ("£52.1m of £54.3m"), then held against the numerator and denominator; a percentage *of*
+    Money is the measure's only when the measure is money (and the sum is near the size of its
+    figures: "a £14.2m net budget" beside a £125k variance, "£78 each" beside £1.2m of income,
+    are context) or the text writes it as a pair ("£52.1m of £54.3m"), then held against the
+    numerator and denominator; a percentage *of*
     something only for a percentage (beside a count it is a part of it); a figure with a
     rate's base only for a rate with that base. Which of the rest can be its figure (a number
     written in days, an average or a bare decimal, a count of something) is its unit's to say
@@ -123,7 +125,7 @@ def _of_measure(q: Quantity, f: Figures) -> bool:
     """
     unit = units.get(f.unit)
     if q.kind == "money":
-        return unit.said == "money" or q.tied
+        return unit.said == "money" and _near(q.value / f.magnitude, f) or q.tied
     if q.share and not unit.percent:
         return False  # "gym 35% of visits": a part of the figure, not a change in it
     if q.base is not None:
@@ -135,9 +137,14 @@ def _of_measure(q: Quantity, f: Figures) -> bool:
     if q.standalone and unit.counted == "no":
         return False
     if q.standalone and unit.counted == "near":
-        held = [abs(x.value) for x in f.periods.values() if x.value] + [abs(f.target or 0)]
-        return max(held) / 10 <= abs(q.value) <= max(held) * 10
+        return _near(q.value, f)
     return True
+
+
+def _near(v: float, f: Figures) -> bool:
+    """Whether a figure is within ten times the size of the measure's largest (held as held)."""
+    held = [abs(x.value) for x in f.periods.values() if x.value] + [abs(f.target or 0)]
+    return max(held) / 10 <= abs(v) <= max(held) * 10
 
 
 def _pair_owners(group: list[Quantity], f: Figures) -> set[str]:

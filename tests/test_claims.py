@@ -304,6 +304,9 @@ SPEC = [
     ("backlog", "The position is -28 days.", OK),
     ("backlog", "The backlog is 28 days.", OK),
     ("sickness", "An average of 3.1 days were lost per FTE.", {(ERROR, "3.1 days")}),
+    ("sickness", "Provisional: avg 3.1 days vs tgt 2.5 days.", {(ERROR, "3.1 days")}),
+    ("backlog", "−28 days: below zero is ahead of it (was −20 days last year).",
+     {(WARNING, "−20 days")}),
     ("sickness", "Sickness absence was 2.9 days per FTE.", {(WARNING, "2.9 days")}),
     ("satisfaction", "Satisfaction was 7.6 out of 10.", {(ERROR, "7.6 out of 10")}),
     ("backlog", "The backlog is 12 days behind target.", {(ERROR, "12 days")}),
@@ -318,6 +321,8 @@ SPEC = [
      {(ERROR, "In 2020-21 the rate was 96.1%.")}),
     ("repairs", "92.5% vs tgt 95%.", OK),
     ("repairs", "93.0% in Q3, up from 91.5% in Q2.", OK),
+    ("repairs", "The rate improved to 93.0% at Q3.", OK),  # when it reached 93.0%, no comparison
+    ("repairs", "The rate improved to 91.5% at Q3.", {(ERROR, "91.5%")}),
     ("repairs", "92.5% on time (2020/21: 92.5%).", {(ERROR, "92.5%")}),
     ("repairs", "Target met at 92.5%.", {(ERROR, "Target met")}),
     ("bins", "401 missed per 100k collections, nearly on target (400).", OK),

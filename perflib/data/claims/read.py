@@ -70,6 +70,10 @@ _SPAN = re.compile(r"\b(?:since|from|until|till|before|after|by|between|started\
                    r"starting\s+in)\s+(?:the\s+)?(?:start\s+of\s+)?$", re.I)
 
 
+_NOT_COMPARED = re.compile(r"\bon\s+(?:time|target)\b|\b(?:rose|risen|fell|fallen|increased|"
+                           r"decreased|improved|worsened|dropped|climbed|grew)\s+to\b", re.I)
+
+
 def _mentions(clause: str) -> list[When]:
     found = []
     for kind, m in _matches(_MENTIONS, clause):
@@ -88,7 +92,9 @@ def _mentions(clause: str) -> list[When]:
     out, last_end = [], 0
     for s, e, kind, year, q, text in sorted(found):
         before = clause[:s]
-        gap = re.sub(r"\bon\s+(?:time|target)\b", "", clause[last_end:s])
+        # "on time" is no comparison, nor is a change "to" a figure: "rose to 8.1 at Q2" says
+        # when it reached 8.1, where "rose from 35 in 2019/20" compares
+        gap = _NOT_COMPARED.sub("", clause[last_end:s])
         role = ("span" if _SPAN.search(before) else
                 "comparison" if w.COMPARED.search(gap) else "subject")
         out.append(When(kind, year, q, text, s, e, role))

@@ -66,7 +66,7 @@ difference reduction reduced well good strong poor better best worst high low hi
 record minus plus population head capita fte pound average averaged score scored out working
 calendar small large slight significant big service little far due new budget
 allocation recovered slipped dipped stood tgt totalled overspend underspend deficit surplus
-shortfall spend spent hh pop
+shortfall spend spent hh pop avg zero nil
 """.split())
 #: Nouns that are units when a measure's name holds them ("Average days to ...": "2.7 days").
 UNIT_NOUNS = ("day", "week", "hour", "minute")

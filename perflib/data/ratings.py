@@ -141,7 +141,7 @@ def own_threshold(m: pd.Series) -> str:
     band, share = m.get("amber_band"), m.get("amber_tolerance")
     if band is not None and not pd.isna(band):
         places = int(m["decimals"]) if not pd.isna(m.get("decimals")) else 0
-        if m["unit"] == "percentage":
+        if units.get(m["unit"]).percent:
             return f"{fmt.plain(band, None)} percentage point{'' if band == 1 else 's'}"
         return units.show(units.style(m, places), float(band)) or fmt.plain(band, None) or ""
     if share is not None and not pd.isna(share):

@@ -265,3 +265,22 @@ def test_every_unit_prints_the_same_in_every_format(out, texts):
     assert m.at["missed_bins", "rule_rating"] == "Amber"  # 401 against 380: its own 10%
     assert ",-28," in (out / "measures.csv").read_text()
     assert report_folder_problems(out) == []  # PDF/UA-1 and reflow with minus signs and £
+
+
+def test_a_comparator_no_report_can_print_is_advice_to_the_analyst(data, capsys):
+    """Neighbours' figures for a measure with no polarity and no national figure are held but
+    can be neither ranked nor compared: perflib check says so, and nothing is published."""
+    from perflib.cli import main
+
+    metrics = data / "brackenfield" / "comparators" / "metrics.csv"
+    metrics.write_text(metrics.read_text() + "leisure_spend_per_head,leisure_fictional,,\n")
+    report, problems = check_report("brackenfield", "2023/24", data)
+    assert report is not None and problems == []
+    assert [(x.severity, x.pi_code, x.finding, x.fix) for x in report.advice] == [(
+        "advice", "BDC13", "leisure_fictional is compared with leisure_spend_per_head, which has "
+        "no national figure and no polarity to rank the neighbours by, so no report prints it",
+        "give the metric a national_code and national_label, or the measure a polarity (High or "
+        "Low) in measures.csv")]
+    assert all(x.severity == "note" for x in report.findings)
+    assert main(["check"]) == 0
+    assert f"  - advice: {metrics}, row 4: BDC13: leisure_fictional" in capsys.readouterr().err

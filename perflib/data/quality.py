@@ -96,6 +96,31 @@ def unit_advice(r: Report) -> list[Finding]:
     return out
 
 
+def comparator_advice(r: Report) -> list[Finding]:
+    """Comparators no report can print, as advice to the analyst.
+
+    A metric with no national figure compared with a measure that has no polarity to rank the
+    neighbours by (``Not applicable``): its figures are held but never shown.
+    """
+    c = r.portfolio.comparators
+    if c is None:
+        return []
+    m = r.measures.set_index("measure_id")
+    out = []
+    for i, row in c.metrics.frame.iterrows():
+        mid = row["measure_id"]
+        if mid in m.index and pd.isna(row["national_code"]) \
+                and m.at[mid, "polarity"] not in ("High", "Low"):
+            out.append(Finding(str(c.metrics.path), c.metrics.line(i), mid,
+                               str(m.at[mid, "pi_code"]), ADVICE,
+                               f"{row['metric']} is compared with {mid}, which has no national "
+                               "figure and no polarity to rank the neighbours by, so no report "
+                               "prints it", "", f"polarity {m.at[mid, 'polarity']}",
+                               "give the metric a national_code and national_label, or the "
+                               "measure a polarity (High or Low) in measures.csv"))
+    return out
+
+
 def rating_notes(r: Report, skip: set[str] | None = None) -> list[Finding]:
     """Under ``ratings: published``, each printed rating that is not the rule's, year and quarters.
 

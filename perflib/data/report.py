@@ -211,7 +211,7 @@ def _commentary_problems(r: Report, broken: set[str] | None) -> list[Problem]:
                                f"complete it and delete '{claims.DRAFT_MARKER}'", todo=True))
     unjudged = set(r.measures["measure_id"]) if broken is None else broken
     r.findings = quality.findings(r, skip=unjudged)
-    r.advice = quality.unit_advice(r)
+    r.advice = quality.unit_advice(r) + quality.comparator_advice(r)
     if unjudged:
         what = "the commentary was" if broken is None else \
             f"the commentary of {', '.join(sorted(unjudged))} was"

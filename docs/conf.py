@@ -39,5 +39,5 @@ napoleon_google_docstring = False
 
 html_theme = "furo"
 html_title = f"perflib {release}"
-html_static_path = ["_static"]
+html_static_path = [p for p in ["_static"] if (HERE / p).is_dir()]  # pictures, when made
 html_show_sourcelink = False

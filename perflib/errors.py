@@ -214,6 +214,12 @@ class NotebookError(PerflibError):
         return f"{self.notebook}{cell} failed: {self.reason}{kept}"
 
 
+class PluginError(PerflibError):
+    """An output format another package registers cannot be used; names its entry point and fix."""
+
+    exit_code = 2
+
+
 class BrowserNotFound(PerflibError):
     """No Chromium or Chrome to print PDFs with."""
 

@@ -1,11 +1,15 @@
-"""nbconvert exporters for committee reports: ``jupyter nbconvert --to perflib_pdf`` and JupyterLab.
+"""nbconvert exporters for committee reports: ``jupyter nbconvert --to Committee_report_PDF``.
 
-Registered under the ``nbconvert.exporters`` entry point, one per output format in
-:data:`perflib.formats.FORMATS` (a test keeps pyproject.toml in step), so the command line and
-JupyterLab's export menu offer every format the build writes. nbconvert's own ``webpdf`` cannot
-be pointed at a system Chromium; these can (see :mod:`perflib.formats.pdf`). A report notebook
-that has not been run (as committed) is run first with its own parameters (:func:`ready`), so an
-export is never a blank page; any other notebook is refused.
+One exporter per output format of the registry (:func:`perflib.formats.formats`), made from its
+:class:`~perflib.formats.Format` and named as JupyterLab's export menu shows it
+(:attr:`Format.exporter`). nbconvert finds exporters through its ``nbconvert.exporters`` entry
+points alone, so each format's package registers its exporter there as an attribute of this
+module (``Committee_report_PDF = "perflib.exporters:Committee_report_PDF"``, as perflib's own
+pyproject.toml does): the attribute is made here, on first use, from the format of that name
+(:func:`__getattr__`), and a format from another package needs no change to perflib. nbconvert's
+own ``webpdf`` cannot be pointed at a system Chromium; these can (see :mod:`perflib.formats.pdf`).
+A report notebook that has not been run (as committed) is run first with its own parameters
+(:func:`ready`), so an export is never a blank page; any other notebook is refused.
 """
 
 from __future__ import annotations
@@ -13,21 +17,21 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import re
-from typing import Any, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 import nbformat
 from traitlets import default
 
 from perflib import config
-from perflib.errors import ContentError, debugging
-from perflib.formats import FORMATS, Rendered
+from perflib.errors import ContentError, PluginError, debugging
+from perflib.formats import Format, Rendered, builtin, formats
 from perflib.formats.html import ExportError, PageExporter
 
 
 class ReportHTMLExporter(PageExporter):
     """A report as one self-contained HTML page, run first if the notebook has not been."""
 
-    export_from_notebook = "Committee report (HTML)"
+    export_from_notebook = builtin.HTML.menu_label
 
     # nbconvert's Exporter types its output as a NotebookNode, yet its own template exporters
     # return str (and ignore the same error); ours do as they do
@@ -58,14 +62,15 @@ class ReportHTMLExporter(PageExporter):
         raise exc
 
 
-class _FormatExporter(ReportHTMLExporter):
-    """A report in one of the registry's formats (:data:`perflib.formats.FORMATS`), from its page."""
+class FormatExporter(ReportHTMLExporter):
+    """A report in one of the registry's formats, from its page; made per format by :func:`exporter`."""
 
-    format_name = ""
+    #: the format it makes (nbconvert's own exporters' ``format`` is a file extension's word)
+    perflib_format: ClassVar[Format]
 
     @default("file_extension")
     def _file_extension_default(self) -> str:
-        return FORMATS[self.format_name].extension
+        return self.perflib_format.extension
 
     @default("template_extension")
     def _template_extension_default(self) -> str:
@@ -78,9 +83,8 @@ class _FormatExporter(ReportHTMLExporter):
             **kw: Any) -> tuple[bytes, dict]:
         """Render the HTML report, then make the format from it (or from its blocks)."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
-        fmt = FORMATS[self.format_name]
-        resources["output_extension"] = fmt.extension
-        return fmt.make(rendered(html, resources)), resources
+        resources["output_extension"] = self.perflib_format.extension
+        return self.perflib_format.make(rendered(html, resources)), resources
 
 
 def rendered(html: str, resources: dict) -> Rendered:
@@ -89,17 +93,50 @@ def rendered(html: str, resources: dict) -> Rendered:
                     resources["perflib_author"])
 
 
-def _exporter(name: str, label: str) -> type[_FormatExporter]:
-    fmt = FORMATS[name]
-    return type(f"Report{name.capitalize()}Exporter", (_FormatExporter,), {
+def _made(fmt: Format) -> type[ReportHTMLExporter]:
+    """The exporter class of ``fmt``: the page's own for the page, else one of its own."""
+    if fmt.made_from == "html":
+        return ReportHTMLExporter
+    return type(f"Report{fmt.name.capitalize()}Exporter", (FormatExporter,), {
         "__doc__": f"A report as {fmt.label} (nbconvert's ``--to {fmt.exporter}``).",
-        "__module__": __name__, "format_name": name, "export_from_notebook": label,
+        "__module__": __name__, "perflib_format": fmt, "export_from_notebook": fmt.menu_label,
         "output_mimetype": fmt.mimetype})
 
 
-ReportPDFExporter = _exporter("pdf", "Committee report (PDF)")
-ReportWordExporter = _exporter("docx", "Committee report (Word)")
-ReportMarkdownExporter = _exporter("md", "Committee report (Markdown)")
+ReportPDFExporter = _made(builtin.PDF)
+ReportWordExporter = _made(builtin.WORD)
+ReportMarkdownExporter = _made(builtin.MARKDOWN)
+#: exporter classes made so far, by format name: perflib's own made above, with no registry read
+_MADE: dict[str, type[ReportHTMLExporter]] = {
+    "html": ReportHTMLExporter, "pdf": ReportPDFExporter, "docx": ReportWordExporter,
+    "md": ReportMarkdownExporter}
+
+
+def exporter(name: str) -> type[ReportHTMLExporter]:
+    """The nbconvert exporter of the registered format ``name``, made once."""
+    if name not in _MADE:
+        _MADE[name] = _made(formats()[name])
+    return _MADE[name]
+
+
+def __getattr__(attr: str) -> type[ReportHTMLExporter]:
+    """``perflib.exporters.Committee_report_<Word>``: the exporter of the format of that name.
+
+    What a format's ``nbconvert.exporters`` entry point names. perflib's own are found without
+    reading the registry, so another package's broken format never hides them; a format that
+    cannot be loaded is a ValueError, which nbconvert's listing (JupyterLab's export menu) skips.
+    """
+    own = {f.exporter: f.name for f in builtin.ALL}
+    if attr in own:
+        return exporter(own[attr])
+    if attr.startswith("Committee_report_"):
+        try:
+            names = {f.exporter: f.name for f in formats().values()}
+        except PluginError as exc:
+            raise ValueError(str(exc)) from exc
+        if attr in names:
+            return exporter(names[attr])
+    raise AttributeError(f"module {__name__!r} has no attribute {attr!r}")
 
 
 _IMPORTS_PERFLIB = re.compile(r"^\s*(from|import)\s+perflib\b", re.M)

@@ -1,46 +1,61 @@
-"""The output-format registry: every format has its exporter, its extension and its maker.
+"""The output-format registry: every format has its entry points, its exporter, its maker.
 
-Parametrised over perflib.formats.FORMATS, so a new format that forgets its entry point, its
-maker or its place in a build fails here by name.
+Parametrised over the registry (perflib.formats.formats()), so a new format that forgets an entry
+point, its maker or its place in a build fails here by name. A format from another package:
+test_format_plugin.py.
 """
 
 from __future__ import annotations
 
 import tomllib
 from importlib import import_module
+from importlib.metadata import entry_points
 
 import pytest
 from nbconvert.exporters import get_exporter
 
-from perflib import config
-from perflib.formats import FORMATS, Rendered, made_alongside
+from perflib import config, exporters
+from perflib.formats import BUILTIN, GROUP, Rendered, formats, made_alongside
 from perflib.present import blocks as b
 
-FORMAT_NAMES = list(FORMATS)
+FORMAT_NAMES = list(formats())
 
 
-def entry_points() -> dict[str, str]:
+def declared(group: str) -> dict[str, str]:
     py = tomllib.loads((config.PROJECT_ROOT / "pyproject.toml").read_text())
-    return py["project"]["entry-points"]["nbconvert.exporters"]
+    return py["project"]["entry-points"][group]
 
 
-def test_pyproject_registers_one_exporter_per_format_and_no_other():
-    assert set(entry_points()) == {f.exporter for f in FORMATS.values()}
+def test_pyproject_registers_perflibs_formats_as_any_package_would_and_in_step_with_builtin():
+    assert declared(GROUP) == BUILTIN
+    assert list(BUILTIN) == ["html", "pdf", "docx", "md"]  # the index's order
+
+
+def test_pyproject_registers_one_exporter_per_format_made_by_perflib_exporters():
+    assert declared("nbconvert.exporters") == {
+        f.exporter: f"perflib.exporters:{f.exporter}" for f in formats().values()}
 
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_each_format_has_an_nbconvert_exporter_that_makes_it(name):
-    fmt = FORMATS[name]
-    module, _, cls = entry_points()[fmt.exporter].partition(":")
-    exporter = getattr(import_module(module), cls)
+    fmt = formats()[name]
+    exporter = exporters.exporter(name)
+    assert getattr(exporters, fmt.exporter) is exporter
     assert exporter().file_extension == fmt.extension
-    assert getattr(exporter, "format_name", "html") == name
-    assert get_exporter(fmt.exporter).__name__ == exporter.__name__
+    assert getattr(exporter, "perflib_format", fmt) is fmt
+    assert exporter.export_from_notebook == fmt.menu_label
+    assert get_exporter(fmt.exporter) is exporter
+
+
+def test_the_installed_entry_points_are_pyprojects():
+    """An editable install made before a change to pyproject.toml lacks it until `make venv`."""
+    installed = {ep.name: ep.value for ep in entry_points(group=GROUP)}
+    assert installed == declared(GROUP), "reinstall perflib: make venv"
 
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_each_maker_is_there(name):
-    fmt = FORMATS[name]
+    fmt = formats()[name]
     if fmt.made_from == "html":
         return
     module, _, function = fmt.maker.partition(":")
@@ -50,13 +65,18 @@ def test_each_maker_is_there(name):
 
 def test_the_page_is_the_html_format():
     page = Rendered("<html><body><h1>Título</h1></body></html>", [], "T", "A")
-    assert FORMATS["html"].make(page) == page.html.encode("utf-8")
+    assert formats()["html"].make(page) == page.html.encode("utf-8")
 
 
 def test_formats_made_beside_the_page_are_neither_the_page_nor_printed():
-    assert [f.name for f in made_alongside()] == [
-        n for n, f in FORMATS.items() if f.made_from in ("page", "blocks")]
-    assert "pdf" not in [f.name for f in made_alongside()]
+    assert [f.name for f in made_alongside()] == ["docx", "md"]
+
+
+def test_the_exporters_names_are_jupyterlabs_labels():
+    assert [f.exporter for f in formats().values()] == [
+        "Committee_report_HTML", "Committee_report_PDF", "Committee_report_Word",
+        "Committee_report_Markdown"]
+    assert exporters.ReportHTMLExporter.export_from_notebook == "Committee report (HTML)"
 
 
 # --- one fragment per block type, in Markdown (the HTML and Word fragments: test_blocks.py) ----

@@ -25,7 +25,7 @@ import tinycss2
 
 from perflib import config
 from perflib.exporters import ReportHTMLExporter
-from perflib.formats import FORMATS
+from perflib.formats import formats
 from perflib.present import html
 from perflib.present.blocks import Paragraph, badge, spans
 from perflib.present.display import Blocks, Published
@@ -280,7 +280,7 @@ def test_jupyterlab_as_the_readme_says(lab, tmp_path):
     paths = menu_paths()
     labels = export_labels()
     assert ["Run", "Run All Cells"] in paths
-    assert len(labels) == len(FORMATS)  # one entry per output format (perflib.formats)
+    assert len(labels) == len(formats())  # one entry per output format (perflib.formats)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000},

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perflib.formats import FORMATS
+from perflib.formats import formats
 from tests.a11y import report_folder_problems
 from tests.test_build import pdf_text, run_cli
 
@@ -139,7 +139,7 @@ def test_second_portfolio_gets_only_the_reports_it_declares(scratch):
     assert res.returncode == 0, res.stderr
     out = scratch / "reports" / "parks" / "2021-22"
     assert sorted(p.name for p in out.iterdir()) == sorted([
-        "annual_report.ipynb", *(f"annual_report{f.extension}" for f in FORMATS.values()),
+        "annual_report.ipynb", *(f"annual_report{f.extension}" for f in formats().values()),
         "build-log.json", "data-quality.csv", "measures.csv"])
     text = pdf_text(out / "annual_report.pdf")
     assert "Appendix 1" not in text  # no engagement data: no empty appendix

@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 
 from perflib import config
-from perflib.formats import FORMATS
+from perflib.formats import formats
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def test_killing_a_build_halfway_leaves_the_last_good_reports(project):
     reports = project / "reports"
     before = snapshot(reports)
     # per year: 4 reports, each as its notebook and every format, 5 CSVs, the log
-    assert len(before) == 2 * (4 * (1 + len(FORMATS)) + 5 + 1)
+    assert len(before) == 2 * (4 * (1 + len(formats())) + 5 + 1)
     proc = cli("build", "--force", "--jobs", "2")
     seen = []
     for line in proc.stderr:  # wait until notebooks are really running, then kill everything

@@ -32,6 +32,9 @@ CSS = (config.TEMPLATES_DIR / "perflib" / "page.css").read_text(encoding="utf-8"
 class PageExporter(HTMLExporter):
     """A report as one self-contained HTML page: no code unless a cell asks, no network requests."""
 
+    # The template has no conf.json listing mimetypes: it renders the page every format starts
+    # from, and nbconvert refuses a template to an exporter whose mimetype it does not list, so a
+    # list would be one more place a new format had to be named.
     @default("template_name")
     def _template_name_default(self) -> str:
         return "perflib"

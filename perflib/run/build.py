@@ -33,7 +33,7 @@ from perflib.data.portfolio import (  # noqa: E402
 )
 from perflib.data.report import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, DataError, NotebookError, ParameterError  # noqa: E402
-from perflib.formats import FORMATS, Rendered  # noqa: E402
+from perflib.formats import Rendered, formats  # noqa: E402
 from perflib.reports import corporate  # noqa: E402
 from perflib.reports import corporate_figures as figures  # noqa: E402
 from perflib.reports.checks import check_council, councils_named, load_all  # noqa: E402
@@ -65,6 +65,7 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
         check_year(year)
     if portfolio is not None:
         portfolio_folder(portfolio, data)
+    formats()  # another package's format that will not load stops the build here, not midway
     # parameters checked, and every folder the build could replace is perflib's, before the
     # first write (even the lock)
     versions.prepare(out, [portfolio] if portfolio else [*portfolios(data), FOLDER],
@@ -327,7 +328,7 @@ def _finish(p: Plan, out: Path, staged: Path) -> None:
 def _write(p: Plan, task: Task, o: Outcome) -> None:
     """Write one successful run's documents and data files into the version; log what it made."""
     files = [f"{task.output}.ipynb", f"{task.output}.html"]
-    for name, fmt in FORMATS.items():
+    for name, fmt in formats().items():
         if name in o.documents:
             (p.version / f"{task.output}{fmt.extension}").write_bytes(o.documents[name])
             files.append(f"{task.output}{fmt.extension}")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from perflib.formats import FORMATS
+from perflib.formats import formats
 from perflib.run.logs import LOG_NAME, read_log
 
 INDEX_NAME = "index.html"
@@ -114,7 +114,7 @@ def collect(out: Path) -> list[Portfolio]:
 def _entry(out: Path, folder: Path, name: str, entry: dict, log: dict) -> Entry:
     files = [f for f in entry.get("files", []) if isinstance(f, str)]
     links = []
-    for fmt in FORMATS.values():  # every format the report was built in, in registry order
+    for fmt in formats().values():  # every format the report was built in, in registry order
         path = folder / f"{name}{fmt.extension}"
         if path.is_file():
             links.append((_href(out, path), fmt.label, path.stat().st_size))

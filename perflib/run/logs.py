@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,20 @@ def file_sha256(path: Path) -> str:
 
 
 def code_hash() -> str:
-    """Hash of perflib's own source and templates: a change to the code rebuilds everything."""
+    """Hash of perflib's own source and templates, and of the output formats installed.
+
+    A change to the code rebuilds everything; so does a format installed, removed or upgraded
+    (its package's entry point and version), so every report is then written in it.
+    """
     h = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent.parent
     for p in sorted(root.rglob("*")):
         if p.is_file() and p.suffix in (".py", ".j2", ".css", ".json"):
             h.update(p.relative_to(root).as_posix().encode())
             h.update(p.read_bytes())
+    for ep in sorted(entry_points(group="perflib.formats"), key=lambda ep: ep.name):
+        dist = getattr(ep, "dist", None)
+        h.update(f"{ep.name}={ep.value}@{dist.version if dist is not None else ''}".encode())
     return h.hexdigest()
 
 

@@ -4,7 +4,10 @@ The fast tests check what JupyterLab is given (styles scoped to the report's out
 interactive run says it would publish); the end-to-end test starts ``jupyter lab`` on a scratch
 copy of the project, opens the annual report, runs it, compares its look with the exported HTML in
 the light and dark themes, walks every menu path the README names, exports through the menu, and
-checks that a bad year gives one line in the notebook and a readable page from the export.
+checks that a bad year gives one line in the notebook and a readable page from the export; and
+an analyst's note and chart, typed into the complaints notebook, run and exported from the menu,
+are in its PDF (the chart a tagged Figure with its alt text) and its Word file (a described
+picture).
 """
 
 from __future__ import annotations
@@ -357,6 +360,102 @@ def test_jupyterlab_as_the_readme_says(lab, tmp_path):
         assert tab.evaluate("(() => { const p = document.querySelector('pre');"
                             " return p.scrollWidth <= p.clientWidth; })()"), "a line runs off"
         browser.close()
+
+
+#: What the analyst types into JupyterLab: a note, and a chart of the seed's own figures
+NOTE = "## Analyst note\n\nStage 1 complaints fell as offices closed."
+
+
+def type_cell_below(page, cell, kind: str, source: str):
+    """Select ``cell``, insert a cell below it (B), make it ``kind`` (M or Y) and type ``source``.
+
+    Typed key by key into JupyterLab's editor, as an analyst types; returns the new cell.
+    """
+    cell.locator(".jp-InputPrompt").click()  # selects the cell, in command mode
+    count = page.locator(".jp-Notebook .jp-Cell").count()
+    page.keyboard.press("b")
+    page.wait_for_function(f"document.querySelectorAll('.jp-Notebook .jp-Cell').length > {count}")
+    page.keyboard.press(kind)
+    page.keyboard.press("Enter")  # edit mode
+    new = page.locator(".jp-Notebook .jp-Cell.jp-mod-active")
+    new.locator(".cm-content").wait_for()
+    page.keyboard.type(source)
+    page.keyboard.press("Escape")
+    return new
+
+
+def pdf_figures(path) -> list[str]:
+    """The alt text of every Figure in the PDF's structure tree (what a screen reader is given)."""
+    import pikepdf
+
+    out, seen = [], set()
+    with pikepdf.open(path) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            if not isinstance(node, pikepdf.Dictionary) or (
+                    node.is_indirect and node.objgen in seen):
+                continue
+            if node.is_indirect:
+                seen.add(node.objgen)
+            if node.get("/S") == "/Figure":
+                out.append(str(node.get("/Alt", "")))
+            kids = node.get("/K")
+            stack.extend(reversed(list(kids)) if isinstance(kids, pikepdf.Array) else [kids])
+    return out
+
+
+@pytest.mark.e2e
+def test_an_analysts_note_and_chart_typed_in_jupyterlab_reach_the_pdf_and_word(lab, tmp_path):
+    """The notebook is the report: cells typed in JupyterLab, run, then exported from its menu."""
+    import pikepdf
+    from docx import Document
+    from playwright.sync_api import sync_playwright
+
+    from perflib.formats.pdf import ARGS, find_chromium
+    from tests.test_analyst_cells import CHART, DESCRIBED, DOCPR, pdf_text, word_text
+
+    base, token, root = lab
+    labels = export_labels()
+    export = ["File", "Save and Export Notebook As"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=find_chromium(), args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                      accept_downloads=True)
+        page = context.new_page()
+        # a workspace of its own: only this notebook open
+        page.goto(f"{base}/lab/workspaces/analyst/tree/notebooks/complaints.ipynb?token={token}")
+        idle(page)
+        summary = page.locator(".jp-Notebook .jp-CodeCell", has_text="complaints.summary(d)")
+        note = type_cell_below(page, summary, "m", NOTE)
+        type_cell_below(page, note, "y", CHART)
+        run_all(page)
+        chart = page.locator(".jp-Notebook .jp-CodeCell", has_text="#| fig-alt:")
+        assert chart.locator(".jp-OutputArea-output img").count() == 1  # a fresh ipykernel's figure
+        assert "Stage 1 complaints fell as offices closed." in page.locator(
+            ".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts()[-1]
+        got = {}
+        for label, ext in (("PDF", ".pdf"), ("Word", ".docx")):
+            download, error = exported(context, page, [*export, next(
+                x for x in labels if x.endswith(label))], seconds=120)
+            assert download is not None, error and error.locator("pre").inner_text()
+            assert download.suggested_filename == f"complaints{ext}"
+            got[ext] = tmp_path / f"complaints{ext}"
+            download.save_as(got[ext])
+        browser.close()
+    # the notebook was saved as typed, before it was exported
+    saved = [c.source for c in nbformat.read(root / "notebooks/complaints.ipynb", 4).cells]
+    at = next(i for i, source in enumerate(saved) if source == "complaints.summary(d)")
+    assert saved[at + 1:at + 3] == [NOTE, CHART]
+    # the PDF: the note's words, and the chart as a tagged Figure with its alt text
+    assert "Analyst note Stage 1 complaints fell as offices closed." in pdf_text(got[".pdf"])
+    assert pdf_figures(got[".pdf"])[0] == DESCRIBED  # the report's first chart is the analyst's
+    with pikepdf.open(got[".pdf"]) as pdf, pdf.open_metadata() as xmp:
+        assert xmp.get("pdfuaid:part") == "1"  # every chart described: it claims PDF/UA-1
+    # the Word file: the note's words, and the picture with its alt text (docPr descr)
+    assert "Analyst note Stage 1 complaints fell as offices closed." in word_text(got[".docx"])
+    pictures = [d.get("descr") for d in Document(str(got[".docx"])).element.body.iter(DOCPR)]
+    assert pictures[0] == DESCRIBED
 
 
 @pytest.mark.e2e

@@ -17,9 +17,9 @@ format) all read :func:`formats`. A council's own format is a module of its own 
     def make(rendered):  # -> bytes, from rendered.blocks (or rendered.html)
         ...
 
-declared in that package's pyproject.toml with, so JupyterLab's export menu and ``jupyter
-nbconvert --to`` offer it too, the exporter perflib makes for it (named by
-:attr:`Format.exporter`)::
+and that package's pyproject.toml registers it, with the exporter perflib makes for it (named
+by :attr:`Format.exporter`), so that JupyterLab's export menu and ``jupyter nbconvert --to``
+offer it too (nbconvert finds exporters through its own entry points alone)::
 
     [project.entry-points."perflib.formats"]
     easyread = "mycouncil.easyread:FORMAT"

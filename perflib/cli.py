@@ -7,8 +7,13 @@ import sys
 
 from perflib.config import DATA_RULE, OUT_RULE
 from perflib.errors import PerflibError, debugging
+from perflib.run.engine import ENGINES
 
 DATA_HELP = f"data folder (default: the project's data/); {DATA_RULE}"
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def _check(data: str | None) -> int:
@@ -76,6 +81,11 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--data", help=DATA_HELP)
         p.add_argument("--jobs", type=int, default=None,
                        help="notebooks to run at once (default: the machine's cores)")
+        p.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                       help="where the notebooks run: warm (kernels forked warm, reused; the "
+                            "default, and plain wherever they cannot start) or plain "
+                            "(papermill's standard engine, a fresh kernel per notebook); a "
+                            "cluster's workers choose their own")
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the notebooks on the Dask cluster whose scheduler is at ADDRESS "
@@ -153,16 +163,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "watch":
             from perflib.run import watch
 
-            return watch.main(argv, portfolio=args.portfolio,
-                              year=args.year, out=args.out, jobs=args.jobs, data_dir=args.data)
+            return watch.main(argv, portfolio=args.portfolio, year=args.year, out=args.out,
+                              jobs=args.jobs, data_dir=args.data, engine=args.engine)
         if args.scheduler is None:  # kernels get ready while the build imports what it needs
-            from perflib.run import kernels
+            from perflib.run import engine, logs
 
-            kernels.head_start(args.out, args.force, args.portfolio, args.year)
+            if engine.use(args.engine, _say) == "warm" and logs.anything_to_run(
+                    args.out, args.force, args.portfolio, args.year):
+                engine.head_start()
         from perflib.run.build import build
 
         build(args.portfolio, args.year, args.out, args.jobs, args.force, args.data,
-              scheduler=args.scheduler)
+              scheduler=args.scheduler, engine=args.engine)
         return 0
     except PerflibError as exc:
         print(f"perflib: {exc}", file=sys.stderr)

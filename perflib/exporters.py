@@ -147,10 +147,10 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
 
     A perflib report has a cell tagged ``parameters`` and imports perflib. One whose code cells
     have not all run (the committed notebooks have no outputs) is run with papermill, with its own
-    parameters and through :class:`perflib.run.ipc.IPCKernelManager` as the build runs
-    it. Anything else, a notebook that shows an error (the analyst ran it and a cell failed: it
-    is not run again, since its outputs stop there), a failed run, or a run that shows nothing,
-    stops with an :class:`ExportError`.
+    parameters, on a fresh kernel (:mod:`perflib.run.engine`'s plain engine). Anything else, a
+    notebook that shows an error (the analyst ran it and a cell failed: it is not run again,
+    since its outputs stop there), a failed run, or a run that shows nothing, stops with an
+    :class:`ExportError`.
     """
     meta = (resources or {}).get("metadata") or {}
     name = f"{meta['name']}.ipynb" if meta.get("name") else "the notebook"
@@ -177,20 +177,17 @@ def ready(nb: nbformat.NotebookNode, resources: dict | None = None) -> nbformat.
 
 def _run(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     """Run a report notebook with papermill and its own parameters, as the build does."""
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from perflib.run import ipc as kernel
+    from perflib.run import engine
 
     def job() -> nbformat.NotebookNode:
         try:
-            out: nbformat.NotebookNode = papermill.execute_notebook(  # papermill has no hints
-                nbformat.from_dict(nb), None, parameters={}, kernel_name="python3",
-                progress_bar=False, log_output=False, cwd=str(config.NOTEBOOKS_DIR),
-                kernel_manager_class=kernel.IPCKernelManager)
+            out: nbformat.NotebookNode = engine.execute(  # papermill has no hints
+                nbformat.from_dict(nb), None, {}, config.NOTEBOOKS_DIR, engine="plain")
             return out
         finally:
-            kernel.cleanup()
+            engine.shutdown_all()
 
     try:
         try:

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from perflib import config
-from perflib.run import forked
-from perflib.run import kernels as warm
+from perflib.run.engine import forked, warm
 from tests.test_warm import outputs, run
 
 pytestmark = [pytest.mark.e2e,
@@ -89,10 +88,10 @@ def test_a_script_that_starts_kernels_is_not_run_again_in_them(tmp_path):
     path = script(tmp_path, f"""
         with open({str(ran)!r}, "a") as f:
             f.write("ran\\n")
-        from perflib.run import kernels
-        k = kernels.WarmKernel()
+        from perflib.run.engine import warm
+        k = warm.WarmKernel()
         k.run("x = 1")
-        kernels.shutdown_all()
+        warm.shutdown_all()
         print("done")
     """)
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
@@ -106,8 +105,8 @@ def test_kernels_end_when_the_process_that_started_them_is_killed(tmp_path):
     path = script(tmp_path, """
         import os, sys, time
         from pathlib import Path
-        from perflib.run import kernels
-        k = kernels.WarmKernel()
+        from perflib.run.engine import warm
+        k = warm.WarmKernel()
         pid = k.km.provisioner.process.pid
         server = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         print(pid, server, flush=True)

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from perflib.errors import DataError, ParameterError, Problem
-from perflib.run import excepthook
+from perflib.run.engine import excepthook
 
 BAD_YEAR = re.compile(r"^ParameterError: year 2031/32 is not held for portfolio 'cfe' "
                       r"\(held: \d{4}/\d{2}(, \d{4}/\d{2})*\)$")
@@ -114,7 +114,7 @@ def test_a_finished_kernel_is_shut_down_without_an_interrupt(tmp_path, manager):
     from jupyter_client import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    from perflib.run.ipc import IPCKernelManager
+    from perflib.run.engine.ipc import IPCKernelManager
 
     mark = tmp_path / "interrupted"
     km = IPCKernelManager() if manager == "perflib" else AsyncKernelManager()

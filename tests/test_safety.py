@@ -174,13 +174,13 @@ def _socket_inodes(pid: int) -> set[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc")
-def test_build_kernels_listen_on_no_tcp_port():
+def test_warm_kernels_listen_on_no_tcp_port():
     import asyncio
 
-    from perflib.run.ipc import IPCKernelManager
+    from perflib.run.engine.forked import ForkedKernelManager
 
     async def run() -> tuple[str, set[str]]:
-        km = IPCKernelManager(kernel_name="python3")
+        km = ForkedKernelManager(kernel_name="python3")
         await km.start_kernel()
         try:
             client = km.client()

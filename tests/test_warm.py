@@ -11,8 +11,7 @@ import papermill
 import pytest
 
 from perflib import config
-from perflib.run import ipc as kernel
-from perflib.run import kernels as warm
+from perflib.run.engine import papermill_engine, plain, warm
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +37,8 @@ def notebook(path: Path, cells: list[str]) -> Path:
 
 
 def run(src: Path, out: Path, engine: str | None, **params) -> nbformat.NotebookNode:
-    kw = {"engine_name": engine} if engine else {"kernel_manager_class": kernel.IPCKernelManager}
+    papermill_engine.register()
+    kw = {"engine_name": engine} if engine else {"kernel_manager_class": plain.PlainKernelManager}
     return papermill.execute_notebook(str(src), str(out), parameters=params, kernel_name="python3",
                                       progress_bar=False, cwd=str(src.parent), **kw)
 

@@ -56,8 +56,8 @@ def kernel_processes(pid: int) -> list[psutil.Process]:
     found = []
     for p in psutil.Process(pid).children(recursive=True):
         parent = p.parent()
-        if "perflib.run.launch" in " ".join(p.cmdline()) or (
-                parent is not None and "perflib.run.forked" in " ".join(parent.cmdline())):
+        if "perflib.run.engine.launch" in " ".join(p.cmdline()) or (
+                parent is not None and "perflib.run.engine.forked" in " ".join(parent.cmdline())):
             found.append(p)
     return found
 

@@ -1,12 +1,13 @@
 """Build reports: check the data, run the stale notebooks, print, and publish each report whole.
 
 The steps, each in a module of its own: the plan (:mod:`perflib.run.plan`: what is stale, from the
-build logs), the pool the notebooks run on (:mod:`perflib.run.pool`: warm kernels on threads, or
-a Dask cluster), each task coming back as a finished report (printed by the browser beside its
-kernel, :mod:`perflib.run.printing`), and publishing each report folder in one rename
-(:mod:`perflib.run.versions`) as soon as all its reports are back. The index is written at the
-end, and also when a build stops part-way, listing every folder published by then. A failed
-notebook keeps its report's last good version and its executed copy under ``reports/.failed``.
+build logs), the pool the notebooks run on (:mod:`perflib.run.pool`: threads, each driving a
+kernel of the build's engine, :mod:`perflib.run.engine`; or a Dask cluster), each task coming
+back as a finished report (printed by the browser beside its kernel, :mod:`perflib.run.printing`),
+and publishing each report folder in one rename (:mod:`perflib.run.versions`) as soon as all its
+reports are back. The index is written at the end, and also when a build stops part-way, listing
+every folder published by then. A failed notebook keeps its report's last good version and its
+executed copy under ``reports/.failed``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from perflib.formats import Rendered, formats  # noqa: E402
 from perflib.reports import corporate  # noqa: E402
 from perflib.reports import corporate_figures as figures  # noqa: E402
 from perflib.reports.checks import check_council, councils_named, load_all  # noqa: E402
+from perflib.run import engine as engines  # noqa: E402
 from perflib.run import execute, logs, versions  # noqa: E402
 from perflib.run import plan as planning  # noqa: E402
 from perflib.run.frontpage import write_index  # noqa: E402
@@ -54,11 +56,15 @@ def say(msg: str) -> None:
 def build(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, force: bool = False,
           data_dir: Path | str | None = None, scheduler: str | None = None,
-          resident: Resident | None = None) -> Summary:
+          resident: Resident | None = None, engine: str = "warm") -> Summary:
     """Build the reports asked for; see the module docstring for how they are published.
 
-    ``resident`` is for a process that builds again and again (:mod:`perflib.run.watch`).
+    ``resident`` is for a process that builds again and again (:mod:`perflib.run.watch`), which
+    chose its engine as it started; ``engine`` is where this machine runs the notebooks
+    (:data:`perflib.run.engine.ENGINES`).
     """
+    if scheduler is None and resident is None:
+        engines.use(engine, say)
     data = config.data_path(data_dir)  # checked before papermill ever injects it
     out = versions.check(out, data)
     if year is not None:
@@ -75,12 +81,10 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
     with ExitStack() as stack:
         stack.enter_context(versions.locked(out))
         if scheduler is None and resident is None:
-            from perflib.run import kernels
-
             # Kernels start and warm up while the data is read and checked, as many as the
             # build logs say will be needed (none when nothing changed).
             ahead = min(jobs, logs.stale(out, force, portfolio, year, code))
-            stack.enter_context(kernels.session(ahead))
+            stack.enter_context(engines.session(ahead))
         reports = _load(portfolio, year, data)
         # the council's corporate report, from every portfolio: not when one is asked for alone
         council = {} if portfolio is not None else _council(data, reports)

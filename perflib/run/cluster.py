@@ -143,10 +143,10 @@ class Printing(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         """Start the browser and the kernels in the background; say if no browser can be had."""
-        from perflib.run import kernels
+        from perflib.run import engine
 
         self.printer = PrintService().start()
-        kernels.prestart(worker.state.nthreads, root=str(scratch_root()))
+        engine.prestart(worker.state.nthreads, root=str(scratch_root()))
 
         def say_if_none(printer: PrintService = self.printer) -> None:
             if not printer.available():
@@ -161,12 +161,12 @@ class Printing(WorkerPlugin):
         The kernels' processes are ended at once (their clients belong to the task threads, and
         are closed as the process exits), so a worker closes within its nanny's patience.
         """
-        from perflib.run import kernels
+        from perflib.run import engine
 
         global _scratch
         if self.printer is not None:
             self.printer.close()
-        kernels.kill_all()
+        engine.kill_all()
         if _scratch is not None:  # the worker's scratch project, left in no temp folder
             shutil.rmtree(_scratch, ignore_errors=True)
             _scratch = None

@@ -1,4 +1,4 @@
-"""Run one notebook on a warm kernel and make every file of its report: one build task.
+"""Run one notebook on the build's engine and make every file of its report: one build task.
 
 Shared by the local build (one thread per kernel) and the cluster (Dask workers); the caller says
 where the notebook is, which folder it runs in and, on a worker with its own scratch project,
@@ -40,12 +40,12 @@ def _exporter() -> PageExporter:
 
 
 def locally(task: Task, printer: PrintService | None = None) -> concurrent.futures.Future[Outcome]:
-    """Run a task on this thread's warm kernel and make its report's files; the report, once printed.
+    """Run a task on this thread's kernel and make its report's files; the report, once printed.
 
-    The kernel is started, and pandas, matplotlib, seaborn and perflib imported in it, once per
-    thread (see :mod:`perflib.run.kernels`), then reset between notebooks. This returns once the
-    notebook has run and the documents other than the PDF are made, so the thread's kernel runs
-    the next notebook while this one prints.
+    On the warm engine the kernel is started, and pandas, matplotlib, seaborn and perflib imported
+    in it, once per thread (see :mod:`perflib.run.engine`), then reset between notebooks. This
+    returns once the notebook has run and the documents other than the PDF are made, so the
+    thread's kernel runs the next notebook while this one prints.
     """
     outcome, rendered = run(task, Path(task.notebook), config.NOTEBOOKS_DIR)
     return finishing(outcome, rendered, printer)
@@ -58,25 +58,16 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
     The outcome carries the title and the data files the report published; the documents made
     beside the page come from :func:`documents`, given what was rendered.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from perflib.present import blocks
-    from perflib.run import kernels
+    from perflib.run import engine
 
-    kernels.register()
     start = time.perf_counter()
     exporter = _exporter()
     out = Path(task.workdir) / f"{task.output}.ipynb"
     try:
-        nb = papermill.execute_notebook(
-            str(source), str(out), parameters=task.parameters, kernel_name="python3",
-            engine_name="perflib_warm", perflib_root=root, progress_bar=False,
-            log_output=False, cwd=str(cwd),
-            # papermill otherwise rewrites the whole notebook at every cell's start and end: the
-            # build's biggest cost after the kernel. It is written once, when it has run.
-            request_save_on_cell_execute=False,
-        )
+        nb = engine.execute(str(source), out, task.parameters, cwd, root)
     except PapermillExecutionError as exc:
         return Outcome(task, error=f"{exc.ename}: {exc.evalue}".strip(), cell=exc.exec_count,
                        seconds=time.perf_counter() - start), None

@@ -105,5 +105,18 @@ def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None
     return count
 
 
-__all__ = ["LOG_NAME", "code_hash", "data_checksum", "file_sha256", "read_log", "sha256",
-           "stale"]
+def anything_to_run(out: str | None, force: bool, portfolio: str | None, year: str | None) -> bool:
+    """Whether a build with these arguments will run a notebook, by the logs (:func:`stale`).
+
+    Asked before the build has checked its arguments, to start its kernels' fork server or not:
+    never raises (a folder that cannot be read, say: the build itself reports it).
+    """
+    try:
+        return bool(stale(Path(out).resolve() if out else config.REPORTS_DIR, force, portfolio,
+                          year))
+    except Exception:
+        return False
+
+
+__all__ = ["LOG_NAME", "anything_to_run", "code_hash", "data_checksum", "file_sha256",
+           "read_log", "sha256", "stale"]

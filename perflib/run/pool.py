@@ -2,7 +2,7 @@
 
 A :class:`Pool` takes the build's tasks and yields their outcomes as they finish, each a finished
 report: its page, its PDF and every other format. Locally each of ``jobs`` threads drives one
-warm kernel (a process of its own, :mod:`perflib.run.kernels`) for all the notebooks it runs, and
+warm kernel (a process of its own, :mod:`perflib.run.engine`) for all the notebooks it runs, and
 hands its PDFs to the build's one browser (:mod:`perflib.run.printing`), so notebooks run in
 parallel while the build pays no worker start-up or imports. On a cluster
 (:mod:`perflib.run.cluster`) each Dask worker does the same with a kernel and a browser of its own.
@@ -62,7 +62,7 @@ class Threads:
 
     def outcomes(self, tasks: list[Task], printer: PrintService) -> Iterator[Outcome]:
         """Run ``tasks`` on the threads; yield each outcome once its report is made."""
-        from perflib.run import kernels
+        from perflib.run import engine
 
         if self.executor is not None:
             yield from self._run(self.executor, tasks, printer)
@@ -71,7 +71,7 @@ class Threads:
             with concurrent.futures.ThreadPoolExecutor(min(self.jobs, len(tasks))) as executor:
                 yield from self._run(executor, tasks, printer)
         finally:
-            kernels.shutdown_all()
+            engine.shutdown_all()
 
     @staticmethod
     def _run(executor: concurrent.futures.Executor, tasks: list[Task], printer: PrintService

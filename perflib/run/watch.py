@@ -39,13 +39,13 @@ RESTART = 75
 
 def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
     """Start a warm kernel on every thread of ``pool`` (in the background)."""
-    from perflib.run import kernels
+    from perflib.run import engine
 
     barrier = threading.Barrier(jobs)  # holds each thread until all have one: one kernel each
 
     def start() -> None:
         try:
-            kernels.current()
+            engine.ready()
         finally:
             try:
                 barrier.wait(timeout=120)
@@ -58,16 +58,17 @@ def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
 
 def watch(portfolio: str | None = None, year: str | None = None, out: Path | str | None = None,
           jobs: int | None = None, data_dir: Path | str | None = None,
-          stop: threading.Event | None = None) -> int:
+          stop: threading.Event | None = None, engine: str = "warm") -> int:
     """Build, then build again after every change, until ``stop`` is set or Ctrl-C.
 
     Returns 0, or :data:`RESTART` when perflib's code changed and the watch should be started
-    afresh.
+    afresh. ``engine`` is where the notebooks run (:data:`perflib.run.engine.ENGINES`).
     """
-    from perflib.run import kernels
+    from perflib.run import engine as engines
     from perflib.run.printing import PrintService
 
     stop = stop or threading.Event()
+    engines.use(engine, say)
     jobs = jobs or os.cpu_count() or 1
     data = config.data_path(data_dir)
     # a reports folder a build would refuse is refused now, before anything starts (exit 2)
@@ -99,9 +100,9 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     finally:
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)  # no queued notebook starts now
-        kernels.kill_all()  # a notebook still running ends now (its kernel is gone)
+        engines.kill_all()  # a notebook still running ends now (its kernel is gone)
         pool.shutdown(wait=True)
-        kernels.shutdown_all()  # clients closed once no thread uses them; kernels started since
+        engines.shutdown_all()  # clients closed once no thread uses them; kernels started since
         printer.close()
 
 

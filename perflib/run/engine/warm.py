@@ -1,17 +1,13 @@
-"""Warm kernels: start a kernel and import the heavy libraries once per thread, not per notebook.
+"""The warm engine: a kernel started, and the heavy libraries imported, once per thread.
 
 Starting a kernel and importing pandas, matplotlib, seaborn and perflib in it costs more than
-running a report notebook. A :class:`WarmKernel` is started once per thread, does those imports
-as it starts (so one started ahead of need, by :func:`prestart`, is ready when a notebook is),
-and every notebook the thread runs is executed on it through the papermill engine
-``perflib_warm`` (:class:`WarmEngine`), which is papermill's own nbclient engine given the
-running kernel instead of a new one.
+running a report notebook. A :class:`WarmKernel` is forked from the fork server
+(:mod:`.forked`), does those imports as it starts (:func:`.inkernel.warm_up`; so one started
+ahead of need, by :func:`prestart`, is ready when a notebook is), and every notebook the thread
+runs is executed on it through the papermill engine ``perflib_warm`` (:mod:`.papermill_engine`).
 
 Before each notebook the kernel is put back to the state a fresh kernel would be in after the same
-imports: the user namespace, ``In``/``Out`` history and execution counter are reset (so execution
-counts start at 1 as in a fresh kernel), every matplotlib figure is closed, rcParams and pandas
-options go back to the values snapshotted after warm-up, environment variables are restored and
-the working directory is set. A kernel that died, or that ran a notebook which failed, is
+imports (:func:`.inkernel.reset`). A kernel that died, or that ran a notebook which failed, is
 replaced by a fresh one, and a kernel is recycled after :data:`MAX_NOTEBOOKS` notebooks in case a
 notebook changed state the reset does not cover (a monkeypatched module, say).
 """
@@ -29,14 +25,8 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from perflib.errors import KernelError
-from perflib.run import excepthook
+from perflib.run.engine.inkernel import RESET, WARM_UP
 
-#: Imported in every warm kernel before its first notebook.
-WARM_IMPORTS = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn",
-                "perflib.notebook", "perflib.present.charts", "perflib.present.sections",
-                "perflib.present.html")
-#: What a kernel runs as it starts (and again, to no effect but a check, once a client connects).
-WARM_UP = "__import__('perflib.run.kernels', fromlist=['_']).kernel_warm_up()"
 #: How a warm kernel is started: it warms itself up, and keeps no IPython history database (each
 #: notebook's cells would otherwise be written to ~/.ipython, and each reset start a session there).
 KERNEL_ARGS = [f"--IPKernelApp.exec_lines={WARM_UP}", "--HistoryManager.enabled=False"]
@@ -58,13 +48,13 @@ class WarmKernel:
                  attach: bool = True) -> None:
         from jupyter_core.utils import run_sync
 
-        from perflib.run.ipc import IPCKernelManager
+        from perflib.run.engine.forked import ForkedKernelManager
 
         self.kernel_name, self.root, self.notebooks = kernel_name, root, 0
         env = dict(os.environ)
         if root is not None:
             env["PERFLIB_ROOT"] = root
-        self.km = IPCKernelManager(kernel_name=kernel_name)
+        self.km = ForkedKernelManager(kernel_name=kernel_name)
         self.kc: Any = None  # a jupyter_client AsyncKernelClient once attached
         # The kernel warms itself up as it starts (IPython's exec_lines), before any client has
         # connected: a kernel started ahead of need is ready by the time a notebook needs it.
@@ -117,8 +107,7 @@ class WarmKernel:
         output a previous notebook left unread are skipped, since both nbclient and :meth:`run`
         read only the messages that answer their own request.
         """
-        self.run("__import__('perflib.run.kernels', fromlist=['_']).kernel_reset("
-                 f"{cwd!r})")
+        self.run(RESET.format(cwd=cwd))
 
     def shutdown(self) -> None:
         """Stop the kernel now and forget it."""
@@ -190,26 +179,16 @@ def prestart(n: int = 1, kernel_name: str = "python3", root: str | None = None) 
         threading.Thread(target=start, name="perflib-kernel-start", daemon=True).start()
 
 
-def head_start(out: str | None, force: bool, portfolio: str | None, year: str | None) -> None:
-    """Start the process kernels are forked from, before the build's own imports.
+def head_start() -> None:
+    """Start the process kernels are forked from, so that its imports overlap the caller's.
 
     ``perflib build`` calls this first, so that the fork server's imports (pandas, matplotlib,
-    seaborn, IPython: :mod:`perflib.run.forked`) and the build's (pandas, to check the data)
-    overlap; the kernels themselves are forked once the build's arguments are checked
-    (:func:`session`). A build the logs say has nothing to run (:func:`perflib.run.logs.stale`)
-    starts nothing. Never raises: the build itself says what is wrong with its arguments.
+    seaborn, IPython: :mod:`.forked`) and the build's (pandas, to check the data) overlap; the
+    kernels themselves are forked once the build's arguments are checked (:func:`session`).
     """
-    from pathlib import Path
+    from perflib.run.engine import forked
 
-    from perflib import config
-    from perflib.run import forked, logs
-
-    try:
-        folder = Path(out).resolve() if out else config.REPORTS_DIR
-        if logs.stale(folder, force, portfolio, year):
-            forked.start()
-    except Exception:  # a folder that cannot be read, say: the build reports it
-        return
+    forked.start()
 
 
 @contextmanager
@@ -284,7 +263,7 @@ def shutdown_all() -> None:
     for k in kernels:
         k.shutdown()
     _local.kernel = None
-    kernel = sys.modules.get("perflib.run.ipc")  # not imported: no kernel was started
+    kernel = sys.modules.get("perflib.run.engine.ipc")  # not imported: no kernel was started
     if kernel is not None:
         kernel.cleanup()  # this process's socket folder
 
@@ -307,143 +286,3 @@ def _register_exit() -> None:
     from multiprocessing import util
 
     util.Finalize(None, shutdown_all, exitpriority=100)
-
-
-# papermill imports this module (its engine's entry point) as papermill is itself imported: so
-# papermill's command line prints a cell's perflib error as that error's line, not a traceback.
-excepthook.install()
-
-
-class _Deferred(type):
-    def __getattr__(cls, name: str) -> Any:
-        return getattr(_engine(), name)
-
-
-class WarmEngine(metaclass=_Deferred):
-    """Papermill engine ``perflib_warm`` (entry point): run notebooks on this process's warm kernel.
-
-    Papermill loads engine entry points while it is itself being imported, so this module must
-    not import papermill at the top: the engine proper, a subclass of papermill's nbclient
-    engine, is built on first use and every attribute is looked up on it. It takes the nbclient
-    engine's options, plus ``perflib_root`` (the ``PERFLIB_ROOT`` the kernel is started with;
-    default: this process's).
-    """
-
-
-_ENGINE: Any = None
-
-
-def _engine() -> Any:
-    global _ENGINE
-    if _ENGINE is not None:
-        return _ENGINE
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine
-    from papermill.utils import merge_kwargs, remove_args
-
-    class _Engine(NBClientEngine):
-        """Papermill engine ``perflib_warm``: run the notebook on this process's warm kernel.
-
-        Takes the same options as papermill's ``nbclient`` engine, plus ``perflib_root`` (the
-        ``PERFLIB_ROOT`` the kernel is started with; default: this process's environment).
-        """
-
-        @classmethod
-        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
-                                     stdout_file: Any = None, stderr_file: Any = None,
-                                     start_timeout: int = 60,
-                                     execution_timeout: float | None = None,
-                                     **kwargs: Any) -> Any:
-            """Execute ``nb_man``'s notebook on the warm kernel, replacing it if the notebook fails."""
-            root = kwargs.pop("perflib_root", None)
-            kwargs = remove_args(["input_path", "kernel_manager_class", "km", "kc"], **kwargs)
-            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-            final_kwargs = merge_kwargs(
-                safe_kwargs,
-                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-                startup_timeout=start_timeout, kernel_name=kernel_name, log=logger,
-                log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
-            )
-            kernel = current(kernel_name, root)
-            ok = False
-            try:
-                kernel.reset(os.getcwd())  # papermill has changed into the notebook's cwd
-                kernel.notebooks += 1
-                client = PapermillNotebookClient(nb_man, km=kernel.km, **final_kwargs)
-                client.kc = kernel.kc  # not a constructor option
-                nb = client.execute(cleanup_kc=False)
-                ok = not nb.metadata.get("papermill", {}).get("exception")
-                return nb
-            finally:
-                if not ok:  # a failed notebook may have left anything behind: start afresh next time
-                    discard()
-
-    _ENGINE = _Engine
-    return _ENGINE
-
-
-def register() -> None:
-    """Register ``perflib_warm`` with papermill (for when perflib is not installed as a package)."""
-    from papermill.engines import papermill_engines
-
-    papermill_engines.register("perflib_warm", WarmEngine)
-
-
-# ---- run inside the kernel ------------------------------------------------------------------
-
-_baseline: dict | None = None
-
-
-def kernel_warm_up() -> None:
-    """In the kernel: do the heavy imports, then snapshot the state each notebook starts from."""
-    import gc
-    import importlib
-
-    global _baseline
-    if _baseline is not None:
-        return
-
-    for name in WARM_IMPORTS:
-        importlib.import_module(name)
-    from perflib.present import charts
-    from perflib.reports import kinds
-
-    kinds()  # every registered report kind's module
-    charts.lib()
-    import matplotlib
-    import pandas as pd
-
-    _baseline = {
-        "rc": dict(matplotlib.rcParams),
-        "pandas": {k: pd.get_option(k) for k in pd._config.config._registered_options
-                   if k not in pd._config.config._deprecated_options},
-        "environ": dict(os.environ),
-    }
-    # Everything imported so far lives as long as the kernel: leave it out of garbage collection,
-    # which IPython runs at every reset and which would otherwise walk all of pandas each time.
-    gc.collect()
-    gc.freeze()
-
-
-def kernel_reset(cwd: str) -> None:
-    """In the kernel: forget the previous notebook, as if the kernel had just warmed up."""
-    import warnings
-
-    import matplotlib
-    import matplotlib.pyplot as plt
-    import pandas as pd
-    from IPython import get_ipython
-
-    assert _baseline is not None, "kernel_warm_up() first"
-    plt.close("all")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        dict.update(matplotlib.rcParams, _baseline["rc"])
-        for k, v in _baseline["pandas"].items():
-            if pd.get_option(k) != v:
-                pd.set_option(k, v)
-    os.environ.clear()
-    os.environ.update(_baseline["environ"])
-    os.chdir(cwd)
-    # clears the namespace, In/Out and the display hook's cache; execution count back to 1
-    get_ipython().reset(new_session=True)

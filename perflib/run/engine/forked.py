@@ -31,11 +31,13 @@ import socket
 import subprocess
 import sys
 import threading
+import uuid
 from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from perflib.run.launch import LAUNCHER, launch
+from perflib.run.engine.ipc import IPCKernelManager
+from perflib.run.engine.launch import LAUNCHER, launch
 
 #: Imported once, in the fork server, for every kernel forked from it.
 PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "markdown_it", "nh3",
@@ -68,7 +70,7 @@ def _connection() -> socket.socket:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     with theirs:
         process = subprocess.Popen(
-            [sys.executable, "-c", f"from perflib.run.forked import serve; serve({theirs.fileno()})"],
+            [sys.executable, "-c", f"from perflib.run.engine.forked import serve; serve({theirs.fileno()})"],
             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
     _server = (process, ours)
     return ours
@@ -182,6 +184,22 @@ class ForkedProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+class ForkedKernelManager(IPCKernelManager):
+    """A warm engine's kernel: forked from the fork server, started by :mod:`.launch`."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id,
+                                                 kernel_spec=self.kernel_spec, parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """Start the kernel through :mod:`.launch` instead of ``ipykernel_launcher``."""
+        cmd = super().format_kernel_cmd(extra_arguments)
+        return [LAUNCHER if part == "ipykernel_launcher" else part for part in cmd]
+
+
 # ---- the fork server -------------------------------------------------------------------------
 
 def serve(fd: int) -> None:
@@ -286,4 +304,5 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
         os._exit(code)
 
 
-__all__ = ["Forked", "ForkedProvisioner", "available", "fork_kernel", "start"]
+__all__ = ["Forked", "ForkedKernelManager", "ForkedProvisioner", "available", "fork_kernel",
+           "start"]

@@ -1,8 +1,9 @@
-"""Kernels for unattended builds that listen on no TCP port.
+"""Kernels reached over Unix sockets in a private folder, not over TCP ports.
 
-Jupyter kernels talk to their client over five ZeroMQ channels, on TCP ports by default; here they
-use IPC (Unix sockets in a private temporary folder), and the kernel is started through
-:mod:`perflib.run.launch`, which turns off the loopback TCP pipe ipykernel would also open.
+Jupyter kernels talk to their client over five ZeroMQ channels, on TCP ports by default; a
+build's kernels use IPC instead (Unix sockets in a private temporary folder, removed at exit).
+Both engines start their kernels through :class:`IPCKernelManager`: the plain engine as
+jupyter_client starts any kernel, the warm engine forked (:mod:`perflib.run.engine.forked`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,9 @@ import tempfile
 import threading
 import uuid
 from pathlib import Path
-from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
-
-from perflib.run.launch import LAUNCHER
 
 _DIR: Path | None = None
 #: Kernels start on several threads at once: without it, two could each make a folder, and the
@@ -42,10 +40,10 @@ def _at_exit(folder: Path) -> None:
 
     Exit handlers run last registered first, so this one would otherwise pull the sockets from
     under a kernel still starting (which would print its failure to bind as the build exits):
-    :func:`perflib.run.kernels.shutdown_all` stops every kernel, then calls :func:`cleanup`.
+    :func:`perflib.run.engine.warm.shutdown_all` stops every kernel, then calls :func:`cleanup`.
     """
-    kernels = sys.modules.get("perflib.run.kernels")
-    if kernels is not None and getattr(kernels, "_registered", False) and folder == _DIR:
+    warm = sys.modules.get("perflib.run.engine.warm")
+    if warm is not None and getattr(warm, "_registered", False) and folder == _DIR:
         return
     _remove(folder)
 
@@ -68,7 +66,7 @@ def _remove(folder: Path) -> None:
 
 
 class IPCKernelManager(AsyncKernelManager):
-    """Kernels reached over Unix sockets in a private temp folder, with no TCP listener."""
+    """Kernels reached over Unix sockets in a private temp folder."""
 
     @default("transport")
     def _transport_default(self) -> str:
@@ -78,24 +76,9 @@ class IPCKernelManager(AsyncKernelManager):
     def _ip_default(self) -> str:
         return str(_socket_dir() / f"kernel-{uuid.uuid4().hex[:12]}")
 
-    async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-        """Launch the kernel forked from the fork server (:mod:`perflib.run.forked`)."""
-        if self.provisioner is None:
-            from perflib.run.forked import ForkedProvisioner
-
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-            self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id,
-                                                 kernel_spec=self.kernel_spec, parent=self)
-        return await super()._async_pre_start_kernel(**kw)
-
     async def _async_interrupt_kernel(self) -> None:
         # jupyter_client interrupts a kernel before asking it to shut down; an idle kernel then
         # logs "KeyboardInterrupt caught in kernel" on a run that succeeded. ipykernel answers a
         # shutdown request on its control channel even when busy, so no interrupt is needed.
         if not self.shutting_down:
             await super()._async_interrupt_kernel()
-
-    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        """Start the kernel through :mod:`perflib.run.launch` instead of ``ipykernel_launcher``."""
-        cmd = super().format_kernel_cmd(extra_arguments)
-        return [LAUNCHER if part == "ipykernel_launcher" else part for part in cmd]

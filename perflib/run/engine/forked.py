@@ -30,9 +30,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import uuid
-from typing import Any
+from typing import IO, Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
@@ -45,7 +46,8 @@ PRELOAD = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "mar
            "ipykernel.debugger", "debugpy")
 
 _lock = threading.Lock()
-_server: tuple[subprocess.Popen, socket.socket] | None = None
+#: the fork server's process, the socket to ask it on, and the file its own errors go to
+_server: tuple[subprocess.Popen, socket.socket, IO[bytes]] | None = None
 
 
 def available() -> bool:
@@ -68,11 +70,15 @@ def _connection() -> socket.socket:
             return _server[1]
         _stop()  # it ended (killed, say): a new one is started
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    # its own errors (one that keeps it from starting) are kept to say why, not printed over the
+    # caller's output; each kernel's output is the caller's own (:func:`fork_kernel`)
+    errors = tempfile.TemporaryFile()
     with theirs:
         process = subprocess.Popen(
-            [sys.executable, "-c", f"from perflib.run.engine.forked import serve; serve({theirs.fileno()})"],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
-    _server = (process, ours)
+            [sys.executable, "-c",
+             f"from perflib.run.engine.forked import serve; serve({theirs.fileno()})"],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=errors)
+    _server = (process, ours, errors)
     return ours
 
 
@@ -93,20 +99,35 @@ def fork_kernel(args: list[str], env: dict[str, str], cwd: str) -> Forked:
             if fds or attempt == 2:
                 break
             _stop()
-    if not fds:
-        raise RuntimeError("the kernel fork server did not fork a kernel")
+        if not fds:
+            raise RuntimeError(f"the kernel fork server did not fork a kernel{_last_words()}")
     return Forked(int(reply), fds[0])
+
+
+def _last_words() -> str:
+    """The last line the fork server wrote before it ended (": ImportError: ..."), if it ended."""
+    if _server is None:
+        return ""
+    process, _, errors = _server
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(5)
+    if process.poll() is None:
+        return ""
+    errors.seek(0)
+    lines = [line for line in errors.read().decode(errors="replace").splitlines() if line.strip()]
+    return f": {lines[-1].strip()}" if lines else f" (it ended with exit code {process.returncode})"
 
 
 def _stop() -> None:
     """Forget this process's fork server, ending it if it still runs."""
     global _server
     if _server is not None:
-        process, conn = _server
+        process, conn, errors = _server
         _server = None
         conn.close()  # a server still running reads the end of its requests, and ends
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(5)
+        errors.close()
 
 
 def _is_open(fd: int) -> bool:

@@ -218,12 +218,12 @@ def _spare(kernel_name: str, root: str | None) -> WarmKernel | None:
             _spares.append(found)
         return None
     except Exception as exc:  # a spare that failed: the caller starts one of its own
-        logger.warning("a kernel started ahead of need failed: %s", exc)
+        logger.debug("a kernel started ahead of need failed: %s", exc)
         return None
     try:
         k.attach()
     except Exception as exc:
-        logger.warning("a kernel started ahead of need failed: %s", exc)
+        logger.debug("a kernel started ahead of need failed: %s", exc)
         return None
     return k  # type: ignore[no-any-return]
 

@@ -96,6 +96,13 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("portfolio", help="portfolio id, e.g. cfe")
     n.add_argument("year", help="the new report year, e.g. 2021/22")
     n.add_argument("--data", help=DATA_HELP)
+    nr = sub.add_parser("new-report", help="start a report of the portfolio's own: write "
+                                           "notebooks/NAME.ipynb and declare it in its "
+                                           "portfolio.yaml")
+    nr.add_argument("portfolio", help="portfolio id, e.g. cfe")
+    nr.add_argument("name", help="the report's name, used for its files, e.g. repairs")
+    nr.add_argument("--title", help='what its reader calls it (default: "Name: deep dive")')
+    nr.add_argument("--data", help=DATA_HELP)
     d = sub.add_parser("draft", help="draft a factual first sentence where commentary is empty")
     d.add_argument("portfolio", help="portfolio id, e.g. cfe")
     d.add_argument("year", help="report year, e.g. 2021/22")
@@ -157,6 +164,12 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(scaffold.draft(args.portfolio, args.year, data_path(args.data),
                                      args.measures))
+            return 0
+        if args.command == "new-report":
+            from perflib.config import data_path
+            from perflib.reports.starter import new_report
+
+            print(new_report(args.portfolio, args.name, data_path(args.data), args.title))
             return 0
         if args.command in ("returns", "import", "import-comparators"):
             return _collect(args)

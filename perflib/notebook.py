@@ -1,4 +1,4 @@
-"""What a notebook calls first: checked parameters in, a loaded report out.
+"""What a notebook calls first: checked parameters in, a loaded report out; its cover and files.
 
 A parameter left empty is the project's own: the first portfolio (in council.yaml's order, else
 by id) that declares the notebook's report, and that portfolio's latest year. So a notebook
@@ -9,6 +9,7 @@ both, is not affected.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from perflib.config import DATA_RULE, data_path  # noqa: F401 (the notebook API)
 from perflib.data.council import read_council
@@ -68,3 +69,27 @@ def latest(portfolio: str, data: Path) -> tuple[Portfolio, str]:
         raise ParameterError(f"portfolio '{portfolio}' holds no report year yet: add one under "
                              "years: in its portfolio.yaml (perflib new-year scaffolds it)")
     return p, max(p.years)
+
+
+def cover(report: Report, kind: str) -> Any:
+    """The cover of ``report``'s ``kind`` report: its title as declared, and the year.
+
+    For a report that is a notebook of the portfolio's own (``perflib new-report``): its title
+    is the one portfolio.yaml gives it, and titles its pages and the front page's link.
+    """
+    from perflib.present import sections
+    from perflib.present.display import Blocks
+    from perflib.reports import kind_of
+
+    try:
+        title = kind_of(report, kind).title
+    except KeyError as exc:
+        raise ParameterError(exc.args[0]) from None
+    return Blocks([sections.cover(report, f"{title} {report.year}")])
+
+
+def publish(files: dict[str, Any]) -> Any:
+    """Data files (name -> DataFrame) ``perflib build`` publishes beside the report as CSV."""
+    from perflib.present.display import Published
+
+    return Published(files)

@@ -20,15 +20,13 @@ from perflib.data import files, periods, quarter_checks, ranges, ratings, specs,
 from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.council import Settings, spc_options
 from perflib.data.council import settings_of as council_settings
+from perflib.data.declarations import DEFAULT_REPORTS, NotebookReport, read_declarations
 from perflib.data.options import ReportOptions
 from perflib.data.options import read as read_options
 from perflib.data.schema import SLUG_RE, Table, emit, in_file_order, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
 from perflib.spc import Options
-
-#: The reports a portfolio gets when its portfolio.yaml declares none.
-DEFAULT_REPORTS: dict[str, dict[str, str]] = {"annual": {}}
 
 
 @dataclass
@@ -65,6 +63,8 @@ class Portfolio:
     spc: Options = field(default_factory=Options)
     #: whose ratings its reports print, and whether they carry finance and commentary
     options: ReportOptions = field(default_factory=ReportOptions)
+    #: the report kinds it declares as notebooks of its own (each also in ``reports``)
+    notebooks: dict[str, NotebookReport] = field(default_factory=dict)
 
     def data_file(self, name: str, year: str | None = None) -> Path | None:
         """A registered data file of this portfolio (of ``year``, for a year's), if it is there."""
@@ -191,14 +191,16 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         _check_known(overrides, measures, "year", problems)
     ratings.check(options, measures, observations, overrides, problems)
     targets = quarter_checks.check(path, years, measures, observations, overrides, problems)
-    reports = _declared_reports(doc, measures, problems) if doc else dict(DEFAULT_REPORTS)
+    reports, notebooks = (read_declarations(doc, measures, problems) if doc
+                          else (dict(DEFAULT_REPORTS), {}))
     if doc is None or measures is None or observations is None or overrides is None:
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
     # a council or portfolio name left blank is on the to-do list; a draft prints it blank
     return Portfolio(portfolio, path, council or "", name or "", good, measures, observations, overrides,
                      facts, events, reports, list(problems), gaps, doc, comparators,
-                     targets, words, settings, spc, options=options), problems
+                     targets, words, settings, spc, options=options,
+                     notebooks=notebooks), problems
 
 
 def _overrides(path: Path, options: ReportOptions, problems: list[Problem]) -> Table | None:
@@ -208,42 +210,6 @@ def _overrides(path: Path, options: ReportOptions, problems: list[Problem]) -> T
         return f.read(path, problems)
     frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in f.columns})
     return Table(f.path(path), frame)
-
-
-def _declared_reports(doc: Yaml, measures: Table | None,
-                      problems: list[Problem]) -> dict[str, dict[str, str]]:
-    """The reports portfolio.yaml declares, each one's roles mapped to the register's measures.
-
-    Which kinds and roles exist is the report kinds' to say, after loading
-    (:func:`perflib.reports.checks.declaration_problems`); here each mapped measure must be one
-    the register holds.
-    """
-    declared = doc.data.get("reports")
-    if declared is None:
-        return dict(DEFAULT_REPORTS)
-    if not isinstance(declared, dict):
-        problems.append(Problem(doc.path, doc.line("reports"), "reports",
-                                "must map each report kind to its settings",
-                                "write e.g. 'reports:' then '  annual: {}' on the next line"))
-        return {}
-    ids = set(measures.frame["measure_id"]) if measures is not None else set()
-    out: dict[str, dict[str, str]] = {}
-    for name, settings in declared.items():
-        where = ("reports", name)
-        settings = settings or {}
-        roles = settings.get("roles") or {} if isinstance(settings, dict) else {}
-        if not isinstance(roles, dict):
-            roles = {}
-        for role, measure in roles.items():
-            if measures is not None and measure not in ids:
-                problems.append(Problem(doc.path, doc.line(*where, "roles", role),
-                                        f"reports.{name}.roles.{role}",
-                                        f"maps to '{measure}', which is not a measure_id in "
-                                        "measures.csv",
-                                        "give the measure_id of the measure that plays this "
-                                        "role, as measures.csv writes it"))
-        out[str(name)] = {str(k): str(v) for k, v in roles.items()}
-    return out
 
 
 def _check_facts(facts: Table, problems: list[Problem]) -> None:

@@ -1,4 +1,4 @@
-"""Report kinds, found through a registry: adding one is a notebook plus a module, registered.
+"""Report kinds, found through a registry: a notebook plus a module, registered; or a notebook alone.
 
 A report kind says which notebook renders it, which measures it needs by *role* (mapped to a
 portfolio's own measure_ids in portfolio.yaml), which optional data files and facts it reads, and
@@ -9,6 +9,11 @@ papermill registers engines, so a council can ship its own kind in a package of 
     housing_repairs = "mycouncil.repairs:KIND"
 
 The build reads only these declarations; a kind's code runs in the notebook's kernel.
+
+A portfolio may also declare, in its portfolio.yaml, a kind that is a notebook alone
+(:mod:`perflib.data.declarations`): an analyst's deep dive, made in JupyterLab with no code of its
+own. :func:`declared` gives it as a :class:`ReportKind` like any other, so the build runs,
+indexes, exports and checks it the same way; it publishes what its notebook shows.
 """
 
 from __future__ import annotations
@@ -113,10 +118,37 @@ def readers() -> dict[str, list[str]]:
     return out
 
 
-def declared(portfolio_reports: dict[str, dict[str, str]]) -> list[ReportKind]:
-    """The kinds a portfolio declares, in registry order."""
-    return [k for name, k in kinds().items() if name in portfolio_reports
-            and k.scope == "portfolio"]
+def declared(p: Any) -> list[ReportKind]:
+    """The kinds portfolio ``p`` declares: the registered ones in registry order, then its own."""
+    own = [notebook_kind(n) for n in p.notebooks.values()]
+    return [k for name, k in kinds().items() if name in p.reports and name not in p.notebooks
+            and k.scope == "portfolio"] + own
+
+
+def notebook_kind(declaration: Any) -> ReportKind:
+    """The kind a portfolio declares as a notebook of its own (a ``NotebookReport``).
+
+    It has the roles portfolio.yaml maps for it, no more; and since its notebook may read any of
+    the portfolio's files, a change to any of them rebuilds it.
+    """
+    from perflib.data.files import FILES
+
+    return ReportKind(name=declaration.name, title=declaration.title,
+                      notebook=str(declaration.notebook), csv="",
+                      files=tuple(f.name for f in FILES if not f.every_report))
+
+
+def kind_of(report: Any, name: str) -> ReportKind:
+    """Report kind ``name`` as ``report``'s portfolio has it: its own notebook's, or a registered one.
+
+    For a notebook to print its kind's title: raises a KeyError naming the kinds declared.
+    """
+    for kind in declared(report.portfolio):
+        if kind.name == name:
+            return kind
+    raise KeyError(f"portfolio '{report.portfolio.id}' declares no report '{name}' (it declares: "
+                   f"{', '.join(report.portfolio.reports) or 'none'}); add it under reports: in "
+                   "its portfolio.yaml")
 
 
 def council_kinds() -> list[ReportKind]:

@@ -23,11 +23,15 @@ from perflib.data.portfolio import Portfolio, portfolios
 from perflib.data.report import Report, read_report, skipped, years
 from perflib.data.schema import raise_if
 from perflib.errors import DataError, Problem, merge
-from perflib.reports import ReportKind, kinds
+from perflib.reports import ReportKind, declared, kinds
 
 
 def declaration_problems(p: Portfolio) -> list[Problem]:
-    """The report kinds portfolio.yaml declares: each one perflib knows, its roles its own."""
+    """The report kinds portfolio.yaml declares: each one perflib knows, its roles its own.
+
+    A kind declared as a notebook of the portfolio's own has the roles it maps; its name must be
+    no kind perflib knows, and no two kinds may write files of the same name.
+    """
     doc = p.yaml
     if doc is None:
         return []
@@ -35,6 +39,15 @@ def declaration_problems(p: Portfolio) -> list[Problem]:
     out: list[Problem] = []
     for name, roles in p.reports.items():
         where = ("reports", name)
+        if name in p.notebooks and name in kinds():
+            out.append(Problem(doc.path, doc.line(*where), f"reports.{name}",
+                               f"'{name}' is a report kind perflib knows already, so its notebook "
+                               "cannot be another", f"give your notebook's report a name of its "
+                               f"own, e.g. {name}_local"))
+            continue
+        settings = (doc.data.get("reports") or {}).get(name)
+        if name in p.notebooks or (isinstance(settings, dict) and "notebook" in settings):
+            continue  # a notebook of its own: read, and its problems said, with portfolio.yaml
         if name not in known:
             out.append(Problem(doc.path, doc.line(*where), f"reports.{name}",
                                f"'{name}' is not a report kind perflib knows",
@@ -55,12 +68,30 @@ def declaration_problems(p: Portfolio) -> list[Problem]:
                                    "is not mapped",
                                    f"add '{role}: <measure_id>' under reports.{name}.roles, or "
                                    f"remove {name} from reports"))
+    return out + _same_outputs(p)
+
+
+def _same_outputs(p: Portfolio) -> list[Problem]:
+    """Two declared kinds whose notebooks would write files of the same name (one over the other)."""
+    assert p.yaml is not None
+    first: dict[str, str] = {}
+    out: list[Problem] = []
+    for kind in declared(p):
+        if kind.runs is not None:  # several runs, named by the kind's own code
+            continue
+        stem = kind.notebook_path.stem
+        if stem in first:
+            out.append(Problem(p.yaml.path, p.yaml.line("reports", kind.name),
+                               f"reports.{kind.name}",
+                               f"its notebook writes {stem}.html, .pdf ... as the {first[stem]} "
+                               "report does", "give each report a notebook of its own name"))
+        first.setdefault(stem, kind.name)
     return out
 
 
 def declared_kinds(p: Portfolio) -> list[ReportKind]:
-    """The kinds a portfolio declares that perflib knows, in registry order."""
-    return [k for name, k in kinds().items() if name in p.reports and k.scope == "portfolio"]
+    """The kinds a portfolio declares that perflib knows (registered, then its own notebooks)."""
+    return declared(p)
 
 
 def kind_problems(report: Report, declared_ok: bool = True) -> list[Problem]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from perflib import config
 from perflib.errors import BrowserNotFound
 from perflib.formats import Rendered, made_alongside
+from perflib.run import published
 from perflib.run.tasks import Outcome, Task
 
 if TYPE_CHECKING:
@@ -79,11 +80,15 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
     except Exception as exc:  # ran, but will not render (shows nothing, say): fails its report
         return Outcome(task, error=f"rendering the report failed: {type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start), None
+    try:
+        files = published.checked(blocks.data_files(nb))
+    except ValueError as exc:  # a name that would write outside the report's folder, say
+        return Outcome(task, error=str(exc), seconds=time.perf_counter() - start), None
     (Path(task.workdir) / f"{task.output}.html").write_text(html, encoding="utf-8")
     rendered = Rendered(html, resources["perflib_blocks"], resources["perflib_title"],
                         resources["perflib_author"])
     outcome = Outcome(task, html=html, title=rendered.title, author=rendered.author,
-                      cover=cover_status(rendered.blocks), files=blocks.data_files(nb),
+                      cover=cover_status(rendered.blocks), files=files,
                       seconds=time.perf_counter() - start)
     return outcome, rendered
 

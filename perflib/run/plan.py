@@ -97,9 +97,9 @@ def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: b
                            "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
                            "year": r.year, "status": r.meta["status"], "notebooks": {}}
     p = Plan(r, folder, version, previous, log)
-    summary.waiting += [f"{r.portfolio.id} {r.year} {why}" for kind in declared(r.portfolio.reports)
+    summary.waiting += [f"{r.portfolio.id} {r.year} {why}" for kind in declared(r.portfolio)
                         if kind.waiting for why in kind.waiting(r)]
-    for kind in declared(r.portfolio.reports):
+    for kind in declared(r.portfolio):
         for output, extra in kind.notebooks(r):  # a quarterly kind runs once per quarter
             task = Task(r.portfolio.id, r.year, output, str(kind.notebook_path), str(data),
                         str(version), kind=kind.name, extra=extra)
@@ -123,7 +123,7 @@ def plan_council(year: str, reports: list[Report], council: str, status: str,
     p = Plan(None, folder, version, previous, log)
     read = {config.relative(f): sha256(f) for f in own_files}
     for r in reports:  # what the portfolios' own reports read, the corporate report reads too
-        for kind in declared(r.portfolio.reports):
+        for kind in declared(r.portfolio):
             read.update(inputs_of(kind, r, code, digests))
     kind = corporate.KIND
     read[config.relative(kind.notebook_path)] = file_sha256(kind.notebook_path)

@@ -130,3 +130,26 @@ def test_a_worker_without_a_browser_has_the_client_print_for_it(built, tmp_path,
             built / "cfe/2020-21" / f"{nb}.pdf"), nb
     assert pdf_text(out / "council/2020-21/corporate_report.pdf") == pdf_text(
         built / "council/2020-21/corporate_report.pdf")
+
+
+def test_a_report_of_the_portfolios_own_builds_on_the_cluster(cluster, tmp_path, monkeypatch):
+    """Its notebook is declared by its path under notebooks/, which a worker must have too."""
+    import yaml
+
+    from perflib.reports.starter import new_report
+    from perflib.run.build import build
+    from tests.conftest import scratch_project
+
+    root = scratch_project(tmp_path / "project", monkeypatch)
+    spec = root / "data/cfe/portfolio.yaml"
+    doc = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    doc["reports"] = {"annual": {}}
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    new_report("cfe", "repairs", root / "data")
+    summary = build("cfe", "2020/21", root / "reports", scheduler=cluster.scheduler_address)
+    assert sorted(summary.built) == ["cfe 2020/21 annual_report", "cfe 2020/21 repairs"]
+    folder = root / "reports/cfe/2020-21"
+    assert (folder / "repairs.csv").read_text(encoding="utf-8") == (
+        "Rating,Measures\nGreen,6\nAmber,4\nRed,3\nNot rated,2\n")
+    assert "Citizen Focus and Engagement Repairs: deep dive 2020/21" in pdf_text(
+        folder / "repairs.pdf")

@@ -17,7 +17,7 @@ from perflib.data.declarations import NotebookReport
 from perflib.data.portfolio import load_portfolio, read_portfolio
 from perflib.errors import DataError
 from perflib.reports import declared, kind_of
-from perflib.reports.checks import declaration_problems, load_report
+from perflib.reports.checks import declaration_problems, load_all, load_report
 from perflib.reports.starter import starting_notebook
 from perflib.run.published import checked, neutralised
 from tests.conftest import scratch_project
@@ -87,7 +87,6 @@ def test_a_notebook_report_maps_the_roles_it_declares(root):
                                         "notebooks/ folder"),
     ("/tmp/repairs.ipynb", "/tmp/repairs.ipynb is not named from the project (it is an absolute "
                            "path)"),
-    ("notebooks/missing.ipynb", "notebooks/missing.ipynb does not exist"),
     ("notebooks/repairs.py", "notebooks/repairs.py is not a notebook (a .ipynb file)"),
     ("notebooks/outside.ipynb", "notebooks/outside.ipynb is not in the project's notebooks/ "
                                 "folder"),  # a link that leads out of notebooks/
@@ -105,6 +104,23 @@ def test_a_notebook_outside_notebooks_is_refused_naming_the_line(root, given, me
     with pytest.raises(DataError, match=f"portfolio.yaml, row {line}, column "
                                         "'reports.repairs.notebook'"):
         load_portfolio("cfe", root / "data")
+
+
+def test_a_declared_notebook_that_is_not_there_stops_check_and_build_only(root, capsys):
+    """A notebook that loads the portfolio (another report's, or one on a cluster's worker,
+    which holds only the notebook it runs) need not find it: check and build refuse it."""
+    yml = declare(root, '  repairs: {notebook: notebooks/missing.ipynb, title: "Repairs"}\n')
+    assert problems_of(root) == []
+    assert load_report("cfe", "2020/21", root / "data").portfolio.notebooks["repairs"]
+    message = (f"{yml}, row {line_of(yml, 'repairs:')}, column 'reports.repairs.notebook': "
+               "notebooks/missing.ipynb does not exist. Fix: put the notebook in the project's "
+               "notebooks/ folder and name it from the project, e.g. notebook: "
+               "notebooks/repairs.ipynb (perflib new-report writes a starting one)")
+    with pytest.raises(DataError) as exc:
+        load_all(root / "data", "cfe", "2020/21")
+    assert [str(q) for q in exc.value.problems] == [message]
+    assert cli.main(["check"]) == 2
+    assert message in capsys.readouterr().err
 
 
 def test_a_notebook_report_needs_a_title_and_a_name_of_its_own(root):

@@ -99,10 +99,7 @@ def _notebook_report(doc: Yaml, name: str, settings: dict[str, Any],
     path, why = _notebook_path(settings["notebook"])
     if why:
         found.append(Problem(doc.path, doc.line("reports", name, "notebook"),
-                             f"{where}.notebook", why,
-                             f"put the notebook in the project's notebooks/ folder and name it "
-                             f"from the project, e.g. notebook: notebooks/{name}.ipynb (perflib "
-                             f"new-report writes a starting one)"))
+                             f"{where}.notebook", why, notebook_fix(name)))
     problems += found
     if found or path is None or not isinstance(title, str):
         return None
@@ -121,9 +118,25 @@ def _notebook_path(given: Any) -> tuple[Path | None, str]:
         return None, f"{given} is not in the project's notebooks/ folder"
     if path.suffix != ".ipynb":
         return None, f"{given} is not a notebook (a .ipynb file)"
-    if not path.is_file():
-        return None, f"{given} does not exist"
     return path, ""
+
+
+def notebook_fix(name: str) -> str:
+    """How to declare report ``name``'s notebook so that a build will run it."""
+    return ("put the notebook in the project's notebooks/ folder and name it from the project, "
+            f"e.g. notebook: notebooks/{name}.ipynb (perflib new-report writes a starting one)")
+
+
+def missing_notebooks(doc: Yaml, notebooks: dict[str, NotebookReport]) -> list[Problem]:
+    """The declared notebooks that are not there, for a build (which runs them) to refuse.
+
+    Not a problem of reading the portfolio: a notebook that loads it (another report's, or one
+    on a cluster's worker, which holds only the notebook it runs) need not find them.
+    """
+    return [Problem(doc.path, doc.line("reports", n.name, "notebook"),
+                    f"reports.{n.name}.notebook",
+                    f"{config.relative(n.notebook)} does not exist", notebook_fix(n.name))
+            for n in notebooks.values() if not n.notebook.is_file()]
 
 
 def _title(name: str) -> str:
@@ -131,7 +144,8 @@ def _title(name: str) -> str:
     return f"{name.replace('_', ' ').capitalize()}: deep dive"
 
 
-__all__ = ["DEFAULT_REPORTS", "NotebookReport", "read_declarations"]
+__all__ = ["DEFAULT_REPORTS", "NotebookReport", "missing_notebooks", "notebook_fix",
+           "read_declarations", "with_notebook_report"]
 
 
 def with_notebook_report(text: str, name: str, notebook: str, title: str,

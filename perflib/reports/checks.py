@@ -19,6 +19,7 @@ from pathlib import Path
 from perflib import config
 from perflib.data import claims, quality
 from perflib.data.council import CorporateYear, read_corporate, read_council
+from perflib.data.declarations import missing_notebooks
 from perflib.data.portfolio import Portfolio, portfolios
 from perflib.data.report import Report, read_report, skipped, years
 from perflib.data.schema import raise_if
@@ -160,12 +161,24 @@ def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
     """
     problems: list[Problem] = []
     out: list[Report] = []
+    seen: list[Portfolio] = []
     for p, y in years(data_dir, problems, portfolio, year):
+        seen.append(p)
         try:
             out.append(load_report(p, y))
         except DataError as exc:
             merge(problems, exc.problems)
+    merge(problems, _missing_notebooks(seen))
     raise_if(problems)
+    return out
+
+
+def _missing_notebooks(portfolios: list[Portfolio]) -> list[Problem]:
+    """The notebooks the portfolios declare as reports of their own that are not there."""
+    out: list[Problem] = []
+    for p in {id(p): p for p in portfolios}.values():
+        if p.yaml is not None:
+            out += missing_notebooks(p.yaml, p.notebooks)
     return out
 
 
@@ -179,7 +192,9 @@ def check_all(data_dir: Path | str | None = None
     held: list[tuple[str, str]] = []
     loaded: list[Report] = []
     every: list[Report] = []
+    seen: list[Portfolio] = []
     for p, year in years(data_dir, problems):
+        seen.append(p)
         held.append((p.id, year))
         report, found = _checked(p, year, None)
         merge(problems, found)
@@ -189,6 +204,7 @@ def check_all(data_dir: Path | str | None = None
         # are among the problems already
         if report is not None and (report.draft or all(q.todo for q in found)):
             loaded.append(report)
+    merge(problems, _missing_notebooks(seen))
     merge(problems, check_council(data_dir, every)[1])
     return held, problems, loaded
 

@@ -33,7 +33,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def declare(root: Path, line: str = LINE, notebook: str | None = "repairs") -> Path:
     """Add ``line`` under reports: in cfe's portfolio.yaml (its last line), and the notebook."""
     if notebook:
-        nbformat.write(starting_notebook(notebook, "Repairs: deep dive", "cfe", "2020/21"),
+        nbformat.write(starting_notebook(notebook, "Repairs: deep dive", "cfe"),
                        root / "notebooks" / f"{notebook}.ipynb")
     yml = root / "data/cfe/portfolio.yaml"
     text = yml.read_text(encoding="utf-8")
@@ -158,7 +158,7 @@ def test_new_report_writes_a_starting_notebook_and_its_line(root, capsys):
     assert nb.cells[1].metadata.tags == ["parameters"]
     assert sources[1].splitlines() == [
         'portfolio: str = "cfe"  # portfolio folder under data/',
-        'year: str = "2020/21"  # report year, written YYYY/YY',
+        'year: str = ""  # report year, written YYYY/YY; empty: the portfolio\'s latest',
         'data_dir: str = ""  # folder holding the portfolios; empty means the project\'s data/']
     assert "report = load(portfolio, year, data_dir)\n" in sources[2]
     assert sources[2].endswith('cover(report, "repairs")')

@@ -18,7 +18,6 @@ import yaml
 from perflib import config
 from perflib.data import declarations, edits
 from perflib.data.door import read_to_edit
-from perflib.data.periods import year_problem
 from perflib.data.portfolio import portfolio_folder
 from perflib.data.schema import SLUG_RE
 from perflib.data.yamlfile import read_yaml
@@ -71,8 +70,7 @@ def new_report(portfolio: str, name: str, data_dir: Path, title: str | None = No
             or {k: v for k, v in after.items() if k != "reports"}
             != {k: v for k, v in before.items() if k != "reports"}):
         raise ParameterError(refuse)
-    years = [str(y) for y in doc.data.get("years") or [] if not year_problem(str(y))]
-    nb = starting_notebook(name, title, portfolio, max(years) if years else "2020/21")
+    nb = starting_notebook(name, title, portfolio)
     nbformat.validate(nb)
     content = nbformat.writes(nb).rstrip("\n") + "\n"
     notebook.parent.mkdir(parents=True, exist_ok=True)
@@ -83,7 +81,7 @@ def new_report(portfolio: str, name: str, data_dir: Path, title: str | None = No
             f"build it with perflib build --portfolio {portfolio}.")
 
 
-def starting_notebook(name: str, title: str, portfolio: str, year: str) -> nbformat.NotebookNode:
+def starting_notebook(name: str, title: str, portfolio: str) -> nbformat.NotebookNode:
     """The notebook ``new-report`` writes: every kind of cell a report has, once, no outputs."""
     v4 = nbformat.v4
     cells = [
@@ -95,7 +93,7 @@ def starting_notebook(name: str, title: str, portfolio: str, year: str) -> nbfor
             metadata={"tags": ["remove-cell"]}),
         v4.new_code_cell(
             f'portfolio: str = "{portfolio}"  # portfolio folder under data/\n'
-            f'year: str = "{year}"  # report year, written YYYY/YY\n'
+            'year: str = ""  # report year, written YYYY/YY; empty: the portfolio\'s latest\n'
             'data_dir: str = ""  # folder holding the portfolios; empty means the project\'s data/',
             metadata={"tags": ["parameters"]}),
         v4.new_code_cell(

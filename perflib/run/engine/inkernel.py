@@ -21,6 +21,10 @@ WARM_UP = "__import__('perflib.run.engine.inkernel', fromlist=['_']).warm_up()"
 RESET = "__import__('perflib.run.engine.inkernel', fromlist=['_']).reset({cwd!r})"
 #: The inline backend's settings a notebook may change (``%config InlineBackend...``).
 INLINE_SETTINGS = ("figure_formats", "print_figure_kwargs", "close_figures", "rc")
+#: Modules whose import registers something with IPython (perflib.notebook: its DataFrame table
+#: formatter), imported again by each notebook that imports them, as on a fresh kernel: until
+#: then a DataFrame shows as it would without perflib.
+REIMPORTED = ("perflib.notebook",)
 
 _baseline: dict | None = None
 
@@ -34,6 +38,9 @@ def warm_up() -> None:
     if _baseline is not None:
         return
 
+    from IPython import get_ipython
+
+    formatters = set(get_ipython().display_formatter.formatters)  # a fresh kernel's
     for name in WARM_IMPORTS:
         importlib.import_module(name)
     from perflib.present import charts
@@ -55,6 +62,7 @@ def warm_up() -> None:
         "environ": dict(os.environ),
         "inline": _inline_settings(),
         "hooks": _hooks(),
+        "formatters": formatters,
     }
     # Everything imported so far lives as long as the kernel: leave it out of garbage collection,
     # which IPython runs at every reset and which would otherwise walk all of pandas each time.
@@ -90,11 +98,26 @@ def reset(cwd: str) -> None:
         config = _inline_config()
         if config is not None and getattr(config, name) != value:
             setattr(config, name, value)
+    _forget_imports()
     os.environ.clear()
     os.environ.update(_baseline["environ"])
     os.chdir(cwd)
     # clears the namespace, In/Out and the display hook's cache; execution count back to 1
     get_ipython().reset(new_session=True)
+
+
+def _forget_imports() -> None:
+    """Undo what :data:`REIMPORTED` modules registered as they were imported; import them anew."""
+    import sys
+
+    from IPython import get_ipython
+
+    assert _baseline is not None
+    formatters = get_ipython().display_formatter.formatters
+    for mime in set(formatters) - _baseline["formatters"]:
+        del formatters[mime]
+    for name in REIMPORTED:
+        sys.modules.pop(name, None)
 
 
 def _inline_config() -> Any:

@@ -22,6 +22,8 @@ from tests.conftest import scratch_project
 pytestmark = pytest.mark.e2e
 
 TITLE = "Repairs: deep dive 2020/21"
+ALT = ("Bar chart of how many of the portfolio's measures are rated Green, Amber and Red this "
+       "year, and how many are not rated; the table above gives each count.")
 
 
 def perflib(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -59,10 +61,15 @@ def test_a_new_report_is_built_in_every_format_and_on_the_front_page(built):
     assert "Citizen Focus and Engagement portfolio overview" in html  # the perflib section
     pdf = " ".join(page.extract_text() for page in PdfReader(folder / "repairs.pdf").pages)
     assert TITLE in pdf and "About this report" in pdf and "Revenue budget (outturn)" in pdf
-    word = "\n".join(p.text for p in Document(str(folder / "repairs.docx")).paragraphs)
-    assert TITLE in word and "Revenue budget (outturn)" in word
+    docx = Document(str(folder / "repairs.docx"))
+    word = "\n".join(p.text for p in docx.paragraphs)
+    assert TITLE in word and "About this report" in word and "Revenue budget (outturn)" in word
+    assert ["Not rated", "2"] in [[c.text for c in r.cells] for t in docx.tables for r in t.rows]
+    assert ALT in docx.element.xml  # the chart's description, as Word's alt text
     md = (folder / "repairs.md").read_text(encoding="utf-8")
     assert f"# Citizen Focus and Engagement {TITLE}" in md and "Revenue budget (outturn)" in md
+    assert "## About this report" in md and "| Not rated | 2 |" in md
+    assert f"*Chart: Measures by rating.* {ALT}" in md
     nb = nbformat.read(folder / "repairs.ipynb", as_version=4)
     chart = next(c for c in nb.cells if c.source.startswith("#| fig-alt:"))
     assert [o.output_type for o in chart.outputs] == ["display_data"]

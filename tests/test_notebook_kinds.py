@@ -19,7 +19,7 @@ from perflib.errors import DataError
 from perflib.reports import declared, kind_of
 from perflib.reports.checks import declaration_problems, load_all, load_report
 from perflib.reports.starter import starting_notebook
-from perflib.run.published import checked, neutralised
+from perflib.run.published import checked
 from tests.conftest import scratch_project
 
 LINE = '  repairs: {notebook: notebooks/repairs.ipynb, title: "Repairs: deep dive"}\n'
@@ -230,10 +230,8 @@ def test_new_report_adds_reports_to_a_portfolio_that_had_none(root, capsys):
     assert list(load_portfolio("cfe", root / "data").reports) == ["annual", "repairs"]
 
 
-def test_published_csv_names_are_plain_and_formulas_inert():
+def test_published_csv_names_are_plain_file_names():
     assert checked({"repairs.csv": "a,b\n1,-5\n"}) == {"repairs.csv": "a,b\n1,-5\n"}
-    assert neutralised('name,n\n=HYPERLINK("x"),-2.5\n@SUM(A1),+\n') == (
-        "name,n\n\"'=HYPERLINK(\"\"x\"\")\",-2.5\n'@SUM(A1),'+\n")
     for bad in ("../repairs.csv", "sub/repairs.csv", ".hidden.csv", "repairs.html", ""):
         with pytest.raises(ValueError, match="give it a plain file name ending .csv"):
             checked({bad: "a\n1\n"})

@@ -91,6 +91,9 @@ MD = [
     (b.Table("FOI on time", ["PI code", "2020/21 actual"], [["CFE1.3", "82.9% (734 of 885)"]],
              numeric=(1,)),
      "**FOI on time**\n\n| PI code | 2020/21 actual |\n| --- | ---: |\n| CFE1.3 | 82.9% (734 of 885) |"),
+    # a headline measure's caption: its name bold, the rest plain, never bold inside bold
+    (b.Table(b.spans("CFE3.3 (GMS): ", b.strong("Engagements")), ["Year"], [["2020/21"]]),
+     "CFE3.3 (GMS): **Engagements**\n\n| Year |\n| --- |\n| 2020/21 |"),
     (b.Group([b.Heading("A", 4), b.Paragraph("x | y")]), "#### A\n\nx \\| y"),
     (b.Section("spc", "3. Charts", [b.Paragraph("None yet.")]), "## 3. Charts\n\nNone yet."),
     (b.Figure("Visits", "Bars of visits per year.", b"\x89PNG", ""),

@@ -53,7 +53,10 @@ def table(t: b.Table) -> str:
         return "| " + " | ".join(inline(c).replace("\n", " ") for c in cells) + " |"
 
     align = ["---:" if i in t.numeric else "---" for i in range(len(t.headers))]
-    lines = [f"**{inline(t.caption)}**", "", row(t.headers), "| " + " | ".join(align) + " |"]
+    # a caption of plain words is bold; one with its own styles (a headline measure's name in
+    # bold) keeps them as the page shows them, since bold inside bold is no Markdown at all
+    caption = f"**{inline(t.caption)}**" if isinstance(t.caption, str) else inline(t.caption)
+    lines = [caption, "", row(t.headers), "| " + " | ".join(align) + " |"]
     lines += [row(r) for r in [*t.rows, *t.foot]]
     return "\n".join(lines)
 

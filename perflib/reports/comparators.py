@@ -101,7 +101,8 @@ def chart(report: Any, m: pd.Series, c: pd.Series) -> Figure:
            f"hatched and marked with a diamond{line}.")
     table = pd.DataFrame({"Area": labels, "Area code": figs["area_code"],
                           m["short_name"]: figs["value"]})
-    return charts.figure(title, alt, table, charts._png(draw(figs, labels, m, c)))
+    shown = table.assign(**{m["short_name"]: [_value(v, style) for v in figs["value"]]})
+    return charts.figure(title, alt, table, charts._png(draw(figs, labels, m, c)), shown=shown)
 
 
 def draw(figs: pd.DataFrame, labels: list[str], m: pd.Series, c: pd.Series) -> Any:

@@ -49,16 +49,16 @@ def _collect(args: argparse.Namespace) -> int:
 
     data = data_path(args.data)
     if args.command == "returns":
-        from perflib.data.returns import write_returns
+        from perflib.collect.returns import write_returns
 
         print(write_returns(args.portfolio, args.period, data))
     elif args.command == "import":
-        from perflib.data.importing import import_returns
+        from perflib.collect.importing import import_returns
 
         print(import_returns([Path(f) for f in args.files], data, args.apply, args.portfolio,
                              args.period))
     else:
-        from perflib.data.lginform import import_comparators
+        from perflib.collect.lginform import import_comparators
 
         print(import_comparators(args.portfolio, Path(args.file), args.metric, data,
                                  args.source, args.replace, args.where, args.column,
@@ -156,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return _check(args.data)
         if args.command in ("new-year", "draft"):
+            from perflib.collect import scaffold
             from perflib.config import data_path
-            from perflib.data import scaffold
 
             if args.command == "new-year":
                 print(scaffold.new_year(args.portfolio, args.year, data_path(args.data)))

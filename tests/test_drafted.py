@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from perflib.collect.scaffold import draft, new_year
 from perflib.data import claims
 from perflib.data.portfolio import load_portfolio
-from perflib.data.scaffold import draft, new_year
 from perflib.reports.checks import check_report
 from tests.test_portfolios import _fill_in
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data import exports
-from perflib.data.lginform import import_comparators
+from perflib.collect import exports
+from perflib.collect.lginform import import_comparators
 from perflib.errors import DataError, ParameterError
 from tests.test_build import run_cli
 from tests.test_scaffold import snapshot

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data.scaffold import new_year
+from perflib.collect.scaffold import new_year
 from perflib.present.blocks import Section, contents
 from perflib.present.html import render
 from perflib.reports import annual, corporate, quarterly

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data.lginform import import_comparators
+from perflib.collect.lginform import import_comparators
 from perflib.errors import DataError
 from tests.test_build import run_cli
 from tests.test_scaffold import snapshot

@@ -165,8 +165,8 @@ def test_a_deep_dive_runs_on_another_portfolios_own_ids(scratch):
 
 def test_last_years_commentary_copied_forward_fails_a_final_year(scratch):
     """Done-when of the commentary issue: every measure whose figures changed gets an error."""
+    from perflib.collect.scaffold import new_year
     from perflib.data.portfolio import load_portfolio
-    from perflib.data.scaffold import new_year
     from perflib.reports.checks import check_report
 
     new_year("cfe", "2021/22", scratch / "data")

@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from perflib import config
-from perflib.data import returnform as form
-from perflib.data.importing import import_returns
-from perflib.data.returns import write_returns
-from perflib.data.scaffold import new_year
+from perflib.collect import returnform as form
+from perflib.collect.importing import import_returns
+from perflib.collect.returns import write_returns
+from perflib.collect.scaffold import new_year
 from perflib.errors import DataError, ParameterError
 from tests.test_scaffold import snapshot
 
@@ -334,7 +334,7 @@ def test_a_quarters_return_asks_for_its_quarter_or_its_months(data_copy):
 
 
 def test_replace_rows_keeps_every_other_byte():
-    from perflib.data.edits import replace_rows
+    from perflib.collect.edits import replace_rows
 
     raw = b'a,b\r\n1,2\r\n"x\r\ny",3\r\n4,5'
     assert replace_rows(raw, {3: ["z", "z"], 5: ["7", "7"]}) == b'a,b\r\n1,2\r\nz,z\r\n7,7'
@@ -342,7 +342,7 @@ def test_replace_rows_keeps_every_other_byte():
 
 
 def test_commentary_sections_are_replaced_in_place():
-    from perflib.data.commentary import with_sections
+    from perflib.collect.edits import with_sections
 
     raw = b"## a\r\nold a\r\n\r\n## b\r\nold b\r\n"
     assert with_sections(raw, {"a": "new a\nmore", "c": "c's"}) == (

@@ -278,8 +278,8 @@ def test_no_published_csv_or_workbook_carries_a_formula(tmp_path, monkeypatch):
     import pandas as pd
 
     from perflib import config
-    from perflib.data import intake
-    from perflib.data.returns import write_returns
+    from perflib.collect import intake
+    from perflib.collect.returns import write_returns
     from perflib.run.build import build
     from tests.conftest import scratch_project
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from perflib.data.scaffold import draft, new_year
+from perflib.collect.scaffold import draft, new_year
 from perflib.errors import ParameterError
 
 

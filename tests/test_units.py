@@ -15,12 +15,12 @@ import pytest
 from openpyxl import load_workbook
 
 from perflib import config, units
+from perflib.collect import returnform as form
+from perflib.collect.importing import import_returns
+from perflib.collect.returns import write_returns
 from perflib.data import quarters
-from perflib.data import returnform as form
-from perflib.data.importing import import_returns
 from perflib.data.portfolio import load_portfolio, read_portfolio
 from perflib.data.quarters import aggregate, parsed, ytd_target
-from perflib.data.returns import write_returns
 from perflib.errors import DataError
 from perflib.formatting import MINUS
 from perflib.present.blocks import plain

@@ -225,7 +225,7 @@ def lines(found: list[Jump], where: Mapping[tuple[str, str], str] | None = None)
 def export_warnings(p: Portfolio, metric: str, figures: Iterable[Any], percentage: bool) -> str:
     """import-comparators' warnings: each area's figure against its last (held, or in the export).
 
-    ``figures`` are the export's (:class:`perflib.data.lginform.Figure`); ``percentage`` says
+    ``figures`` are the export's (:class:`perflib.collect.lginform.Figure`); ``percentage`` says
     the metric is compared with a percentage measure. Returned as lines to add to the summary.
     """
     figures = list(figures)

@@ -16,7 +16,8 @@ import nbformat
 import yaml
 
 from perflib import config
-from perflib.data import declarations, edits
+from perflib.collect import edits
+from perflib.data import declarations
 from perflib.data.door import read_to_edit
 from perflib.data.portfolio import portfolio_folder
 from perflib.data.schema import SLUG_RE

@@ -1,6 +1,6 @@
 """``perflib import-comparators``: national and neighbours' figures from a downloaded export.
 
-The export is read by :mod:`perflib.data.exports` (LG Inform's layout, the Office for Local
+The export is read by :mod:`perflib.collect.exports` (LG Inform's layout, the Office for Local
 Government's, a long table, or any layout with ``--column``; one indicator of several with
 ``--where``), every area code, period and figure checked with the words the comparator files'
 own checks use, and the rows merged into ``comparators/values.csv`` keyed by area, metric and
@@ -9,7 +9,7 @@ with ``replace``. The metric must be one ``comparators/metrics.csv`` names (``me
 Once neighbours.csv lists the council's neighbours, only the areas compared (the council, its
 neighbours and the metric's national area) are taken: an export of every council holds hundreds
 the reports never print. The new file is tried through the portfolio's checks first
-(:mod:`perflib.data.trial`), then written in one step, keeping every row it does not change.
+(:mod:`perflib.collect.trial`), then written in one step, keeping every row it does not change.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from perflib.data import comparators, edits, exports, files, plausible, specs, trial
+from perflib.collect import edits, exports, trial
+from perflib.data import comparators, files, plausible, specs
 from perflib.data.door import read_bytes, read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.schema import SLUG_RE, Column

@@ -4,7 +4,7 @@ A return is read cell by cell against the record it keeps of itself (:mod:`perfl
 .returnform`): a locked cell edited, a measure_id changed, a row or sheet added or taken away is
 refused before any figure is looked at. Its figures then go through the checks the CSV files go
 through, with the same words: they are put in place in a trial copy of the portfolio
-(:mod:`perflib.data.trial`) and whatever reading it finds that the data as it stands does not is
+(:mod:`perflib.collect.trial`) and whatever reading it finds that the data as it stands does not is
 named by the workbook, sheet and cell it came from. Only then, and only with ``--apply``, are
 observations.csv and commentary.md written, all or nothing, keeping every row they do not change.
 """
@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from perflib.data import returnform as form
+from perflib.collect import returnform as form
 from perflib.data import spreadsheet
 from perflib.data.door import read_bytes
 from perflib.errors import Problem

@@ -25,7 +25,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from perflib.data import returnform as form
+from perflib.collect import returnform as form
 from perflib.data import specs, spreadsheet
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ Each quarter (or year) the performance team sends every service a return: its me
 figures last reported and the target, with room for the new figure and its commentary. perflib
 writes one per owner (measures.csv's optional ``owner``; one for the portfolio where none is
 given), under ``returns/<portfolio>/<period>/``, and ``perflib import`` reads them back through
-the same checks as the CSV files (:mod:`perflib.data.intake`). The workbook itself is laid out
-in :mod:`perflib.data.returnbook`.
+the same checks as the CSV files (:mod:`perflib.collect.intake`). The workbook itself is laid out
+in :mod:`perflib.collect.returnbook`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from typing import Any
 import pandas as pd
 
 from perflib import config, units
-from perflib.data import edits, intake, periods, returnbook
-from perflib.data import returnform as form
+from perflib.collect import edits, intake, returnbook
+from perflib.collect import returnform as form
+from perflib.collect.returnform import Line
+from perflib.data import periods
 from perflib.data.portfolio import Portfolio, load_portfolio, nan
-from perflib.data.returnform import Line
 from perflib.errors import ParameterError
 
 POLARITY_WORDS = {"High": "Higher is better", "Low": "Lower is better",

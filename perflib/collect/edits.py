@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from perflib.data import spreadsheet
+from perflib.data import commentary, spreadsheet
 from perflib.errors import ParameterError
 
 
@@ -156,6 +156,46 @@ def add_year(path: Path, raw: bytes, year: str) -> bytes:
             {k: v for k, v in before.items() if k != "years"}:
         raise ParameterError(refuse)
     return encode(new, bom)
+
+
+def with_sections(raw: bytes, texts: dict[str, str]) -> bytes:
+    """commentary.md with each measure's section in ``texts`` given that text.
+
+    The heading stays as written and every other line is kept byte for byte; the new text is
+    written in the file's own line ending, with a blank line before the next heading. A measure
+    the file has no heading for gets one at its end.
+    """
+    text, bom = text_of(raw)
+    end = eol(raw)
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    current: str | None = None
+    done: set[str] = set()
+
+    def body(mid: str) -> list[str]:
+        return [line + end for line in texts[mid].split("\n")] + [end]
+
+    for line in lines:
+        m = commentary.HEADING.match(line.rstrip("\r\n"))
+        if m:
+            current = m.group(1) if m.group(1) in texts and m.group(1) not in done else None
+            if not line.endswith(("\n", "\r")):
+                line += end  # the heading was the file's last line
+            out.append(line)
+            if current is not None:
+                out.extend(body(current))
+                done.add(current)
+        elif current is None:
+            out.append(line)
+    missing = [mid for mid in texts if mid not in done]
+    if missing and out and not out[-1].endswith(("\n", "\r")):
+        out[-1] += end
+    for mid in missing:
+        if out and out[-1].strip():
+            out.append(end)
+        out.append(f"## {mid}{end}")
+        out.extend(body(mid))
+    return encode("".join(out), bom)
 
 
 @dataclass

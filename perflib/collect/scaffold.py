@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from perflib.collect import edits
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, files, periods
+from perflib.data import files, periods
 from perflib.data.claims import draft_sentence
 from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, check_year, load_portfolio, year_folder
@@ -74,7 +75,7 @@ def new_year(portfolio: str, year: str, data_dir: Path) -> str:
     """Scaffold ``year`` for ``portfolio`` from its latest year; return what is left to fill in.
 
     Every change is computed before any file is written, then all are written or none
-    (:mod:`perflib.data.edits`): a refusal leaves the portfolio as it was, so a rerun works.
+    (:mod:`perflib.collect.edits`): a refusal leaves the portfolio as it was, so a rerun works.
     """
     check_year(year)
     p = load_portfolio(portfolio, data_dir)

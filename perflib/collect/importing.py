@@ -5,8 +5,8 @@ belongs to: a new figure where observations.csv holds none (or the blank row ``p
 left), a revision where it holds a different one, which needs its reason in ``discrepancy``, and
 nothing at all where it holds the same. Commentary replaces the measure's section of the year's
 commentary.md, and an empty cell keeps what is there. Every change is worked out first and
-checked in a trial copy of the portfolio (:mod:`perflib.data.trial`); nothing is written unless
-every return is clean, and then only with ``apply``, in one step (:mod:`perflib.data.edits`).
+checked in a trial copy of the portfolio (:mod:`perflib.collect.trial`); nothing is written unless
+every return is clean, and then only with ``apply``, in one step (:mod:`perflib.collect.edits`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perflib import units
+from perflib.collect import edits, intake, trial
+from perflib.collect import returnform as form
 from perflib.data import commentary as commentary_file
-from perflib.data import edits, intake, plausible, spreadsheet, trial
-from perflib.data import returnform as form
+from perflib.data import plausible, spreadsheet
 from perflib.data.door import read_to_edit
 from perflib.data.portfolio import Portfolio, read_portfolio, year_folder
 from perflib.data.report import FIGURE_FIX, skipped
@@ -182,7 +183,7 @@ class Intake:
             out[self.p.observations.path] = edits.append_rows(raw, [c for *_, c in self.added])
         if self.new_texts:
             raw = read_to_edit(self.commentary_path)
-            out[self.commentary_path] = commentary_file.with_sections(
+            out[self.commentary_path] = edits.with_sections(
                 raw, {mid: t for mid, (_, _, t) in self.new_texts.items()})
         return out
 

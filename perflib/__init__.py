@@ -32,7 +32,7 @@ __all__ = [
 
 def __getattr__(name: str):  # PEP 562: `perflib build` starts without importing pandas first
     if name == "Report":
-        from perflib.data.report import Report
+        from perflib.data.year import Report
 
         return Report
     if name in ("load_all", "load_report"):

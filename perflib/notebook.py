@@ -13,8 +13,8 @@ from typing import Any
 
 from perflib.config import DATA_RULE, data_path  # noqa: F401 (the notebook API)
 from perflib.data.council import read_council
-from perflib.data.portfolio import Portfolio, portfolios, read_portfolio
-from perflib.data.report import Report, check_year
+from perflib.data.portfolio import Portfolio, check_year, portfolios, read_portfolio
+from perflib.data.year import Report
 from perflib.errors import DataError, ParameterError
 from perflib.present import frames
 from perflib.reports.checks import load_report

@@ -18,10 +18,11 @@ from pathlib import Path
 from perflib import units
 from perflib.collect import edits, intake, trial
 from perflib.collect import returnform as form
+from perflib.config import year_folder
 from perflib.data import commentary as commentary_file
 from perflib.data import plausible, spreadsheet
 from perflib.data.door import read_to_edit
-from perflib.data.portfolio import Portfolio, read_portfolio, year_folder
+from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.report import FIGURE_FIX, skipped
 from perflib.errors import DataError, ParameterError, Problem
 

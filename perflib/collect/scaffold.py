@@ -12,13 +12,15 @@ from pathlib import Path
 import yaml
 
 from perflib.collect import edits
+from perflib.config import year_folder
 from perflib.data import commentary as commentary_file
 from perflib.data import files, periods
 from perflib.data.claims import draft_sentence
 from perflib.data.door import read_to_edit
-from perflib.data.portfolio import Portfolio, check_year, load_portfolio, year_folder
-from perflib.data.report import Report, read_report
+from perflib.data.portfolio import Portfolio, check_year, load_portfolio
+from perflib.data.report import read_report
 from perflib.data.yamlfile import read_yaml
+from perflib.data.year import Report
 from perflib.errors import DataError, ParameterError, Problem
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from perflib import config, rules
+from perflib.config import year_folder
 from perflib.data import claims, files, periods, quality, ratings, specs
 from perflib.data import commentary as commentary_file
 from perflib.data.options import ReportOptions
@@ -20,10 +21,8 @@ from perflib.data.portfolio import (
     Portfolio,
     check_year,
     frame,
-    nan,
     portfolios,
     read_portfolio,
-    year_folder,
 )
 from perflib.data.report_meta import check_stated, read_meta
 from perflib.data.schema import Table
@@ -268,4 +267,4 @@ def years(data_dir: Path | str | None, problems: list[Problem], portfolio: str |
             yield p, y
 
 
-__all__ = ["Report", "check_year", "nan", "rate", "read_report", "skipped", "year_folder", "years"]
+__all__ = ["FIGURE_FIX", "rate", "read_report", "skipped", "years"]

@@ -13,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from perflib.config import year_folder
 from perflib.data import claims
 from perflib.data import commentary as commentary_file
 from perflib.data.comparators import comparisons
-from perflib.data.portfolio import Portfolio, year_folder
+from perflib.data.portfolio import Portfolio
 from perflib.data.yamlfile import Yaml
 from perflib.errors import Problem
 from perflib.finance import CashLimit

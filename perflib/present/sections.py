@@ -14,8 +14,8 @@ from perflib import formatting as fmt
 from perflib import rules, units
 from perflib.data.portfolio import Portfolio
 from perflib.data.ratings import own_threshold
-from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS, ITALIC_KINDS
+from perflib.data.year import Report
 from perflib.present.blocks import Cover, Inline, Paragraph, Span, Table, badge, spans
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from perflib import formatting as fmt
 from perflib import units
 from perflib.data import periods
-from perflib.data.report import Report
+from perflib.data.year import Report
 from perflib.present import sections
 from perflib.present.blocks import (
     Block,

@@ -21,8 +21,9 @@ from perflib.data import claims, quality
 from perflib.data.council import CorporateYear, read_corporate, read_council
 from perflib.data.declarations import missing_notebooks
 from perflib.data.portfolio import Portfolio, portfolios
-from perflib.data.report import Report, read_report, skipped, years
+from perflib.data.report import read_report, skipped, years
 from perflib.data.schema import raise_if
+from perflib.data.year import Report
 from perflib.errors import DataError, Problem, merge
 from perflib.reports import ReportKind, declared, kinds
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib.data.claims import Finding
-from perflib.data.report import Report
+from perflib.data.year import Report
 from perflib.present import charts
 from perflib.present.blocks import Block, Inline, Paragraph, Table
 from perflib.present.display import Blocks, Published

@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 
 from perflib import config, rules
+from perflib.config import year_folder
 from perflib.data import periods, quarters
 from perflib.data.council import CorporateYear, read_corporate, read_council
-from perflib.data.portfolio import Portfolio, check_year, load_portfolio, portfolios, year_folder
+from perflib.data.portfolio import Portfolio, check_year, load_portfolio, portfolios
 from perflib.data.year import Report
 from perflib.errors import ParameterError
 from perflib.present import frames

@@ -9,8 +9,8 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib.data import periods
-from perflib.data.report import Report
 from perflib.data.specs import EMPTY_KINDS
+from perflib.data.year import Report
 from perflib.errors import Problem
 from perflib.present import charts
 from perflib.present.blocks import Block, Inline, Paragraph, Table

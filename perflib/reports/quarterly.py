@@ -24,7 +24,7 @@ import pandas as pd
 from perflib import formatting as fmt
 from perflib import units
 from perflib.data import periods, quarters
-from perflib.data.report import Report
+from perflib.data.year import Report
 from perflib.errors import ParameterError, Problem
 from perflib.present import sections
 from perflib.present.blocks import (

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from perflib.config import year_folder
 from perflib.data import periods
-from perflib.data.portfolio import Portfolio, year_folder
+from perflib.data.portfolio import Portfolio
 from perflib.data.report_meta import read_cover
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import Problem

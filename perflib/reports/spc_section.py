@@ -14,7 +14,7 @@ import pandas as pd
 
 from perflib import units
 from perflib.data import periods, quarters
-from perflib.data.report import Report
+from perflib.data.year import Report
 from perflib.present.blocks import Block, Definitions, Group, Paragraph, Span
 from perflib.present.spc_chart import (
     assurance_icon,

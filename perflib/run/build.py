@@ -32,7 +32,7 @@ from perflib.data.portfolio import (  # noqa: E402
     portfolios,
     year_folder,
 )
-from perflib.data.report import Report  # noqa: E402
+from perflib.data.year import Report  # noqa: E402
 from perflib.errors import BrowserNotFound, DataError, NotebookError, ParameterError  # noqa: E402
 from perflib.formats import Rendered, formats  # noqa: E402
 from perflib.reports import corporate  # noqa: E402

@@ -18,7 +18,7 @@ from typing import Any
 
 from perflib import __version__, config
 from perflib.data import files
-from perflib.data.report import Report
+from perflib.data.year import Report
 from perflib.reports import ReportKind, corporate, declared
 from perflib.run.logs import data_checksum, file_sha256, read_log, sha256
 from perflib.run.tasks import Summary, Task

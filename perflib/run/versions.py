@@ -40,7 +40,7 @@ from filelock import FileLock, Timeout
 
 import perflib
 from perflib import config
-from perflib.data.portfolio import year_folder
+from perflib.config import year_folder
 from perflib.errors import BuildLocked, ParameterError
 from perflib.run.tasks import Task
 

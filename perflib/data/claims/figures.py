@@ -209,7 +209,7 @@ def _sub_periods(report: Any) -> pd.DataFrame:
 
 
 def figures_from_report(report: Any) -> dict[str, Figures]:
-    """Figures for every measure of a loaded :class:`perflib.data.report.Report`, by measure_id.
+    """Figures for every measure of a loaded :class:`perflib.data.year.Report`, by measure_id.
 
     facts.csv is keyed by topic, not measure, so every fact of the report year is offered to every
     measure: a looser match that cannot raise a false finding, though it may let a wrong figure

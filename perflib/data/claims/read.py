@@ -22,7 +22,6 @@ from perflib.data.claims.parts import (
     NO_MEASURE,
     Clause,
     Measure,
-    Quantity,
     Sentence,
     When,
     Word,
@@ -31,8 +30,7 @@ from perflib.data.claims.parts import (
 from perflib.data.claims.quantities import _matches, quantities
 from perflib.data.periods import previous_year
 
-__all__ = ["Clause", "Measure", "Quantity", "Sentence", "When", "Word", "YearNamed",
-           "read_sentence", "sentences"]
+__all__ = ["read_sentence", "sentences"]
 
 
 # ---------------------------------------------------------------- periods

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from perflib.data import files, specs
-from perflib.data.schema import Table, raise_if
+from perflib.data.schema import CheckedTable, raise_if
 from perflib.data.specs import ABOVE_100_FIX
 from perflib.errors import Problem
 
@@ -40,9 +40,9 @@ FILES = ("values.csv", "neighbours.csv", "metrics.csv")
 class Comparators:
     """A portfolio's comparator files, checked."""
 
-    values: Table
-    neighbours: Table
-    metrics: Table
+    values: CheckedTable
+    neighbours: CheckedTable
+    metrics: CheckedTable
 
     @property
     def files(self) -> list[Path]:
@@ -101,7 +101,7 @@ def load_comparators(portfolio_path: Path, measure_ids: set[str] | None = None
     return c
 
 
-def _emit(t: Table, mask: Any, column: str, message: Any, fix: str,
+def _emit(t: CheckedTable, mask: Any, column: str, message: Any, fix: str,
           problems: list[Problem]) -> None:
     """A problem for each row ``mask`` picks; ``message`` is text or a function of the row."""
     pick = np.asarray(mask, dtype=bool)
@@ -113,7 +113,7 @@ def _emit(t: Table, mask: Any, column: str, message: Any, fix: str,
                                 message(row) if callable(message) else message, fix))
 
 
-def _bad_codes(t: Table, column: str, problems: list[Problem]) -> None:
+def _bad_codes(t: CheckedTable, column: str, problems: list[Problem]) -> None:
     codes = t.frame[column]
     given = codes.notna()
     shape = re.compile(AREA_CODE_RE.pattern.strip("^$"))
@@ -124,7 +124,7 @@ def _bad_codes(t: Table, column: str, problems: list[Problem]) -> None:
           "England", problems)
 
 
-def check_values(t: Table, problems: list[Problem]) -> None:
+def check_values(t: CheckedTable, problems: list[Problem]) -> None:
     """Area codes well formed, and each code named one way throughout the file."""
     _bad_codes(t, "area_code", problems)
     f = t.frame
@@ -137,7 +137,7 @@ def check_values(t: Table, problems: list[Problem]) -> None:
           "name each area code the same way on every row", problems)
 
 
-def check_neighbours(t: Table, problems: list[Problem]) -> None:
+def check_neighbours(t: CheckedTable, problems: list[Problem]) -> None:
     """Area codes well formed and exactly one council row."""
     _bad_codes(t, "area_code", problems)
     council = t.frame["role"] == "council"
@@ -149,7 +149,7 @@ def check_neighbours(t: Table, problems: list[Problem]) -> None:
           problems)
 
 
-def check_metrics(t: Table, values: Table | None, measure_ids: set[str] | None,
+def check_metrics(t: CheckedTable, values: CheckedTable | None, measure_ids: set[str] | None,
                   problems: list[Problem]) -> None:
     """Each mapped measure exists, its national code is well formed and has figures."""
     f = t.frame
@@ -177,7 +177,7 @@ def check_metrics(t: Table, values: Table | None, measure_ids: set[str] | None,
               "add the national figures to values.csv, or correct the code or metric", problems)
 
 
-def check_signs(values: Table, metrics: Table | None, negative: set[str],
+def check_signs(values: CheckedTable, metrics: CheckedTable | None, negative: set[str],
                 problems: list[Problem]) -> None:
     """No figure below zero, but of a metric compared with a measure that may go below zero."""
     m = metrics.frame if metrics is not None else None
@@ -187,7 +187,7 @@ def check_signs(values: Table, metrics: Table | None, negative: set[str],
           lambda r: f"{r.value:g} is below 0", specs.negative_fix(None), problems)
 
 
-def check_percentages(values: Table, metrics: Table, capped: set[str],
+def check_percentages(values: CheckedTable, metrics: CheckedTable, capped: set[str],
                       problems: list[Problem]) -> None:
     """A metric compared with a percentage measure is a percentage: none of its values above 100."""
     m = metrics.frame

@@ -25,7 +25,7 @@ import pyarrow.csv as pcsv
 from perflib.data.capped import Tally, by_kind, cells_fix, duplicates
 from perflib.data.csvrows import FIELD_LIMIT, may_hold_long_cell, rows, too_long
 from perflib.data.door import read_bytes
-from perflib.data.schema import SLUG_RE, Cells, Column, Table
+from perflib.data.schema import SLUG_RE, Cells, CheckedTable, Column
 from perflib.errors import DataError, Problem, kind
 
 
@@ -35,11 +35,11 @@ def read_csv(
     problems: list[Problem],
     key: tuple[str, ...] = (),
     optional_file: bool = False,
-) -> Table | None:
+) -> CheckedTable | None:
     """Read and check a CSV file against ``columns``; add what is wrong to ``problems``.
 
     Returns ``None`` when the file is too broken to read further (missing, empty, not UTF-8,
-    or missing columns); otherwise a :class:`Table` whose bad cells are ``None``.
+    or missing columns); otherwise a :class:`CheckedTable` whose bad cells are ``None``.
     """
     columns = tuple(columns)
     needed = [c.name for c in columns if not c.optional]
@@ -68,18 +68,18 @@ def read_csv(
 #: Files parsed in this process, by path, columns and content: a warm kernel runs notebook after
 #: notebook on the same portfolio, and ``perflib watch`` checks every file again on each edit.
 #: Keyed by the bytes themselves, so a changed file is always parsed again.
-_PARSED: OrderedDict[tuple, tuple[Table | None, list[Problem]]] = OrderedDict()
+_PARSED: OrderedDict[tuple, tuple[CheckedTable | None, list[Problem]]] = OrderedDict()
 _KEEP = 512
 _LOCK = threading.Lock()
 
 
-def _copy(t: Table | None) -> Table | None:
+def _copy(t: CheckedTable | None) -> CheckedTable | None:
     """A table its reader may change without changing the one kept."""
-    return None if t is None else Table(t.path, t.frame.copy(), list(t.lines), t.bad.copy())
+    return None if t is None else CheckedTable(t.path, t.frame.copy(), list(t.lines), t.bad.copy())
 
 
 def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str],
-           problems: list[Problem], key: tuple[str, ...]) -> Table | None:
+           problems: list[Problem], key: tuple[str, ...]) -> CheckedTable | None:
     """:func:`read_csv` on the file's bytes, once the door has let them in."""
     names = [c.name for c in columns]
     try:
@@ -156,7 +156,7 @@ def _parse(path: Path, raw: bytes, columns: tuple[Column, ...], needed: list[str
     if key and len(frame):
         duplicates(frame, lines, key, found, len(columns), _SMALL)
     problems.extend(found.problems())
-    return Table(path, frame, lines.tolist(), bad)
+    return CheckedTable(path, frame, lines.tolist(), bad)
 
 
 def _body(raw: bytes) -> bytes:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from perflib import config
-from perflib.data.schema import SLUG_RE, Table
+from perflib.data.schema import SLUG_RE, CheckedTable
 from perflib.data.yamlfile import Yaml
 from perflib.errors import Problem
 
@@ -43,7 +43,7 @@ class NotebookReport:
     notebook: Path
 
 
-def read_declarations(doc: Yaml, measures: Table | None, problems: list[Problem]
+def read_declarations(doc: Yaml, measures: CheckedTable | None, problems: list[Problem]
                       ) -> tuple[dict[str, dict[str, str]], dict[str, NotebookReport]]:
     """Each declared kind's roles mapped to the register's measures, and the notebooks declared.
 

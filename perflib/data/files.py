@@ -15,7 +15,7 @@ from pathlib import Path
 
 from perflib.data import specs
 from perflib.data.csvfile import read_csv
-from perflib.data.schema import Column, Table
+from perflib.data.schema import CheckedTable, Column
 from perflib.errors import Problem
 
 PORTFOLIO, YEAR = "portfolio", "year"
@@ -43,7 +43,7 @@ class DataFile:
         return folder / self.name
 
     def read(self, folder: Path, problems: list[Problem], required: bool | None = None
-             ) -> Table | None:
+             ) -> CheckedTable | None:
         """The CSV read and checked against its columns (``None`` when missing or unreadable).
 
         ``required`` overrides the registry's word, for a file that must be there once another

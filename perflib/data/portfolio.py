@@ -23,7 +23,7 @@ from perflib.data.council import settings_of as council_settings
 from perflib.data.declarations import DEFAULT_REPORTS, NotebookReport, read_declarations
 from perflib.data.options import ReportOptions
 from perflib.data.options import read as read_options
-from perflib.data.schema import SLUG_RE, Table, emit, in_file_order, period_problem, raise_if
+from perflib.data.schema import SLUG_RE, CheckedTable, emit, in_file_order, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.errors import ParameterError, Problem
 from perflib.spc import Options
@@ -38,11 +38,11 @@ class Portfolio:
     council: str
     name: str
     years: list[str]
-    measures: Table
-    observations: Table
-    overrides: Table
-    facts: Table | None = None
-    events: Table | None = None
+    measures: CheckedTable
+    observations: CheckedTable
+    overrides: CheckedTable
+    facts: CheckedTable | None = None
+    events: CheckedTable | None = None
     #: report kind -> {role: measure_id}, as portfolio.yaml declares them
     reports: dict[str, dict[str, str]] = field(default_factory=lambda: dict(DEFAULT_REPORTS))
     #: what was wrong in these files (only :func:`read_portfolio` returns a portfolio with any)
@@ -54,7 +54,7 @@ class Portfolio:
     #: national and nearest-neighbour figures (comparators/), when the portfolio has them
     comparators: Comparators | None = None
     #: year-to-date target profiles (targets.csv), when the portfolio has them
-    targets: Table | None = None
+    targets: CheckedTable | None = None
     #: the words its reports use for their frame (headline key, council's short name)
     words: wording.Wording = field(default_factory=wording.Wording)
     #: the council's settings it starts from (council.yaml), for what its own files leave out
@@ -203,16 +203,16 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
                      notebooks=notebooks), problems
 
 
-def _overrides(path: Path, options: ReportOptions, problems: list[Problem]) -> Table | None:
+def _overrides(path: Path, options: ReportOptions, problems: list[Problem]) -> CheckedTable | None:
     """overrides.csv; under ``ratings: published`` it may be left out (an empty table then)."""
     f = files.get("overrides.csv")
     if not options.published or f.path(path).exists() or f.path(path).is_symlink():
         return f.read(path, problems)
     frame = pd.DataFrame({c.name: pd.Series(dtype=object) for c in f.columns})
-    return Table(f.path(path), frame)
+    return CheckedTable(f.path(path), frame)
 
 
-def _check_facts(facts: Table, problems: list[Problem]) -> None:
+def _check_facts(facts: CheckedTable, problems: list[Problem]) -> None:
     f = facts.frame
     for i in f.index[specs.unit_is(f, "capped") & (f["value"] > 100)]:
         problems.append(Problem(facts.path, facts.line(i), "value",
@@ -225,7 +225,7 @@ def _check_facts(facts: Table, problems: list[Problem]) -> None:
                                 "count", "write the count as a whole number"))
 
 
-def _check_measures(t: Table, years: list[str], shared: frozenset[str],
+def _check_measures(t: CheckedTable, years: list[str], shared: frozenset[str],
                     problems: list[Problem]) -> None:
     f = t.frame
     found: list[tuple[int, int, Problem]] = []
@@ -255,7 +255,7 @@ def _check_measures(t: Table, years: list[str], shared: frozenset[str],
     in_file_order(found, problems)
 
 
-def _known_mask(f: pd.DataFrame, measures: Table, year_col: str) -> tuple[Any, Any]:
+def _known_mask(f: pd.DataFrame, measures: CheckedTable, year_col: str) -> tuple[Any, Any]:
     """Rows naming a (year, measure_id) not in the register, and which of those ids exist at all."""
     m = measures.frame
     known = pd.MultiIndex.from_arrays([m["year"], m["measure_id"]])
@@ -265,7 +265,7 @@ def _known_mask(f: pd.DataFrame, measures: Table, year_col: str) -> tuple[Any, A
     return unknown, f["measure_id"].isin(set(m["measure_id"]))
 
 
-def _check_known(t: Table, measures: Table, year_col: str, problems: list[Problem],
+def _check_known(t: CheckedTable, measures: CheckedTable, year_col: str, problems: list[Problem],
                  found: list[tuple[int, int, Problem]] | None = None) -> None:
     out: list[tuple[int, int, Problem]] = [] if found is None else found
     unknown, elsewhere = _known_mask(t.frame, measures, year_col)
@@ -281,7 +281,7 @@ def _check_known(t: Table, measures: Table, year_col: str, problems: list[Proble
         in_file_order(out, problems)
 
 
-def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> None:
+def _check_observations(t: CheckedTable, measures: CheckedTable, problems: list[Problem]) -> None:
     """Every figure against its kind, its fraction and its measure, over whole columns at once."""
     f = t.frame
     found: list[tuple[int, int, Problem]] = []
@@ -330,7 +330,7 @@ def _check_observations(t: Table, measures: Table, problems: list[Problem]) -> N
     in_file_order(found, problems)
 
 
-def _check_history(obs: Table, measures: Table, years: list[str],
+def _check_history(obs: CheckedTable, measures: CheckedTable, years: list[str],
                    problems: list[Problem]) -> set[tuple[str, str]]:
     """A report year must carry the previous year's figure of a measure the previous report had.
 
@@ -357,6 +357,6 @@ def _check_history(obs: Table, measures: Table, years: list[str],
     return gaps
 
 
-def frame(t: Table | None) -> pd.DataFrame | None:
+def frame(t: CheckedTable | None) -> pd.DataFrame | None:
     """A table's rows, or None when the file is absent."""
     return t.frame if t is not None else None

@@ -15,13 +15,13 @@ import pandas as pd
 from perflib import units
 from perflib.data import files, periods, specs
 from perflib.data.quarters import _nan, aggregate, parsed
-from perflib.data.schema import Table
+from perflib.data.schema import CheckedTable
 from perflib.errors import Problem
 from perflib.units import Style
 
 
-def check(path: Path, years: list[str], measures: Table | None, observations: Table | None,
-          overrides: Table | None, problems: list[Problem]) -> Table | None:
+def check(path: Path, years: list[str], measures: CheckedTable | None, observations: CheckedTable | None,
+          overrides: CheckedTable | None, problems: list[Problem]) -> CheckedTable | None:
     """The checks quarters and months need; the portfolio's targets.csv, read once, if it has one.
 
     Run by :func:`perflib.data.portfolio.read_portfolio`.
@@ -38,7 +38,7 @@ def check(path: Path, years: list[str], measures: Table | None, observations: Ta
     return targets
 
 
-def _check_report_years(tables: list[tuple[Table | None, str]], problems: list[Problem]) -> None:
+def _check_report_years(tables: list[tuple[CheckedTable | None, str]], problems: list[Problem]) -> None:
     """Report years stay whole years: only an observation's period may be a quarter or month."""
     for t, col in tables:
         if t is None:
@@ -55,7 +55,7 @@ def _check_report_years(tables: list[tuple[Table | None, str]], problems: list[P
                                     "observation's period may be a quarter or a month"))
 
 
-def _styles(measures: Table) -> dict[tuple[str, str], Style]:
+def _styles(measures: CheckedTable) -> dict[tuple[str, str], Style]:
     f = measures.frame
     return {(row["year"], row["measure_id"]): units.style(row) for _, row in f.iterrows()}
 
@@ -91,7 +91,7 @@ def _disagreement(year_row: pd.Series, parts: pd.DataFrame, s: Style) -> str | N
     return f"{yv:,g}, but its {word} add up to {value:,g}"
 
 
-def _check_sub_periods(obs: Table, measures: Table, problems: list[Problem]) -> None:
+def _check_sub_periods(obs: CheckedTable, measures: CheckedTable, problems: list[Problem]) -> None:
     """Quarters and months agree with their year, and cumulative counts only grow within one."""
     labels = pd.Series(obs.frame["period"].dropna().unique(), dtype=object)
     if not labels.str.contains(" ", regex=False).any():
@@ -140,7 +140,7 @@ def _check_sub_periods(obs: Table, measures: Table, problems: list[Problem]) -> 
                 "so, keep them and explain it in this row's discrepancy column"))
 
 
-def _above_year(obs: Table, parts: pd.DataFrame, s: Style, mid: str, year: str, total: float,
+def _above_year(obs: CheckedTable, parts: pd.DataFrame, s: Style, mid: str, year: str, total: float,
                 problems: list[Problem]) -> None:
     """The first quarter or month at which a count's year to date passes its year's figure.
 
@@ -166,12 +166,12 @@ def _above_year(obs: Table, parts: pd.DataFrame, s: Style, mid: str, year: str, 
         "them so, explain it in the year's discrepancy column"))
 
 
-def read_targets(path: Path, problems: list[Problem]) -> Table | None:
+def read_targets(path: Path, problems: list[Problem]) -> CheckedTable | None:
     """The optional targets.csv: year-to-date targets by quarter."""
     return files.get("targets.csv").read(path, problems)
 
 
-def _check_targets(t: Table, measures: Table, problems: list[Problem]) -> None:
+def _check_targets(t: CheckedTable, measures: CheckedTable, problems: list[Problem]) -> None:
     reg = measures.frame.set_index(["year", "measure_id"])
     capped = specs.capped(reg)
     f = t.frame

@@ -17,7 +17,7 @@ import pandas as pd
 
 from perflib import units
 from perflib.data import specs
-from perflib.data.schema import Found, Table, emit, refuse
+from perflib.data.schema import CheckedTable, Found, emit, refuse
 
 #: How to mend a rate without its base.
 PER_FIX = "write what the rate is per, as a whole number: 100000 for a rate per 100,000"
@@ -28,7 +28,7 @@ def _fix_for(f: pd.DataFrame) -> Any:
     return lambda r: specs.negative_fix(f.loc[r.Index])
 
 
-def check_register(t: Table, found: Found) -> None:
+def check_register(t: CheckedTable, found: Found) -> None:
     """A measure's unit settings agree with its unit, and its target with its range."""
     f = t.frame
     unit = f["unit"]
@@ -73,20 +73,20 @@ def _rule_words(rule: str) -> str:
             "none": "said from its parts"}.get(rule, rule)
 
 
-def _bad(t: Table, column: str) -> pd.Series:
+def _bad(t: CheckedTable, column: str) -> pd.Series:
     """Rows whose ``column`` the reader could not read (their problem is already said)."""
     rows = {i for i, c in t.bad if c == column}
     return pd.Series([i in rows for i in range(len(t.frame))], index=t.frame.index)
 
 
-def register_of(f: pd.DataFrame, measures: Table) -> pd.DataFrame:
+def register_of(f: pd.DataFrame, measures: CheckedTable) -> pd.DataFrame:
     """Each row of ``f`` (with report and measure_id) beside its measure's register row."""
     m = measures.frame.drop_duplicates(["year", "measure_id"]).set_index(["year", "measure_id"])
     at = pd.MultiIndex.from_arrays([f["report"], f["measure_id"]])
     return m.reindex(at).reset_index(drop=True).set_axis(f.index)
 
 
-def refuse_negative(t: Table, reg: pd.DataFrame, found: Found) -> None:
+def refuse_negative(t: CheckedTable, reg: pd.DataFrame, found: Found) -> None:
     """A figure below zero, where its measure's unit does not allow it, is refused and emptied."""
     f = t.frame
     refuse(t, f["value"].lt(0) & reg["unit"].notna() & ~specs.negative_ok(reg), "value",
@@ -96,7 +96,7 @@ def refuse_negative(t: Table, reg: pd.DataFrame, found: Found) -> None:
            _fix_for(reg), found, 0)
 
 
-def check_figures(t: Table, reg: pd.DataFrame, found: Found) -> None:
+def check_figures(t: CheckedTable, reg: pd.DataFrame, found: Found) -> None:
     """Figures within 100, whole, and agreeing with their fraction, by their measure's unit."""
     f = t.frame
     unit = reg["unit"]

@@ -29,7 +29,7 @@ from perflib import formatting as fmt
 from perflib import units
 from perflib.data.claims import Finding
 from perflib.data.options import ReportOptions
-from perflib.data.schema import Table
+from perflib.data.schema import CheckedTable
 from perflib.errors import Problem
 
 NOTE = "note"
@@ -64,7 +64,7 @@ def quarter_published(fig: pd.DataFrame, year: str, quarter: int, ids: pd.Series
     return np.array([by_quarter.get(i, by_month.get(i)) for i in ids], dtype=object)
 
 
-def apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: list[Problem],
+def apply_overrides(m: pd.DataFrame, overrides: CheckedTable, year: str, problems: list[Problem],
                     broken: set[str] | None = None) -> None:
     """Under ``ratings: rule``, the published ratings overrides.csv records, each with its reason.
 
@@ -95,8 +95,8 @@ def apply_overrides(m: pd.DataFrame, overrides: Table, year: str, problems: list
 
 # ---------------------------------------------------------------------------------- checks
 
-def check(options: ReportOptions, measures: Table | None, observations: Table | None,
-          overrides: Table | None, problems: list[Problem]) -> None:
+def check(options: ReportOptions, measures: CheckedTable | None, observations: CheckedTable | None,
+          overrides: CheckedTable | None, problems: list[Problem]) -> None:
     """Each measure's own threshold, and each rating in the file its ``ratings:`` setting reads."""
     if measures is not None:
         _check_thresholds(measures, problems)
@@ -119,7 +119,7 @@ def check(options: ReportOptions, measures: Table | None, observations: Table | 
                 "the figure's row, and delete this row (no reason is needed)"))
 
 
-def _check_thresholds(t: Table, problems: list[Problem]) -> None:
+def _check_thresholds(t: CheckedTable, problems: list[Problem]) -> None:
     f = t.frame
     for i in f.index[f["amber_tolerance"].notna() & f["amber_band"].notna()]:
         problems.append(Problem(
@@ -168,7 +168,7 @@ def _figure(m: pd.Series, ytd: bool) -> str:
 
 # ---------------------------------------------------------------------------------- notes
 
-def notes(m: pd.DataFrame, observations: Table, year: str, tolerance: float, period: str = "",
+def notes(m: pd.DataFrame, observations: CheckedTable, year: str, tolerance: float, period: str = "",
           skip: set[str] | None = None) -> list[Finding]:
     """Under ``ratings: published``, where the printed rating is not the rule's, one note each.
 
@@ -198,7 +198,7 @@ def notes(m: pd.DataFrame, observations: Table, year: str, tolerance: float, per
     return out
 
 
-def _where(obs: Table, year: str, measure_id: str, period: str) -> tuple[str, int | None]:
+def _where(obs: CheckedTable, year: str, measure_id: str, period: str) -> tuple[str, int | None]:
     """The observations.csv row of a figure (a quarter's, else the quarter's last month)."""
     o = obs.frame
     labels = [period]

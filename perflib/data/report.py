@@ -25,7 +25,7 @@ from perflib.data.portfolio import (
     read_portfolio,
 )
 from perflib.data.report_meta import check_stated, read_meta
-from perflib.data.schema import Table
+from perflib.data.schema import CheckedTable
 from perflib.data.yamlfile import Yaml, read_yaml
 from perflib.data.year import Report
 from perflib.errors import ParameterError, Problem, merge
@@ -154,7 +154,7 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
 
 
 def _finance_file(p: Portfolio, folder: Path, name: str, problems: list[Problem]
-                  ) -> Table | None:
+                  ) -> CheckedTable | None:
     """reserves.csv or savings.csv; under ``finance: none`` there must be none to leave unprinted."""
     f = files.get(name)
     if p.options.has_finance:
@@ -176,7 +176,7 @@ def _commentary(p: Portfolio, folder: Path, ids: set[str], problems: list[Proble
     return commentary_file.parse(path, ids, problems)
 
 
-def _stated(doc: Yaml, cash: CashLimit | None, reserves: Table | None, savings: Table | None,
+def _stated(doc: Yaml, cash: CashLimit | None, reserves: CheckedTable | None, savings: CheckedTable | None,
             reserves_f: pd.DataFrame, savings_f: pd.DataFrame, problems: list[Problem]) -> None:
     """The totals report.yaml states, except those made of figures that did not read."""
     stated = (doc.data.get("finance") or {}).get("stated") or {}

@@ -192,7 +192,7 @@ class Cells:
 
 
 @dataclass
-class Table:
+class CheckedTable:
     """A checked CSV file: typed rows plus the file line each row came from."""
 
     path: Path
@@ -210,7 +210,7 @@ class Table:
 Found = list[tuple[int, int, Problem]]
 
 
-def emit(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,
+def emit(t: CheckedTable, mask: Any, column: str, message: Any, fix: Any, out: Found,
          order: int) -> None:
     """Add a problem for each row where ``mask`` holds; ``message``/``fix`` are text or row -> text.
 
@@ -241,7 +241,7 @@ def emit(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,
             out[at] = (line, o, dataclasses.replace(q, also=n - CAP))
 
 
-def refuse(t: Table, mask: Any, column: str, message: Any, fix: Any, out: Found,
+def refuse(t: CheckedTable, mask: Any, column: str, message: Any, fix: Any, out: Found,
            order: int) -> None:
     """:func:`emit`, and empty the cells as the reader empties a cell it cannot read.
 

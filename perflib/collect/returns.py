@@ -30,7 +30,7 @@ POLARITY_WORDS = {"High": "Higher is better", "Low": "Lower is better",
 
 
 @dataclass
-class Plan:
+class ReturnPlan:
     """The returns of one portfolio and period: their rows, by workbook."""
 
     portfolio: Portfolio
@@ -120,7 +120,7 @@ def _rows_of(p: Portfolio, mid: str, period: periods.Period) -> list[str]:
     return [period.label] if "quarter" in kinds else []
 
 
-def plan(p: Portfolio, period: periods.Period) -> Plan:
+def plan(p: Portfolio, period: periods.Period) -> ReturnPlan:
     """What each return of ``period`` holds: its measures, in the register's order, by owner."""
     report = period.year
     if report not in p.years:
@@ -130,7 +130,7 @@ def plan(p: Portfolio, period: periods.Period) -> Plan:
     reg = p.measures.frame
     reg = reg[reg["year"] == report].sort_values(["priority", "order"], kind="stable")
     latest = _latest(p, report)
-    out = Plan(p, period)
+    out = ReturnPlan(p, period)
     for _, m in reg.iterrows():
         mid = str(m["measure_id"])
         owner = None if nan(m["owner"]) or not str(m["owner"]).strip() else str(m["owner"]).strip()
@@ -236,7 +236,7 @@ def _meta(p: Portfolio, period: periods.Period, owner: str | None, stamp: str) -
             "owner": owner or "", "written": stamp}
 
 
-def _summary(todo: Plan, folder: Path, again: list[str]) -> str:
+def _summary(todo: ReturnPlan, folder: Path, again: list[str]) -> str:
     p = todo.portfolio
     lines = [f"Wrote {len(todo.books)} return{'s' if len(todo.books) != 1 else ''} for "
              f"{p.id} {todo.period.label} in {folder}:"]
@@ -250,4 +250,4 @@ def _summary(todo: Plan, folder: Path, again: list[str]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Plan", "check_period", "plan", "write_returns"]
+__all__ = ["ReturnPlan", "check_period", "plan", "write_returns"]

@@ -243,12 +243,12 @@ def test_each_report_shows_its_own_covers_status_not_its_years(tmp_path):
 
 def test_the_title_is_the_councils_and_never_says_its_words_twice(tmp_path):
     from perflib.run.frontpage import title
-    from perflib.run.index import Portfolio
+    from perflib.run.index import PortfolioListing
 
-    one = [Portfolio("pf", "Parks", council="Ashdown District Council")]
-    two = [*one, Portfolio("hs", "Housing", council="Fernvale Borough Council")]
-    corporate = Portfolio("council", "Council-wide", council="Ashdown District Council",
-                          scope="council")
+    one = [PortfolioListing("pf", "Parks", council="Ashdown District Council")]
+    two = [*one, PortfolioListing("hs", "Housing", council="Fernvale Borough Council")]
+    corporate = PortfolioListing("council", "Council-wide", council="Ashdown District Council",
+                                 scope="council")
     assert title(one) == "Ashdown District Council: performance reports"
     assert title(two) == "Performance reports"  # two councils and no corporate report
     assert title([*two, corporate]) == "Ashdown District Council: performance reports"

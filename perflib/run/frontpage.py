@@ -24,7 +24,7 @@ from pathlib import Path
 
 from perflib.present.html import scroll_region
 from perflib.present.svgbar import svg_bar
-from perflib.run.index import INDEX_NAME, NOT_RATED, RATINGS, Entry, Portfolio, Year, collect
+from perflib.run.index import INDEX_NAME, NOT_RATED, RATINGS, Entry, PortfolioListing, Year, listings
 
 CSS = """
 body { font-family: Arial, Helvetica, sans-serif; color: #1f2937; background: #fff; margin: 0;
@@ -98,7 +98,7 @@ def _said(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in _parts(counts).items())
 
 
-def title(portfolios: list[Portfolio], council: str | None = None) -> str:
+def title(portfolios: list[PortfolioListing], council: str | None = None) -> str:
     """The page's title: the council's, as the build (council.yaml) or the reports name it.
 
     The corporate reports name the council whose reports these are; without them, the
@@ -110,7 +110,7 @@ def title(portfolios: list[Portfolio], council: str | None = None) -> str:
     return f"{who}: performance reports" if who else "Performance reports"
 
 
-def render(portfolios: list[Portfolio], generated: dt.datetime | None = None,
+def render(portfolios: list[PortfolioListing], generated: dt.datetime | None = None,
            council: str | None = None) -> str:
     """The front page as HTML; ``council`` is its title's council, where the build knows it."""
     generated = generated or dt.datetime.now().replace(microsecond=0)
@@ -145,7 +145,7 @@ def render(portfolios: list[Portfolio], generated: dt.datetime | None = None,
     return "".join(parts)
 
 
-def _corporate(p: Portfolio) -> str:
+def _corporate(p: PortfolioListing) -> str:
     """The newest corporate report first, with its headline measures by rating; then the rest."""
     latest = p.years[0]
     counts = p.ratings(latest)
@@ -163,7 +163,7 @@ def _corporate(p: Portfolio) -> str:
     return "".join(out)
 
 
-def _overview(p: Portfolio) -> str:
+def _overview(p: PortfolioListing) -> str:
     """Per year, the annual report's measures by rating, and how each count moved since."""
     # oldest first, for the change from one year to the next
     counted = [(y, c) for y in reversed(p.years) if (c := p.ratings(y)) is not None]
@@ -205,7 +205,7 @@ def _moved(before: dict[str, int] | None, now: dict[str, int]) -> str:
     return escape(", ".join(moves)) if moves else "No change"
 
 
-def _year_table(p: Portfolio, y: Year, heading: bool = True) -> str:
+def _year_table(p: PortfolioListing, y: Year, heading: bool = True) -> str:
     return ((f"<h3>{escape(y.label)}</h3>\n" if heading else "")
             + _table(f"{p.name} reports for {y.label}",
                      ["Report", "Files", "Built", "Status", "Measures by rating"],
@@ -248,7 +248,7 @@ def write_index(out: Path, council: str | None = None) -> Path:
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    html = render(collect(out), council=council)
+    html = render(listings(out), council=council)
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html", dir=out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

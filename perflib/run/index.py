@@ -5,7 +5,7 @@ report's notebooks, files, when each was built and its status as its cover gives
 the ratings, each annual report's ``measures.csv`` and each corporate report's
 ``corporate.csv``. The checksums of the data each report read stay in the logs: they are for
 whoever runs the builds, not for the councillors the page is for. This module gathers them
-(:func:`collect`); :mod:`perflib.run.frontpage` writes the page. Links are relative, so the folder
+(:func:`listings`); :mod:`perflib.run.frontpage` writes the page. Links are relative, so the folder
 can be copied to a shared drive or served as it is; only files that exist are linked.
 """
 
@@ -53,8 +53,12 @@ class Year:
 
 
 @dataclass
-class Portfolio:
-    """One portfolio (or the council's corporate reports) and its years, newest first."""
+class PortfolioListing:
+    """One portfolio (or the council's corporate reports) as the front page lists it: its years.
+
+    Read from the build logs under the reports folder, not from data/ (that is
+    :class:`perflib.data.portfolio.Portfolio`); newest year first.
+    """
 
     folder: str
     name: str
@@ -81,9 +85,9 @@ def count_ratings(path: Path) -> dict[str, int]:
     return counts
 
 
-def collect(out: Path) -> list[Portfolio]:
+def listings(out: Path) -> list[PortfolioListing]:
     """Every portfolio, year and report found under ``out``, from the build logs."""
-    portfolios: dict[str, Portfolio] = {}
+    portfolios: dict[str, PortfolioListing] = {}
     for log_path in sorted(out.glob(f"*/*/{LOG_NAME}")):
         year_dir = log_path.parent
         pdir = year_dir.parent
@@ -94,10 +98,9 @@ def collect(out: Path) -> list[Portfolio]:
         if not isinstance(notebooks, dict) or not notebooks:
             continue
         name = str(log.get("portfolio_name") or log.get("portfolio") or pdir.name)
-        p = portfolios.setdefault(pdir.name, Portfolio(pdir.name, name,
-                                                       council=str(log.get("council") or ""),
-                                                       scope=str(log.get("scope") or
-                                                                 "portfolio")))
+        p = portfolios.setdefault(pdir.name, PortfolioListing(
+            pdir.name, name, council=str(log.get("council") or ""),
+            scope=str(log.get("scope") or "portfolio")))
         label = str(log.get("year") or year_dir.name.replace("-", "/"))
         year = Year(year_dir.name, label)
         for nb_name, entry in notebooks.items():

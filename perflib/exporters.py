@@ -25,7 +25,7 @@ from traitlets import default
 from perflib import config
 from perflib.errors import ContentError, PluginError, debugging
 from perflib.formats import Format, Rendered, builtin, formats
-from perflib.formats.html import ExportError, PageExporter
+from perflib.formats.page import ExportError, PageExporter
 
 
 class ReportHTMLExporter(PageExporter):

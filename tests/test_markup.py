@@ -5,7 +5,7 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from perflib.formats.html import finish_page
+from perflib.formats.page import finish_page
 from perflib.formats.pdf_ua import link_texts, operator_names, unmarked
 from perflib.present.blocks import Cover, Figure, Span, Table
 from perflib.present.html import block, inline, table

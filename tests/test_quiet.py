@@ -140,7 +140,8 @@ def test_an_export_refused_inside_a_server_raises_and_exits_only_nbconvert(monke
     from jupyter_core.application import JupyterApp
     from nbconvert.nbconvertapp import NbConvertApp
 
-    from perflib.exporters import ExportError, ReportHTMLExporter
+    from perflib.exporters import ReportHTMLExporter
+    from perflib.formats.page import ExportError
 
     monkeypatch.delenv("PERFLIB_DEBUG", raising=False)
 

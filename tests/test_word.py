@@ -18,8 +18,9 @@ from docx.oxml.ns import qn
 from pypdf import PdfReader
 
 from perflib import config
-from perflib.exporters import ExportError, ready
+from perflib.exporters import ready
 from perflib.formats.docx import REFERENCE
+from perflib.formats.page import ExportError
 from perflib.formats.word import document
 from perflib.present.blocks import Paragraph
 from perflib.present.display import Blocks

@@ -22,7 +22,7 @@ from perflib.run import published
 from perflib.run.tasks import Outcome, Task
 
 if TYPE_CHECKING:
-    from perflib.formats.html import PageExporter
+    from perflib.formats.page import PageExporter
     from perflib.present.blocks import Block
     from perflib.run.printing import PrintService
 
@@ -31,7 +31,7 @@ _local = threading.local()
 
 def _exporter() -> PageExporter:
     """This thread's page exporter, its template compiled (once: it costs more than a render)."""
-    from perflib.formats.html import PageExporter
+    from perflib.formats.page import PageExporter
 
     exporter: PageExporter | None = getattr(_local, "exporter", None)
     if exporter is None:

@@ -9,13 +9,21 @@ Both run as NumPy array expressions so a million observations take a fraction of
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-RED, AMBER, GREEN = "Red", "Amber", "Green"
-BETTER, STABLE, WORSE = "Getting better", "Stable", "Getting worse"
+#: A RAG rating, the rule's or a council's own ("" in a column where none applies).
+Rating = Literal["Red", "Amber", "Green"]
+#: A direction of travel ("" in a column where it cannot be said).
+Trend = Literal["Getting better", "Stable", "Getting worse"]
+RED: Final = "Red"
+AMBER: Final = "Amber"
+GREEN: Final = "Green"
+BETTER: Final = "Getting better"
+STABLE: Final = "Stable"
+WORSE: Final = "Getting worse"
 
 # Floating point: 0.05 * 90 is 4.500000000000001, so "exactly 5% off" needs a little slack.
 _EPS = 1e-9

@@ -39,20 +39,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 import pandas as pd
 
 from perflib.formatting import MINUS
 
+#: A measure's unit (measures.csv's ``unit``): what it decides is :data:`UNITS`' to say.
 UnitName = Literal["percentage", "count", "cumulative count", "millions", "number", "rate", "money"]
 #: How a year follows from its quarters or months (measures.csv's ``year_from_parts``).
 YearRule = Literal["sum", "mean", "last", "none"]
 #: What a ``money`` figure is written in: pounds, thousands (``k``) or millions (``m``).
 Scale = Literal["", "k", "m"]
-NAMES: tuple[str, ...] = get_args(UnitName)
-YEAR_RULES: tuple[str, ...] = get_args(YearRule)
-SCALES: tuple[str, ...] = get_args(Scale)[1:]
+NAMES: tuple[UnitName, ...] = get_args(UnitName)
+YEAR_RULES: tuple[YearRule, ...] = get_args(YearRule)
+SCALES: tuple[Scale, ...] = get_args(Scale)[1:]
 #: What a money scale multiplies a written figure by (the checker reads '£125k' as 125,000).
 FACTOR = {"": 1.0, "k": 1e3, "m": 1e6}
 
@@ -61,7 +62,8 @@ FACTOR = {"": 1.0, "k": 1e3, "m": 1e6}
 class Unit:
     """What one unit decides, whatever the measure."""
 
-    name: str
+    #: "" for the plain unit an unknown or missing one prints as
+    name: UnitName | Literal[""]
     #: how a figure is written around its digits: {n} the digits, {scale}, {per}, {suffix}
     template: str
     #: digits grouped in thousands (1,234); a percentage and millions print as they always have
@@ -81,7 +83,7 @@ class Unit:
     #: how a year follows from its parts when ``year_from_parts`` is empty
     year: YearRule = "sum"
     #: the ``year_from_parts`` a measure of this unit may give
-    years: tuple[str, ...] = ("sum", "mean", "last", "none")
+    years: tuple[YearRule, ...] = ("sum", "mean", "last", "none")
     #: the SPC chart's vertical axis (a number's suffix or a rate's base says more, when given)
     axis: str = "Value"
     #: what a data return's Unit column says of it
@@ -138,18 +140,19 @@ def _missing(x: Any) -> bool:
 class Style:
     """One measure's unit and how it prints: what measures.csv says of it, read once."""
 
-    unit: str = "count"
+    #: "" where the register's cell was refused (it then prints plainly)
+    unit: UnitName | Literal[""] = "count"
     decimals: int = 0
     #: a number's words after it: 'days', 'out of 10'
     suffix: str = ""
     #: a rate's base: 100000 for 'per 100,000'
     per: float | None = None
     #: a money figure's scale as published: '' pounds, 'k' thousands, 'm' millions
-    scale: str = ""
+    scale: Scale = ""
     may_be_negative: bool = False
     may_exceed_100: bool = False
     #: how its year follows from its parts; empty: the unit's own rule
-    year_from_parts: str = ""
+    year_from_parts: YearRule | Literal[""] = ""
 
     @property
     def kind(self) -> Unit:
@@ -157,7 +160,7 @@ class Style:
         return get(self.unit)
 
     @property
-    def year_rule(self) -> str:
+    def year_rule(self) -> YearRule:
         """How its year follows from its quarters and months (``none``: it cannot be said)."""
         return self.year_from_parts or self.kind.year
 
@@ -257,16 +260,17 @@ def style(m: Any, decimals: Any = None) -> Style:
 
     d = at("decimals") if decimals is None or _missing(decimals) else decimals
     per = at("per")
-    return Style(unit=_text(at("unit")), decimals=0 if _missing(d) else int(d),
+    # the register's reader emptied any unit, scale or rule that is not one of these
+    return Style(unit=cast(UnitName, _text(at("unit"))), decimals=0 if _missing(d) else int(d),
                  suffix=_text(at("suffix")), per=None if _missing(per) else float(per),
-                 scale=_text(at("scale")), may_be_negative=_flag(at("may_be_negative")),
+                 scale=cast(Scale, _text(at("scale"))), may_be_negative=_flag(at("may_be_negative")),
                  may_exceed_100=_flag(at("may_exceed_100")),
-                 year_from_parts=_text(at("year_from_parts")))
+                 year_from_parts=cast(YearRule, _text(at("year_from_parts"))))
 
 
-def as_style(x: Style | str) -> Style:
+def as_style(x: Style | UnitName) -> Style:
     """A style, from a unit name alone where that is all there is (a deep dive's facts)."""
-    return x if isinstance(x, Style) else Style(unit=str(x))
+    return x if isinstance(x, Style) else Style(unit=x)
 
 
 def _known(x: Any) -> bool:

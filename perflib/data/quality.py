@@ -17,14 +17,12 @@ import pandas as pd
 from perflib import config, units
 from perflib.data import claims, periods, quarters, ratings
 from perflib.data.claims import Finding
+from perflib.data.claims.figures import ADVICE, NOTE
 from perflib.errors import Problem
 
 if TYPE_CHECKING:
     from perflib.data.year import Report
 
-NOTE = "note"
-#: What advice to the analyst on the register is called (it is never published)
-ADVICE = "advice"
 COLUMNS = ["year", "pi_code", "measure_id", "file", "line", "severity", "finding", "data_says",
            "words", "fix"]
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from perflib import rules, units
 from perflib.data import periods, ratings, specs
-from perflib.units import Style
+from perflib.units import Style, UnitName
 
 TARGETS = specs.TARGETS
 #: The kinds of figure a year-to-date figure takes from its parts, most cautious first.
@@ -61,7 +61,7 @@ def parsed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def aggregate(rows: pd.DataFrame, unit: Style | str) -> tuple[float, float, float]:
+def aggregate(rows: pd.DataFrame, unit: Style | UnitName) -> tuple[float, float, float]:
     """(value, numerator, denominator) of a run of consecutive quarters or months, by its style.
 
     A year that cannot be said from its parts (``none``) is NaN, though one part is its own.
@@ -136,7 +136,7 @@ def figure_kind(parts: pd.DataFrame | None) -> str:
     return next((k for k in _CAUTIOUS if k in kinds), "actual")
 
 
-def year_to_date(rows: pd.DataFrame, unit: Style | str, year: str, quarter: int
+def year_to_date(rows: pd.DataFrame, unit: Style | UnitName, year: str, quarter: int
                  ) -> dict[str, Any]:
     """The year-to-date figure at the end of ``quarter``: value, numerator, denominator, kind."""
     parts = _parts(rows, year, 1, quarter)
@@ -144,7 +144,7 @@ def year_to_date(rows: pd.DataFrame, unit: Style | str, year: str, quarter: int
     return {"value": value, "numerator": num, "denominator": den, "figure_kind": figure_kind(parts)}
 
 
-def own(rows: pd.DataFrame, unit: Style | str, year: str, quarter: int) -> float:
+def own(rows: pd.DataFrame, unit: Style | UnitName, year: str, quarter: int) -> float:
     """A quarter's own figure (a cumulative count's increase over the quarter before)."""
     if quarter < 1:
         return own(rows, unit, periods.previous_year(year), 4)
@@ -235,7 +235,7 @@ def has_data(portfolio: Any, year: str, quarter: int) -> bool:
     return not this.empty
 
 
-def spc_series(rows: pd.DataFrame, unit: Style | str) -> pd.Series:
+def spc_series(rows: pd.DataFrame, unit: Style | UnitName) -> pd.Series:
     """A measure's own figure per period at its finest kind, the unbroken run ending at the last.
 
     Months where it has months, else quarters, else years; a cumulative count's increases.

@@ -27,12 +27,10 @@ import pandas as pd
 
 from perflib import formatting as fmt
 from perflib import units
-from perflib.data.claims import Finding
+from perflib.data.claims.figures import NOTE, Finding
 from perflib.data.options import ReportOptions
 from perflib.data.schema import CheckedTable
 from perflib.errors import Problem
-
-NOTE = "note"
 
 
 def decide(m: pd.DataFrame, options: ReportOptions, published: Any = None) -> None:

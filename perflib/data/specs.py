@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import pandas as pd
 
 from perflib import rules, units
 from perflib.data.schema import Column
 
-CATEGORIES = ("Council", "Partnership", "Contextual")
-POLARITIES = ("High", "Low", "Not applicable")
+#: A measure's category: a Contextual measure is never rated.
+Category = Literal["Council", "Partnership", "Contextual"]
+#: Whether a higher figure is better (High), a lower one (Low), or neither.
+Polarity = Literal["High", "Low", "Not applicable"]
+#: What a measure is judged against: only a numerical target is rated by the rule.
+TargetType = Literal["numerical", "comparator", "direction", "none"]
+#: Kinds of figure that carry a value; the first is the ordinary one, the others print in italics.
+ValueKind = Literal["actual", "provisional", "forecast", "latest available"]
+#: Kinds of figure that carry none, printed as words.
+EmptyKind = Literal["not available", "not collected", "not applicable"]
+#: An observation's ``figure_kind``.
+FigureKind = Literal[ValueKind, EmptyKind]
+#: A report year is a draft (builds with its to-do list, marked DRAFT) or final.
+ReportStatus = Literal["draft", "final"]
+
+CATEGORIES: tuple[Category, ...] = get_args(Category)
+POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
 #: What a measure's unit decides is in :mod:`perflib.units`.
 UNITS = units.NAMES
-TARGET_TYPES = ("numerical", "comparator", "direction", "none")
-#: Kinds of figure that carry a value; the first is the ordinary one, the others print in italics.
-VALUE_KINDS = ("actual", "provisional", "forecast", "latest available")
-#: Kinds of figure that carry none, printed as words.
-EMPTY_KINDS = ("not available", "not collected", "not applicable")
-FIGURE_KINDS = VALUE_KINDS + EMPTY_KINDS
-ITALIC_KINDS = ("provisional", "forecast", "latest available")
-RATINGS = (rules.RED, rules.AMBER, rules.GREEN)
+TARGET_TYPES: tuple[TargetType, ...] = get_args(TargetType)
+VALUE_KINDS: tuple[ValueKind, ...] = get_args(ValueKind)
+EMPTY_KINDS: tuple[EmptyKind, ...] = get_args(EmptyKind)
+FIGURE_KINDS: tuple[FigureKind, ...] = VALUE_KINDS + EMPTY_KINDS
+ITALIC_KINDS: tuple[ValueKind, ...] = VALUE_KINDS[1:]
+RATINGS: tuple[rules.Rating, ...] = get_args(rules.Rating)
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 #: Extra tables a priority may print under its introduction (``tables:`` in report.yaml).
 PRIORITY_TABLES = ("responses",)
-#: A report year is a draft (builds with its to-do list, marked DRAFT) or final.
-REPORT_STATUSES = ("draft", "final")
+REPORT_STATUSES: tuple[ReportStatus, ...] = get_args(ReportStatus)
 
 MEASURES = (
     Column("year", "period"),

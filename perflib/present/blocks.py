@@ -14,7 +14,10 @@ import base64
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from perflib.rules import Rating, Trend
 
 #: The mime type under which a notebook output carries its blocks.
 MIME = "application/vnd.perflib.blocks+json"
@@ -49,7 +52,7 @@ def em(text: str) -> list[Span]:
     return [Span("em", text)]
 
 
-def badge(label: str) -> list[Span]:
+def badge(label: Rating | Trend) -> list[Span]:
     """A rating or trend, printed as a symbol and its word."""
     return [Span("badge", label)]
 

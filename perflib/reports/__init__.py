@@ -22,11 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from perflib import config
 
 GROUP = "perflib.reports"
+#: Whose report a kind makes: one portfolio's year, or the whole council's (the corporate report).
+Scope = Literal["portfolio", "council"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class ReportKind:
     findings: Callable[[Any], list[Any]] | None = None
     #: whose report it is: one portfolio's year ("portfolio"), or the whole council's ("council",
     #: the corporate report, built once per year into reports/council/)
-    scope: str = "portfolio"
+    scope: Scope = "portfolio"
     #: the notebooks it makes for one report year, as (output name, extra notebook parameters):
     #: ``runs(report) -> list[tuple[str, dict[str, str]]]``; by default one, named after its notebook
     runs: Callable[[Any], list[tuple[str, dict[str, str]]]] | None = None

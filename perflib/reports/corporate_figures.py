@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -27,6 +27,7 @@ from perflib.present import frames
 from perflib.reports import quarterly, quarterly_settings, spc_section
 from perflib.reports.checks import load_report
 from perflib.reports.quarterly_settings import declared_quarters
+from perflib.rules import Rating, Trend
 
 #: What an exception is, in the words the report gives for each.
 RED, WORSE_AGAIN, CONCERN, FAIL = ("Red", "Getting worse for a second period running",
@@ -222,8 +223,9 @@ def _annual(r: Report) -> pd.DataFrame:
     for _, x in m.iterrows():
         obs = r.observations[r.observations["measure_id"] == x["measure_id"]].sort_values("period")
         values = pd.to_numeric(obs["value"], errors="coerce").dropna().tolist()
-        before = (rules.trend([values[-2]], [values[-3]], [x["polarity"]], threshold)[0]
-                  if len(values) >= 3 else "")
+        before: Trend | Literal[""] = (
+            rules.trend([values[-2]], [values[-3]], [x["polarity"]], threshold)[0]
+            if len(values) >= 3 else "")
         result = spc_section.result_of(r, x, 4, spc_section.targets_of(r))
         found.append(_exceptions(x["rating"], x["trend"], before, result))
         better.append(_improvements(earlier.get(x["measure_id"], ""), x["rating"], result))
@@ -232,7 +234,7 @@ def _annual(r: Report) -> pd.DataFrame:
     return m.reset_index(drop=True)
 
 
-def _previous_ratings(r: Report) -> dict[str, str]:
+def _previous_ratings(r: Report) -> dict[str, Rating | Literal[""]]:
     """Each measure's published rating in the portfolio's previous year, where it holds one."""
     last = periods.previous_year(r.year)
     if last not in r.portfolio.years:
@@ -258,7 +260,8 @@ def _quarter(qr: quarterly.QuarterReport, heads: pd.DataFrame) -> pd.DataFrame:
     return m.reset_index(drop=True)
 
 
-def _quarter_before(qr: quarterly.QuarterReport, m: pd.DataFrame) -> dict[str, tuple[str, str]]:
+def _quarter_before(qr: quarterly.QuarterReport, m: pd.DataFrame
+                    ) -> dict[str, tuple[Trend | Literal[""], Rating | Literal[""]]]:
     """Each measure's trend and year-to-date rating at the quarter before (none before Q1)."""
     if qr.number == 1:
         return {}
@@ -271,7 +274,8 @@ def _quarter_before(qr: quarterly.QuarterReport, m: pd.DataFrame) -> dict[str, t
     return {x.measure_id: (x.trend_quarter, x.rating) for x in before.itertuples()}
 
 
-def _exceptions(rating: str, trend: str, before: str, result: Any) -> list[str]:
+def _exceptions(rating: Rating | Literal[""], trend: Trend | Literal[""], before: Trend | Literal[""],
+                result: Any) -> list[str]:
     out = []
     if rating == rules.RED:
         out.append(RED)
@@ -284,7 +288,8 @@ def _exceptions(rating: str, trend: str, before: str, result: Any) -> list[str]:
     return out
 
 
-def _improvements(before: str, rating: str, result: Any) -> list[str]:
+def _improvements(before: Rating | Literal[""], rating: Rating | Literal[""], result: Any
+                  ) -> list[str]:
     out = []
     if result is not None and result.variation == "special cause improving":
         out.append(IMPROVING)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -43,6 +43,7 @@ from perflib.present.display import Blocks, Published
 from perflib.reports import ReportKind, spc_section
 from perflib.reports import quarterly_settings as settings
 from perflib.reports.quarterly_settings import declared_quarters, finance_quarters
+from perflib.rules import Trend
 
 
 def check(r: Report) -> list[Problem]:
@@ -174,7 +175,7 @@ def _value(style: units.Style, v: float) -> str:
     return units.show(style, v)
 
 
-def _trend(label: str) -> Inline:
+def _trend(label: Trend | Literal[""]) -> Inline:
     return badge(label) if label else "No trend"
 
 

@@ -15,10 +15,15 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
 
 from perflib.formats import formats
 from perflib.run.logs import LOG_NAME, read_log
+
+if TYPE_CHECKING:  # the front page is written without pandas, which data/ imports
+    from perflib.data.specs import ReportStatus
+    from perflib.reports import Scope
 
 INDEX_NAME = "index.html"
 _YEAR = re.compile(r"^\d{4}-\d{2}$")
@@ -35,7 +40,7 @@ class Entry:
     links: list[tuple[str, str, int]]  # (href, label, bytes)
     built: str
     #: "draft" or "final", as the report's cover says
-    status: str
+    status: ReportStatus
     ratings: dict[str, int] | None = None
     #: who approved a final report, as its cover names them
     approved_by: str = ""
@@ -66,7 +71,7 @@ class PortfolioListing:
     #: the council its logs name
     council: str = ""
     #: "council" for the corporate reports (reports/council/), else "portfolio"
-    scope: str = "portfolio"
+    scope: Scope = "portfolio"
 
     def ratings(self, year: Year) -> dict[str, int] | None:
         """The year's measures by rating: its annual (or corporate) report's, if counted."""
@@ -100,7 +105,7 @@ def listings(out: Path) -> list[PortfolioListing]:
         name = str(log.get("portfolio_name") or log.get("portfolio") or pdir.name)
         p = portfolios.setdefault(pdir.name, PortfolioListing(
             pdir.name, name, council=str(log.get("council") or ""),
-            scope=str(log.get("scope") or "portfolio")))
+            scope="council" if log.get("scope") == "council" else "portfolio"))
         label = str(log.get("year") or year_dir.name.replace("-", "/"))
         year = Year(year_dir.name, label)
         for nb_name, entry in notebooks.items():
@@ -133,7 +138,8 @@ def _entry(out: Path, folder: Path, name: str, entry: dict, log: dict) -> Entry:
     status = str(entry.get("status") or log.get("status") or "final").strip().lower()
     return Entry(name=name,
                  title=str(entry.get("title") or name.replace("_", " ").capitalize()),
-                 links=links, built=str(entry.get("built") or ""), status=status,
+                 links=links, built=str(entry.get("built") or ""),
+                 status=cast("ReportStatus", status),  # a build writes only these
                  ratings=ratings, approved_by=str(entry.get("approved_by") or ""),
                  why=str(entry.get("why") or ""))
 

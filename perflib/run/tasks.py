@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from perflib.reports import Scope
 
 
 @dataclass
@@ -24,7 +28,7 @@ class Task:
     extra: dict[str, str] = field(default_factory=dict)
     inputs_hash: str = ""
     #: "portfolio", or "council" for the corporate report (its notebook takes no portfolio)
-    scope: str = "portfolio"
+    scope: Scope = "portfolio"
 
     @property
     def label(self) -> str:

@@ -10,14 +10,22 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final, Literal, cast
 
 import pandas as pd
 
 from perflib import units
 from perflib.data import periods as period_labels
+from perflib.data.specs import FigureKind, Polarity
+from perflib.rules import Rating, Trend
 
-ERROR, WARNING = "error", "warning"
+#: How much a finding matters: an error stops a final report; a warning and a note are published
+#: beside it (a note is a known inconsistency, kept as published); advice is the analyst's alone.
+Severity = Literal["error", "warning", "note", "advice"]
+ERROR: Final = "error"
+WARNING: Final = "warning"
+NOTE: Final = "note"
+ADVICE: Final = "advice"
 @dataclass(frozen=True)
 class PeriodFigure:
     """What the data holds for one period: the figure, its fraction and its figure_kind."""
@@ -25,7 +33,7 @@ class PeriodFigure:
     value: float | None = None
     numerator: float | None = None
     denominator: float | None = None
-    kind: str = ""
+    kind: FigureKind | Literal[""] = ""
 
 
 @dataclass
@@ -44,9 +52,9 @@ class Figures:
     previous_year: str
     measure_id: str
     pi_code: str = ""
-    unit: str = "percentage"
+    unit: units.UnitName | Literal[""] = "percentage"
     decimals: int = 1
-    polarity: str = "High"
+    polarity: Polarity | Literal[""] = "High"
     value: float | None = None
     previous: float | None = None
     numerator: float | None = None
@@ -55,14 +63,14 @@ class Figures:
     previous_denominator: float | None = None
     target: float | None = None
     target_decimals: int | None = None
-    trend: str = ""
-    rule_rating: str = ""
-    rating: str = ""
+    trend: Trend | Literal[""] = ""
+    rule_rating: Rating | Literal[""] = ""
+    rating: Rating | Literal[""] = ""
     earlier: dict[str, float] = field(default_factory=dict)
     facts: list[float] = field(default_factory=list)
     report_year: str = ""
     #: the current figure's figure_kind (actual, not available, not collected ...)
-    kind: str = ""
+    kind: FigureKind | Literal[""] = ""
     #: the relative change under which the trend is Stable (report.yaml's rules)
     stable_threshold: float = 0.01
     periods: dict[str, PeriodFigure] = field(default_factory=dict)
@@ -73,7 +81,7 @@ class Figures:
     #: what a number's figure is printed with ("days", "out of 10")
     suffix: str = ""
     #: the scale a money figure is held in: "" (pounds), "k" or "m"
-    scale: str = ""
+    scale: units.Scale = ""
     #: whether the figure may go below zero (a backlog "28 days behind", a variance)
     may_be_negative: bool = False
     #: whether the printed rating is the council's own (portfolio.yaml's ratings: published)
@@ -164,7 +172,7 @@ class Finding:
     line: int | None
     measure_id: str
     pi_code: str
-    severity: str
+    severity: Severity
     finding: str
     words: str
     data_says: str
@@ -187,6 +195,11 @@ def _str(x: Any) -> str:
     return str(x)
 
 
+def _kind(x: Any) -> FigureKind | Literal[""]:
+    """A checked figure_kind cell (the reader emptied any other value)."""
+    return cast(FigureKind, _str(x))
+
+
 def _period_figures(rows: pd.DataFrame) -> dict[str, dict[str, PeriodFigure]]:
     """Each measure's figures by period, in the rows' order: one pass over the columns.
 
@@ -197,7 +210,7 @@ def _period_figures(rows: pd.DataFrame) -> dict[str, dict[str, PeriodFigure]]:
                                  "figure_kind"))
     for measure, period, value, num, den, kind in zip(*columns, strict=True):
         out.setdefault(measure, {})[str(period)] = PeriodFigure(_num(value), _num(num),
-                                                                _num(den), _str(kind))
+                                                                _num(den), _kind(kind))
     return out
 
 
@@ -230,17 +243,20 @@ def figures_from_report(report: Any) -> dict[str, Figures]:
         previous = held.get(_str(m.previous_period), PeriodFigure())
         out[m.measure_id] = Figures(
             year=_str(m.period) or report.year, previous_year=_str(m.previous_period),
-            measure_id=m.measure_id, pi_code=_str(m.pi_code), unit=_str(m.unit),
-            decimals=int(_num(m.decimals) or 0), polarity=_str(m.polarity), value=_num(m.value),
+            measure_id=m.measure_id, pi_code=_str(m.pi_code), unit=cast(units.UnitName, _str(m.unit)),
+            decimals=int(_num(m.decimals) or 0), polarity=cast(Polarity, _str(m.polarity)),
+            value=_num(m.value),
             previous=_num(m.previous), numerator=_num(m.numerator), denominator=_num(m.denominator),
             previous_numerator=previous.numerator, previous_denominator=previous.denominator,
             target=_num(m.target),
             target_decimals=None if _num(m.target_decimals) is None else int(m.target_decimals),
-            trend=_str(m.trend), rule_rating=_str(m.rule_rating), rating=_str(m.rating),
-            facts=stated, report_year=report.year, kind=_str(m.figure_kind),
+            trend=cast(Trend, _str(m.trend)), rule_rating=cast(Rating, _str(m.rule_rating)),
+            rating=cast(Rating, _str(m.rating)), facts=stated, report_year=report.year,
+            kind=_kind(m.figure_kind),
             stable_threshold=0.01 if threshold is None else threshold, periods=held,
             short_name=_str(getattr(m, "short_name", "")), per=_num(getattr(m, "per", None)),
-            suffix=_str(getattr(m, "suffix", "")), scale=_str(getattr(m, "scale", "")),
+            suffix=_str(getattr(m, "suffix", "")),
+            scale=cast(units.Scale, _str(getattr(m, "scale", ""))),
             may_be_negative=_yes(getattr(m, "may_be_negative", False)),
             own_ratings=report.portfolio.options.published)
     return out

@@ -28,13 +28,13 @@ from dataclasses import dataclass, replace
 from perflib import rules, units
 from perflib.data import periods as period_labels
 from perflib.data.claims import words as w
-from perflib.data.claims.figures import ERROR, WARNING, Figures
+from perflib.data.claims.figures import ERROR, WARNING, Figures, Severity
 from perflib.data.claims.known import FACT, Known, matches, value_kind
 from perflib.data.claims.known import known as known
 from perflib.data.claims.parts import Clause, Quantity, Sentence, When, Word
 
 #: find(severity, finding, words, data_says, fix): record one finding on the current line
-Find = Callable[[str, str, str, str, str], None]
+Find = Callable[[Severity, str, str, str, str], None]
 
 
 def resolve(when: When, f: Figures) -> str | None:

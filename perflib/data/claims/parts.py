@@ -8,6 +8,9 @@ importing each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from perflib.units import UnitName
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class Measure:
     name: frozenset[str] = frozenset()
     units: tuple[str, ...] = ()
     named: bool = False
-    unit: str = ""
+    unit: UnitName | Literal[""] = ""
 
 
 #: A measure the reader knows nothing of: no name to tell subjects apart, no unit words.

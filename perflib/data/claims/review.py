@@ -7,7 +7,7 @@ from typing import Any
 
 from perflib.data.claims import judge, read, subjects
 from perflib.data.claims.drafts import DRAFT_MARKER
-from perflib.data.claims.figures import ERROR, WARNING, Figures, Finding
+from perflib.data.claims.figures import ERROR, WARNING, Figures, Finding, Severity
 from perflib.data.claims.placeholders import placeholder_problems, render
 
 
@@ -35,7 +35,7 @@ def check(text: str, figures: Figures, file: str = "", first_line: int | None = 
     out: list[Finding] = []
     line: list[int | None] = [first_line]
 
-    def find(severity: str, finding: str, words: str, data_says: str, fix: str) -> None:
+    def find(severity: Severity, finding: str, words: str, data_says: str, fix: str) -> None:
         out.append(Finding(file, line[0], f.measure_id, f.pi_code, severity, finding,
                            words.strip(), data_says, fix))
 

@@ -40,9 +40,11 @@ name does not use ("jobs" for "repairs") goes unchecked, never wrongly flagged.
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from perflib import units
 from perflib.data.claims.parts import Clause, Measure
+from perflib.units import UnitName
 
 _STOP_WORDS = ("""
 a an the of in on at for to from with by and or but nor as is are was were be been being has have
@@ -117,7 +119,8 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(s for s in (stem(w) for w in _WORD.findall(text)) if content(s))
 
 
-def measure(short_name: str, measure_id: str = "", suffix: str = "", unit: str = "") -> Measure:
+def measure(short_name: str, measure_id: str = "", suffix: str = "",
+            unit: UnitName | Literal[""] = "") -> Measure:
     """What the reader knows of a measure: the words of its name and the units it is written in."""
     name = frozenset(stem(w) for w in _WORD.findall(f"{short_name} {measure_id.replace('_', ' ')}"))
     singulars = {singular(w) for w in _WORD.findall(short_name)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 
 #: The environment variable that asks for full tracebacks, in the CLI and in notebooks alike.
@@ -47,6 +47,7 @@ class Problem:
     column: str | None
     message: str
     fix: str
+    _: KW_ONLY  # where, what and the fix are always given; the rest by name
     #: Something a scaffolded year still needs filled in, rather than something written wrong.
     todo: bool = False
     #: In a workbook (a data return): the sheet and the cell as a spreadsheet names it (B7).

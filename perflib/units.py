@@ -38,7 +38,7 @@ number             cannot be said (``none``): a council writes ``sum``   pro rat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Literal, cast, get_args
 
 import pandas as pd
@@ -66,6 +66,7 @@ class Unit:
     name: UnitName | Literal[""]
     #: how a figure is written around its digits: {n} the digits, {scale}, {per}, {suffix}
     template: str
+    _: KW_ONLY  # what it decides is named wherever a unit is made
     #: digits grouped in thousands (1,234); a percentage and millions print as they always have
     grouped: bool = True
     #: figures are whole numbers (a count written with decimals is accepted, with advice)

@@ -67,7 +67,7 @@ class Cell:
     row: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Export:
     """What was read from an export, and how."""
 
@@ -171,7 +171,7 @@ def read(path: Path, text: str, where: list[tuple[str, str]], columns: list[tupl
         return None
     layout, wide = shape
     used = set(roles.values()) | set(wide) | {j for j, _ in picks}
-    ex = Export(layout, header, roles, where=[(header[j], v) for j, v in picks],
+    ex = Export(layout=layout, header=header, roles=roles, where=[(header[j], v) for j, v in picks],
                 ignored=[j for j in range(len(header)) if j not in used])
     ind = next((j for n in INDICATOR for j, h in enumerate(names)
                 if h == n and j not in roles.values() and j not in dict(picks)), None)

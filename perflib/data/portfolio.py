@@ -29,7 +29,7 @@ from perflib.errors import ParameterError, Problem
 from perflib.spc import Options
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Portfolio:
     """The files shared by every report year of one portfolio, checked."""
 
@@ -197,10 +197,11 @@ def read_portfolio(portfolio: str, data_dir: Path | str | None = None
         return None, problems
     good = [str(y) for y in years if not periods.year_problem(str(y))]
     # a council or portfolio name left blank is on the to-do list; a draft prints it blank
-    return Portfolio(portfolio, path, council or "", name or "", good, measures, observations, overrides,
-                     facts, events, reports, list(problems), gaps, doc, comparators,
-                     targets, words, settings, spc, options=options,
-                     notebooks=notebooks), problems
+    return Portfolio(id=portfolio, path=path, council=council or "", name=name or "", years=good,
+                     measures=measures, observations=observations, overrides=overrides,
+                     facts=facts, events=events, reports=reports, problems=list(problems),
+                     gaps=gaps, yaml=doc, comparators=comparators, targets=targets, words=words,
+                     settings=settings, spc=spc, options=options, notebooks=notebooks), problems
 
 
 def _overrides(path: Path, options: ReportOptions, problems: list[Problem]) -> CheckedTable | None:

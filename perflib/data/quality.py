@@ -66,10 +66,11 @@ def discrepancy_notes(r: Report) -> list[Finding]:
     codes = dict(zip(r.measures["measure_id"], r.measures["pi_code"], strict=True))
     rows = o.frame.index[(o.frame["report"] == r.year) & o.frame["discrepancy"].notna()
                          & (o.frame["discrepancy"].fillna("") != "")]
-    return [Finding(str(o.path), o.line(i), o.frame.at[i, "measure_id"],
-                    codes.get(o.frame.at[i, "measure_id"], ""), NOTE,
-                    f"the published {o.frame.at[i, 'period']} figure is inconsistent",
-                    "", o.frame.at[i, "discrepancy"], "kept as published, with this note")
+    return [Finding(file=str(o.path), line=o.line(i), measure_id=o.frame.at[i, "measure_id"],
+                    pi_code=codes.get(o.frame.at[i, "measure_id"], ""), severity=NOTE,
+                    finding=f"the published {o.frame.at[i, 'period']} figure is inconsistent",
+                    words="", data_says=o.frame.at[i, "discrepancy"],
+                    fix="kept as published, with this note")
             for i in rows]
 
 
@@ -86,10 +87,11 @@ def unit_advice(r: Report) -> list[Finding]:
         row = f.loc[i]
         advice = units.style(row).advice()
         if advice:
-            out.append(Finding(str(t.path), t.line(i), row["measure_id"], str(row["pi_code"]),
-                               ADVICE, advice, "",
-                               f"unit {row['unit']}, decimals {int(row['decimals'])}",
-                               "set its unit to rate (with per, e.g. 100000 for a rate per "
+            out.append(Finding(file=str(t.path), line=t.line(i), measure_id=row["measure_id"],
+                               pi_code=str(row["pi_code"]), severity=ADVICE, finding=advice,
+                               words="",
+                               data_says=f"unit {row['unit']}, decimals {int(row['decimals'])}",
+                               fix="set its unit to rate (with per, e.g. 100000 for a rate per "
                                "100,000) or to number in measures.csv"))
     return out
 
@@ -109,12 +111,13 @@ def comparator_advice(r: Report) -> list[Finding]:
         mid = row["measure_id"]
         if mid in m.index and pd.isna(row["national_code"]) \
                 and m.at[mid, "polarity"] not in ("High", "Low"):
-            out.append(Finding(str(c.metrics.path), c.metrics.line(i), mid,
-                               str(m.at[mid, "pi_code"]), ADVICE,
-                               f"{row['metric']} is compared with {mid}, which has no national "
-                               "figure and no polarity to rank the neighbours by, so no report "
-                               "prints it", "", f"polarity {m.at[mid, 'polarity']}",
-                               "give the metric a national_code and national_label, or the "
+            out.append(Finding(file=str(c.metrics.path), line=c.metrics.line(i), measure_id=mid,
+                               pi_code=str(m.at[mid, "pi_code"]), severity=ADVICE,
+                               finding=f"{row['metric']} is compared with {mid}, which has no "
+                               "national figure and no polarity to rank the neighbours by, so no "
+                               "report prints it", words="",
+                               data_says=f"polarity {m.at[mid, 'polarity']}",
+                               fix="give the metric a national_code and national_label, or the "
                                "measure a polarity (High or Low) in measures.csv"))
     return out
 

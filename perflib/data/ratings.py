@@ -184,14 +184,18 @@ def notes(m: pd.DataFrame, observations: CheckedTable, year: str, tolerance: flo
         file, line = _where(observations, year, x["measure_id"], when)
         says = f"{_figure(x, bool(period))}; the rule gives {rule} ({_threshold(x, tolerance)})"
         if given:
-            out.append(Finding(file, line, x["measure_id"], x["pi_code"], NOTE,
-                               f"the council rates {when} {given}; the rule gives {rule}", "",
-                               says, "nothing to do: the report prints the council's rating "
-                               "(if it is a slip, correct published_rating in observations.csv)"))
+            out.append(Finding(file=file, line=line, measure_id=x["measure_id"],
+                               pi_code=x["pi_code"], severity=NOTE,
+                               finding=f"the council rates {when} {given}; the rule gives {rule}",
+                               words="", data_says=says,
+                               fix="nothing to do: the report prints the council's rating (if it "
+                               "is a slip, correct published_rating in observations.csv)"))
         else:
-            out.append(Finding(file, line, x["measure_id"], x["pi_code"], NOTE,
-                               f"no published rating for {when}: the rule's {rule} is printed",
-                               "", says, "write the council's rating in observations.csv's "
+            out.append(Finding(file=file, line=line, measure_id=x["measure_id"],
+                               pi_code=x["pi_code"], severity=NOTE,
+                               finding=f"no published rating for {when}: the rule's {rule} is "
+                               "printed", words="", data_says=says,
+                               fix="write the council's rating in observations.csv's "
                                "published_rating, or leave the rule's"))
     return out
 

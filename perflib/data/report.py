@@ -145,8 +145,10 @@ def read_report(portfolio: str | Portfolio, year: str, data_dir: Path | str | No
                                 "a final report needs the approver's initials",
                                 "write approved_by, or set status: draft until it is approved"))
 
-    report = Report(p, year, meta, measures, obs, commentary, cash, finance, reserves_f,
-                    savings_f, frame(engagement), frame(responses), yaml=doc,
+    report = Report(portfolio=p, year=year, meta=meta, measures=measures, observations=obs,
+                    commentary=commentary, cash=cash, finance=finance, reserves=reserves_f,
+                    savings=savings_f, engagement=frame(engagement),
+                    responses=frame(responses), yaml=doc,
                     sound=broken == set() and all(q.todo for q in p.problems))
     if not unread:  # an unread commentary.md's own error says so
         problems += _commentary_problems(report, broken)

@@ -23,7 +23,7 @@ from perflib.errors import Problem
 from perflib.finance import CashLimit
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Report:
     """Everything one year's report prints, checked and computed."""
 

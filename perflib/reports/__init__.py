@@ -31,7 +31,7 @@ GROUP = "perflib.reports"
 Scope = Literal["portfolio", "council"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportKind:
     """What a report kind needs and makes."""
 

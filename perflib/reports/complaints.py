@@ -74,11 +74,13 @@ def findings(r: Report) -> list[Finding]:
             b = ok.get(period, float("nan"))
             if pd.notna(a) and pd.notna(b) and a != b:
                 out.append(Finding(
-                    str(obs.path), obs.line(i), mid, code.get(mid, ""),
-                    "warning", f"the {r.year} report gives two counts of Stage {n} complaints for "
-                    f"{period}", f"{fmt.count(a)} and {fmt.count(b)}",
-                    f"{fmt.count(a)} as the base for upheld and {fmt.count(b)} for on time",
-                    "say why the two bases differ (for example complaints still open), or "
+                    file=str(obs.path), line=obs.line(i), measure_id=mid,
+                    pi_code=code.get(mid, ""), severity="warning",
+                    finding=f"the {r.year} report gives two counts of Stage {n} complaints for "
+                    f"{period}", words=f"{fmt.count(a)} and {fmt.count(b)}",
+                    data_says=f"{fmt.count(a)} as the base for upheld and {fmt.count(b)} for on "
+                    "time",
+                    fix="say why the two bases differ (for example complaints still open), or "
                     "correct one"))
         if facts is None:  # no facts.csv: nothing stated earlier to restate
             continue
@@ -88,11 +90,12 @@ def findings(r: Report) -> list[Finding]:
             base = up[period][1] if period in up else None
             if base is not None and pd.notna(base) and base != value:
                 out.append(Finding(
-                    str(facts.path), facts.line(i), mid, code.get(mid, ""), "warning",
-                    f"Stage {n} complaints received in {period} restated without a note",
-                    f"{fmt.count(value)} in the {report} report, {fmt.count(base)} "
-                    f"in the {r.year} report", f"{fmt.count(base)} in this report",
-                    "declare the change and its reason in the discrepancy column"))
+                    file=str(facts.path), line=facts.line(i), measure_id=mid,
+                    pi_code=code.get(mid, ""), severity="warning",
+                    finding=f"Stage {n} complaints received in {period} restated without a note",
+                    words=f"{fmt.count(value)} in the {report} report, {fmt.count(base)} "
+                    f"in the {r.year} report", data_says=f"{fmt.count(base)} in this report",
+                    fix="declare the change and its reason in the discrepancy column"))
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class Outcome:
     """What came of a task: its page and the documents made from it, or why it failed."""
 
     task: Task
+    _: KW_ONLY  # what came of it, by name
     html: str = ""
     #: the document title, from the report's blocks (every PDF page's header)
     title: str = ""

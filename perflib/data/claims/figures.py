@@ -36,7 +36,7 @@ class PeriodFigure:
     kind: FigureKind | Literal[""] = ""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Figures:
     """One measure's figures for one report year, as the table prints them, and every period's.
 
@@ -164,7 +164,7 @@ class Figures:
         return "; ".join(parts) or f"no figures for {self.year}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Finding:
     """One thing wrong with a measure's commentary, said so that an author can fix it."""
 

@@ -38,7 +38,7 @@ DEFAULT = When("default")
 EARLIER = When("earlier")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Quantity:
     """A figure the text states: ``value`` on the measure's absolute scale, ± ``half``.
 
@@ -52,7 +52,7 @@ class Quantity:
     something ("35% of visits"), which beside a count or money is a part, not the figure.
     """
 
-    kind: str
+    kind: Literal["percent", "points", "money", "number"]
     value: float
     half: float        # half a unit of the printed precision, on the same scale
     words: str

@@ -146,15 +146,18 @@ def quantities(clause: str, measure: Measure = NO_MEASURE) -> list[tuple[Quantit
             for g in groups:
                 if isinstance(g, tuple):
                     v, h = _parse(m.group(g[0]), _SCALE.get((m.group(g[1]) or "").lower(), 1.0))
-                    q = Quantity("money", v, h, text, s, group, False, tied=True)
+                    q = Quantity(kind="money", value=v, half=h, words=text, start=s, group=group,
+                                 standalone=False, tied=True)
                 else:
                     v, h = _parse(m.group(g))
-                    q = Quantity("number", v, h, text, s, group, False)
+                    q = Quantity(kind="number", value=v, half=h, words=text, start=s, group=group,
+                                 standalone=False)
                 out.append((q, e, role))
         elif kind == "change":  # "rose from 19 to 40": two figures, the first the earlier
             for g, r in ((1, "from"), (2, "")):
                 v, h = _parse(m.group(g))
-                out.append((Quantity("number", v, h, m.group(g), m.start(g), group, True),
+                out.append((Quantity(kind="number", value=v, half=h, words=m.group(g),
+                                     start=m.start(g), group=group, standalone=True),
                             m.end(g), r))
                 group += 1
         else:
@@ -171,16 +174,20 @@ def _one(kind: str, m: re.Match, text: str, s: int, group: int) -> Quantity:
     """The one figure of a match that holds one."""
     if kind == "money":
         v, h = _parse(m.group(2), _SCALE.get((m.group(3) or "").lower(), 1.0))
-        return Quantity("money", -v if m.group(1) else v, h, text, s, group, False,
-                        signed=bool(m.group(1)))
+        return Quantity(kind="money", value=-v if m.group(1) else v, half=h, words=text, start=s,
+                        group=group, standalone=False, signed=bool(m.group(1)))
     if kind == "millions":
         v, h = _parse(m.group(1), 1e6)
-        return Quantity("number", v, h, text, s, group, False)
+        return Quantity(kind="number", value=v, half=h, words=text, start=s, group=group,
+                        standalone=False)
     v, h = _parse(m.group(1))
     if kind == "rate":
-        return Quantity("number", v, h, text, s, group, False, base=_base(m.group(2)))
+        return Quantity(kind="number", value=v, half=h, words=text, start=s, group=group,
+                        standalone=False, base=_base(m.group(2)))
     if kind in ("unit", "average", "bare"):
         unit = m.group(0)[m.end(1) - m.start():].strip().lower() if kind == "unit" else kind
-        return Quantity("number", v, h, text, s, group, False, unit=unit)
-    return Quantity({"points": "points", "percent": "percent"}.get(kind, "number"),
-                    v, h, text, s, group, kind in ("count", "lead"))
+        return Quantity(kind="number", value=v, half=h, words=text, start=s, group=group,
+                        standalone=False, unit=unit)
+    return Quantity(kind="points" if kind == "points" else "percent" if kind == "percent"
+                    else "number", value=v, half=h, words=text, start=s, group=group,
+                    standalone=kind in ("count", "lead"))

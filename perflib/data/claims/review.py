@@ -36,8 +36,9 @@ def check(text: str, figures: Figures, file: str = "", first_line: int | None = 
     line: list[int | None] = [first_line]
 
     def find(severity: Severity, finding: str, words: str, data_says: str, fix: str) -> None:
-        out.append(Finding(file, line[0], f.measure_id, f.pi_code, severity, finding,
-                           words.strip(), data_says, fix))
+        out.append(Finding(file=file, line=line[0], measure_id=f.measure_id, pi_code=f.pi_code,
+                           severity=severity, finding=finding, words=words.strip(),
+                           data_says=data_says, fix=fix))
 
     if not text.strip():
         if f.value is not None:

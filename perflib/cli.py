@@ -68,7 +68,7 @@ def _collect(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The command's arguments, in one place: the command line and the docs' reference read it."""
-    parser = argparse.ArgumentParser(prog="perflib", description=__doc__)
+    parser = argparse.ArgumentParser(prog="perflib", description=__doc__.replace("``", ""))
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build reports (all portfolios and years by default)")
     w = sub.add_parser("watch", help="build, then rebuild what changed on every save, keeping "

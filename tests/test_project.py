@@ -73,3 +73,21 @@ def test_data_readme_documents_every_report_kinds_roles_and_facts():
         assert f"### `{kind.name}`" in readme, kind.name
         for name in [*kind.roles, *kind.optional_roles, *kind.facts]:
             assert f"| `{name}` |" in readme, (kind.name, name)
+
+
+def test_readme_is_a_landing_page_whose_links_and_commands_exist():
+    """README is short and points into the docs; every file, make target and command it names is real."""
+    from perflib.cli import parser
+
+    root = config.PROJECT_ROOT
+    text = (root / "README.md").read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= 150
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)|src=\"([^\"]+)\"", text)
+    targets = [a or b for a, b in links if not (a or b).startswith("http")]
+    assert targets and all((root / t).exists() for t in targets), targets
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    for target in set(re.findall(r"`make ([a-z-]+)`", text)) | set(re.findall(r"^make ([a-z-]+)$", text, re.M)):
+        assert re.search(rf"^{target}:", makefile, re.M), target
+    commands = parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for command in re.findall(r"`(?:\.venv/bin/)?perflib ([a-z-]+)", text):
+        assert command in commands, command

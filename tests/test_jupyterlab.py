@@ -199,17 +199,23 @@ def idle(page) -> None:
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
 
 
-#: Run All has finished when no cell waits ("[*]") and the last ran or a cell failed.
-RAN_ALL = """() => { const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-  .map(e => e.textContent.trim());
-  return prompts.length > 0 && !prompts.includes('[*]:') && (/^\\[\\d+\\]:$/.test(prompts.at(-1))
-    || document.querySelector("[data-mime-type='application/vnd.jupyter.stderr']") !== null); }"""
+#: The code cells' prompts, as JupyterLab shows them ("[3]:", "[*]:", "[ ]:").
+PROMPTS = """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].map(e => e.textContent.trim())"""
+
+#: Run All has finished when the prompts have changed since it was chosen (each run numbers its
+#: cells afresh), no cell waits ("[*]") and the last ran, or a cell failed and says why in words.
+RAN_ALL = """(before) => { const prompts = (""" + PROMPTS + """)();
+  const failed = [...document.querySelectorAll("[data-mime-type='application/vnd.jupyter.stderr']")]
+    .some(e => e.textContent.trim() !== '');
+  return prompts.length > 0 && JSON.stringify(prompts) !== JSON.stringify(before)
+    && !prompts.includes('[*]:') && (/^\\[\\d+\\]:$/.test(prompts.at(-1)) || failed); }"""
 
 
 def run_all(page) -> None:
     """Run > Run All Cells, as the README says, and wait until every cell has run or one failed."""
+    before = page.evaluate(PROMPTS)
     choose(page, ["Run", "Run All Cells"])
-    page.wait_for_function(RAN_ALL, timeout=60_000)
+    page.wait_for_function(RAN_ALL, arg=before, timeout=60_000)
 
 
 def menu_item(page, name: str):
@@ -342,7 +348,8 @@ def test_jupyterlab_as_the_readme_says(lab, tmp_path):
         # Step 3: a year that is not held stops at its cell with one line
         set_year(page, "2031/32")
         run_all(page)
-        error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        error = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                             ).filter(has_text=re.compile(r"\S"))
         lines = error.first.inner_text().strip().split("\n")
         assert len(lines) == 1 and re.fullmatch(
             r"ParameterError: year 2031/32 is not held for portfolio 'cfe' \(held: [^)]+\)",

@@ -49,11 +49,20 @@ NB ?= annual_report
 lab: $(STAMP) bytecode ## Open a report notebook in JupyterLab (NB=quarterly_report for another)
 	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS) notebooks/$(NB).ipynb
 
-test: $(STAMP) bytecode browser ## Run every test, including real builds in Chromium
-	$(BIN)/python -m pytest
+# The fast tests are spread over the cores this machine lets us use (nproc, which heeds a
+# container's CPU set where `-n auto` may count the host's) by pytest-xdist, each test in its own
+# scratch folders; JOBS=0 runs them in this process. The real builds then run in one process, as
+# each build already keeps two cores busy and they share one build of every report (conftest's
+# `built`) that each worker would make again. Both parts run even when the first fails.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+test: $(STAMP) bytecode browser ## Run every test: the fast ones on every core, then real builds in Chromium
+	@status=0; \
+	$(BIN)/python -m pytest -m "not e2e" -n $(JOBS) || status=$$?; \
+	$(BIN)/python -m pytest -m e2e || status=$$?; \
+	exit $$status
 
-test-fast: $(STAMP) bytecode ## Run the fast tests only: no browser, no notebook run (under a minute)
-	$(BIN)/python -m pytest -m "not e2e"
+test-fast: $(STAMP) bytecode ## Run the fast tests on every core: no browser, no notebook run (under a minute)
+	$(BIN)/python -m pytest -m "not e2e" -n $(JOBS)
 
 bench: $(STAMP) bytecode browser ## Time the naive chain against perflib build, and the rules engine
 	$(BIN)/python benchmarks/bench.py

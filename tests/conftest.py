@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from perflib import config
+
+# pytest rewrites each test module's asserts as it imports it and keeps the result in
+# __pycache__, unless Python may write no bytecode (PYTHONDONTWRITEBYTECODE): then every run,
+# and each pytest-xdist worker, rewrites them all again (two seconds). It may while the tests
+# are collected; the setting is put back before the first test runs (pytest_collection_finish).
+_DONT_WRITE_BYTECODE = sys.dont_write_bytecode
+sys.dont_write_bytecode = False
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    sys.dont_write_bytecode = _DONT_WRITE_BYTECODE
 
 #: The portfolio whose published figures the tests check. A council adds its own portfolios to
 #: data/ beside it; the tests copy the seed alone, so they pass whatever else data/ holds.

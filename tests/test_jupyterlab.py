@@ -32,6 +32,7 @@ from perflib.formats import formats
 from perflib.present import html
 from perflib.present.blocks import Paragraph, badge, spans
 from perflib.present.display import Blocks, Published
+from tests.conftest import copy_seed
 
 #: The docs' JupyterLab how-to, whose steps this test follows (README links to it)
 README = config.PROJECT_ROOT / "docs" / "how-to" / "jupyterlab.md"
@@ -136,7 +137,7 @@ def free_port() -> int:
 def lab(tmp_path_factory):
     """``jupyter lab`` serving a scratch copy of the project, with its own config and runtime."""
     root = tmp_path_factory.mktemp("project")
-    shutil.copytree(config.DATA_DIR, root / "data")
+    copy_seed(root / "data")
     shutil.copytree(config.NOTEBOOKS_DIR, root / "notebooks")
     home = tmp_path_factory.mktemp("jupyter")
     env = {**os.environ, "PERFLIB_ROOT": str(root)}

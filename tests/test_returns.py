@@ -20,6 +20,7 @@ from perflib.collect.importing import import_returns
 from perflib.collect.returns import write_returns
 from perflib.collect.scaffold import new_year
 from perflib.errors import DataError, ParameterError
+from tests.conftest import copy_seed
 from tests.test_scaffold import snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
@@ -63,16 +64,33 @@ def put(path: Path, cell: str, value: object, sheet: str = form.FIGURES) -> None
     wb.save(path)
 
 
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose cfe 2021/22 is scaffolded and its return written, made once for the
+    module (scaffolding is most of a test's time): each test works on a copy of it."""
+    root = tmp_path_factory.mktemp("scaffolded") / "project"
+    with pytest.MonkeyPatch.context() as mp:
+        data = copy_seed(root / "data")
+        for name, value in (("PROJECT_ROOT", root), ("DATA_DIR", data),
+                            ("RETURNS_DIR", root / "returns")):
+            mp.setattr(config, name, value)
+        scaffold(data)
+        write_returns("cfe", "2021/22", data)
+    return root
+
+
 @pytest.fixture
-def data(data_copy: Path) -> Path:
-    scaffold(data_copy)
+def data(data_copy: Path, scaffolded: Path) -> Path:
+    """The seed with cfe 2021/22 scaffolded, as :func:`scaffold` leaves it; no return written."""
+    shutil.rmtree(data_copy)
+    shutil.copytree(scaffolded / "data", data_copy)
     return data_copy
 
 
 @pytest.fixture
-def book(data: Path) -> Path:
-    """The year's one return, written."""
-    write_returns("cfe", "2021/22", data)
+def book(data: Path, scaffolded: Path) -> Path:
+    """The year's one return, as ``write_returns`` writes it."""
+    shutil.copytree(scaffolded / "returns", config.RETURNS_DIR)
     return config.RETURNS_DIR / "cfe" / "2021-22" / "cfe_2021-22.xlsx"
 
 

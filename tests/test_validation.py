@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -201,9 +202,12 @@ def test_bad_year_parameter(year):
         load_report("cfe", year)
 
 
-def test_unknown_portfolio():
-    with pytest.raises(ParameterError, match="not in .*held: cfe"):
+def test_unknown_portfolio(data_copy):
+    """The message lists the portfolios there are: in a scratch copy, the seed and one more."""
+    shutil.copytree(Path(__file__).parent / "fixtures/fictional/parks", data_copy / "parks")
+    with pytest.raises(ParameterError) as info:
         load_report("nope", "2020/21")
+    assert str(info.value) == f"portfolio 'nope' is not in {data_copy} (held: cfe, parks)"
 
 
 def test_year_not_held():

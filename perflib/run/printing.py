@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import functools
+import itertools
 import multiprocessing
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -44,8 +46,11 @@ class PrintService:
     """
 
     def __init__(self) -> None:
-        self._jobs: queue.Queue[tuple[Rendered, concurrent.futures.Future[bytes]] | None] = (
-            queue.Queue())
+        # pages by priority, then in the order handed in (the stop comes after every page)
+        self._jobs: queue.PriorityQueue[
+            tuple[int, int, tuple[Rendered, concurrent.futures.Future[bytes]] | None]] = (
+            queue.PriorityQueue())
+        self._handed = itertools.count()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._up = threading.Event()  # set once the browser has started, or failed to
@@ -77,11 +82,15 @@ class PrintService:
         self._up.wait(timeout)
         return self.error is None
 
-    def submit(self, rendered: Rendered) -> concurrent.futures.Future[bytes]:
-        """The report's PDF, printed as soon as the browser is free."""
+    def submit(self, rendered: Rendered, priority: int = 0) -> concurrent.futures.Future[bytes]:
+        """The report's PDF, printed as soon as the browser is free.
+
+        Pages of a lower ``priority`` print first (an edited report's before the corporate
+        report made from it); pages of the same priority, in the order handed in.
+        """
         future: concurrent.futures.Future[bytes] = concurrent.futures.Future()
         self.start()
-        self._jobs.put((rendered, future))
+        self._jobs.put((priority, next(self._handed), (rendered, future)))
         return future
 
     def pdf(self, rendered: Rendered) -> bytes:
@@ -99,15 +108,19 @@ class PrintService:
         finally:
             self._up.set()
         try:
-            while (job := self._jobs.get()) is not _STOP:
+            while (job := self._jobs.get()[2]) is not _STOP:
                 rendered, future = job
                 if not future.set_running_or_notify_cancel():
                     continue
                 if printer is None:
                     future.set_exception(self.error or BrowserNotFound("no browser"))
                     continue
+                import builtins
+                _t = getattr(builtins, "_speed_trace", lambda m: None)
+                _t(f"print start {rendered.title[:30]}")
                 try:
                     raw = printer.print_page(rendered.html, rendered.title)
+                    _t("print done")
                 except BaseException as exc:  # the page's failure, handed to whoever asked
                     future.set_exception(exc)
                     continue
@@ -145,7 +158,7 @@ class PrintService:
         with self._lock:
             thread, self._thread = self._thread, None
         if thread is not None:
-            self._jobs.put(_STOP)
+            self._jobs.put((sys.maxsize, next(self._handed), _STOP))
             thread.join()
         finisher, self._finisher = self._finisher, None
         if finisher is not None:

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 from perflib import config
-from perflib.data.portfolio import check_year, portfolios, year_folder
+from perflib.data.folders import check_year, portfolios, year_folder
 from perflib.errors import BuildLocked, PerflibError
 from perflib.run import versions
 from perflib.run.build import build, say
@@ -39,13 +39,14 @@ RESTART = 75
 
 def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
     """Start a warm kernel on every thread of ``pool`` (in the background)."""
-    from perflib.run import engine
+    from perflib.run import engine, execute
 
     barrier = threading.Barrier(jobs)  # holds each thread until all have one: one kernel each
 
     def start() -> None:
         try:
             engine.ready()
+            execute.warm()  # papermill, the validator and the page template: not on the first save
         finally:
             try:
                 barrier.wait(timeout=120)
@@ -64,6 +65,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     Returns 0, or :data:`RESTART` when perflib's code changed and the watch should be started
     afresh. ``engine`` is where the notebooks run (:data:`perflib.run.engine.ENGINES`).
     """
+    from perflib.reports import checked
     from perflib.run import engine as engines
     from perflib.run.printing import PrintService
 
@@ -82,6 +84,9 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
     printer = PrintService().start()
     resident = Resident(pool, jobs, code_hash(), printer)
+    # each build's checks, shared with the kernels (named to them as they start, so now)
+    sharing = checked.sharing()
+    sharing.__enter__()
     try:
         _warm(pool, jobs)
         if not printer.available(timeout=120):
@@ -104,6 +109,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
         pool.shutdown(wait=True)
         engines.shutdown_all()  # clients closed once no thread uses them; kernels started since
         printer.close()
+        sharing.__exit__(None, None, None)
 
 
 def _once(portfolio: str | None, year: str | None, out: Path | str | None, data: Path,

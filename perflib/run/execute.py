@@ -80,9 +80,6 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
     from perflib.run import engine
 
     start = time.perf_counter()
-    import builtins
-    _t = getattr(builtins, "_speed_trace", lambda m: None)
-    _t(f"run start {task.label}")
     exporter = _exporter()
     out = Path(task.workdir) / f"{task.output}.ipynb"
     try:
@@ -93,7 +90,6 @@ def run(task: Task, source: Path, cwd: Path, root: str | None = None
     except Exception as exc:  # kernel died, notebook unreadable: still one clear line
         return Outcome(task, error=f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - start), None
-    _t(f"executed {task.label}")
     try:
         html, resources = exporter.from_notebook_node(nb)
     except Exception as exc:  # ran, but will not render (shows nothing, say): fails its report
@@ -150,9 +146,6 @@ def finishing(outcome: Outcome, rendered: Rendered | None,
     if outcome.error or rendered is None:
         done.set_result(outcome)
         return done
-    import builtins
-    _t = getattr(builtins, "_speed_trace", lambda m: None)
-    _t(f"submit print {outcome.task.label}")
     printing = printer.submit(rendered, outcome.task.tier) if printer is not None else None
     for fmt in made_alongside():
         try:
@@ -166,7 +159,6 @@ def finishing(outcome: Outcome, rendered: Rendered | None,
         return done
 
     def printed(f: concurrent.futures.Future[bytes]) -> None:
-        _t(f"printed {outcome.task.label}")
         try:
             outcome.documents["pdf"] = f.result()
         except BrowserNotFound as exc:

@@ -115,12 +115,8 @@ class PrintService:
                 if printer is None:
                     future.set_exception(self.error or BrowserNotFound("no browser"))
                     continue
-                import builtins
-                _t = getattr(builtins, "_speed_trace", lambda m: None)
-                _t(f"print start {rendered.title[:30]}")
                 try:
                     raw = printer.print_page(rendered.html, rendered.title)
-                    _t("print done")
                 except BaseException as exc:  # the page's failure, handed to whoever asked
                     future.set_exception(exc)
                     continue

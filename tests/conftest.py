@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from perflib import config
+
+# The checks a build keeps from one build to the next (perflib.reports.checked): this session's
+# own, so no test finds a check another session's code made.
+os.environ["PERFLIB_CACHE"] = tempfile.mkdtemp(prefix="perflib-test-checks-")
 
 #: The portfolio whose published figures the tests check. A council adds its own portfolios to
 #: data/ beside it; the tests copy the seed alone, so they pass whatever else data/ holds.

@@ -20,7 +20,9 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import stat
+import sys
 import tempfile
 import threading
 from collections import OrderedDict
@@ -104,17 +106,8 @@ def fingerprint(folder: Path, year: str | None = None) -> bytes | None:
 
 def _shared() -> Path | None:
     folder = os.environ.get(SHARED)
-    if not folder:
-        return None
-    path = Path(folder)
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
     # only a folder of this user's that no one else may write in: its pickles are trusted
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
-        return None
-    return path
+    return Path(folder) if folder and _private(Path(folder)) else None
 
 
 def _get(key: bytes) -> bytes | None:
@@ -167,8 +160,11 @@ def once(key: bytes | None, make: Callable[[], T]) -> T:
         return make()
     blob = _get(key)
     if blob is not None:
-        value: T = pickle.loads(blob)  # noqa: S301 (written by this user's perflib alone)
-        return value
+        try:
+            value: T = pickle.loads(blob)  # noqa: S301 (written by this user's perflib alone)
+            return value
+        except Exception:  # noqa: S110 (a pickle a library upgrade cannot read: check again)
+            pass
     value = make()
     _put(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
@@ -186,19 +182,68 @@ def year_key(folder: Path, year: str) -> bytes | None:
     return None if found is None else b"year\0" + found
 
 
+#: Where a build keeps its checks from one build to the next (``off``: nowhere, each build its own).
+CACHE = "PERFLIB_CACHE"
+#: The checks a cache folder keeps (the most recently made), and the code versions it keeps them for.
+KEEP_FILES, KEEP_VERSIONS = 512, 3
+
+
+def _private(folder: Path) -> bool:
+    """Whether ``folder`` is a folder of this user's that no one else may write in."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _kept_folder(code: str) -> Path | None:
+    """This user's folder of checks made by this code (on these libraries), or ``None``.
+
+    A change to perflib's code, Python, pandas or numpy is another folder; the oldest folders
+    and checks are removed as new ones are made.
+    """
+    from importlib.metadata import version
+
+    given = os.environ.get(CACHE)
+    if given == "off":
+        return None
+    root = Path(given) if given else Path(os.environ.get("XDG_CACHE_HOME") or
+                                          Path.home() / ".cache") / "perflib" / "checked"
+    stamp = repr((code, sys.version, version("pandas"), version("numpy")))
+    folder = root / hashlib.blake2b(stamp.encode(), digest_size=10).hexdigest()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.utime(folder)
+        if not (_private(root) and _private(folder)):
+            return None
+        versions = sorted((f for f in root.iterdir() if f.is_dir()), key=lambda f: f.stat().st_mtime)
+        for old in versions[:-KEEP_VERSIONS]:
+            shutil.rmtree(old, ignore_errors=True)
+        found = sorted(folder.glob("*.pickle"), key=lambda f: f.stat().st_mtime)
+        for old in found[:-KEEP_FILES]:
+            old.unlink(missing_ok=True)
+    except OSError:  # no home, a read-only one: each build keeps its checks to itself
+        return None
+    return folder
+
+
 @contextmanager
-def sharing() -> Iterator[Path]:
-    """A folder of this process's own, named in ``PERFLIB_CHECKED`` while it lasts.
+def sharing(code: str | None = None) -> Iterator[Path]:
+    """A folder of this user's, named in ``PERFLIB_CHECKED`` while it lasts.
 
     Entered before a build's kernels start (they take the environment as they start), so they
-    find there every year the build checked. A folder named already (a watch's, or the build's
-    caller's) is kept, and left for its owner to remove.
+    find there every year the build checked. With the ``code`` it runs (perflib's code hash),
+    the folder is kept for the next build of that code, which then checks only what changed
+    (``PERFLIB_CACHE`` names another place, or ``off``); otherwise it is the build's alone. A
+    folder named already (a watch's, or the build's caller's) is kept, and left to its owner.
     """
     given = _shared()
     if given is not None:
         yield given
         return
-    folder = Path(tempfile.mkdtemp(prefix="perflib-checked-"))  # 0700: this user's alone
+    kept = _kept_folder(code) if code else None
+    folder = kept or Path(tempfile.mkdtemp(prefix="perflib-checked-"))  # 0700: this user's
     before = os.environ.get(SHARED)
     os.environ[SHARED] = str(folder)
     try:
@@ -208,9 +253,8 @@ def sharing() -> Iterator[Path]:
             os.environ.pop(SHARED, None)
         else:
             os.environ[SHARED] = before
-        import shutil
-
-        shutil.rmtree(folder, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def forget() -> None:
@@ -219,4 +263,4 @@ def forget() -> None:
         _kept.clear()
 
 
-__all__ = ["SHARED", "fingerprint", "forget", "once", "portfolio_key", "sharing", "year_key"]
+__all__ = ["CACHE", "SHARED", "fingerprint", "forget", "once", "portfolio_key", "sharing", "year_key"]

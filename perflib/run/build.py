@@ -22,6 +22,7 @@ import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # jsonschema builds rfc3987_syntax's grammar at import (about 1 s per process) for IRI format
 # checks that notebook schemas never use; without the module jsonschema simply skips them.
@@ -40,6 +41,13 @@ from perflib.run.plan import COUNCIL, Plan  # noqa: E402
 from perflib.run.pool import Pool, Resident, pool_for  # noqa: E402
 from perflib.run.publish import Publisher, print_here  # noqa: E402
 from perflib.run.tasks import Summary, Task  # noqa: E402
+
+if TYPE_CHECKING:
+    from perflib.run.printing import PrintService
+
+
+#: A build of no more notebooks than this makes its PDFs PDF/UA beside the browser.
+FEW = 4
 
 
 def say(msg: str) -> None:
@@ -79,21 +87,30 @@ def build(portfolio: str | None = None, year: str | None = None, out: Path | str
 
             return cluster.build(scheduler, portfolio, year, out, data, force, code)
         from perflib.reports import checked
+        from perflib.run.printing import PrintService
 
         # the build's checks, shared with its kernels, which then need not check again
-        stack.enter_context(checked.sharing())
+        stack.enter_context(checked.sharing(code))
+        printer = resident.printer if resident and resident.printer else None
         if resident is None:
             # Kernels start and warm up while the data is read and checked, as many as the
-            # build logs say will be needed (none when nothing changed).
-            ahead = min(jobs, logs.stale(out, force, portfolio, year, code))
+            # build logs say will be kept busy (none when nothing changed); so does the browser.
+            stale = logs.stale_by_scope(out, force, portfolio, year, code)
+            ahead = logs.kernels_for(stale, jobs)
             stack.enter_context(engines.session(ahead))
+            # a few pages are made PDF/UA beside the browser: a process for it costs more
+            printer = stack.enter_context(PrintService(finisher=sum(stale) > FEW))
+            if ahead:
+                printer.start()
+        elif printer is None:
+            printer = stack.enter_context(PrintService())
         from perflib.run import checking
 
         checks, council = checking.here(portfolio, year, data, say)
         withdraw(out, data, held(checks, council), council is not None and bool(council.council),
                  portfolio, year)
         return _build(checks, council, out, data, force, code, pool_for(jobs, resident),
-                      resident)
+                      printer)
 
 
 def held(checks: list[Checked], council: Checked | None) -> set[tuple[str, str]]:
@@ -170,7 +187,7 @@ def order(plans: list[Plan], summary: Summary) -> list[Task]:
 
 
 def _build(checks: list[Checked], council: Checked | None, out: Path, data: Path, force: bool,
-           code: str, pool: Pool, resident: Resident | None = None) -> Summary:
+           code: str, pool: Pool, printer: PrintService) -> Summary:
     summary = Summary()
     every = [*checks, *([council] if council else [])]
     # every folder this build could write in or replace is perflib's, or nothing is written
@@ -189,15 +206,10 @@ def _build(checks: list[Checked], council: Checked | None, out: Path, data: Path
     for label in summary.waiting:
         say(f"  waiting     {label}")
     publisher = Publisher(out, staged, summary)
-    from perflib.run.printing import PrintService
-
-    printer = resident.printer if resident and resident.printer else PrintService()
     try:
         publisher.add(plans)
         printer_error = _run(publisher, tasks, pool, printer)
     finally:
-        if printer is not (resident.printer if resident else None):
-            printer.close()
         publisher.drop_unfinished()  # what did not finish stays unpublished
         write_index(out, name)  # every report published so far, even if the build stops here
     dependents = [p.role for p in plans if p.role.startswith("depends on")]
@@ -222,12 +234,9 @@ def finish(summary: Summary, out: Path, failures: list[NotebookError],
     return summary
 
 
-def _run(publisher: Publisher, tasks: list[Task], pool: Pool, printer: object
+def _run(publisher: Publisher, tasks: list[Task], pool: Pool, printer: PrintService
          ) -> BrowserNotFound | None:
     """Run the tasks, in order; publish each report folder as soon as its last task is back."""
-    from perflib.run.printing import PrintService
-
-    assert isinstance(printer, PrintService)
     if not tasks:
         return None
     from perflib.run.progress import Progress

@@ -70,8 +70,11 @@ class Threads:
         if self.executor is not None:
             yield from self._run(self.executor, tasks, printer)
             return
+        # a thread (and its kernel) for each task that can run at once: the corporate reports
+        # after an edit run once the edited reports are done, on the same kernels
+        at_once = max(sum(t.tier == 0 for t in tasks), sum(t.tier != 0 for t in tasks))
         try:
-            with concurrent.futures.ThreadPoolExecutor(min(self.jobs, len(tasks))) as executor:
+            with concurrent.futures.ThreadPoolExecutor(min(self.jobs, at_once)) as executor:
                 yield from self._run(executor, tasks, printer)
         finally:
             engine.shutdown_all()

@@ -14,8 +14,13 @@ operator of every page, marking the artifacts, writing the file again) costs mor
 printing, and in one Python process it competes with the build's own threads for the
 interpreter. So it runs in a process of its own, started (by ``spawn``, never a fork of a process
 that holds a browser) as the service starts, while the browser prints the next page. Where a
-process may not start one (a Dask worker is a daemon process), or the process is lost, the
-service's own thread finishes each page as before.
+process may not start one (a Dask worker is a daemon process), where the build prints only a few
+pages (after an edit: that process's start-up would cost more than it saves, on the machine the
+edited report waits for), or where the process is lost, the service's own thread finishes each
+page as before.
+
+Pages print in the order they are handed in, except that a page handed in with a lower priority
+goes first: an edited report's before the corporate report made from it.
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ class PrintService:
     False
     """
 
-    def __init__(self) -> None:
+    def __init__(self, finisher: bool = True) -> None:
         # pages by priority, then in the order handed in (the stop comes after every page)
         self._jobs: queue.PriorityQueue[
             tuple[int, int, tuple[Rendered, concurrent.futures.Future[bytes]] | None]] = (
@@ -57,6 +62,9 @@ class PrintService:
         #: why the browser could not be had, once it was tried
         self.error: BrowserNotFound | None = None
         self._finisher: concurrent.futures.ProcessPoolExecutor | None = None
+        #: whether pages are made PDF/UA in a process of their own (for a build of a few pages
+        #: its start-up costs more than it saves)
+        self.finisher = finisher
 
     @property
     def started(self) -> bool:
@@ -67,7 +75,7 @@ class PrintService:
         """Start the browser now, in the background; a second call does nothing."""
         with self._lock:
             if self._thread is None:
-                self._finisher = _finisher()
+                self._finisher = _finisher() if self.finisher else None
                 self._thread = threading.Thread(target=self._serve, name="perflib-printer",
                                                 daemon=True)
                 self._thread.start()

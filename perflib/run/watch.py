@@ -85,7 +85,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     printer = PrintService().start()
     resident = Resident(pool, jobs, code_hash(), printer)
     # each build's checks, shared with the kernels (named to them as they start, so now)
-    sharing = checked.sharing()
+    sharing = checked.sharing(resident.code)
     sharing.__enter__()
     try:
         _warm(pool, jobs)

@@ -213,7 +213,8 @@ def _kept_folder(code: str) -> Path | None:
     stamp = repr((code, sys.version, version("pandas"), version("numpy")))
     folder = root / hashlib.blake2b(stamp.encode(), digest_size=10).hexdigest()
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)  # its parents as they come
+        folder.mkdir(mode=0o700, exist_ok=True)
         os.utime(folder)
         if not (_private(root) and _private(folder)):
             return None

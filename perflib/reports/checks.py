@@ -180,6 +180,18 @@ def _check(portfolio: str | Portfolio, year: str, data_dir: Path | str | None
     return report, problems
 
 
+def portfolio(pid: str, data_dir: Path | str | None = None) -> Portfolio:
+    """A portfolio's shared files read and checked, or a :class:`DataError` with every problem.
+
+    As ``load_portfolio``, but taking the check already made of the files as they are, where
+    there is one (a build's, in its kernels).
+    """
+    p, problems = _portfolio(pid, data_dir)
+    raise_if(problems)
+    assert p is not None
+    return p
+
+
 def _portfolio(pid: str, data_dir: Path | str | None) -> tuple[Portfolio | None, list[Problem]]:
     """A portfolio's files read and checked, or the check already made of them as they are."""
     folder = portfolio_folder(pid, Path(data_dir or config.DATA_DIR))
@@ -268,7 +280,7 @@ def check_all(data_dir: Path | str | None = None
 
 
 __all__ = ["check_all", "check_council", "check_report", "councils_named", "declaration_problems",
-           "declared_kinds", "kind_problems", "load_all", "load_report"]
+           "declared_kinds", "kind_problems", "load_all", "load_report", "portfolio"]
 
 
 def councils_named(reports: list[Report]) -> list[str]:

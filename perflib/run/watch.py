@@ -76,7 +76,8 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     # a reports folder a build would refuse is refused now, before anything starts (exit 2)
     versions.refuse(versions.check(out, data), [portfolio] if portfolio else portfolios(data),
                     year_folder(check_year(year)) if year else None)
-    paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
+    code = Path(__file__).resolve().parent.parent
+    paths = [data, config.NOTEBOOKS_DIR, code]
     changes = _Changes([p for p in paths if p.exists()], stop)
     changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build
     # hashed once the watcher is up and before the kernels import perflib: a later edit to the
@@ -92,8 +93,9 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
         if not printer.available(timeout=120):
             say(f"perflib: {printer.error}; building HTML and Word only")
         _once(portfolio, year, out, data, resident, stop)
-        while changes.wait():
-            if code_hash() != resident.code:
+        while (changed := changes.wait()) is not None:
+            # perflib's own code hashed again only when a file under it changed (not on each save)
+            if any(Path(p).is_relative_to(code) for p in changed) and code_hash() != resident.code:
                 say("perflib's code changed: starting the watch afresh")
                 return RESTART
             _once(portfolio, year, out, data, resident, stop)
@@ -158,17 +160,18 @@ class _Changes:
             self.stop.set()
         self.ready.set()
 
-    def wait(self) -> bool:
-        """Block until something changed (then ``True``, with every batch so far taken) or stop."""
+    def wait(self) -> set[str] | None:
+        """Block until something changed (then the paths of every batch so far) or stop (None)."""
         while not self.stop.is_set():
             try:
-                self.batches.get(timeout=0.5)
+                batch = self.batches.get(timeout=0.5)
             except queue.Empty:
                 continue
+            paths = {path for _, path in batch}
             while not self.batches.empty():  # saves made during the last build: one rebuild
-                self.batches.get_nowait()
-            return True
-        return False
+                paths |= {path for _, path in self.batches.get_nowait()}
+            return paths
+        return None
 
 
 def main(argv: list[str] | None, **kw: object) -> int:

@@ -21,7 +21,7 @@ from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.council import Settings, spc_options
 from perflib.data.council import settings_of as council_settings
 from perflib.data.declarations import DEFAULT_REPORTS, NotebookReport, read_declarations
-from perflib.data.folders import check_year, portfolio_folder, portfolios  # noqa: F401 (named here too)
+from perflib.data.folders import portfolio_folder
 from perflib.data.options import ReportOptions
 from perflib.data.options import read as read_options
 from perflib.data.schema import CheckedTable, emit, in_file_order, period_problem, raise_if

@@ -21,13 +21,8 @@ from perflib import config
 from perflib.data import claims, quality
 from perflib.data.council import CorporateYear, read_corporate, read_council
 from perflib.data.declarations import missing_notebooks
-from perflib.data.portfolio import (
-    Portfolio,
-    check_year,
-    portfolio_folder,
-    portfolios,
-    read_portfolio,
-)
+from perflib.data.folders import check_year, portfolio_folder, portfolios
+from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.report import read_report, skipped
 from perflib.data.schema import raise_if
 from perflib.data.year import Report

@@ -20,7 +20,8 @@ from perflib import config, rules
 from perflib.config import year_folder
 from perflib.data import periods, quarters
 from perflib.data.council import CorporateYear, read_corporate, read_council
-from perflib.data.portfolio import Portfolio, check_year, portfolios
+from perflib.data.folders import check_year, portfolios
+from perflib.data.portfolio import Portfolio
 from perflib.data.year import Report
 from perflib.errors import ParameterError
 from perflib.present import frames

@@ -16,7 +16,7 @@ from perflib import config
 from perflib.data import files
 from perflib.data.council import FILE as COUNCIL_FILE
 from perflib.data.council import CorporateYear
-from perflib.data.portfolio import portfolios
+from perflib.data.folders import portfolios
 from perflib.data.year import Report
 from perflib.errors import DataError, ParameterError, Problem
 from perflib.reports import ReportKind, corporate, declared

@@ -13,7 +13,8 @@ from typing import Any
 
 from perflib.config import DATA_RULE, data_path  # noqa: F401 (the notebook API)
 from perflib.data.council import read_council
-from perflib.data.portfolio import Portfolio, check_year, portfolios, read_portfolio
+from perflib.data.folders import check_year, portfolios
+from perflib.data.portfolio import Portfolio, read_portfolio
 from perflib.data.year import Report
 from perflib.errors import DataError, ParameterError
 from perflib.present import frames

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,18 @@ sys.dont_write_bytecode = False
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     sys.dont_write_bytecode = _DONT_WRITE_BYTECODE
+
+
+# The checks a build keeps from one build to the next (perflib.reports.checked): this session's
+# own (each xdist worker's), so no test finds a check another session's code made, and removed
+# when the session ends.
+_CHECKS_CACHE = tempfile.mkdtemp(prefix="perflib-test-checks-")
+os.environ["PERFLIB_CACHE"] = _CHECKS_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_CHECKS_CACHE, ignore_errors=True)
+
 
 #: The portfolio whose published figures the tests check. A council adds its own portfolios to
 #: data/ beside it; the tests copy the seed alone, so they pass whatever else data/ holds.

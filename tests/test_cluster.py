@@ -132,6 +132,42 @@ def test_a_worker_without_a_browser_has_the_client_print_for_it(built, tmp_path,
         built / "council/2020-21/corporate_report.pdf")
 
 
+def test_a_portfolio_whose_check_fails_on_a_worker_is_refused_and_the_others_published(
+        cluster, tmp_path, monkeypatch, capfd):
+    """The check runs on a worker; the client says what a local check says, and exits 2."""
+    import shutil
+
+    from perflib.errors import DataError
+    from perflib.reports.checks import load_all
+    from perflib.run.build import build
+    from tests.conftest import scratch_project
+
+    root = scratch_project(tmp_path / "project", monkeypatch, seed=False)
+    shutil.copytree(Path(__file__).parent / "fixtures/fictional/ashdown", root / "data")
+    measures = root / "data/streets/measures.csv"
+    measures.write_text(measures.read_text(encoding="utf-8").replace(",High,", ",Higher,", 1),
+                        encoding="utf-8")
+    with pytest.raises(DataError) as here:  # what a check on this machine says
+        load_all(root / "data")
+    capfd.readouterr()
+    with pytest.raises(DataError) as there:
+        build(scheduler=cluster.scheduler_address)
+    assert there.value.exit_code == 2
+    assert str(there.value) == str(here.value)  # every file, row, column and fix, as here
+    assert f"{measures}, row " in str(there.value) and "'Higher'" in str(there.value)
+    err = capfd.readouterr().err
+    assert ("  refused     streets: its data has problems (below), so none of its reports is run "
+            "or published") in err
+    assert ("  refused     council: the corporate reports read streets, whose data has "
+            "problems") in err
+    reports = root / "reports"
+    assert not (reports / "streets").exists() and not (reports / "council").exists()
+    for folder in ("leisure/2020-21", "leisure/2021-22", "care/2020-21"):
+        assert (reports / folder / "annual_report.pdf").is_file(), folder
+        assert (reports / folder).is_symlink()  # published whole
+    assert "built 3, up to date 0, failed 0" in err
+
+
 def test_a_report_of_the_portfolios_own_builds_on_the_cluster(cluster, tmp_path, monkeypatch):
     """Its notebook is declared by its path under notebooks/, which a worker must have too."""
     import yaml

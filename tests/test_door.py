@@ -160,7 +160,7 @@ def test_a_utf16_file_is_named_with_how_to_save_it(data_copy):
 
 
 def test_a_cluster_bundle_ships_no_link_out_of_the_project(data_copy, tmp_path):
-    from perflib.run.cluster import Bundle
+    from perflib.run.worker import Bundle
 
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0\n")
@@ -181,7 +181,7 @@ def test_a_cluster_bundle_holds_what_its_task_reads(data_copy):
     report's takes the whole data folder."""
     import shutil
 
-    from perflib.run.cluster import Bundle
+    from perflib.run.worker import Bundle
 
     data = data_copy
     shutil.copytree(Path(__file__).parent / "fixtures/fictional/ashdown", data,

@@ -37,6 +37,27 @@ def test_commentary_edit_rebuilds_only_its_report(project):
     assert "One more sentence for the test." in html
 
 
+def test_the_edited_report_is_published_first_then_what_depends_on_it(project, capfd):
+    """The corporate report, which reads the edited portfolio, runs once its report is out."""
+    path = project / "data/cfe/2020-21/commentary.md"
+    path.write_text(path.read_text() + "\nA sentence written for the order of publication.\n")
+    capfd.readouterr()
+    build(jobs=2)
+    said = capfd.readouterr().err.splitlines()
+    assert [x for x in said if x.startswith(("  running", "  executed", "  published"))] == [
+        "  running     cfe 2020/21 annual_report (edited)",
+        "  running     council 2020/21 corporate_report (depends on cfe)",
+        *[x for x in said if x.startswith("  executed    cfe 2020/21 annual_report (")],
+        "  published   cfe 2020/21 (edited)",
+        *[x for x in said if x.startswith("  executed    council 2020/21 corporate_report (")],
+        "  published   council 2020/21 (depends on cfe)",
+        "  published   the front page, index.html (depends on cfe)"]
+    corporate = (project / "reports/council/2020-21/build-log.json").read_text()
+    annual = (project / "reports/cfe/2020-21/build-log.json").read_text()
+    assert "data/cfe/2020-21/commentary.md" in corporate  # it read the edit too
+    assert annual != corporate
+
+
 def test_facts_edit_rebuilds_only_the_deep_dives(project):
     path = project / "data/cfe/facts.csv"
     path.write_text(path.read_text().replace(",2875,", ",2876,"))
@@ -47,10 +68,12 @@ def test_facts_edit_rebuilds_only_the_deep_dives(project):
                                   } | CORPORATE
 
 
-def test_force_rebuilds_everything(project):
+def test_force_rebuilds_everything(project, capfd):
     assert stale(config.REPORTS_DIR, force=True) == sys.maxsize
     assert set(build(portfolio="cfe", year="2019/20", force=True, jobs=2).built) == {
         x for x in CFE if "2019/20" in x}
+    # everything runs: no report is the edited one, or waits for one
+    assert "(edited)" not in capfd.readouterr().err
 
 
 def test_a_portfolio_removed_from_data_is_withdrawn_and_kept(tmp_path, monkeypatch):

@@ -256,17 +256,17 @@ def _published(out: Path, *folders: tuple[str, str]) -> None:
 ])
 def test_a_build_withdraws_what_data_no_longer_holds_within_its_scope(root, capsys, scope,
                                                                       withdrawn, said):
-    from perflib.reports.checks import load_all
-    from perflib.run.build import _council, _withdraw
+    from perflib.run.build import held, withdraw
+    from perflib.run.checking import here
 
     out = outdir.claim(root / "reports")
     _published(out, ("cfe", "2018-19"), ("cfe", "2019-20"), ("cfe", "2020-21"), ("gone", "2019-20"),
                ("gone", "2020-21"), ("council", "2018-19"), ("council", "2020-21"))
     data = root / "data"
-    reports = load_all(data, scope.get("portfolio"), scope.get("year"))
-    council = {} if "portfolio" in scope else _council(data, reports)
+    checks, council = here(scope.get("portfolio"), scope.get("year"), data, lambda line: None)
     capsys.readouterr()
-    _withdraw(out, data, reports, council, scope.get("portfolio"), scope.get("year"))
+    withdraw(out, data, held(checks, council), bool(council and council.council),
+             scope.get("portfolio"), scope.get("year"))
     lines = capsys.readouterr().err.splitlines()
     assert [" ".join(x.split()[1:3]).rstrip(":") for x in lines
             if x.startswith("  withdrawn")] == withdrawn

@@ -83,6 +83,13 @@ def test_watch_rebuilds_what_an_edit_changes_and_survives_bad_data(project: Path
             f.write("\nAn edit made while the watch ran.\n")
         lines = w.until(r"^built ")
         assert lines[-1].startswith("built 2, up to date 8, failed 0"), lines
+        # the edited report first, then the corporate report made from it, then the front page
+        assert [x for x in lines if x.startswith(("  running", "  published"))] == [
+            "  running     cfe 2020/21 annual_report (edited)",
+            "  running     council 2020/21 corporate_report (depends on cfe)",
+            "  published   cfe 2020/21 (edited)",
+            "  published   council 2020/21 (depends on cfe)",
+            "  published   the front page, index.html (depends on cfe)"], lines
         assert "An edit made while the watch ran." in (report / "annual_report.html").read_text()
         assert (report / "annual_report.pdf").read_bytes() != pdf_before
         w.until(re.escape(READY))

@@ -17,7 +17,8 @@ from perflib.data import commentary as commentary_file
 from perflib.data import files, periods
 from perflib.data.claims import draft_sentence
 from perflib.data.door import read_to_edit
-from perflib.data.portfolio import Portfolio, check_year, load_portfolio
+from perflib.data.folders import check_year
+from perflib.data.portfolio import Portfolio, load_portfolio
 from perflib.data.report import read_report
 from perflib.data.yamlfile import read_yaml
 from perflib.data.year import Report

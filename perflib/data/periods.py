@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # only its Series' own methods are used: a client that plans imports no pandas
+    import pandas as pd
 
 YEAR_RE = re.compile(r"^(\d{4})/(\d{2})$")
 SUB_RE = re.compile(r"^(\d{4})/(\d{2}) (?:Q([1-4])|M(0[1-9]|1[0-2]))$")

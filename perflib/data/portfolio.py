@@ -21,11 +21,12 @@ from perflib.data.comparators import Comparators, read_comparators
 from perflib.data.council import Settings, spc_options
 from perflib.data.council import settings_of as council_settings
 from perflib.data.declarations import DEFAULT_REPORTS, NotebookReport, read_declarations
+from perflib.data.folders import portfolio_folder
 from perflib.data.options import ReportOptions
 from perflib.data.options import read as read_options
-from perflib.data.schema import SLUG_RE, CheckedTable, emit, in_file_order, period_problem, raise_if
+from perflib.data.schema import CheckedTable, emit, in_file_order, period_problem, raise_if
 from perflib.data.yamlfile import Yaml, read_yaml
-from perflib.errors import ParameterError, Problem
+from perflib.errors import Problem
 from perflib.spc import Options
 
 
@@ -93,42 +94,9 @@ class Portfolio:
         return out
 
 
-def check_year(year: str) -> str:
-    """Return ``year`` if it is a ``YYYY/YY`` period, else raise :class:`ParameterError`."""
-    problem = periods.year_problem(str(year))
-    if problem:
-        raise ParameterError(f"year {problem}; give it like 2020/21")
-    return year
-
-
-def portfolios(data_dir: Path | None = None) -> list[str]:
-    """Portfolio ids held under ``data_dir`` (folders with a portfolio.yaml)."""
-    data_dir = Path(data_dir or config.DATA_DIR)
-    return sorted(p.parent.name for p in data_dir.glob("*/portfolio.yaml"))
-
-
 def nan(x: Any) -> bool:
     """True for an empty cell (None or NaN)."""
     return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def portfolio_folder(portfolio: str, data_dir: Path) -> Path:
-    """The portfolio's folder, or a ParameterError naming the portfolios there are.
-
-    ``council`` is no portfolio's id: data/council/ holds the corporate report's own files, and
-    reports/council/ the corporate reports.
-    """
-    if portfolio == "council":
-        raise ParameterError("'council' is the corporate report's folder, not a portfolio id: "
-                             "rename the portfolio's folder")
-    if not SLUG_RE.match(str(portfolio)):
-        raise ParameterError(f"portfolio '{portfolio}' is not a portfolio id: use the name of a "
-                             f"folder under {data_dir}, e.g. cfe")
-    path = data_dir / portfolio
-    if not (path / "portfolio.yaml").exists():
-        held = ", ".join(portfolios(data_dir)) or "none"
-        raise ParameterError(f"portfolio '{portfolio}' is not in {data_dir} (held: {held})")
-    return path
 
 
 def load_portfolio(portfolio: str, data_dir: Path | str | None = None) -> Portfolio:

@@ -16,14 +16,9 @@ from perflib import config, rules
 from perflib.config import year_folder
 from perflib.data import claims, files, periods, quality, ratings, specs
 from perflib.data import commentary as commentary_file
+from perflib.data.folders import check_year, portfolios
 from perflib.data.options import ReportOptions
-from perflib.data.portfolio import (
-    Portfolio,
-    check_year,
-    frame,
-    portfolios,
-    read_portfolio,
-)
+from perflib.data.portfolio import Portfolio, frame, read_portfolio
 from perflib.data.report_meta import check_stated, read_meta
 from perflib.data.schema import CheckedTable
 from perflib.data.yamlfile import Yaml, read_yaml

@@ -14,18 +14,20 @@ unchecked:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from perflib import config
 from perflib.data import claims, quality
 from perflib.data.council import CorporateYear, read_corporate, read_council
 from perflib.data.declarations import missing_notebooks
-from perflib.data.portfolio import Portfolio, portfolios
-from perflib.data.report import read_report, skipped, years
+from perflib.data.folders import check_year, portfolio_folder, portfolios
+from perflib.data.portfolio import Portfolio, read_portfolio
+from perflib.data.report import read_report, skipped
 from perflib.data.schema import raise_if
 from perflib.data.year import Report
 from perflib.errors import DataError, Problem, merge
-from perflib.reports import ReportKind, declared, kinds
+from perflib.reports import ReportKind, checked, declared, kinds
 
 
 def declaration_problems(p: Portfolio) -> list[Problem]:
@@ -146,7 +148,26 @@ def load_report(portfolio: str | Portfolio, year: str,
 
 def _checked(portfolio: str | Portfolio, year: str, data_dir: Path | str | None
              ) -> tuple[Report | None, list[Problem]]:
-    report, problems = read_report(portfolio, year, data_dir)
+    """One year checked; for a portfolio named by its id, the check made of its files as they are.
+
+    Such a check is made once (:mod:`perflib.reports.checked`); a :class:`Portfolio` given whole
+    is checked every time, since it may have been changed in memory.
+    """
+    if isinstance(portfolio, Portfolio):
+        return _check(portfolio, year, data_dir)
+    folder = portfolio_folder(portfolio, Path(data_dir or config.DATA_DIR))
+    check_year(year)
+    return checked.once(checked.year_key(folder, year),
+                        lambda: _check(portfolio, year, data_dir))
+
+
+def _check(portfolio: str | Portfolio, year: str, data_dir: Path | str | None
+           ) -> tuple[Report | None, list[Problem]]:
+    if isinstance(portfolio, str):
+        p, _ = _portfolio(portfolio, data_dir)
+        report, problems = read_report(p if p is not None else portfolio, year, data_dir)
+    else:
+        report, problems = read_report(portfolio, year, data_dir)
     if report is not None:
         declarations = declaration_problems(report.portfolio)
         merge(problems, declarations)
@@ -154,32 +175,75 @@ def _checked(portfolio: str | Portfolio, year: str, data_dir: Path | str | None
     return report, problems
 
 
+def portfolio(pid: str, data_dir: Path | str | None = None) -> Portfolio:
+    """A portfolio's shared files read and checked, or a :class:`DataError` with every problem.
+
+    As ``load_portfolio``, but taking the check already made of the files as they are, where
+    there is one (a build's, in its kernels).
+    """
+    p, problems = _portfolio(pid, data_dir)
+    raise_if(problems)
+    assert p is not None
+    return p
+
+
+def _portfolio(pid: str, data_dir: Path | str | None) -> tuple[Portfolio | None, list[Problem]]:
+    """A portfolio's files read and checked, or the check already made of them as they are."""
+    folder = portfolio_folder(pid, Path(data_dir or config.DATA_DIR))
+    return checked.once(checked.portfolio_key(folder), lambda: read_portfolio(pid, data_dir))
+
+
+def _years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,
+           year: str | None = None) -> Iterator[tuple[Portfolio, str]]:
+    """Every (portfolio, year) asked for; a portfolio that does not load adds its problems instead.
+
+    A year asked for that a portfolio does not hold is a :class:`ParameterError` from
+    :func:`load_report`, as for one report.
+    """
+    root = Path(data_dir or config.DATA_DIR)
+    for pid in [portfolio] if portfolio else portfolios(root):
+        p, found = _portfolio(pid, data_dir)
+        merge(problems, found)
+        if p is None:
+            problems.append(skipped(root / pid / "portfolio.yaml", f"the report years of {pid} "
+                                     "were", "the portfolio's files could not be read"))
+            continue
+        for y in [year] if year else p.years:
+            yield p, y
+
+
 def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
-             year: str | None = None) -> list[Report]:
+             year: str | None = None, notebooks: set[str] | None = None) -> list[Report]:
     """Every report (of one portfolio, or one year, if given), all problems in one error.
 
     A draft year loads with its to-dos (as a build would); anything else wrong is raised.
+    A notebook a portfolio declares must be there: on disk, or (on a cluster's worker, which
+    holds only the notebooks it is sent) among ``notebooks``, named from the project.
     """
     problems: list[Problem] = []
     out: list[Report] = []
     seen: list[Portfolio] = []
-    for p, y in years(data_dir, problems, portfolio, year):
+    for p, y in _years(data_dir, problems, portfolio, year):
         seen.append(p)
         try:
-            out.append(load_report(p, y))
+            out.append(load_report(p.id, y, data_dir))
         except DataError as exc:
             merge(problems, exc.problems)
-    merge(problems, _missing_notebooks(seen))
+    merge(problems, _missing_notebooks(seen, notebooks))
     raise_if(problems)
     return out
 
 
-def _missing_notebooks(portfolios: list[Portfolio]) -> list[Problem]:
+def _missing_notebooks(portfolios: list[Portfolio], present: set[str] | None = None
+                       ) -> list[Problem]:
     """The notebooks the portfolios declare as reports of their own that are not there."""
     out: list[Problem] = []
-    for p in {id(p): p for p in portfolios}.values():
+    for p in {p.id: p for p in portfolios}.values():
         if p.yaml is not None:
-            out += missing_notebooks(p.yaml, p.notebooks)
+            mine = p.notebooks if present is None else {
+                name: n for name, n in p.notebooks.items()
+                if config.relative(n.notebook) not in present}
+            out += missing_notebooks(p.yaml, mine)
     return out
 
 
@@ -194,10 +258,10 @@ def check_all(data_dir: Path | str | None = None
     loaded: list[Report] = []
     every: list[Report] = []
     seen: list[Portfolio] = []
-    for p, year in years(data_dir, problems):
+    for p, year in _years(data_dir, problems):
         seen.append(p)
         held.append((p.id, year))
-        report, found = _checked(p, year, None)
+        report, found = _checked(p.id, year, data_dir)
         merge(problems, found)
         if report is not None and all(q.todo for q in found):
             every.append(report)
@@ -211,7 +275,7 @@ def check_all(data_dir: Path | str | None = None
 
 
 __all__ = ["check_all", "check_council", "check_report", "councils_named", "declaration_problems",
-           "declared_kinds", "kind_problems", "load_all", "load_report"]
+           "declared_kinds", "kind_problems", "load_all", "load_report", "portfolio"]
 
 
 def councils_named(reports: list[Report]) -> list[str]:

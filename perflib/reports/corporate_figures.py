@@ -20,12 +20,13 @@ from perflib import config, rules
 from perflib.config import year_folder
 from perflib.data import periods, quarters
 from perflib.data.council import CorporateYear, read_corporate, read_council
-from perflib.data.portfolio import Portfolio, check_year, load_portfolio, portfolios
+from perflib.data.folders import check_year, portfolios
+from perflib.data.portfolio import Portfolio
 from perflib.data.year import Report
 from perflib.errors import ParameterError
 from perflib.present import frames
 from perflib.reports import quarterly, quarterly_settings, spc_section
-from perflib.reports.checks import load_report
+from perflib.reports.checks import load_report, portfolio
 from perflib.reports.quarterly_settings import declared_quarters
 from perflib.rules import Rating, Trend
 
@@ -147,7 +148,7 @@ def council_of(data: Path, loaded: dict[str, Portfolio] | None = None
     if c is not None:
         return c.name, c.area_code, c.portfolios
     given = loaded or {}
-    have = {pid: given[pid] if pid in given else load_portfolio(pid, data) for pid in held}
+    have = {pid: given[pid] if pid in given else portfolio(pid, data) for pid in held}
     names = list(dict.fromkeys(have[pid].council for pid in held))
     return " and ".join(names), "", held
 
@@ -165,7 +166,8 @@ def load(year: str = "", quarter: str = "", data_dir: str | Path | None = None) 
         raise ParameterError(f"quarter '{quarter}' is not a quarter; give Q1, Q2, Q3 or Q4, or "
                              "leave it empty for the annual report")
     data = config.data_path(data_dir)
-    loaded = {pid: load_portfolio(pid, data) for pid in portfolios(data)}  # each read once
+    # each read once (and, in a build's kernel, taken from the build's check of it)
+    loaded = {pid: portfolio(pid, data) for pid in portfolios(data)}
     if not year:
         held = [y for p in loaded.values() for y in p.years]
         if not held:
@@ -187,7 +189,7 @@ def _entry(p: Portfolio, year: str, q: str) -> Entry:
     if year not in p.years:
         entry.missing = f"holds no {year} report (it holds {', '.join(p.years) or 'none'})"
         return entry
-    r = load_report(p, year)
+    r = load_report(p.id, year, p.path.parent)
     entry.report = r
     folder = f"../../{p.id}/{year_folder(year)}"
     if not q:
@@ -220,13 +222,14 @@ def _annual(r: Report) -> pd.DataFrame:
     threshold = r.rules["stable_threshold"]
     found: list[list[str]] = []
     better: list[list[str]] = []
+    targets, every = spc_section.targets_of(r), quarters.figures(r.portfolio, r.year)
     for _, x in m.iterrows():
         obs = r.observations[r.observations["measure_id"] == x["measure_id"]].sort_values("period")
         values = pd.to_numeric(obs["value"], errors="coerce").dropna().tolist()
         before: Trend | Literal[""] = (
             rules.trend([values[-2]], [values[-3]], [x["polarity"]], threshold)[0]
             if len(values) >= 3 else "")
-        result = spc_section.result_of(r, x, 4, spc_section.targets_of(r))
+        result = spc_section.result_of(r, x, 4, targets, every)
         found.append(_exceptions(x["rating"], x["trend"], before, result))
         better.append(_improvements(earlier.get(x["measure_id"], ""), x["rating"], result))
     m["exceptions"] = found
@@ -239,7 +242,7 @@ def _previous_ratings(r: Report) -> dict[str, Rating | Literal[""]]:
     last = periods.previous_year(r.year)
     if last not in r.portfolio.years:
         return {}
-    before = load_report(r.portfolio, last)
+    before = load_report(r.portfolio.id, last, r.portfolio.path.parent)  # checked once
     return dict(zip(before.measures["measure_id"], before.measures["rating"], strict=True))
 
 
@@ -250,9 +253,10 @@ def _quarter(qr: quarterly.QuarterReport, heads: pd.DataFrame) -> pd.DataFrame:
     r = qr.report
     earlier = _quarter_before(qr, m)
     found, better = [], []
+    every = quarters.figures(r.portfolio, r.year)
     for _, x in m.iterrows():
         before_trend, before_rating = earlier.get(x["measure_id"], ("", ""))
-        result = spc_section.result_of(r, x, qr.number, qr.targets)
+        result = spc_section.result_of(r, x, qr.number, qr.targets, every)
         found.append(_exceptions(x["rating"], x["trend"], before_trend, result))
         better.append(_improvements(before_rating, x["rating"], result))
     m["exceptions"] = found

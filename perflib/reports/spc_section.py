@@ -81,10 +81,16 @@ def chart(m: pd.Series, result: Result) -> tuple[Group, dict]:
 
 
 def result_of(r: Report, m: pd.Series, quarter: int = 4,
-              targets: pd.DataFrame | None = None) -> Result | None:
-    """One measure's SPC result to the end of ``quarter``, or ``None`` with too few points."""
-    fig = quarters.through(quarters.figures(r.portfolio, r.year, [m["measure_id"]]), r.year,
-                           quarter)
+              targets: pd.DataFrame | None = None, every: pd.DataFrame | None = None
+              ) -> Result | None:
+    """One measure's SPC result to the end of ``quarter``, or ``None`` with too few points.
+
+    ``every`` is the year's figures of every measure (:func:`perflib.data.quarters.figures`),
+    where the caller has them: a report of many measures works them out once, not once each.
+    """
+    mine = (quarters.figures(r.portfolio, r.year, [m["measure_id"]]) if every is None
+            else every[every["measure_id"] == m["measure_id"]].reset_index(drop=True))
+    fig = quarters.through(mine, r.year, quarter)
     series = quarters.spc_series(fig, units.style(m))
     if not enough_points(len(series)):
         return None
@@ -101,8 +107,9 @@ def blocks(r: Report, quarter: int = 4, targets: pd.DataFrame | None = None) -> 
     """
     charts: list[Block] = []
     short = 0
+    every = quarters.figures(r.portfolio, r.year)
     for _, m in r.measures.iterrows():
-        result = result_of(r, m, quarter, targets)
+        result = result_of(r, m, quarter, targets, every)
         if result is None:
             short += 1
             continue

@@ -19,7 +19,7 @@ from perflib import config
 from perflib.collect import edits
 from perflib.data import declarations
 from perflib.data.door import read_to_edit
-from perflib.data.portfolio import portfolio_folder
+from perflib.data.folders import portfolio_folder
 from perflib.data.schema import SLUG_RE
 from perflib.data.yamlfile import read_yaml
 from perflib.errors import DataError, ParameterError, Problem

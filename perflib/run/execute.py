@@ -40,6 +40,21 @@ def _exporter() -> PageExporter:
     return exporter
 
 
+def warm() -> None:
+    """Make this thread ready to run its first notebook at once (a watch, before any save).
+
+    What a thread otherwise pays on its first notebook: papermill and its engine imported, the
+    notebook validator and this thread's page template compiled.
+    """
+    from nbformat.validator import get_validator
+
+    from perflib.run.engine import papermill_engine
+
+    papermill_engine.register()
+    get_validator()
+    _exporter()
+
+
 def locally(task: Task, printer: PrintService | None = None) -> concurrent.futures.Future[Outcome]:
     """Run a task on this thread's kernel and make its report's files; the report, once printed.
 
@@ -131,7 +146,7 @@ def finishing(outcome: Outcome, rendered: Rendered | None,
     if outcome.error or rendered is None:
         done.set_result(outcome)
         return done
-    printing = printer.submit(rendered) if printer is not None else None
+    printing = printer.submit(rendered, outcome.task.tier) if printer is not None else None
     for fmt in made_alongside():
         try:
             outcome.documents[fmt.name] = fmt.make(rendered)
@@ -161,4 +176,4 @@ def failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
 
 
-__all__ = ["cover_status", "documents", "failure", "finishing", "locally", "run"]
+__all__ = ["cover_status", "documents", "failure", "finishing", "locally", "run", "warm"]

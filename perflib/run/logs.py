@@ -84,13 +84,33 @@ def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None
     Every input a log records is hashed again; a notebook with any input changed counts, and
     with no logs (or ``force``) everything does.
     """
+    return sum(stale_by_scope(out, force, portfolio, year, code))
+
+
+def kernels_for(stale: tuple[int, int], jobs: int) -> int:
+    """How many kernels a build will keep busy, given :func:`stale_by_scope`: those to start ahead.
+
+    After an edit the corporate reports run once the edited portfolios' reports are done, so
+    the kernels of the larger of the two runs are enough; otherwise, one for each notebook.
+    """
+    mine, theirs = stale
+    if sys.maxsize in (mine, theirs):
+        return jobs
+    return min(jobs, max(mine, theirs) if mine and theirs else mine + theirs)
+
+
+def stale_by_scope(out: Path, force: bool, portfolio: str | None = None,
+                   year: str | None = None, code: str | None = None) -> tuple[int, int]:
+    """:func:`stale`, as (the portfolios' notebooks, the council's corporate reports)."""
     pattern = f"{portfolio or '*'}/{config.year_folder(year) if year else '*'}/{LOG_NAME}"
     logs = [log for log in out.glob(pattern) if not log.parts[-3].startswith(".")]
     if force or not logs:
-        return sys.maxsize
-    code, digests, count = code or code_hash(), {}, 0
+        return sys.maxsize, 0
+    code, digests, counts = code or code_hash(), {}, [0, 0]
     for log in logs:
-        for entry in read_log(log.parent).get("notebooks", {}).values():
+        found = read_log(log.parent)
+        scope = 1 if found.get("scope") == "council" else 0
+        for entry in found.get("notebooks", {}).values():
             for name, digest in entry.get("inputs", {}).items():
                 if name == "perflib":
                     now = code
@@ -100,9 +120,9 @@ def stale(out: Path, force: bool, portfolio: str | None = None, year: str | None
                         digests[name] = file_sha256(path)
                     now = digests[name]
                 if now != digest:
-                    count += 1
+                    counts[scope] += 1
                     break
-    return count
+    return counts[0], counts[1]
 
 
 def anything_to_run(out: str | None, force: bool, portfolio: str | None, year: str | None) -> bool:
@@ -119,4 +139,4 @@ def anything_to_run(out: str | None, force: bool, portfolio: str | None, year: s
 
 
 __all__ = ["LOG_NAME", "anything_to_run", "code_hash", "data_checksum", "file_sha256",
-           "read_log", "sha256", "stale"]
+           "kernels_for", "read_log", "sha256", "stale", "stale_by_scope"]

@@ -17,41 +17,41 @@ from pathlib import Path
 from typing import Any
 
 from perflib import __version__, config
-from perflib.data import files
-from perflib.data.year import Report
-from perflib.reports import ReportKind, corporate, declared
 from perflib.run.logs import data_checksum, file_sha256, read_log, sha256
+from perflib.run.outline import CouncilYear, Run, Year
 from perflib.run.tasks import Summary, Task
 
-
-def inputs(kind: ReportKind, r: Report) -> list[Path]:
-    """The data files a report of this kind reads: what every report reads, and its own.
-
-    A deep dive does not read the commentary, so a commentary edit does not rebuild it.
-    """
-    names = [*files.every_report(), *kind.files]
-    found = (r.portfolio.data_file(name, r.year) for name in dict.fromkeys(names))
-    return [f for f in found if f is not None]
+#: The corporate reports' folder, under data/ (their own files) and the reports folder.
+COUNCIL = "council"
 
 
-def inputs_of(kind: ReportKind, report: Report, code: str,
-              digests: dict[Path, str] | None = None) -> dict[str, str]:
-    """Everything a report depends on, with checksums, for the log and for incremental builds.
+def notebook_path(name: str) -> Path:
+    """A run's notebook on this machine: named from the project, or a whole path."""
+    path = Path(name)
+    return path if path.is_absolute() else config.PROJECT_ROOT / path
+
+
+def inputs_of(run: Run, data: Path, code: str, digests: dict[Path, str] | None = None
+              ) -> dict[str, str]:
+    """Everything a run depends on, with checksums, for the log and for incremental builds.
 
     ``digests`` keeps each file's checksum for the rest of the build: every kind and year of a
     portfolio reads its portfolio-wide files, which are then read and hashed once.
     """
     digests = {} if digests is None else digests
-    files = {}
-    for path in inputs(kind, report):
+    found = {}
+    for name in run.inputs:
+        path = data / name
         if path not in digests:
             digests[path] = sha256(path)
-        files[config.relative(path)] = digests[path]
-    if kind.notebook_path not in digests:
-        digests[kind.notebook_path] = file_sha256(kind.notebook_path)
-    files[config.relative(kind.notebook_path)] = digests[kind.notebook_path]
-    files["perflib"] = code
-    return dict(sorted(files.items()))
+        found[config.relative(path)] = digests[path]
+    for name in run.notebooks:
+        path = notebook_path(name)
+        if path not in digests:
+            digests[path] = file_sha256(path)
+        found[config.relative(path)] = digests[path]
+    found["perflib"] = code
+    return dict(sorted(found.items()))
 
 
 def inputs_hash(deps: dict[str, str], params: dict[str, str]) -> str:
@@ -64,8 +64,6 @@ def inputs_hash(deps: dict[str, str], params: dict[str, str]) -> str:
 class Plan:
     """One report year's part of a build: the runs it needs and the log it will publish."""
 
-    #: the report year it is of (None for the council's corporate report)
-    report: Report | None
     #: the published report folder, ``<out>/<portfolio>/<YYYY-YY>``
     folder: Path
     #: the version being written, swapped in for ``folder`` when it is complete
@@ -79,6 +77,9 @@ class Plan:
     published_any: bool = False
     #: whether the folder was published or dropped (a build that stops drops the rest)
     done: bool = False
+    #: which it is in a build after an edit: "edited" (its own files changed) or what it is
+    #: made from ("depends on cfe"); empty when everything runs (a cold build, --force)
+    role: str = ""
 
     @property
     def label(self) -> str:
@@ -86,53 +87,38 @@ class Plan:
         return f"{self.log.get('portfolio', '')} {self.log.get('year', '')}"
 
 
-def plan(r: Report, folder: Path, version: Path, data: Path, code: str, force: bool,
+def plan(y: Year, folder: Path, version: Path, data: Path, code: str, force: bool,
          summary: Summary, digests: dict[Path, str] | None = None) -> Plan:
     """Which of a report year's notebook runs are stale, given its folder's last build log.
 
     ``digests`` is the build's record of each data file's checksum (see :func:`inputs_of`).
     """
     previous = read_log(folder)
-    log: dict[str, Any] = {"perflib": __version__, "portfolio": r.portfolio.id,
-                           "portfolio_name": r.portfolio.name, "council": r.portfolio.council,
-                           "year": r.year, "status": r.meta["status"], "notebooks": {}}
-    p = Plan(r, folder, version, previous, log)
-    summary.waiting += [f"{r.portfolio.id} {r.year} {why}" for kind in declared(r.portfolio)
-                        if kind.waiting for why in kind.waiting(r)]
-    for kind in declared(r.portfolio):
-        for output, extra in kind.notebooks(r):  # a quarterly kind runs once per quarter
-            task = Task(r.portfolio.id, r.year, output, str(kind.notebook_path), str(data),
-                        str(version), kind=kind.name, extra=extra)
-            _stale_or_reused(p, task, inputs_of(kind, r, code, digests), force, summary)
+    log: dict[str, Any] = {"perflib": __version__, "portfolio": y.portfolio,
+                           "portfolio_name": y.name, "council": y.council,
+                           "year": y.year, "status": y.status, "notebooks": {}}
+    p = Plan(folder, version, previous, log)
+    summary.waiting += [f"{y.portfolio} {y.year} {why}" for why in y.waiting]
+    for run in y.runs:
+        task = Task(y.portfolio, y.year, run.output, str(notebook_path(run.notebook)), str(data),
+                    str(version), kind=run.kind, extra=dict(run.extra))
+        _stale_or_reused(p, task, inputs_of(run, data, code, digests), force, summary)
     return p
 
 
-def plan_council(year: str, reports: list[Report], council: str, status: str,
-                 own_files: list[Path], folder: Path, version: Path, data: Path, code: str,
-                 force: bool, summary: Summary, digests: dict[Path, str] | None = None
-                 ) -> Plan:
-    """The corporate report's runs for ``year``: stale when any portfolio's data for it changed.
-
-    ``reports`` are the portfolio years it is made from; ``own_files`` council.yaml and its own
-    report.yaml and commentary.md, where they are; ``digests`` as for :func:`inputs_of`.
-    """
+def plan_council(c: CouncilYear, council: str, folder: Path, version: Path, data: Path,
+                 code: str, force: bool, summary: Summary,
+                 digests: dict[Path, str] | None = None) -> Plan:
+    """The corporate report's runs for a year: stale when any portfolio's data for it changed."""
     previous = read_log(folder)
-    log: dict[str, Any] = {"perflib": __version__, "portfolio": corporate.FOLDER,
-                           "portfolio_name": "Council-wide", "council": council, "year": year,
-                           "status": status, "scope": "council", "notebooks": {}}
-    p = Plan(None, folder, version, previous, log)
-    read = {config.relative(f): sha256(f) for f in own_files}
-    for r in reports:  # what the portfolios' own reports read, the corporate report reads too
-        for kind in declared(r.portfolio):
-            read.update(inputs_of(kind, r, code, digests))
-    kind = corporate.KIND
-    read[config.relative(kind.notebook_path)] = file_sha256(kind.notebook_path)
-    read["perflib"] = code
-    deps = dict(sorted(read.items()))
-    for output, extra in corporate.runs(reports):
-        task = Task(corporate.FOLDER, year, output, str(kind.notebook_path), str(data),
-                    str(version), kind=kind.name, extra=extra, scope="council")
-        _stale_or_reused(p, task, deps, force, summary)
+    log: dict[str, Any] = {"perflib": __version__, "portfolio": COUNCIL,
+                           "portfolio_name": "Council-wide", "council": council, "year": c.year,
+                           "status": c.status, "scope": "council", "notebooks": {}}
+    p = Plan(folder, version, previous, log)
+    for run in c.runs:
+        task = Task(COUNCIL, c.year, run.output, str(notebook_path(run.notebook)), str(data),
+                    str(version), kind=run.kind, extra=dict(run.extra), scope="council")
+        _stale_or_reused(p, task, inputs_of(run, data, code, digests), force, summary)
     return p
 
 
@@ -154,4 +140,5 @@ def _stale_or_reused(p: Plan, task: Task, deps: dict[str, str], force: bool,
     p.tasks.append(task)
 
 
-__all__ = ["Plan", "inputs", "inputs_hash", "inputs_of", "plan", "plan_council"]
+__all__ = ["COUNCIL", "Plan", "inputs_hash", "inputs_of", "notebook_path", "plan",
+           "plan_council"]

@@ -11,7 +11,10 @@ parallel while the build pays no worker start-up or imports. On a cluster
 from __future__ import annotations
 
 import concurrent.futures
+import queue
+import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -67,8 +70,11 @@ class Threads:
         if self.executor is not None:
             yield from self._run(self.executor, tasks, printer)
             return
+        # a thread (and its kernel) for each task that can run at once: the corporate reports
+        # after an edit run once the edited reports are done, on the same kernels
+        at_once = max(sum(t.tier == 0 for t in tasks), sum(t.tier != 0 for t in tasks))
         try:
-            with concurrent.futures.ThreadPoolExecutor(min(self.jobs, len(tasks))) as executor:
+            with concurrent.futures.ThreadPoolExecutor(min(self.jobs, at_once)) as executor:
                 yield from self._run(executor, tasks, printer)
         finally:
             engine.shutdown_all()
@@ -81,12 +87,43 @@ class Threads:
         from perflib.run import execute
 
         get_validator()  # compiled once here (0.2 s), not by every thread racing to read a notebook
-        # a thread's task is back once its notebook has run; its report, once printed
-        futures = [executor.submit(execute.locally, t, printer) for t in tasks]
+        # a thread's task is back once its notebook has run; its report, once printed. The
+        # reports made from others (tier 1) start once those are printed: the edited report has
+        # the machine to itself, and the corporate report, which waits for it anyway, follows
+        later = [t for t in tasks if t.tier != 0]
+        first = [t for t in tasks if t.tier == 0] or later
+        if first is later:
+            later = []
+        results: queue.Queue[concurrent.futures.Future[Outcome]] = queue.Queue()
+        futures: list[concurrent.futures.Future] = []
+        lock = threading.Lock()
+
+        def submit(batch: list[Task]) -> list[concurrent.futures.Future[Outcome]]:
+            made = [executor.submit(execute.locally, t, printer) for t in batch]
+            futures.extend(made)
+            reports = [_printed(f) for f in made]
+            for r in reports:
+                r.add_done_callback(results.put)
+            return reports
+
+        def then(_: object) -> None:
+            with lock:
+                if later and all(f.done() for f in started):
+                    go = later[:]
+                    later.clear()
+                    with suppress(RuntimeError):  # the pool shut down: the build is ending
+                        submit(go)
+
+        with lock:
+            started = submit(first)
+        for f in started:
+            f.add_done_callback(then)
         try:
-            for done in concurrent.futures.as_completed([_printed(f) for f in futures]):
-                yield done.result()  # raises what a task raised
+            for _ in tasks:
+                yield results.get().result()  # raises what a task raised
         finally:  # on any way out, no task of this build is left running into the next
+            with lock:
+                later.clear()
             for f in futures:
                 f.cancel()
             concurrent.futures.wait(futures)
@@ -118,12 +155,8 @@ def _printed(ran: concurrent.futures.Future[concurrent.futures.Future[Outcome]]
     return done
 
 
-def pool_for(jobs: int, scheduler: str | None = None, resident: Resident | None = None) -> Pool:
-    """The pool a build runs on: the cluster at ``scheduler``, a resident's threads, or new ones."""
-    if scheduler:
-        from perflib.run.cluster import Cluster
-
-        return Cluster(scheduler)
+def pool_for(jobs: int, resident: Resident | None = None) -> Pool:
+    """The threads a local build runs on: a resident's, or new ones."""
     return Threads(jobs, resident.pool if resident is not None else None)
 
 

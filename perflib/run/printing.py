@@ -14,16 +14,23 @@ operator of every page, marking the artifacts, writing the file again) costs mor
 printing, and in one Python process it competes with the build's own threads for the
 interpreter. So it runs in a process of its own, started (by ``spawn``, never a fork of a process
 that holds a browser) as the service starts, while the browser prints the next page. Where a
-process may not start one (a Dask worker is a daemon process), or the process is lost, the
-service's own thread finishes each page as before.
+process may not start one (a Dask worker is a daemon process), where the build prints only a few
+pages (after an edit: that process's start-up would cost more than it saves, on the machine the
+edited report waits for), or where the process is lost, the service's own thread finishes each
+page as before.
+
+Pages print in the order they are handed in, except that a page handed in with a lower priority
+goes first: an edited report's before the corporate report made from it.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import functools
+import itertools
 import multiprocessing
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -43,15 +50,21 @@ class PrintService:
     False
     """
 
-    def __init__(self) -> None:
-        self._jobs: queue.Queue[tuple[Rendered, concurrent.futures.Future[bytes]] | None] = (
-            queue.Queue())
+    def __init__(self, finisher: bool = True) -> None:
+        # pages by priority, then in the order handed in (the stop comes after every page)
+        self._jobs: queue.PriorityQueue[
+            tuple[int, int, tuple[Rendered, concurrent.futures.Future[bytes]] | None]] = (
+            queue.PriorityQueue())
+        self._handed = itertools.count()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._up = threading.Event()  # set once the browser has started, or failed to
         #: why the browser could not be had, once it was tried
         self.error: BrowserNotFound | None = None
         self._finisher: concurrent.futures.ProcessPoolExecutor | None = None
+        #: whether pages are made PDF/UA in a process of their own (for a build of a few pages
+        #: its start-up costs more than it saves)
+        self.finisher = finisher
 
     @property
     def started(self) -> bool:
@@ -62,7 +75,7 @@ class PrintService:
         """Start the browser now, in the background; a second call does nothing."""
         with self._lock:
             if self._thread is None:
-                self._finisher = _finisher()
+                self._finisher = _finisher() if self.finisher else None
                 self._thread = threading.Thread(target=self._serve, name="perflib-printer",
                                                 daemon=True)
                 self._thread.start()
@@ -77,11 +90,15 @@ class PrintService:
         self._up.wait(timeout)
         return self.error is None
 
-    def submit(self, rendered: Rendered) -> concurrent.futures.Future[bytes]:
-        """The report's PDF, printed as soon as the browser is free."""
+    def submit(self, rendered: Rendered, priority: int = 0) -> concurrent.futures.Future[bytes]:
+        """The report's PDF, printed as soon as the browser is free.
+
+        Pages of a lower ``priority`` print first (an edited report's before the corporate
+        report made from it); pages of the same priority, in the order handed in.
+        """
         future: concurrent.futures.Future[bytes] = concurrent.futures.Future()
         self.start()
-        self._jobs.put((rendered, future))
+        self._jobs.put((priority, next(self._handed), (rendered, future)))
         return future
 
     def pdf(self, rendered: Rendered) -> bytes:
@@ -99,7 +116,7 @@ class PrintService:
         finally:
             self._up.set()
         try:
-            while (job := self._jobs.get()) is not _STOP:
+            while (job := self._jobs.get()[2]) is not _STOP:
                 rendered, future = job
                 if not future.set_running_or_notify_cancel():
                     continue
@@ -145,7 +162,7 @@ class PrintService:
         with self._lock:
             thread, self._thread = self._thread, None
         if thread is not None:
-            self._jobs.put(_STOP)
+            self._jobs.put((sys.maxsize, next(self._handed), _STOP))
             thread.join()
         finisher, self._finisher = self._finisher, None
         if finisher is not None:

@@ -64,6 +64,13 @@ class Progress:
         self.bar.set_postfix_str(self._counts(), refresh=False)
         self.bar.update(1)
 
+    def more(self, n: int) -> None:
+        """``n`` more notebooks to count (a cluster's build learns its total as checks pass)."""
+        self.total += n
+        if self.bar is not None:
+            self.bar.total = self.total
+            self.bar.refresh()
+
     def write(self, line: str) -> None:
         """Any other message: above the bar on a terminal, a plain line elsewhere."""
         if self.bar is None:

@@ -29,6 +29,9 @@ class Task:
     inputs_hash: str = ""
     #: "portfolio", or "council" for the corporate report (its notebook takes no portfolio)
     scope: Scope = "portfolio"
+    #: 1 for a report made from others this build runs after an edit (the corporate report):
+    #: it starts once they have run, and its page prints after theirs; else 0
+    tier: int = 0
 
     @property
     def label(self) -> str:

@@ -23,7 +23,7 @@ import threading
 from pathlib import Path
 
 from perflib import config
-from perflib.data.portfolio import check_year, portfolios, year_folder
+from perflib.data.folders import check_year, portfolios, year_folder
 from perflib.errors import BuildLocked, PerflibError
 from perflib.run import versions
 from perflib.run.build import build, say
@@ -39,13 +39,14 @@ RESTART = 75
 
 def _warm(pool: concurrent.futures.ThreadPoolExecutor, jobs: int) -> None:
     """Start a warm kernel on every thread of ``pool`` (in the background)."""
-    from perflib.run import engine
+    from perflib.run import engine, execute
 
     barrier = threading.Barrier(jobs)  # holds each thread until all have one: one kernel each
 
     def start() -> None:
         try:
             engine.ready()
+            execute.warm()  # papermill, the validator and the page template: not on the first save
         finally:
             try:
                 barrier.wait(timeout=120)
@@ -64,6 +65,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     Returns 0, or :data:`RESTART` when perflib's code changed and the watch should be started
     afresh. ``engine`` is where the notebooks run (:data:`perflib.run.engine.ENGINES`).
     """
+    from perflib.reports import checked
     from perflib.run import engine as engines
     from perflib.run.printing import PrintService
 
@@ -74,7 +76,8 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     # a reports folder a build would refuse is refused now, before anything starts (exit 2)
     versions.refuse(versions.check(out, data), [portfolio] if portfolio else portfolios(data),
                     year_folder(check_year(year)) if year else None)
-    paths = [data, config.NOTEBOOKS_DIR, Path(__file__).resolve().parent.parent]
+    code = Path(__file__).resolve().parent.parent
+    paths = [data, config.NOTEBOOKS_DIR, code]
     changes = _Changes([p for p in paths if p.exists()], stop)
     changes.ready.wait(timeout=60)  # saves from here on are seen, even during the first build
     # hashed once the watcher is up and before the kernels import perflib: a later edit to the
@@ -82,13 +85,17 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
     pool = concurrent.futures.ThreadPoolExecutor(jobs, thread_name_prefix="perflib-watch")
     printer = PrintService().start()
     resident = Resident(pool, jobs, code_hash(), printer)
+    # each build's checks, shared with the kernels (named to them as they start, so now)
+    sharing = checked.sharing(resident.code)
+    sharing.__enter__()
     try:
         _warm(pool, jobs)
         if not printer.available(timeout=120):
             say(f"perflib: {printer.error}; building HTML and Word only")
         _once(portfolio, year, out, data, resident, stop)
-        while changes.wait():
-            if code_hash() != resident.code:
+        while (changed := changes.wait()) is not None:
+            # perflib's own code hashed again only when a file under it changed (not on each save)
+            if any(Path(p).is_relative_to(code) for p in changed) and code_hash() != resident.code:
                 say("perflib's code changed: starting the watch afresh")
                 return RESTART
             _once(portfolio, year, out, data, resident, stop)
@@ -104,6 +111,7 @@ def watch(portfolio: str | None = None, year: str | None = None, out: Path | str
         pool.shutdown(wait=True)
         engines.shutdown_all()  # clients closed once no thread uses them; kernels started since
         printer.close()
+        sharing.__exit__(None, None, None)
 
 
 def _once(portfolio: str | None, year: str | None, out: Path | str | None, data: Path,
@@ -152,17 +160,18 @@ class _Changes:
             self.stop.set()
         self.ready.set()
 
-    def wait(self) -> bool:
-        """Block until something changed (then ``True``, with every batch so far taken) or stop."""
+    def wait(self) -> set[str] | None:
+        """Block until something changed (then the paths of every batch so far) or stop (None)."""
         while not self.stop.is_set():
             try:
-                self.batches.get(timeout=0.5)
+                batch = self.batches.get(timeout=0.5)
             except queue.Empty:
                 continue
+            paths = {path for _, path in batch}
             while not self.batches.empty():  # saves made during the last build: one rebuild
-                self.batches.get_nowait()
-            return True
-        return False
+                paths |= {path for _, path in self.batches.get_nowait()}
+            return paths
+        return None
 
 
 def main(argv: list[str] | None, **kw: object) -> int:

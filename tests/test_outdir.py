@@ -256,8 +256,8 @@ def _published(out: Path, *folders: tuple[str, str]) -> None:
 ])
 def test_a_build_withdraws_what_data_no_longer_holds_within_its_scope(root, capsys, scope,
                                                                       withdrawn, said):
-    from perflib.run.build import held, withdraw
     from perflib.run.checking import here
+    from perflib.run.steps import held, withdraw
 
     out = outdir.claim(root / "reports")
     _published(out, ("cfe", "2018-19"), ("cfe", "2019-20"), ("cfe", "2020-21"), ("gone", "2019-20"),

@@ -114,9 +114,9 @@ class _Build:
         """Send every check, then what each allows; publish every report as it comes back."""
         from distributed import as_completed
 
-        from perflib.run.build import finish, withdraw
         from perflib.run.frontpage import write_index
         from perflib.run.printing import PrintService
+        from perflib.run.steps import finish, withdraw
 
         printer = PrintService()  # started only for a worker that has no browser
         name = None
@@ -219,7 +219,7 @@ class _Build:
 
     def _plans(self, c: Checked) -> list[Plan]:
         """The report folders a passed check asks for, each against its last build log."""
-        from perflib.run.build import plans_of
+        from perflib.run.steps import plans_of
 
         versions.refuse_foreign_targets(
             self.out, [(y.portfolio, y.folder) for y in c.years]

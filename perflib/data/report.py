@@ -7,7 +7,7 @@ failing on it; a ``final`` year must be complete and approved.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,9 @@ from perflib.finance import CashLimit, reserves_with_balance
 
 #: How to fill in a figure left blank (a scaffolded year's, or a data return's).
 FIGURE_FIX = "write the value and its figure_kind (actual, provisional ...), or figure_kind 'not available'"
+
+#: Reads one portfolio: its id and data folder in; the Portfolio (or None) and its problems out.
+PortfolioReader = Callable[[str, Path | str | None], tuple[Portfolio | None, list[Problem]]]
 
 
 def _portfolio_todos(p: Portfolio, year: str) -> list[Problem]:
@@ -246,15 +249,17 @@ def rate(register: pd.DataFrame, obs: pd.DataFrame, rule: dict,
 
 
 def years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,
-           year: str | None = None) -> Iterator[tuple[Portfolio, str]]:
+          year: str | None = None, read: PortfolioReader = read_portfolio
+          ) -> Iterator[tuple[Portfolio, str]]:
     """Every (portfolio, year) asked for; a portfolio that does not load adds its problems instead.
 
     A year asked for that a portfolio does not hold is a :class:`ParameterError` from
-    :func:`load_report`, as for one report.
+    :func:`load_report`, as for one report. ``read`` reads one portfolio (a build passes one that
+    reuses the check it already made).
     """
     root = Path(data_dir or config.DATA_DIR)
     for pid in [portfolio] if portfolio else portfolios(root):
-        p, found = read_portfolio(pid, data_dir)
+        p, found = read(pid, data_dir)
         merge(problems, found)
         if p is None:
             problems.append(skipped(root / pid / "portfolio.yaml", f"the report years of {pid} "

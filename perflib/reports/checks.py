@@ -14,7 +14,6 @@ unchecked:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from perflib import config
@@ -23,7 +22,7 @@ from perflib.data.council import CorporateYear, read_corporate, read_council
 from perflib.data.declarations import missing_notebooks
 from perflib.data.folders import check_year, portfolio_folder, portfolios
 from perflib.data.portfolio import Portfolio, read_portfolio
-from perflib.data.report import read_report, skipped
+from perflib.data.report import read_report, skipped, years
 from perflib.data.schema import raise_if
 from perflib.data.year import Report
 from perflib.errors import DataError, Problem, merge
@@ -193,25 +192,6 @@ def _portfolio(pid: str, data_dir: Path | str | None) -> tuple[Portfolio | None,
     return checked.once(checked.portfolio_key(folder), lambda: read_portfolio(pid, data_dir))
 
 
-def _years(data_dir: Path | str | None, problems: list[Problem], portfolio: str | None = None,
-           year: str | None = None) -> Iterator[tuple[Portfolio, str]]:
-    """Every (portfolio, year) asked for; a portfolio that does not load adds its problems instead.
-
-    A year asked for that a portfolio does not hold is a :class:`ParameterError` from
-    :func:`load_report`, as for one report.
-    """
-    root = Path(data_dir or config.DATA_DIR)
-    for pid in [portfolio] if portfolio else portfolios(root):
-        p, found = _portfolio(pid, data_dir)
-        merge(problems, found)
-        if p is None:
-            problems.append(skipped(root / pid / "portfolio.yaml", f"the report years of {pid} "
-                                     "were", "the portfolio's files could not be read"))
-            continue
-        for y in [year] if year else p.years:
-            yield p, y
-
-
 def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
              year: str | None = None, notebooks: set[str] | None = None) -> list[Report]:
     """Every report (of one portfolio, or one year, if given), all problems in one error.
@@ -223,7 +203,7 @@ def load_all(data_dir: Path | str | None = None, portfolio: str | None = None,
     problems: list[Problem] = []
     out: list[Report] = []
     seen: list[Portfolio] = []
-    for p, y in _years(data_dir, problems, portfolio, year):
+    for p, y in years(data_dir, problems, portfolio, year, read=_portfolio):
         seen.append(p)
         try:
             out.append(load_report(p.id, y, data_dir))
@@ -258,7 +238,7 @@ def check_all(data_dir: Path | str | None = None
     loaded: list[Report] = []
     every: list[Report] = []
     seen: list[Portfolio] = []
-    for p, year in _years(data_dir, problems):
+    for p, year in years(data_dir, problems, read=_portfolio):
         seen.append(p)
         held.append((p.id, year))
         report, found = _checked(p.id, year, data_dir)

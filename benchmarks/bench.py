@@ -120,6 +120,9 @@ def scale(env: dict, sizes: tuple[int, ...] = (4, 8)) -> None:
                     ("local", [], []),
                     ("cluster", ["--scheduler", cluster.scheduler_address], workers)):
                 shutil.rmtree(scratch / "reports", ignore_errors=True)
+                # cold: no checks kept by an earlier build (the workers keep theirs in memory,
+                # and each cluster is new)
+                here["PERFLIB_CACHE"] = str(scratch / f"checks-{where}")
                 record = scratch / "client.json"
                 cmd = [sys.executable, str(ROOT / "benchmarks/client.py"), str(record), "build",
                        *extra]
@@ -224,6 +227,12 @@ def run(cmd: list[str], env: dict, cwd: Path) -> None:
                    stderr=subprocess.DEVNULL)
 
 
+def load() -> str:
+    """The machine's load as the run starts and ends: other work on it moves the wall times."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
@@ -244,7 +253,11 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="perflib-bench-"))
     shutil.copytree(ROOT / "data", scratch / "data")
     shutil.copytree(ROOT / "notebooks", scratch / "notebooks")
-    env = {**os.environ, "PERFLIB_ROOT": str(scratch)}
+    # the checks a build keeps for the next (perflib.reports.checked) kept in the scratch
+    # project, so a cold build starts with none, as on a fresh machine, and the rows after it
+    # (nothing changed, one edit) find the ones a build of this code made, as an analyst's do
+    kept = scratch / "checks"
+    env = {**os.environ, "PERFLIB_ROOT": str(scratch), "PERFLIB_CACHE": str(kept)}
     reports = scratch / "reports"
     naive_out = scratch / "naive"
     perflib = [str(BIN / "perflib"), "build"]
@@ -261,8 +274,9 @@ def main() -> None:
                     run([str(BIN / "jupyter"), "nbconvert", "--to", to, str(executed)], env,
                         scratch)
 
-    def clean() -> None:
+    def clean() -> None:  # cold: no reports, and no checks kept from an earlier build
         shutil.rmtree(reports, ignore_errors=True)
+        shutil.rmtree(kept, ignore_errors=True)
 
     commentary = scratch / "data/cfe/2020-21/commentary.md"
     edits = iter(range(10**6))
@@ -273,7 +287,7 @@ def main() -> None:
 
     n = len(NOTEBOOKS) * len(YEARS)
     print(f"perflib benchmark: {n} notebooks ({', '.join(NOTEBOOKS)}) x {len(YEARS)} years, "
-          f"median of {args.runs} runs, {os.cpu_count()} cores")
+          f"median of {args.runs} runs, {os.cpu_count()} cores, {load()}")
     t_naive = timed(naive, args.runs, before=lambda: shutil.rmtree(naive_out, ignore_errors=True))
     row("naive chain (papermill + 2 nbconvert per notebook)", t_naive)
     t_cold = timed(lambda: run(perflib, env, scratch), args.runs, before=clean)
@@ -320,6 +334,7 @@ def main() -> None:
         "x", "target: at least 12")
     shutil.rmtree(scratch, ignore_errors=True)
     data_checks(args.rows, args.runs)
+    print(f"finished: {load()}")
 
 
 def data_checks(rows: int, runs: int) -> None:

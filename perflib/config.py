@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 #: The project checkout: the folder holding ``perflib/``, ``data/`` and ``notebooks/``.
@@ -48,9 +49,16 @@ def relative(path: str | Path) -> str:
     the project is left whole.
     """
     p = Path(path)
-    for root in (PROJECT_ROOT, PROJECT_ROOT.resolve()):
-        if p.is_relative_to(root):
-            return p.relative_to(root).as_posix()
+    if p.is_relative_to(PROJECT_ROOT):  # the usual case, with no call to the file system
+        return p.relative_to(PROJECT_ROOT).as_posix()
+    root = _resolved(PROJECT_ROOT)
+    if p.is_relative_to(root):
+        return p.relative_to(root).as_posix()
     resolved = p.resolve()
-    root = PROJECT_ROOT.resolve()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(p)
+
+
+@lru_cache(maxsize=8)
+def _resolved(root: Path) -> Path:
+    """The project's folder with its links resolved: a build names hundreds of files."""
+    return root.resolve()

@@ -251,3 +251,25 @@ def test_make_docs_takes_its_pictures_from_a_real_build(tmp_path, monkeypatch):
     assert png_size(pictures / "jupyterlab.png") == (1280, 800)
     assert not (root / "docs/_build/lab").exists()  # JupyterLab's scratch copy is gone
     assert take() == "screenshots: up to date\n"
+
+
+def test_the_performance_page_shows_a_whole_make_bench_run() -> None:
+    """The page's table is what ``make bench`` printed, every row of it, not a stale or edited one."""
+    import ast
+
+    page = (DOCS / "explanation/performance.md").read_text(encoding="utf-8")
+    table = page.split("## The latest table", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    lines = table.splitlines()
+    assert lines[0].startswith("perflib benchmark: ") and "load average" in lines[0], lines[0]
+    assert lines[-1].startswith("finished: load average"), lines[-1]
+    bench = ast.parse((config.PROJECT_ROOT / "benchmarks/bench.py").read_text(encoding="utf-8"))
+    labels = [call.args[0].value for call in ast.walk(bench) if isinstance(call, ast.Call)
+              and getattr(call.func, "id", None) == "row" and isinstance(call.args[0], ast.Constant)]
+    assert len(labels) >= 10
+    for label in labels:
+        assert any(line.strip().startswith(label) for line in lines), label
+    # the thousand reports of scaling-out are worked out from this run's figures
+    busy = re.search(r"workers one client keeps busy on the cluster\s+(\d+) workers", table)
+    assert busy, "make bench printed no client figure"
+    scaling = (DOCS / "explanation/scaling-out.md").read_text(encoding="utf-8")
+    assert f"keeps about {busy[1]} workers busy" in " ".join(scaling.split())

@@ -194,3 +194,38 @@ def test_a_build_whose_fork_server_cannot_start_runs_plain_and_says_so_once(tmp_
     assert "--engine plain" in fell_back[0]
     page = (root / "reports/cfe/2019-20/annual_report.html").read_text(encoding="utf-8")
     assert "Annual Report 2019/20</title>" in page
+
+
+def test_kernels_start_where_the_temp_folder_is_too_long_for_a_socket(tmp_path) -> None:
+    """A deep ``TMPDIR`` leaves no room in a Unix socket's 107 bytes: the kernels still start.
+
+    On both engines' kernel manager: a notebook through papermill on the warm kernels, and a
+    kernel started as the plain engine starts one.
+    """
+
+    deep = tmp_path / ("scratch-" + "x" * 40) / ("y" * 60)
+    deep.mkdir(parents=True)
+    assert len(str(deep)) > 107 - 40
+    env = {**os.environ, "TMPDIR": str(deep)}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src, out = tmp_path / "tiny.ipynb", tmp_path / "tiny-out.ipynb"
+    nbformat.write(nb, src)
+    warm_run = subprocess.run([sys.executable, "-m", "papermill", "--engine", "perflib_warm",
+                               str(src), str(out)], env=env, capture_output=True, text=True,
+                              timeout=180)
+    assert warm_run.returncode == 0, warm_run.stderr[-2000:]
+    assert nbformat.read(out, as_version=4).cells[0].outputs[0]["text"] == "42\n"
+    plain = ("import asyncio\nfrom perflib.run.engine.ipc import IPCKernelManager\n"
+             "async def main():\n"
+             "    km = IPCKernelManager(kernel_name='python3')\n"
+             "    await km.start_kernel()\n"
+             "    kc = km.client(); kc.start_channels()\n"
+             "    await kc.wait_for_ready(timeout=60)\n"
+             "    await kc.execute_interactive('print(6 * 7)', timeout=60)\n"
+             "    kc.stop_channels(); await km.shutdown_kernel(now=True)\n"
+             "asyncio.run(main())\n")
+    plain_run = subprocess.run([sys.executable, "-c", plain], env=env, capture_output=True,
+                               text=True, timeout=180)
+    assert plain_run.returncode == 0 and plain_run.stdout.strip() == "42", plain_run.stderr[-2000:]
+    assert not any(deep.iterdir())  # the sockets' folder was elsewhere, and is gone

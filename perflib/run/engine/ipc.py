@@ -25,12 +25,35 @@ _DIR: Path | None = None
 _LOCK = threading.Lock()
 
 
+#: A Unix socket's path is at most 107 bytes on Linux; a kernel's are its folder, then
+#: ``/kernel-`` with 12 hex digits, ``-`` and a port of up to 5 digits.
+SOCKET_PATH_MAX = 107
+_SOCKET_NAME = len("/kernel-") + 12 + len("-") + 5
+_PREFIX = "perflib-kernels-"
+
+
+def _base() -> str | None:
+    """Where the socket folder goes: the temp folder, unless its path is too long for sockets.
+
+    A long ``TMPDIR`` (a deep scratch folder, a CI runner's workspace) would leave no room for
+    the socket's name, and every kernel would fail to bind; ``/tmp`` is used then, the folder
+    being private (0700) wherever it is.
+    """
+    fits = SOCKET_PATH_MAX - _SOCKET_NAME - len(_PREFIX) - 9  # "/" + mkdtemp's 8 characters
+    if len(tempfile.gettempdir().encode()) <= fits:
+        return None
+    for base in ("/tmp", "/dev/shm"):
+        if Path(base).is_dir() and len(base) <= fits:
+            return base
+    return None
+
+
 def _socket_dir() -> Path:
     """One private folder per process for kernel sockets, removed when the process exits."""
     global _DIR
     with _LOCK:
         if _DIR is None:
-            _DIR = Path(tempfile.mkdtemp(prefix="perflib-kernels-"))
+            _DIR = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=_base()))
             atexit.register(_at_exit, _DIR)
         return _DIR
 

@@ -173,7 +173,8 @@ def test_a_cluster_bundle_ships_no_link_out_of_the_project(data_copy, tmp_path):
 def _task(portfolio: str, scope: str = "portfolio"):
     from perflib.run.tasks import Task
 
-    return Task(portfolio, "2020/21", "report", "report.ipynb", "", "", scope=scope)
+    return Task(portfolio=portfolio, year="2020/21", output="report", notebook="report.ipynb",
+                data_dir="", workdir="", scope=scope)
 
 
 def test_a_cluster_bundle_holds_what_its_task_reads(data_copy):

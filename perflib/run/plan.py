@@ -60,7 +60,7 @@ def inputs_hash(deps: dict[str, str], params: dict[str, str]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Plan:
     """One report year's part of a build: the runs it needs and the log it will publish."""
 
@@ -97,11 +97,12 @@ def plan(y: Year, folder: Path, version: Path, data: Path, code: str, force: boo
     log: dict[str, Any] = {"perflib": __version__, "portfolio": y.portfolio,
                            "portfolio_name": y.name, "council": y.council,
                            "year": y.year, "status": y.status, "notebooks": {}}
-    p = Plan(folder, version, previous, log)
+    p = Plan(folder=folder, version=version, previous=previous, log=log)
     summary.waiting += [f"{y.portfolio} {y.year} {why}" for why in y.waiting]
     for run in y.runs:
-        task = Task(y.portfolio, y.year, run.output, str(notebook_path(run.notebook)), str(data),
-                    str(version), kind=run.kind, extra=dict(run.extra))
+        task = Task(portfolio=y.portfolio, year=y.year, output=run.output,
+                    notebook=str(notebook_path(run.notebook)), data_dir=str(data),
+                    workdir=str(version), kind=run.kind, extra=dict(run.extra))
         _stale_or_reused(p, task, inputs_of(run, data, code, digests), force, summary)
     return p
 
@@ -114,10 +115,11 @@ def plan_council(c: CouncilYear, council: str, folder: Path, version: Path, data
     log: dict[str, Any] = {"perflib": __version__, "portfolio": COUNCIL,
                            "portfolio_name": "Council-wide", "council": council, "year": c.year,
                            "status": c.status, "scope": "council", "notebooks": {}}
-    p = Plan(folder, version, previous, log)
+    p = Plan(folder=folder, version=version, previous=previous, log=log)
     for run in c.runs:
-        task = Task(COUNCIL, c.year, run.output, str(notebook_path(run.notebook)), str(data),
-                    str(version), kind=run.kind, extra=dict(run.extra), scope="council")
+        task = Task(portfolio=COUNCIL, year=c.year, output=run.output,
+                    notebook=str(notebook_path(run.notebook)), data_dir=str(data),
+                    workdir=str(version), kind=run.kind, extra=dict(run.extra), scope="council")
         _stale_or_reused(p, task, inputs_of(run, data, code, digests), force, summary)
     return p
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from perflib.reports import Scope
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Task:
     """One notebook run for one portfolio and year, writing the files named ``output.*``."""
 

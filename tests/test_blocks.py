@@ -22,6 +22,7 @@ from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+from perflib import config
 from perflib.formats.docx import A4, MARGIN
 from perflib.formats.word import document
 from perflib.present import blocks as b
@@ -286,3 +287,25 @@ def test_a_word_fragment_has_the_title_author_and_language_the_checker_asks_for(
     props = word(b.Heading("Priority 1", 3)).core_properties
     assert (props.title, props.author, props.language) == ("Fragment", "Fictional Council",
                                                            "en-GB")
+
+
+def test_a_column_of_short_labels_is_never_broken_inside_one() -> None:
+    """A narrow column printed "Quarter 3" as "Quarter" over "3": such a column keeps each whole."""
+    from perflib.present.blocks import Table
+    from perflib.present.html import table
+
+    t = Table("Responses to consultations (fictional)", ["Quarter", "Programme", "Responses"],
+              [["Quarter 3", "Fictional Park Improvements, phase one", "385"],
+               ["Quarter 4", "Fictional Road Traffic Calming", "827"]], numeric=(2,))
+    page = table(t)
+    assert page.count('<th scope="row" class="short">Quarter ') == 2
+    assert '<td class="short">' not in page  # a long programme name still wraps; no space in 385
+    assert "td.short, .perflib th.short { white-space: nowrap; }" in (
+        config.PROJECT_ROOT / "perflib/templates/perflib/report.css").read_text(encoding="utf-8")
+    # ...and Word gives the column room for the whole label, however long the others
+    from perflib.formats.docx_tables import CHAR, PADDING, widths
+
+    long = "Fictionalcommunityinfrastructurefund and more words besides"
+    first, _, _ = widths([["Quarter", "Programme", "Responses"]] + [
+        [r[0], long[2:], long[2:]] for r in t.rows], 9638)  # a 34-letter word each, and more
+    assert first >= len("Quarter 3") * CHAR + PADDING

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from perflib.present.blocks import SHORT
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Table text size in half-points (9.5 pt), as the HTML and PDF print tables.
 TEXT_HALF_POINTS = 19
@@ -41,7 +43,9 @@ def widths(cells: list[list[str]], total: int) -> list[int]:
     lows, wants = [], []
     for j in range(n):
         col = [r[j] for r in cells if j < len(r)]
-        word = max((len(w) for text in col for w in text.split()), default=1)
+        # a short label ("Quarter 3") is as one word: it is not broken at its space
+        word = max((len(w) for text in col
+                    for w in (text.split() if len(text) > SHORT else [text])), default=1)
         longest = max((len(text) for text in col), default=1)
         lows.append(word * CHAR + PADDING)
         wants.append(max(min(longest, LONG) * CHAR + PADDING, word * CHAR + PADDING))

@@ -70,6 +70,11 @@ def spans(*parts: str | list[Span]) -> list[Span]:
     return out
 
 
+#: A table label of at most this many characters ("Quarter 3") is printed whole, never broken at
+#: its space, by every format.
+SHORT = 10
+
+
 def plain(text: Inline) -> str:
     """Inline content as plain text (what a screen reader or a table of contents says)."""
     return text if isinstance(text, str) else "".join(s.text for s in text if s.style != "icon")

@@ -22,6 +22,7 @@ from markdown_it import MarkdownIt
 from perflib import config, rules
 from perflib.present.blocks import (
     MISSING,
+    SHORT,
     Block,
     Code,
     Cover,
@@ -141,10 +142,18 @@ def table(t: Table, caption: str | None = None, labelledby: str = "") -> str:
     so it can be scrolled without a mouse. ``caption`` (HTML) replaces the table's own caption;
     ``labelledby`` names the elements whose words make its accessible name instead.
     """
+    # a column of short labels with a space in them ("Quarter 3", "✔ Green") is never broken
+    # inside one, where a narrow column would print "Quarter" over "3"
+    texts = [[plain(v) for v in r] for r in t.rows]
+    short = {i for i in range(len(t.headers))
+             if all(len(r[i]) <= SHORT for r in texts if i < len(r))
+             and any(" " in r[i].strip() for r in texts if i < len(r))}
+
     def cell(i: int, value: Inline, tag: str = "td") -> str:
         scope = ' scope="row"' if tag == "th" else ""
-        num = ' class="num"' if i in t.numeric else ""
-        return f"<{tag}{scope}{num}>{inline(value)}</{tag}>"
+        classes = " ".join(c for c, on in (("num", i in t.numeric), ("short", i in short)) if on)
+        klass = f' class="{classes}"' if classes else ""
+        return f"<{tag}{scope}{klass}>{inline(value)}</{tag}>"
 
     head = "".join(f'<th scope="col">{inline(h)}</th>' for h in t.headers)
     body = "".join("<tr>" + "".join(cell(i, v, "th" if (i == 0 and t.row_header) else "td")

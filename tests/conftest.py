@@ -106,3 +106,19 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built: Path) -> Pat
     root = scratch_project(tmp_path / "project", monkeypatch)
     shutil.copytree(built, root / "reports", symlinks=True)
     return root
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace ``old`` in a scratch copy's file, as an analyst would by hand; it must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture
+def kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch project whose data/ holds the fictional KPI portfolio alone (to edit)."""
+    kpi_published = "kpi_published"
+    fixture = Path(__file__).parent / "fixtures" / "fictional" / kpi_published
+    root = scratch_project(tmp_path / "project", monkeypatch, {kpi_published: fixture}, seed=False)
+    return root / "data"

@@ -13,13 +13,8 @@ from perflib.collect.scaffold import draft, new_year
 from perflib.data import claims
 from perflib.data.portfolio import load_portfolio
 from perflib.reports.checks import check_report
+from tests.conftest import edit
 from tests.test_portfolios import _fill_in
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def fill_in_figures(root: Path) -> None:

@@ -20,26 +20,13 @@ from perflib.present.html import render
 from perflib.reports import annual, corporate, quarterly
 from perflib.reports import corporate_figures as cf
 from perflib.reports.checks import check_report, load_report
+from tests.conftest import edit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
 ASHDOWN = FIXTURES / "ashdown"
 KPI = "kpi_published"
 YEAR = "2023/24"
 
-
-@pytest.fixture
-def kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A scratch project whose data/ holds the fictional KPI portfolio alone (to edit)."""
-    from tests.conftest import scratch_project
-
-    root = scratch_project(tmp_path / "project", monkeypatch, {KPI: FIXTURES / KPI}, seed=False)
-    return root / "data"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def report_yaml(data: Path) -> Path:

@@ -13,16 +13,12 @@ import pandas as pd
 import pytest
 
 from perflib.reports.checks import check_all, load_report
+from tests.conftest import edit
 from tests.test_build import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
 OBS = "cfe/observations.csv"
 
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def messages(data: Path) -> list[str]:

@@ -28,25 +28,12 @@ from perflib.present import sections
 from perflib.present.blocks import Span, plain
 from perflib.reports import quarterly
 from perflib.reports.checks import check_report, load_report
+from tests.conftest import edit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "fictional"
 KPI = "kpi_published"
 YEAR = "2023/24"
 
-
-@pytest.fixture
-def kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A scratch project whose data/ holds the fictional KPI portfolio alone (to edit)."""
-    from tests.conftest import scratch_project
-
-    root = scratch_project(tmp_path / "project", monkeypatch, {KPI: FIXTURES / KPI}, seed=False)
-    return root / "data"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def problems_of(data: Path) -> list[tuple[str, int | None, str | None, str]]:

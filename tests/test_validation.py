@@ -9,12 +9,7 @@ import pytest
 
 from perflib.errors import DataError, ParameterError
 from perflib.reports.checks import load_all, load_report
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+from tests.conftest import edit
 
 
 def problems(data: Path) -> list:

@@ -122,3 +122,14 @@ def kpi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     fixture = Path(__file__).parent / "fixtures" / "fictional" / kpi_published
     root = scratch_project(tmp_path / "project", monkeypatch, {kpi_published: fixture}, seed=False)
     return root / "data"
+
+
+def notebook(path: Path, cells: list[str]) -> Path:
+    """A notebook of these code cells on the standard Python 3 kernel, written to ``path``."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return path

@@ -215,10 +215,13 @@ def _printed(html_body: str) -> pikepdf.Pdf:
         return pikepdf.open(io.BytesIO(pool.submit(job).result()))
 
 
+#: A 1x1 grey PNG, base64: a chart's image where only its tags matter
+PIXEL_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
+             "Jggg==")
+
+
 def test_a_pdf_that_fails_a_check_does_not_claim_pdfua(caplog):
-    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
-           "Jggg==")
-    pdf = _printed(f'<h1>Title</h1><h3>Skips a level</h3><img src="data:image/png;base64,{png}" '
+    pdf = _printed(f'<h1>Title</h1><h3>Skips a level</h3><img src="data:image/png;base64,{PIXEL_PNG}" '
                    'width="200" height="100">')
     with pdf, pdf.open_metadata() as xmp:
         assert "pdfuaid:part" not in xmp
@@ -232,9 +235,7 @@ def test_a_pdf_that_fails_a_check_does_not_claim_pdfua(caplog):
                                  "No description has been provided for this image"])
 def test_a_pdf_whose_chart_has_a_placeholder_for_its_alt_text_does_not_claim_pdfua(caplog, alt):
     """A draft's undescribed chart, or nbconvert's words for one: alt text that says nothing."""
-    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
-           "Jggg==")
-    pdf = _printed(f'<h1>Title</h1><figure><img alt="{alt}" src="data:image/png;base64,{png}" '
+    pdf = _printed(f'<h1>Title</h1><figure><img alt="{alt}" src="data:image/png;base64,{PIXEL_PNG}" '
                    'width="200" height="100"></figure>')
     with pdf, pdf.open_metadata() as xmp:
         assert "pdfuaid:part" not in xmp
@@ -245,11 +246,9 @@ def test_a_pdf_whose_chart_has_a_placeholder_for_its_alt_text_does_not_claim_pdf
 
 
 def test_figure_wrappers_and_links_are_mended_and_claimed():
-    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5Erk"
-           "Jggg==")
     pdf = _printed(f'<h1>Title</h1><p>Read <a href="https://example.org/x">the fictional guide</a>.'
                    f'</p><figure><img alt="A line chart of fictional visits" '
-                   f'src="data:image/png;base64,{png}" width="200" height="100">'
+                   f'src="data:image/png;base64,{PIXEL_PNG}" width="200" height="100">'
                    "<figcaption>Visits (fictional)</figcaption></figure>")
     with pdf:
         roles = []

@@ -20,7 +20,7 @@ import yaml
 from perflib import config
 from perflib.run import engine
 from perflib.run.engine import forked, warm
-from tests.conftest import scratch_project
+from tests.conftest import notebook, scratch_project
 
 pytestmark = pytest.mark.e2e
 
@@ -53,14 +53,6 @@ def shapes(nb: nbformat.NotebookNode) -> list[list[tuple[str, ...]]]:
     """Each cell's outputs as (output type, mime types or stream name), in order."""
     return [[(o.output_type, *(sorted(o.get("data", {})) or [o.get("name", "")]))
              for o in c.get("outputs", [])] for c in nb.cells]
-
-
-def notebook(path: Path, cells: list[str]) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, path)
-    return path
 
 
 def analyst_notebook(path: Path) -> Path:
@@ -207,10 +199,8 @@ def test_kernels_start_where_the_temp_folder_is_too_long_for_a_socket(tmp_path) 
     deep.mkdir(parents=True)
     assert len(str(deep)) > 107 - 40
     env = {**os.environ, "TMPDIR": str(deep)}
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    src, out = tmp_path / "tiny.ipynb", tmp_path / "tiny-out.ipynb"
-    nbformat.write(nb, src)
+    src = notebook(tmp_path / "tiny.ipynb", ["print(6 * 7)"])
+    out = tmp_path / "tiny-out.ipynb"
     warm_run = subprocess.run([sys.executable, "-m", "papermill", "--engine", "perflib_warm",
                                str(src), str(out)], env=env, capture_output=True, text=True,
                               timeout=180)

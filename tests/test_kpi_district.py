@@ -13,7 +13,6 @@ and the rule's disagreements in Data quality.
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,9 +22,10 @@ import pandas as pd
 import pytest
 from docx import Document
 
-from perflib import config, units
+from perflib import units
 from perflib.formatting import MINUS
 from perflib.reports.checks import check_report
+from tests.conftest import scratch_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional" / "brackenfield"
 CODE = re.compile(r"BDC\d\d\b")
@@ -48,10 +48,7 @@ def published() -> dict[str, str]:
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project whose data/ holds the fictional Brackenfield portfolio, to break."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURE, root / "data" / "brackenfield")
-    monkeypatch.setattr(config, "PROJECT_ROOT", root)
-    monkeypatch.setattr(config, "DATA_DIR", root / "data")
+    root = scratch_project(tmp_path / "project", monkeypatch, {"brackenfield": FIXTURE}, seed=False)
     return root / "data"
 
 

@@ -6,13 +6,11 @@ All data here is fictional (tests/fixtures/fictional/quarterly), copied into a s
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from perflib import config
 from perflib.data import periods
 from perflib.data.report import rate
 from perflib.errors import DataError, ParameterError
@@ -20,6 +18,7 @@ from perflib.present.blocks import Figure, Paragraph, Table, plain, walk
 from perflib.present.html import render
 from perflib.reports import annual, quarterly
 from perflib.reports.checks import load_report
+from tests.conftest import scratch_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional" / "quarterly" / "riverside"
 TOO_FEW = ("Statistical process control charts need at least 12 points; no measure in this "
@@ -29,10 +28,7 @@ TOO_FEW = ("Statistical process control charts need at least 12 points; no measu
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project whose data/ holds the fictional quarterly portfolio, to break."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURE, root / "data" / "riverside")
-    monkeypatch.setattr(config, "PROJECT_ROOT", root)
-    monkeypatch.setattr(config, "DATA_DIR", root / "data")
+    root = scratch_project(tmp_path / "project", monkeypatch, {"riverside": FIXTURE}, seed=False)
     return root / "data"
 
 

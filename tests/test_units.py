@@ -7,7 +7,6 @@ with every unit perflib knows, figures below zero among them, copied into a scra
 from __future__ import annotations
 
 import math
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +28,7 @@ from perflib.reports import quarterly
 from perflib.reports.checks import check_report
 from perflib.spc import analyse
 from perflib.units import Style
+from tests.conftest import scratch_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fictional" / "brackenfield"
 NAN = float("nan")
@@ -177,11 +177,7 @@ def test_a_year_to_date_target_is_pro_rata_only_where_quarters_add_up(unit, extr
 @pytest.fixture
 def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A scratch project whose data/ holds the fictional Brackenfield portfolio, to break."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURE, root / "data" / "brackenfield")
-    monkeypatch.setattr(config, "PROJECT_ROOT", root)
-    monkeypatch.setattr(config, "DATA_DIR", root / "data")
-    monkeypatch.setattr(config, "RETURNS_DIR", root / "returns")
+    root = scratch_project(tmp_path / "project", monkeypatch, {"brackenfield": FIXTURE}, seed=False)
     return root / "data"
 
 

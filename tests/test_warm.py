@@ -12,6 +12,7 @@ import pytest
 
 from perflib import config
 from perflib.run.engine import papermill_engine, plain, warm
+from tests.conftest import notebook
 
 pytestmark = pytest.mark.e2e
 
@@ -26,14 +27,6 @@ PROBE = [
     " pd.get_option('display.max_rows'), os.environ.get('PERFLIB_POLLUTED'), os.getcwd())",
     "print(os.getpid())",
 ]
-
-
-def notebook(path: Path, cells: list[str]) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-    nbformat.write(nb, path)
-    return path
 
 
 def run(src: Path, out: Path, engine: str | None, **params) -> nbformat.NotebookNode:
